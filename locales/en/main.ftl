@@ -1,0 +1,178 @@
+## Commands menu
+command-start = Start here: what this bot does
+command-help = How to use the bot
+command-generate = Generate access codes for a plan
+command-newplan = Create a plan
+command-plans = List your plans
+command-status = See how your generation jobs stand
+
+## Welcome and help
+help-everyone =
+    👋 This bot gives access to private Telegram channels and groups.
+    If a creator gave you an access code, send it to this bot to get your invite.
+    Creators: ask the operator of this bot for an invite link to get started.
+help-creator =
+    👋 You are a creator. Here is what you can do:
+    /newplan <name> <duration> — create a plan, e.g. /newplan VIP 30d (durations: 7d, 2w, 6mo, 1y, lifetime)
+    /plans — list your plans
+    /generate <plan> <quantity> <file|messages> <expiry> — generate single-use codes, e.g. /generate VIP 100 file 1_month
+      expiry: no_expiry, 1_day, 1_week, 1_month, 1_year, or a custom span like 3_months or 10_days
+    /status — your recent jobs; /status <job_id> — one job
+    Codes are delivered into this chat.
+not-a-creator = This command is for creators. If you sell access to a channel, ask the operator of this bot for an invite link.
+unknown-message = I did not understand that. Send /help to see what I can do.
+invite-accepted =
+    🎉 Welcome! You are now a creator, and this chat is where your codes will be delivered.
+    Start with /newplan <name> <duration>, then /generate. Send /help for everything else.
+invite-already-creator = You are already a creator. Send /help to see what you can do.
+invite-private-chat-only = Open the invite link in a private chat with the bot.
+
+## Plans
+usage-newplan = Usage: /newplan <name> <duration>, e.g. /newplan VIP 30d. Durations: 7d, 2w, 6mo, 1y, lifetime.
+plan-created = ✅ Plan created:
+    { $plan }
+plans-empty = You have no plans yet. Create one with /newplan <name> <duration>.
+plans-header = { $count ->
+    [one] Your plan:
+   *[other] Your { $count } plans:
+}
+plan-line = • { $name } — { $duration } ({ $status }) — { $plan_id }
+duration-lifetime = lifetime access
+duration-days = { $count ->
+    [one] 1 day
+   *[other] { $count } days
+}
+duration-weeks = { $count ->
+    [one] 1 week
+   *[other] { $count } weeks
+}
+duration-months = { $count ->
+    [one] 1 month
+   *[other] { $count } months
+}
+duration-years = { $count ->
+    [one] 1 year
+   *[other] { $count } years
+}
+
+## Generating
+usage-generate =
+    Usage: /generate <plan> <quantity> <file|messages> <expiry>
+    e.g. /generate VIP 100 file 1_month
+    quantity: 1–1000; expiry: no_expiry, 1_day, 1_week, 1_month, 1_year, or <N>_<days|weeks|months|years>
+generate-card =
+    🎟 Generate { $quantity ->
+        [one] 1 code
+       *[other] { $quantity } codes
+    } for { $plan }
+    Expiry: { $expiry }
+    Delivery: { $delivery }
+
+    Cost preview, if every code is redeemed:
+    free redemptions left this cycle: { $free_remaining }
+    chargeable: { $chargeable_quantity }
+    cost: ${ $cost }
+generate-card-messages-note = Sending { $count ->
+    [one] 1 message
+   *[other] { $count } messages
+} into this chat takes { $duration } at Telegram's pace.
+delivery-file = one CSV file in this chat
+delivery-messages = one message per code in this chat
+expiry-never = never expire
+expiry-on = expire on { $date }
+about-seconds = { $count ->
+    [one] about 1 second
+   *[other] about { $count } seconds
+}
+about-minutes = { $count ->
+    [one] about 1 minute
+   *[other] about { $count } minutes
+}
+about-hours = { $count ->
+    [one] about 1 hour
+   *[other] about { $count } hours
+}
+button-generate = ✅ Generate
+button-agree-messages = ✅ I agree: send { $count ->
+    [one] 1 message
+   *[other] { $count } messages
+} to this chat ({ $duration })
+button-cancel = ✖ Cancel
+generate-cancelled = Cancelled. Nothing was generated.
+generate-queued = Queued as job { $job_id }.
+generate-already-queued = Already queued as job { $job_id }.
+menu-expired = This menu has expired.
+
+## Job progress
+job-status-queued = ⏳ Job { $job_id } is queued.
+job-status-generating = ⚙️ Job { $job_id }: generating codes…
+job-status-delivering = 📤 Job { $job_id }: delivering { $done } of { $total }…
+job-status-done = ✅ Job { $job_id } is done: { $count ->
+    [one] 1 code delivered.
+   *[other] { $count } codes delivered.
+}
+job-status-failed = ❌ Job { $job_id } failed: { $reason }
+csv-caption-expiring = { $count ->
+    [one] 1 code
+   *[other] { $count } codes
+} for { $plan }. They expire on { $expires_at }.
+csv-caption-no-expiry = { $count ->
+    [one] 1 code
+   *[other] { $count } codes
+} for { $plan }. They never expire.
+code-message =
+    { $code }
+    { $link }
+delivery-failed-blocked = The bot is blocked in the delivery chat. Unblock the bot, then ask for the codes again; they stay stored.
+delivery-failed-chat-gone = The delivery chat no longer exists or the bot was removed from it. Open a private chat with the bot again; the codes stay stored.
+delivery-failed-rejected = Telegram refused the delivery: { $reason }
+delivery-failed-unreachable = Telegram could not be reached after several tries: { $reason }
+delivery-failed-codes-gone = The codes of this job are no longer held for delivery.
+
+## Jobs
+jobs-empty = You have no generation jobs yet. Start one with /generate.
+jobs-header = Your recent jobs (send /status <job_id> for details):
+job-line = • { $job_id } — { $quantity ->
+    [one] 1 code
+   *[other] { $quantity } codes
+} — { $status } — { $enqueued_at }
+job-details =
+    Job { $job_id }
+    Plan: { $plan }
+    Quantity: { $quantity }
+    Delivery: { $delivery }
+    Codes { $expiry }
+    Status: { $status } ({ $delivered } of { $quantity } delivered)
+    Queued: { $enqueued_at }
+job-result = Result: { $count ->
+    [one] 1 code
+   *[other] { $count } codes
+} in batch { $batch_id }
+job-error = Error { $code }: { $message }
+job-state-queued = queued
+job-state-running = running
+job-state-completed = completed
+job-state-failed = failed
+
+## Errors
+error-validation = ⚠️ { $field }: { $reason }
+validation-required = is required
+validation-not-an-integer = must be a whole number
+validation-out-of-range = must be between { $min } and { $max }
+validation-unknown-value = must be one of: { $allowed }
+validation-consent-required = needs your explicit consent to send one message per code
+validation-not-positive = must be greater than zero
+validation-too-far-ahead = must not lie more than { $years } years ahead
+validation-too-long = must be at most { $max } characters
+validation-taken = is already used by another of your plans
+validation-no-linked-chat = you have no linked Telegram chat to deliver codes to; open a private chat with the bot first
+error-not-found-plan = ⚠️ No such plan. Send /plans to see yours.
+error-not-found-job = ⚠️ No such job. Send /status to see yours.
+error-not-found-invite = ⚠️ This invite link is not valid: it was used already, has expired, or never existed. Ask the operator for a new one.
+error-not-found-draft = This menu has expired.
+error-not-found-team = ⚠️ Your team could not be found.
+error-not-found-tier = ⚠️ Your team's tier could not be found.
+error-authentication-required = Authentication is required.
+error-token-missing-ability = This token lacks the ability { $ability }.
+error-rate-limited = Too many requests. Try again in { $seconds } seconds.
+error-internal = Something went wrong on our side. Reference: { $reference }

@@ -1,0 +1,13 @@
+//! Database migrations shared by SQLite and PostgreSQL.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_create_core_tables;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_create_core_tables::Migration)]
+    }
+}

@@ -1,0 +1,18 @@
+//! The slash commands the bot understands.
+use teloxide::utils::command::BotCommands;
+
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "lowercase")]
+pub enum Command {
+    Start(String),
+    Help,
+    NewPlan(String),
+    Plans,
+    Generate(String),
+    Status(String),
+}
+
+impl Command {
+    /// The commands shown in Telegram's menu, in order; each has a `command-<name>` description.
+    pub const MENU: &'static [&'static str] = &["start", "help", "generate", "newplan", "plans", "status"];
+}

@@ -1,0 +1,190 @@
+//! `/generate <plan> <quantity> <file|messages> <expiry>`: the confirmation card and its buttons.
+use std::sync::Arc;
+
+use teloxide::prelude::*;
+use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+use uuid::Uuid;
+
+use super::{BotContext, HandlerResult, TgBot, lang_of, replies};
+use crate::db::teams::Creator;
+use crate::domain::clock::now;
+use crate::domain::expiry::ExpiryChoice;
+use crate::domain::generation::{Confirmation, ExportType, GenerationCard, GenerationRequest, parse_quantity};
+use crate::domain::{DomainError, ids};
+use crate::i18n::Lang;
+
+const CALLBACK_PREFIX: &str = "gen";
+
+/// What a card's button asks for; its `callback_data` is `gen:<action>:<draft ULID>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CardAction {
+    Generate,
+    AgreeToMessages,
+    Cancel,
+}
+
+impl CardAction {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Generate => "go",
+            Self::AgreeToMessages => "agree",
+            Self::Cancel => "cancel",
+        }
+    }
+
+    fn data(self, draft_id: Uuid) -> String {
+        format!("{CALLBACK_PREFIX}:{}:{}", self.as_str(), ulid::Ulid::from(draft_id))
+    }
+
+    fn parse(data: &str) -> Option<(Self, Uuid)> {
+        let mut parts = data.split(':');
+        if parts.next()? != CALLBACK_PREFIX {
+            return None;
+        }
+        let action = match parts.next()? {
+            "go" => Self::Generate,
+            "agree" => Self::AgreeToMessages,
+            "cancel" => Self::Cancel,
+            _ => return None,
+        };
+        let draft_id = ids::parse_public_id(ids::DRAFT, parts.next()?)?;
+        parts.next().is_none().then_some((action, draft_id))
+    }
+}
+
+fn card_keyboard(lang: &Lang, card: &GenerationCard, context: &BotContext) -> InlineKeyboardMarkup {
+    let confirm = match card.export_type {
+        ExportType::File => InlineKeyboardButton::callback(lang.t("button-generate"), CardAction::Generate.data(card.draft_id)),
+        ExportType::Messages => InlineKeyboardButton::callback(
+            lang.t_with(
+                "button-agree-messages",
+                &[
+                    ("count", card.quantity.into()),
+                    ("duration", replies::messages_duration_text(lang, card.quantity, &context.throttle).into()),
+                ],
+            ),
+            CardAction::AgreeToMessages.data(card.draft_id),
+        ),
+    };
+    let cancel = InlineKeyboardButton::callback(lang.t("button-cancel"), CardAction::Cancel.data(card.draft_id));
+    InlineKeyboardMarkup::new(vec![vec![confirm], vec![cancel]])
+}
+
+/// Reads `<plan…> <quantity> <file|messages> <expiry>`; the plan name may contain spaces.
+fn parse_one_liner(args: &str) -> Option<Result<GenerationRequest, DomainError>> {
+    let words: Vec<&str> = args.split_whitespace().collect();
+    if words.len() < 4 {
+        return None;
+    }
+    let (plan, rest) = words.split_at(words.len() - 3);
+    let request = (|| {
+        let quantity = parse_quantity(rest[0])?;
+        let expiry = ExpiryChoice::parse_short(rest[2], now())?;
+        let (custom_expiry_amount, custom_expiry_type) = expiry.custom_fields();
+        Ok(GenerationRequest {
+            plan_id: plan.join(" "),
+            quantity,
+            export_type: rest[1].to_owned(),
+            expiry_preset: expiry.preset_name().to_owned(),
+            custom_expiry_amount,
+            custom_expiry_type: custom_expiry_type.map(str::to_owned),
+            consent: false,
+        })
+    })();
+    Some(request)
+}
+
+pub async fn generate_command(
+    bot: TgBot,
+    message: Message,
+    args: String,
+    creator: Creator,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    let lang = lang_of(message.from.as_ref(), Some(&creator));
+    let Some(request) = parse_one_liner(&args) else {
+        bot.send_message(message.chat.id, lang.t("usage-generate")).await?;
+        return Ok(());
+    };
+    let card = match request {
+        Ok(request) => context.queue.draft(&creator, request, now()).await,
+        Err(error) => Err(error),
+    };
+    match card {
+        Ok(card) => {
+            bot.send_message(message.chat.id, replies::card_text(&lang, &card, &context.throttle))
+                .reply_markup(card_keyboard(&lang, &card, &context))
+                .await?;
+        }
+        Err(error) => {
+            bot.send_message(message.chat.id, replies::error_text(&lang, &error)).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Every tap is answered; a tap that matches no pending draft of the tapping creator changes nothing.
+pub async fn callback(bot: TgBot, query: CallbackQuery, context: Arc<BotContext>) -> HandlerResult {
+    let creator = context.db.find_creator_by_telegram_user(query.from.id.0 as i64).await?;
+    let lang = lang_of(Some(&query.from), creator.as_ref());
+    let parsed = query.data.as_deref().and_then(CardAction::parse);
+    let card_message = query.regular_message().map(|m| (m.chat.id, m.id));
+    let (Some(creator), Some((action, draft_id)), Some((chat_id, message_id))) = (creator, parsed, card_message) else {
+        bot.answer_callback_query(query.id.clone()).text(lang.t("menu-expired")).await?;
+        return Ok(());
+    };
+    let answer = match action {
+        CardAction::Cancel => match context.queue.cancel(&creator, draft_id).await {
+            Ok(true) => {
+                bot.edit_message_text(chat_id, message_id, lang.t("generate-cancelled")).await?;
+                lang.t("generate-cancelled")
+            }
+            Ok(false) | Err(DomainError::NotFound { .. }) => lang.t("menu-expired"),
+            Err(error) => replies::error_text(&lang, &error),
+        },
+        CardAction::Generate | CardAction::AgreeToMessages => {
+            let consent = action == CardAction::AgreeToMessages;
+            let status_message = (creator.linked_chat_id == Some(chat_id.0)).then_some(message_id.0);
+            match context.queue.prepare_confirmation(&creator, draft_id, consent, status_message, now()).await {
+                Ok(Confirmation::AlreadyQueued(queued)) => {
+                    lang.t_with("generate-already-queued", &[("job_id", queued.job_id.into())])
+                }
+                Ok(Confirmation::Ready(prepared)) => {
+                    // The card becomes the job's status message before the worker may edit it.
+                    let queued_text = lang.t_with("job-status-queued", &[("job_id", prepared.job_id().into())]);
+                    bot.edit_message_text(chat_id, message_id, queued_text).await?;
+                    match context.queue.commit(&creator, prepared, now()).await {
+                        Ok(queued) => lang.t_with("generate-queued", &[("job_id", queued.job_id.into())]),
+                        Err(error) => {
+                            let text = replies::error_text(&lang, &error);
+                            bot.edit_message_text(chat_id, message_id, text.clone()).await?;
+                            text
+                        }
+                    }
+                }
+                Err(DomainError::NotFound { resource: "draft" }) => lang.t("menu-expired"),
+                Err(error) => replies::error_text(&lang, &error),
+            }
+        }
+    };
+    bot.answer_callback_query(query.id.clone()).text(answer).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn card_callback_data_reads_back_and_fits_telegram() {
+        let draft = ids::new_id();
+        for action in [CardAction::Generate, CardAction::AgreeToMessages, CardAction::Cancel] {
+            let data = action.data(draft);
+            assert!(data.len() <= 64);
+            assert_eq!(CardAction::parse(&data), Some((action, draft)));
+        }
+        assert_eq!(CardAction::parse("gen:go"), None);
+        assert_eq!(CardAction::parse("gen:launch:01J0000000000000000000000"), None);
+        assert_eq!(CardAction::parse(&format!("{}:extra", CardAction::Generate.data(draft))), None);
+    }
+}

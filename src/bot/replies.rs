@@ -1,0 +1,166 @@
+//! Rendering domain results and errors as translated text.
+use chrono::{DateTime, Utc};
+
+use crate::config::ThrottleSettings;
+use crate::db::plans::Plan;
+use crate::domain::expiry::ExpiryChoice;
+use crate::domain::generation::{ExportType, GenerationCard};
+use crate::domain::jobs::JobView;
+use crate::domain::plans::PlanDuration;
+use crate::domain::{DomainError, ValidationReason, ids};
+use crate::i18n::{Arg, Lang};
+
+/// A time as creators read it: `2026-12-24 14:00 UTC`.
+pub fn format_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+pub fn error_text(lang: &Lang, error: &DomainError) -> String {
+    match error {
+        DomainError::Validation { field, reason } => lang.t_with(
+            "error-validation",
+            &[("field", (*field).into()), ("reason", validation_reason(lang, reason).into())],
+        ),
+        DomainError::NotFound { resource } => lang.t(&format!("error-not-found-{resource}")),
+        DomainError::AuthenticationRequired => lang.t("error-authentication-required"),
+        DomainError::TokenMissingAbility { ability } => {
+            lang.t_with("error-token-missing-ability", &[("ability", (*ability).into())])
+        }
+        DomainError::RateLimited { retry_after_secs } => {
+            lang.t_with("error-rate-limited", &[("seconds", (*retry_after_secs as i64).into())])
+        }
+        DomainError::Internal { reference } => {
+            lang.t_with("error-internal", &[("reference", reference.as_str().into())])
+        }
+    }
+}
+
+pub fn validation_reason(lang: &Lang, reason: &ValidationReason) -> String {
+    let key = format!("validation-{}", reason.key());
+    match reason {
+        ValidationReason::OutOfRange { min, max } => lang.t_with(&key, &[("min", (*min).into()), ("max", (*max).into())]),
+        ValidationReason::UnknownValue { allowed } => lang.t_with(&key, &[("allowed", allowed.join(", ").into())]),
+        ValidationReason::TooFarAhead { max_years } => lang.t_with(&key, &[("years", (*max_years).into())]),
+        ValidationReason::TooLong { max } => lang.t_with(&key, &[("max", (*max).into())]),
+        _ => lang.t(&key),
+    }
+}
+
+pub fn duration_text(lang: &Lang, duration: PlanDuration) -> String {
+    match duration {
+        PlanDuration::Lifetime => lang.t("duration-lifetime"),
+        PlanDuration::Span { amount, unit } => {
+            lang.t_with(&format!("duration-{}", unit.as_str()), &[("count", i64::from(amount).into())])
+        }
+    }
+}
+
+pub fn plan_line(lang: &Lang, plan: &Plan) -> String {
+    let duration = PlanDuration::from_columns(&plan.duration_unit, plan.duration_amount);
+    lang.t_with(
+        "plan-line",
+        &[
+            ("name", plan.name.as_str().into()),
+            ("duration", duration_text(lang, duration).into()),
+            ("plan_id", ids::public_id(ids::PLAN, plan.id).into()),
+            ("status", plan.status.as_str().into()),
+        ],
+    )
+}
+
+pub fn expiry_text(lang: &Lang, expiry: ExpiryChoice, expires_at: Option<DateTime<Utc>>) -> String {
+    match (expiry, expires_at) {
+        (ExpiryChoice::Never, _) | (_, None) => lang.t("expiry-never"),
+        (_, Some(at)) => lang.t_with("expiry-on", &[("date", format_time(at).into())]),
+    }
+}
+
+/// How long `count` messages take into one chat at the configured pace, in words.
+pub fn messages_duration_text(lang: &Lang, count: i64, throttle: &ThrottleSettings) -> String {
+    let per_minute = (throttle.messages_per_sec_chat.max(1) * 60).min(throttle.messages_per_min_chat.max(1));
+    let seconds = (count * 60 + i64::from(per_minute) - 1) / i64::from(per_minute);
+    if seconds < 90 {
+        lang.t_with("about-seconds", &[("count", seconds.into())])
+    } else if seconds < 90 * 60 {
+        lang.t_with("about-minutes", &[("count", ((seconds + 30) / 60).into())])
+    } else {
+        lang.t_with("about-hours", &[("count", ((seconds + 1800) / 3600).into())])
+    }
+}
+
+pub fn delivery_text(lang: &Lang, export_type: ExportType) -> String {
+    lang.t(match export_type {
+        ExportType::File => "delivery-file",
+        ExportType::Messages => "delivery-messages",
+    })
+}
+
+pub fn card_text(lang: &Lang, card: &GenerationCard, throttle: &ThrottleSettings) -> String {
+    let mut text = lang.t_with(
+        "generate-card",
+        &[
+            ("plan", card.plan_name.as_str().into()),
+            ("quantity", card.quantity.into()),
+            ("delivery", delivery_text(lang, card.export_type).into()),
+            ("expiry", expiry_text(lang, card.expiry, card.expires_at).into()),
+            ("free_remaining", card.preview.free_remaining.into()),
+            ("chargeable_quantity", card.preview.chargeable_quantity.into()),
+            ("cost", card.preview.cost().into()),
+        ],
+    );
+    if card.export_type == ExportType::Messages {
+        text.push_str("\n\n");
+        text.push_str(&lang.t_with(
+            "generate-card-messages-note",
+            &[("count", card.quantity.into()), ("duration", messages_duration_text(lang, card.quantity, throttle).into())],
+        ));
+    }
+    text
+}
+
+pub fn job_text(lang: &Lang, job: &JobView, plan_name: &str) -> String {
+    let status = lang.t(&format!("job-state-{}", job.status));
+    let mut text = lang.t_with(
+        "job-details",
+        &[
+            ("job_id", job.job_id.as_str().into()),
+            ("plan", plan_name.into()),
+            ("quantity", job.quantity.into()),
+            ("delivery", lang.t(&format!("delivery-{}", job.export_type)).into()),
+            (
+                "expiry",
+                job.expires_at.map(|at| lang.t_with("expiry-on", &[("date", format_time(at).into())])).unwrap_or_else(|| lang.t("expiry-never")).into(),
+            ),
+            ("status", status.into()),
+            ("delivered", job.delivered.into()),
+            ("enqueued_at", format_time(job.enqueued_at).into()),
+        ],
+    );
+    if let Some(result) = &job.result {
+        text.push('\n');
+        text.push_str(&lang.t_with(
+            "job-result",
+            &[("count", result.count.into()), ("batch_id", Arg::from(result.batch_id.as_str()))],
+        ));
+    }
+    if let Some(error) = &job.error {
+        text.push('\n');
+        text.push_str(&lang.t_with(
+            "job-error",
+            &[("code", error.code.as_str().into()), ("message", error.message.as_str().into())],
+        ));
+    }
+    text
+}
+
+pub fn job_line(lang: &Lang, job: &JobView) -> String {
+    lang.t_with(
+        "job-line",
+        &[
+            ("job_id", job.job_id.as_str().into()),
+            ("quantity", job.quantity.into()),
+            ("status", lang.t(&format!("job-state-{}", job.status)).into()),
+            ("enqueued_at", format_time(job.enqueued_at).into()),
+        ],
+    )
+}

@@ -1,0 +1,152 @@
+//! Settings, read from the environment and `bot.env` (the environment wins).
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use url::Url;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://accessbot.db?mode=rwc";
+const SECRET_FILE_NAME: &str = "accessbot.secret";
+
+/// A value that never appears in logs or debug output.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// How fast messages may go out, per Telegram's published guidance.
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottleSettings {
+    pub messages_per_sec_chat: u32,
+    pub messages_per_min_chat: u32,
+    pub messages_per_min_group: u32,
+    pub messages_per_sec_overall: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    pub concurrency: usize,
+    /// A job whose holder has not heartbeated for this long is taken over.
+    pub lease: Duration,
+    pub delivery_attempts: u32,
+    pub retry_base_delay: Duration,
+    pub progress_edit_interval: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub telegram_token: Option<Secret>,
+    pub telegram_api_url: Option<Url>,
+    pub database_url: String,
+    pub database_max_connections: u32,
+    pub instance_secret: Option<Secret>,
+    pub worker: WorkerSettings,
+    pub throttle: ThrottleSettings,
+}
+
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(value) => value.parse().map_err(|_| ConfigError(format!("{name} must be a number, got {value:?}"))),
+    }
+}
+
+impl Settings {
+    /// Loads `bot.env` if present, then reads every setting.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::from_filename("bot.env");
+        let telegram_api_url = match var("TELOXIDE_API_URL") {
+            None => None,
+            Some(value) => Some(
+                Url::parse(value.trim_end_matches('/'))
+                    .map_err(|e| ConfigError(format!("TELOXIDE_API_URL is not a URL: {e}")))?,
+            ),
+        };
+        Ok(Self {
+            telegram_token: var("TELOXIDE_TOKEN").map(Secret::new),
+            telegram_api_url,
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            database_max_connections: number("DATABASE_MAX_CONNECTIONS", 10)?,
+            instance_secret: var("ACCESSBOT_SECRET").map(Secret::new),
+            worker: WorkerSettings {
+                concurrency: number("WORKER_CONCURRENCY", 2usize)?.max(1),
+                lease: Duration::from_secs(number("WORKER_LEASE_SECONDS", 30)?),
+                delivery_attempts: number("DELIVERY_ATTEMPTS", 5u32)?.max(1),
+                retry_base_delay: Duration::from_millis(number("DELIVERY_RETRY_BASE_MS", 1000)?),
+                progress_edit_interval: Duration::from_millis(number("PROGRESS_EDIT_INTERVAL_MS", 3000)?),
+            },
+            throttle: ThrottleSettings {
+                messages_per_sec_chat: number("THROTTLE_MESSAGES_PER_SEC_CHAT", 1)?,
+                messages_per_min_chat: number("THROTTLE_MESSAGES_PER_MIN_CHAT", 20)?,
+                messages_per_min_group: number("THROTTLE_MESSAGES_PER_MIN_GROUP", 20)?,
+                messages_per_sec_overall: number("THROTTLE_MESSAGES_PER_SEC_OVERALL", 30)?,
+            },
+        })
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+
+    /// Where the generated instance secret lives: beside the SQLite database file.
+    pub fn secret_file(&self) -> Option<PathBuf> {
+        let path = self.database_url.strip_prefix("sqlite:")?;
+        let path = path.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or(path);
+        if path.is_empty() || path.contains(":memory:") {
+            return None;
+        }
+        let dir = std::path::Path::new(path).parent().map(PathBuf::from).unwrap_or_default();
+        Some(dir.join(SECRET_FILE_NAME))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secret_file_sits_beside_the_sqlite_database() {
+        let mut settings = Settings::from_env().unwrap();
+        settings.database_url = "sqlite:///var/lib/accessbot/data.db?mode=rwc".to_owned();
+        assert_eq!(settings.secret_file(), Some(PathBuf::from("/var/lib/accessbot/accessbot.secret")));
+        settings.database_url = DEFAULT_DATABASE_URL.to_owned();
+        assert_eq!(settings.secret_file(), Some(PathBuf::from("accessbot.secret")));
+        settings.database_url = "postgres://localhost/accessbot".to_owned();
+        assert_eq!(settings.secret_file(), None);
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug_output() {
+        assert_eq!(format!("{:?}", Secret::new("123456:ABC")), "[redacted]");
+    }
+}

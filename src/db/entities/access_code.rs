@@ -1,0 +1,26 @@
+//! The `access_codes` table.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "access_codes")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub team_id: Uuid,
+    pub plan_id: Uuid,
+    pub batch_id: Uuid,
+    pub position: i32,
+    pub code_hash: String,
+    pub code_masked: String,
+    pub sealed_code: Option<String>,
+    pub status: String,
+    pub expires_at: Option<DateTimeUtc>,
+    pub redeemed_at: Option<DateTimeUtc>,
+    pub redeemed_by: Option<i64>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

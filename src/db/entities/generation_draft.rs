@@ -1,0 +1,25 @@
+//! The `generation_drafts` table.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "generation_drafts")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub creator_id: Uuid,
+    pub team_id: Uuid,
+    pub plan_id: Uuid,
+    pub quantity: i32,
+    pub export_type: String,
+    pub expiry_preset: String,
+    pub custom_expiry_amount: Option<i32>,
+    pub custom_expiry_type: Option<String>,
+    pub status: String,
+    pub job_id: Option<Uuid>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

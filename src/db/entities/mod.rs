@@ -1,0 +1,11 @@
+//! Entities, one per table, in the shape sea-orm's code generator writes.
+pub mod access_code;
+pub mod access_code_batch;
+pub mod creator;
+pub mod creator_invite;
+pub mod event;
+pub mod generation_draft;
+pub mod generation_job;
+pub mod plan;
+pub mod team;
+pub mod tier;

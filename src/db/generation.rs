@@ -1,0 +1,348 @@
+//! Generation drafts, jobs and their leases, batches, codes and the events outbox.
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait, TryInsertResult,
+    sea_query::{Expr, ExprTrait, Func, LockBehavior, LockType, Order, Query},
+};
+use uuid::Uuid;
+
+use super::entities::{access_code, access_code_batch, event, generation_draft, generation_job};
+use super::{Db, DbError};
+
+pub use access_code::Model as AccessCodeRow;
+pub use access_code_batch::Model as Batch;
+pub use event::Model as Event;
+pub use generation_draft::Model as Draft;
+pub use generation_job::Model as Job;
+
+pub mod job_status {
+    pub const QUEUED: &str = "queued";
+    pub const RUNNING: &str = "running";
+    pub const COMPLETED: &str = "completed";
+    pub const FAILED: &str = "failed";
+}
+
+pub mod draft_status {
+    pub const PENDING: &str = "pending";
+    pub const CONFIRMED: &str = "confirmed";
+    pub const CANCELLED: &str = "cancelled";
+}
+
+const CODE_INSERT_CHUNK: usize = 500;
+
+/// What storing a generated batch did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BatchStore {
+    Stored,
+    /// A code's hash already existed; nothing was written and the batch must be drawn again.
+    Collision,
+    /// Another worker holds the job now; nothing was written.
+    LeaseLost,
+}
+
+/// A code still waiting to be delivered.
+#[derive(Debug, Clone)]
+pub struct PendingCode {
+    pub id: Uuid,
+    pub position: i32,
+    pub sealed_code: Option<String>,
+}
+
+impl Db {
+    pub async fn insert_draft(&self, draft: Draft) -> Result<(), DbError> {
+        generation_draft::Entity::insert(draft.into_active_model()).exec(self.conn()).await?;
+        Ok(())
+    }
+
+    pub async fn find_draft(&self, id: Uuid) -> Result<Option<Draft>, DbError> {
+        generation_draft::Entity::find_by_id(id).one(self.conn()).await
+    }
+
+    /// Marks a pending draft as cancelled; false when it was no longer pending.
+    pub async fn cancel_draft(&self, id: Uuid) -> Result<bool, DbError> {
+        let result = generation_draft::Entity::update_many()
+            .col_expr(generation_draft::Column::Status, Expr::value(draft_status::CANCELLED))
+            .filter(generation_draft::Column::Id.eq(id))
+            .filter(generation_draft::Column::Status.eq(draft_status::PENDING))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    /// Queues `job` for a pending draft, once: a draft confirmed before keeps its first job.
+    /// Returns the job of the draft.
+    pub async fn enqueue_draft_job(&self, draft_id: Uuid, job: Job) -> Result<Option<Job>, DbError> {
+        let txn = self.conn().begin().await?;
+        let confirmed = generation_draft::Entity::update_many()
+            .col_expr(generation_draft::Column::Status, Expr::value(draft_status::CONFIRMED))
+            .col_expr(generation_draft::Column::JobId, Expr::value(job.id))
+            .filter(generation_draft::Column::Id.eq(draft_id))
+            .filter(generation_draft::Column::Status.eq(draft_status::PENDING))
+            .exec(&txn)
+            .await?;
+        if confirmed.rows_affected == 1 {
+            generation_job::Entity::insert(job.clone().into_active_model()).exec(&txn).await?;
+            txn.commit().await?;
+            return Ok(Some(job));
+        }
+        txn.rollback().await?;
+        generation_job::Entity::find()
+            .filter(generation_job::Column::DraftId.eq(draft_id))
+            .one(self.conn())
+            .await
+    }
+
+    pub async fn insert_job(&self, job: Job) -> Result<(), DbError> {
+        generation_job::Entity::insert(job.into_active_model()).exec(self.conn()).await?;
+        Ok(())
+    }
+
+    pub async fn find_job(&self, id: Uuid) -> Result<Option<Job>, DbError> {
+        generation_job::Entity::find_by_id(id).one(self.conn()).await
+    }
+
+    pub async fn recent_jobs_of_creator(&self, creator_id: Uuid, limit: u64) -> Result<Vec<Job>, DbError> {
+        generation_job::Entity::find()
+            .filter(generation_job::Column::CreatorId.eq(creator_id))
+            .order_by_desc(generation_job::Column::EnqueuedAt)
+            .limit(limit)
+            .all(self.conn())
+            .await
+    }
+
+    /// Takes the oldest runnable job: a queued one, or a running one whose holder stopped heartbeating.
+    /// One statement, so two workers never take the same job.
+    pub async fn claim_next_job(
+        &self,
+        worker_id: &str,
+        now: DateTime<Utc>,
+        stale_before: DateTime<Utc>,
+    ) -> Result<Option<Job>, DbError> {
+        use generation_job::Column as C;
+        let runnable = Condition::any()
+            .add(C::Status.eq(job_status::QUEUED).and(C::RunAt.lte(now)))
+            .add(C::Status.eq(job_status::RUNNING).and(C::HeartbeatAt.lt(stale_before)));
+        let mut next = Query::select();
+        next.column(C::Id)
+            .from(generation_job::Entity)
+            .cond_where(runnable)
+            .order_by(C::EnqueuedAt, Order::Asc)
+            .limit(1);
+        if self.is_postgres() {
+            next.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        let claimed = generation_job::Entity::update_many()
+            .col_expr(C::Status, Expr::value(job_status::RUNNING))
+            .col_expr(C::LockedBy, Expr::value(worker_id))
+            .col_expr(C::LockedAt, Expr::value(now))
+            .col_expr(C::HeartbeatAt, Expr::value(now))
+            .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
+            .col_expr(C::StartedAt, Func::coalesce([Expr::col(C::StartedAt).into(), Expr::value(now)]).into())
+            .filter(C::Id.in_subquery(next))
+            .exec_with_returning(self.conn())
+            .await?;
+        Ok(claimed.into_iter().next())
+    }
+
+    /// The earliest time a queued job becomes runnable, to know how long the worker may sleep.
+    pub async fn next_run_at(&self) -> Result<Option<DateTime<Utc>>, DbError> {
+        Ok(generation_job::Entity::find()
+            .filter(generation_job::Column::Status.eq(job_status::QUEUED))
+            .order_by_asc(generation_job::Column::RunAt)
+            .one(self.conn())
+            .await?
+            .map(|job| job.run_at))
+    }
+
+    fn held_by(job_id: Uuid, worker_id: &str) -> Condition {
+        Condition::all()
+            .add(generation_job::Column::Id.eq(job_id))
+            .add(generation_job::Column::LockedBy.eq(worker_id))
+            .add(generation_job::Column::Status.eq(job_status::RUNNING))
+    }
+
+    /// Renews the lease; false when another worker has taken the job over.
+    pub async fn heartbeat_job(&self, job_id: Uuid, worker_id: &str, now: DateTime<Utc>) -> Result<bool, DbError> {
+        let result = generation_job::Entity::update_many()
+            .col_expr(generation_job::Column::HeartbeatAt, Expr::value(now))
+            .filter(Self::held_by(job_id, worker_id))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    pub async fn set_job_status_message(&self, job_id: Uuid, message_id: i32) -> Result<(), DbError> {
+        generation_job::Entity::update_many()
+            .col_expr(generation_job::Column::StatusMessageId, Expr::value(message_id))
+            .filter(generation_job::Column::Id.eq(job_id))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Writes the batch, all its codes and its `access_code.generated` event in one transaction.
+    pub async fn store_batch(
+        &self,
+        worker_id: &str,
+        batch: Batch,
+        codes: Vec<AccessCodeRow>,
+        generated_event: Event,
+    ) -> Result<BatchStore, DbError> {
+        let txn = self.conn().begin().await?;
+        let attached = generation_job::Entity::update_many()
+            .col_expr(generation_job::Column::BatchId, Expr::value(batch.id))
+            .filter(Self::held_by(batch.job_id, worker_id))
+            .filter(generation_job::Column::BatchId.is_null())
+            .exec(&txn)
+            .await?;
+        if attached.rows_affected != 1 {
+            txn.rollback().await?;
+            return Ok(BatchStore::LeaseLost);
+        }
+        let expected = codes.len() as u64;
+        access_code_batch::Entity::insert(batch.into_active_model()).exec(&txn).await?;
+        let mut inserted = 0;
+        for chunk in codes.chunks(CODE_INSERT_CHUNK) {
+            let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);
+            let result = access_code::Entity::insert_many(rows)
+                .on_conflict_do_nothing_on([access_code::Column::CodeHash])
+                .exec_without_returning(&txn)
+                .await?;
+            if let TryInsertResult::Inserted(count) = result {
+                inserted += count;
+            }
+        }
+        if inserted != expected {
+            txn.rollback().await?;
+            return Ok(BatchStore::Collision);
+        }
+        event::Entity::insert(generated_event.into_active_model()).exec(&txn).await?;
+        txn.commit().await?;
+        Ok(BatchStore::Stored)
+    }
+
+    pub async fn find_batch(&self, id: Uuid) -> Result<Option<Batch>, DbError> {
+        access_code_batch::Entity::find_by_id(id).one(self.conn()).await
+    }
+
+    /// The batch's codes from `from_position` on, in delivery order.
+    pub async fn codes_to_deliver(&self, batch_id: Uuid, from_position: i32) -> Result<Vec<PendingCode>, DbError> {
+        let rows = access_code::Entity::find()
+            .filter(access_code::Column::BatchId.eq(batch_id))
+            .filter(access_code::Column::Position.gte(from_position))
+            .order_by_asc(access_code::Column::Position)
+            .all(self.conn())
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| PendingCode { id: row.id, position: row.position, sealed_code: row.sealed_code })
+            .collect())
+    }
+
+    pub async fn codes_of_batch(&self, batch_id: Uuid) -> Result<Vec<AccessCodeRow>, DbError> {
+        access_code::Entity::find()
+            .filter(access_code::Column::BatchId.eq(batch_id))
+            .order_by_asc(access_code::Column::Position)
+            .all(self.conn())
+            .await
+    }
+
+    /// Persists how many codes have reached the chat; false when the lease was lost.
+    pub async fn record_delivery_progress(
+        &self,
+        job_id: Uuid,
+        worker_id: &str,
+        delivered: i32,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        let result = generation_job::Entity::update_many()
+            .col_expr(generation_job::Column::DeliveredCount, Expr::value(delivered))
+            .col_expr(generation_job::Column::HeartbeatAt, Expr::value(now))
+            .filter(Self::held_by(job_id, worker_id))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    /// Completes the job and erases the plaintext of its delivered codes, in one transaction.
+    pub async fn complete_job(
+        &self,
+        job_id: Uuid,
+        worker_id: &str,
+        batch_id: Uuid,
+        delivered: i32,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        let txn = self.conn().begin().await?;
+        let completed = generation_job::Entity::update_many()
+            .col_expr(generation_job::Column::Status, Expr::value(job_status::COMPLETED))
+            .col_expr(generation_job::Column::DeliveredCount, Expr::value(delivered))
+            .col_expr(generation_job::Column::CompletedAt, Expr::value(now))
+            .col_expr(generation_job::Column::LockedBy, Expr::value(Option::<String>::None))
+            .col_expr(generation_job::Column::ErrorCode, Expr::value(Option::<String>::None))
+            .col_expr(generation_job::Column::ErrorMessage, Expr::value(Option::<String>::None))
+            .filter(Self::held_by(job_id, worker_id))
+            .exec(&txn)
+            .await?;
+        if completed.rows_affected != 1 {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        access_code::Entity::update_many()
+            .col_expr(access_code::Column::SealedCode, Expr::value(Option::<String>::None))
+            .filter(access_code::Column::BatchId.eq(batch_id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Fails the job; its codes stay stored so delivery can be tried again.
+    pub async fn fail_job(
+        &self,
+        job_id: Uuid,
+        worker_id: &str,
+        error_code: &str,
+        error_message: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        let result = generation_job::Entity::update_many()
+            .col_expr(generation_job::Column::Status, Expr::value(job_status::FAILED))
+            .col_expr(generation_job::Column::ErrorCode, Expr::value(error_code))
+            .col_expr(generation_job::Column::ErrorMessage, Expr::value(error_message))
+            .col_expr(generation_job::Column::CompletedAt, Expr::value(now))
+            .col_expr(generation_job::Column::LockedBy, Expr::value(Option::<String>::None))
+            .filter(Self::held_by(job_id, worker_id))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    /// Hands a job back to the queue, to run again at `run_at` (by this or another worker).
+    pub async fn release_job(&self, job_id: Uuid, worker_id: &str, run_at: DateTime<Utc>) -> Result<bool, DbError> {
+        let result = generation_job::Entity::update_many()
+            .col_expr(generation_job::Column::Status, Expr::value(job_status::QUEUED))
+            .col_expr(generation_job::Column::LockedBy, Expr::value(Option::<String>::None))
+            .col_expr(generation_job::Column::RunAt, Expr::value(run_at))
+            .filter(Self::held_by(job_id, worker_id))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    pub async fn events_of_type(&self, event_type: &str) -> Result<Vec<Event>, DbError> {
+        event::Entity::find()
+            .filter(event::Column::EventType.eq(event_type))
+            .order_by_asc(event::Column::CreatedAt)
+            .all(self.conn())
+            .await
+    }
+
+    pub async fn count_jobs_with_status(&self, status: &str) -> Result<u64, DbError> {
+        generation_job::Entity::find()
+            .filter(generation_job::Column::Status.eq(status))
+            .count(self.conn())
+            .await
+    }
+}

@@ -1,0 +1,54 @@
+//! Plans of a team.
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, SqlErr};
+use uuid::Uuid;
+
+use super::entities::plan;
+use super::{Db, DbError};
+
+pub use plan::Model as Plan;
+
+/// What inserting a plan did.
+pub enum PlanInsert {
+    Inserted,
+    NameTaken,
+}
+
+impl Db {
+    pub async fn insert_plan(&self, plan: Plan) -> Result<PlanInsert, DbError> {
+        match plan::Entity::insert(plan.into_active_model()).exec(self.conn()).await {
+            Ok(_) => Ok(PlanInsert::Inserted),
+            Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                Ok(PlanInsert::NameTaken)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    pub async fn list_plans(&self, team_id: Uuid) -> Result<Vec<Plan>, DbError> {
+        plan::Entity::find()
+            .filter(plan::Column::TeamId.eq(team_id))
+            .order_by_asc(plan::Column::CreatedAt)
+            .all(self.conn())
+            .await
+    }
+
+    /// The plan with this id, if it belongs to `team_id`.
+    pub async fn find_team_plan(&self, team_id: Uuid, plan_id: Uuid) -> Result<Option<Plan>, DbError> {
+        plan::Entity::find_by_id(plan_id)
+            .filter(plan::Column::TeamId.eq(team_id))
+            .one(self.conn())
+            .await
+    }
+
+    pub async fn find_team_plan_by_name_key(&self, team_id: Uuid, name_key: &str) -> Result<Option<Plan>, DbError> {
+        plan::Entity::find()
+            .filter(plan::Column::TeamId.eq(team_id))
+            .filter(plan::Column::NameKey.eq(name_key))
+            .one(self.conn())
+            .await
+    }
+
+    pub async fn find_plan(&self, plan_id: Uuid) -> Result<Option<Plan>, DbError> {
+        plan::Entity::find_by_id(plan_id).one(self.conn()).await
+    }
+}

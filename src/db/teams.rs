@@ -1,0 +1,104 @@
+//! Tiers, teams, creators and creator invites.
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait,
+    sea_query::Expr,
+};
+use uuid::Uuid;
+
+use super::entities::{access_code, creator, creator_invite, team, tier};
+use super::{Db, DbError};
+
+pub use creator::Model as Creator;
+pub use creator_invite::Model as CreatorInvite;
+pub use team::Model as Team;
+pub use tier::Model as Tier;
+
+impl Db {
+    pub async fn insert_invite(&self, invite: CreatorInvite) -> Result<(), DbError> {
+        creator_invite::Entity::insert(invite.into_active_model()).exec(self.conn()).await?;
+        Ok(())
+    }
+
+    pub async fn find_invite_by_hash(&self, token_hash: &str) -> Result<Option<CreatorInvite>, DbError> {
+        creator_invite::Entity::find()
+            .filter(creator_invite::Column::TokenHash.eq(token_hash))
+            .one(self.conn())
+            .await
+    }
+
+    /// Uses the invite and creates the team and its creator, all or nothing.
+    /// Returns false when the invite was used in the meantime.
+    pub async fn accept_invite(
+        &self,
+        invite_id: Uuid,
+        new_team: Team,
+        new_creator: Creator,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        let txn = self.conn().begin().await?;
+        let claimed = creator_invite::Entity::update_many()
+            .col_expr(creator_invite::Column::UsedAt, Expr::value(now))
+            .col_expr(creator_invite::Column::UsedByCreatorId, Expr::value(new_creator.id))
+            .filter(creator_invite::Column::Id.eq(invite_id))
+            .filter(creator_invite::Column::UsedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected != 1 {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        team::Entity::insert(new_team.into_active_model()).exec(&txn).await?;
+        creator::Entity::insert(new_creator.into_active_model()).exec(&txn).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn find_creator_by_telegram_user(&self, telegram_user_id: i64) -> Result<Option<Creator>, DbError> {
+        creator::Entity::find()
+            .filter(creator::Column::TelegramUserId.eq(telegram_user_id))
+            .one(self.conn())
+            .await
+    }
+
+    pub async fn find_creator(&self, id: Uuid) -> Result<Option<Creator>, DbError> {
+        creator::Entity::find_by_id(id).one(self.conn()).await
+    }
+
+    pub async fn set_creator_language(&self, id: Uuid, language_code: Option<String>) -> Result<(), DbError> {
+        creator::Entity::update_many()
+            .col_expr(creator::Column::LanguageCode, Expr::value(language_code))
+            .filter(creator::Column::Id.eq(id))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn find_team(&self, id: Uuid) -> Result<Option<Team>, DbError> {
+        team::Entity::find_by_id(id).one(self.conn()).await
+    }
+
+    pub async fn find_tier(&self, id: &str) -> Result<Option<Tier>, DbError> {
+        tier::Entity::find_by_id(id.to_owned()).one(self.conn()).await
+    }
+
+    pub async fn set_team_tier(&self, team_id: Uuid, tier_id: &str) -> Result<(), DbError> {
+        let mut team: team::ActiveModel = team::Entity::find_by_id(team_id)
+            .one(self.conn())
+            .await?
+            .ok_or(DbError::RecordNotFound("team".to_owned()))?
+            .into();
+        team.tier_id = sea_orm::Set(tier_id.to_owned());
+        team.update(self.conn()).await?;
+        Ok(())
+    }
+
+    /// Redemptions of the team's codes at or after `since`.
+    pub async fn count_redemptions_since(&self, team_id: Uuid, since: DateTime<Utc>) -> Result<u64, DbError> {
+        access_code::Entity::find()
+            .filter(access_code::Column::TeamId.eq(team_id))
+            .filter(access_code::Column::RedeemedAt.gte(since))
+            .count(self.conn())
+            .await
+    }
+}

@@ -1,0 +1,14 @@
+//! The business rules: plans, codes, generation jobs, billing previews, creators.
+pub mod billing;
+pub mod clock;
+pub mod codes;
+pub mod creators;
+pub mod error;
+pub mod expiry;
+pub mod generation;
+pub mod ids;
+pub mod jobs;
+pub mod plans;
+pub mod secret;
+
+pub use error::{DomainError, ValidationReason};

@@ -1,0 +1,129 @@
+//! Plans: what a redeemed code grants, and for how long.
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::expiry::CalendarUnit;
+use super::{DomainError, ValidationReason, ids};
+use crate::db::Db;
+use crate::db::plans::{Plan, PlanInsert};
+
+pub const ACTIVE: &str = "active";
+pub const ARCHIVED: &str = "archived";
+pub const DURATION_EXAMPLES: &[&str] = &["7d", "30d", "2w", "6mo", "1y", "lifetime"];
+const MAX_NAME_LEN: usize = 64;
+
+/// How long a redemption grants access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanDuration {
+    Lifetime,
+    Span { amount: u32, unit: CalendarUnit },
+}
+
+impl PlanDuration {
+    /// Reads `7d`, `2w`, `6mo`, `1y`, `30 days`, `lifetime`…
+    pub fn parse(input: &str) -> Result<Self, DomainError> {
+        let unknown = DomainError::validation("duration", ValidationReason::UnknownValue { allowed: DURATION_EXAMPLES });
+        let input = input.trim().to_ascii_lowercase();
+        if input == "lifetime" || input == "forever" {
+            return Ok(Self::Lifetime);
+        }
+        let digits_end = input.find(|c: char| !c.is_ascii_digit()).unwrap_or(input.len());
+        let (amount, unit) = input.split_at(digits_end);
+        let amount: u32 = amount.parse().map_err(|_| unknown.clone())?;
+        let unit = CalendarUnit::parse(unit.trim()).ok_or(unknown)?;
+        if amount == 0 {
+            return Err(DomainError::validation("duration", ValidationReason::NotPositive));
+        }
+        if amount > 100 * 366 {
+            return Err(DomainError::validation("duration", ValidationReason::TooFarAhead { max_years: 100 }));
+        }
+        Ok(Self::Span { amount, unit })
+    }
+
+    pub fn from_columns(unit: &str, amount: i32) -> Self {
+        match CalendarUnit::parse(unit) {
+            Some(unit) => Self::Span { amount: amount.max(0) as u32, unit },
+            None => Self::Lifetime,
+        }
+    }
+
+    fn columns(self) -> (&'static str, i32) {
+        match self {
+            Self::Lifetime => ("lifetime", 0),
+            Self::Span { amount, unit } => (unit.as_str(), amount as i32),
+        }
+    }
+}
+
+fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+pub async fn create_plan(
+    db: &Db,
+    team_id: Uuid,
+    name: &str,
+    duration: &str,
+    now: DateTime<Utc>,
+) -> Result<Plan, DomainError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(DomainError::validation("name", ValidationReason::Required));
+    }
+    if name.chars().count() > MAX_NAME_LEN {
+        return Err(DomainError::validation("name", ValidationReason::TooLong { max: MAX_NAME_LEN }));
+    }
+    let (duration_unit, duration_amount) = PlanDuration::parse(duration)?.columns();
+    let plan = Plan {
+        id: ids::new_id(),
+        team_id,
+        name: name.to_owned(),
+        name_key: name_key(name),
+        duration_unit: duration_unit.to_owned(),
+        duration_amount,
+        status: ACTIVE.to_owned(),
+        created_at: now,
+    };
+    match db.insert_plan(plan.clone()).await? {
+        PlanInsert::Inserted => Ok(plan),
+        PlanInsert::NameTaken => Err(DomainError::validation("name", ValidationReason::Taken)),
+    }
+}
+
+pub async fn list_plans(db: &Db, team_id: Uuid) -> Result<Vec<Plan>, DomainError> {
+    Ok(db.list_plans(team_id).await?)
+}
+
+/// The team's plan named by its id (either spelling) or, failing that, by its name.
+pub async fn find_team_plan(db: &Db, team_id: Uuid, id_or_name: &str) -> Result<Plan, DomainError> {
+    if id_or_name.trim().is_empty() {
+        return Err(DomainError::validation("plan_id", ValidationReason::Required));
+    }
+    if let Some(plan_id) = ids::parse_public_id(ids::PLAN, id_or_name) {
+        if let Some(plan) = db.find_team_plan(team_id, plan_id).await? {
+            return Ok(plan);
+        }
+    }
+    db.find_team_plan_by_name_key(team_id, &name_key(id_or_name))
+        .await?
+        .ok_or(DomainError::not_found("plan"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_durations_read_the_usual_spellings() {
+        let span = |amount, unit| Ok(PlanDuration::Span { amount, unit });
+        assert_eq!(PlanDuration::parse("7d"), span(7, CalendarUnit::Days));
+        assert_eq!(PlanDuration::parse("30 days"), span(30, CalendarUnit::Days));
+        assert_eq!(PlanDuration::parse("2w"), span(2, CalendarUnit::Weeks));
+        assert_eq!(PlanDuration::parse("6mo"), span(6, CalendarUnit::Months));
+        assert_eq!(PlanDuration::parse("1y"), span(1, CalendarUnit::Years));
+        assert_eq!(PlanDuration::parse("Lifetime"), Ok(PlanDuration::Lifetime));
+        assert!(PlanDuration::parse("0d").is_err());
+        assert!(PlanDuration::parse("soon").is_err());
+        assert!(PlanDuration::parse("5").is_err());
+    }
+}

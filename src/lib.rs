@@ -1,0 +1,9 @@
+//! accessbot: sell access to private Telegram channels with single-use codes.
+pub mod bot;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod i18n;
+pub mod startup;
+pub mod worker;

@@ -1,0 +1,154 @@
+//! Building the application from its settings, and running the bot and the worker together.
+use std::future::Future;
+use std::sync::Arc;
+
+use teloxide::dispatching::Dispatcher;
+use teloxide::error_handlers::LoggingErrorHandler;
+use teloxide::prelude::*;
+use tokio::sync::{Notify, watch};
+
+use crate::bot::{self, BotContext, TgBot};
+use crate::config::Settings;
+use crate::db::Db;
+use crate::domain::generation::GenerationQueue;
+use crate::domain::secret::InstanceSecret;
+use crate::worker::{self, WorkerContext};
+
+#[derive(Debug)]
+pub enum StartupError {
+    MissingToken,
+    Config(String),
+    Database(crate::db::DbError),
+    Telegram(teloxide::RequestError),
+}
+
+impl std::fmt::Display for StartupError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::MissingToken => f.write_str(
+                "TELOXIDE_TOKEN is not set. Create a bot with @BotFather in Telegram (/newbot), then put its token in bot.env as TELOXIDE_TOKEN=… or export it.",
+            ),
+            Self::Config(message) => f.write_str(message),
+            Self::Database(error) => write!(f, "cannot open the database: {error}"),
+            Self::Telegram(error) => write!(f, "cannot reach the Telegram Bot API with this token: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for StartupError {}
+
+/// The instance secret: `ACCESSBOT_SECRET`, or a file beside the SQLite database.
+pub fn load_instance_secret(settings: &Settings) -> Result<InstanceSecret, StartupError> {
+    if let Some(secret) = &settings.instance_secret {
+        return InstanceSecret::from_value(secret.expose()).map_err(|e| StartupError::Config(e.to_string()));
+    }
+    let path = settings.secret_file().ok_or_else(|| {
+        StartupError::Config("ACCESSBOT_SECRET must be set when the database is not a SQLite file (every instance needs the same secret)".to_owned())
+    })?;
+    InstanceSecret::load_or_create(&path).map_err(|e| StartupError::Config(e.to_string()))
+}
+
+/// The Telegram bot for these settings, with its throttle.
+pub fn build_bot(settings: &Settings) -> Result<TgBot, StartupError> {
+    let token = settings.telegram_token.as_ref().ok_or(StartupError::MissingToken)?;
+    let mut bot = Bot::new(token.expose());
+    if let Some(url) = &settings.telegram_api_url {
+        bot = bot.set_api_url(url.clone());
+    }
+    let limits = teloxide::adaptors::throttle::Limits {
+        messages_per_sec_chat: settings.throttle.messages_per_sec_chat,
+        messages_per_min_chat: settings.throttle.messages_per_min_chat,
+        messages_per_min_channel_or_supergroup: settings.throttle.messages_per_min_group,
+        messages_per_sec_overall: settings.throttle.messages_per_sec_overall,
+    };
+    Ok(teloxide::adaptors::Throttle::new_spawn(bot, limits))
+}
+
+pub struct Application {
+    settings: Settings,
+    db: Db,
+    bot: TgBot,
+    bot_username: String,
+    secret: InstanceSecret,
+}
+
+impl Application {
+    /// Opens and migrates the database, loads the secret and asks Telegram who the bot is.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let bot = build_bot(&settings)?;
+        let secret = load_instance_secret(&settings)?;
+        let db = Db::connect(&settings.database_url, settings.database_max_connections)
+            .await
+            .map_err(StartupError::Database)?;
+        let me = bot.get_me().await.map_err(StartupError::Telegram)?;
+        let bot_username = me.username.clone().unwrap_or_default();
+        Ok(Self { settings, db, bot, bot_username, secret })
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn secret(&self) -> &InstanceSecret {
+        &self.secret
+    }
+
+    pub fn bot_username(&self) -> &str {
+        &self.bot_username
+    }
+
+    /// Runs until Ctrl-C.
+    pub async fn run_until_stopped(self) -> Result<(), StartupError> {
+        self.run_until(async {
+            let _ = tokio::signal::ctrl_c().await;
+            log::info!("accessbot::startup stopping: finishing the send in flight");
+        })
+        .await
+    }
+
+    /// Runs the bot and the worker until `stop` completes, then lets the in-flight send finish.
+    pub async fn run_until(self, stop: impl Future<Output = ()>) -> Result<(), StartupError> {
+        if let Err(error) = bot::register_commands(&self.bot).await {
+            log::warn!("accessbot::startup cannot register the command menu: {error}");
+        }
+        let wake = Arc::new(Notify::new());
+        let (stop_sender, stop_receiver) = watch::channel(false);
+        let instance_id = format!("{}-{}", std::process::id(), &ulid::Ulid::generate().to_string()[20..]);
+        let worker = tokio::spawn(worker::run(
+            WorkerContext {
+                db: self.db.clone(),
+                bot: self.bot.clone(),
+                secret: self.secret.clone(),
+                bot_username: self.bot_username.clone(),
+                settings: self.settings.worker.clone(),
+                wake: wake.clone(),
+            },
+            instance_id,
+            stop_receiver,
+        ));
+        let context = Arc::new(BotContext {
+            db: self.db.clone(),
+            secret: self.secret.clone(),
+            queue: GenerationQueue::new(self.db.clone(), wake),
+            bot_username: self.bot_username.clone(),
+            throttle: self.settings.throttle,
+        });
+        let mut dispatcher = Dispatcher::builder(self.bot.clone(), bot::schema())
+            .dependencies(dptree::deps![context])
+            .default_handler(|_| async {})
+            .error_handler(LoggingErrorHandler::with_custom_text("accessbot::bot a handler failed"))
+            .build();
+        let shutdown = dispatcher.shutdown_token();
+        let dispatching = tokio::spawn(async move { dispatcher.dispatch().await });
+        log::info!("accessbot::startup running as @{}", self.bot_username);
+
+        stop.await;
+        let _ = stop_sender.send(true);
+        if let Ok(stopped) = shutdown.shutdown() {
+            stopped.await;
+        }
+        let _ = worker.await;
+        let _ = dispatching.await;
+        Ok(())
+    }
+}

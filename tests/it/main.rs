@@ -1,0 +1,7 @@
+//! Integration tests: the whole application driven through Telegram's door.
+mod support;
+
+mod creators;
+mod delivery;
+mod generation;
+mod jobs;

@@ -1,0 +1,247 @@
+//! Starting, stopping and killing instances of the application, and driving it as Telegram would.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use accessbot::config::{Secret, Settings, ThrottleSettings, WorkerSettings};
+use accessbot::db::Db;
+use accessbot::domain::clock::now;
+use accessbot::domain::creators;
+use accessbot::domain::secret::InstanceSecret;
+use accessbot::startup::Application;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use super::fake_telegram::{FakeTelegram, Recorded, user_json};
+
+pub const WAIT: Duration = Duration::from_secs(30);
+const TEST_SECRET: &str = "test-instance-secret-0123456789abcdef";
+
+#[derive(Clone, Debug)]
+pub enum Engine {
+    Sqlite,
+    Postgres { admin_url: String },
+}
+
+impl Engine {
+    pub fn postgres() -> Option<Self> {
+        std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()).map(|admin_url| Self::Postgres { admin_url })
+    }
+
+    /// A fresh, empty database for one test.
+    pub async fn fresh_database(&self) -> (String, Option<PathBuf>) {
+        let name = format!("accessbot_test_{}", ulid::Ulid::generate().to_string().to_lowercase());
+        match self {
+            Self::Sqlite => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir).unwrap();
+                (format!("sqlite://{}?mode=rwc", dir.join("accessbot.db").display()), Some(dir))
+            }
+            Self::Postgres { admin_url } => {
+                let admin = Database::connect(admin_url.as_str()).await.expect("connect to TEST_DATABASE_URL");
+                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create a test database");
+                admin.close().await.ok();
+                let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(admin_url);
+                (format!("{base}/{name}"), None)
+            }
+        }
+    }
+}
+
+/// One running "process" of the application, in a runtime of its own so it can be killed outright.
+struct Instance {
+    runtime: tokio::runtime::Runtime,
+    stop: Option<oneshot::Sender<()>>,
+    stopped: oneshot::Receiver<()>,
+}
+
+pub struct TestApp {
+    pub telegram: FakeTelegram,
+    pub db: Db,
+    pub secret: InstanceSecret,
+    pub settings: Settings,
+    instances: Vec<Instance>,
+    dir: Option<PathBuf>,
+}
+
+pub fn test_settings(telegram: &FakeTelegram, database_url: &str) -> Settings {
+    Settings {
+        telegram_token: Some(Secret::new("123456:TEST-TOKEN-not-a-real-one")),
+        telegram_api_url: Some(url::Url::parse(&telegram.url).unwrap()),
+        database_url: database_url.to_owned(),
+        database_max_connections: 5,
+        instance_secret: Some(Secret::new(TEST_SECRET)),
+        worker: WorkerSettings {
+            concurrency: 2,
+            lease: Duration::from_secs(2),
+            delivery_attempts: 3,
+            retry_base_delay: Duration::from_millis(20),
+            progress_edit_interval: Duration::from_millis(0),
+        },
+        throttle: ThrottleSettings {
+            messages_per_sec_chat: 1000,
+            messages_per_min_chat: 60_000,
+            messages_per_min_group: 60_000,
+            messages_per_sec_overall: 1000,
+        },
+    }
+}
+
+impl TestApp {
+    /// A fake Bot API, a fresh database and one running instance.
+    pub async fn spawn(engine: Engine) -> Self {
+        Self::spawn_with(engine, |_| {}).await
+    }
+
+    pub async fn spawn_with(engine: Engine, customise: impl FnOnce(&mut Settings)) -> Self {
+        let telegram = FakeTelegram::start().await;
+        let (database_url, dir) = engine.fresh_database().await;
+        let mut settings = test_settings(&telegram, &database_url);
+        customise(&mut settings);
+        let db = Db::connect(&database_url, 5).await.expect("open the test database");
+        let secret = InstanceSecret::from_value(TEST_SECRET).unwrap();
+        let mut app = Self { telegram, db, secret, settings, instances: Vec::new(), dir };
+        app.start_instance().await;
+        app
+    }
+
+    /// Starts another instance on the same database, as a second process would.
+    pub async fn start_instance(&mut self) {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let (stop, stop_requested) = oneshot::channel::<()>();
+        let (ready_sender, ready) = oneshot::channel::<()>();
+        let (stopped_sender, stopped) = oneshot::channel::<()>();
+        let settings = self.settings.clone();
+        runtime.spawn(async move {
+            let app = Application::build(settings).await.expect("the application starts");
+            let _ = ready_sender.send(());
+            app.run_until(async {
+                let _ = stop_requested.await;
+            })
+            .await
+            .expect("the application runs");
+            let _ = stopped_sender.send(());
+        });
+        ready.await.expect("the application started");
+        self.instances.push(Instance { runtime, stop: Some(stop), stopped });
+    }
+
+    /// Stops the newest instance the way Ctrl-C does, and waits until it has finished.
+    pub async fn stop(&mut self) {
+        if let Some(mut instance) = self.instances.pop() {
+            if let Some(stop) = instance.stop.take() {
+                let _ = stop.send(());
+            }
+            let _ = tokio::time::timeout(WAIT, &mut instance.stopped).await;
+            instance.runtime.shutdown_background();
+        }
+    }
+
+    /// Ends the newest instance at once, wherever it is, as a crash would.
+    pub fn kill(&mut self) {
+        if let Some(instance) = self.instances.pop() {
+            instance.runtime.shutdown_background();
+        }
+    }
+
+    /// Makes `user_id` a creator through an invite link, as the operator and the creator would.
+    pub async fn make_creator(&self, user_id: i64, name: &str) {
+        let token = creators::create_invite(&self.db, &self.secret, now()).await.unwrap();
+        let reply = self.send_text(user_id, name, &format!("/start join_{token}")).await;
+        assert!(reply.str("text").unwrap().contains("creator"), "unexpected reply: {reply:?}");
+    }
+
+    fn message_json(&self, user_id: i64, name: &str, text: &str) -> Value {
+        json!({
+            "message": {
+                "message_id": 1, "date": now().timestamp(),
+                "chat": {"id": user_id, "type": "private", "first_name": name},
+                "from": user_json(user_id, name, "en"),
+                "text": text,
+            }
+        })
+    }
+
+    /// Sends `text` from `user_id` in their private chat and returns the bot's first answer there.
+    pub async fn send_text(&self, user_id: i64, name: &str, text: &str) -> Recorded {
+        let before = self.telegram.requests().len();
+        self.telegram.push_update(self.message_json(user_id, name, text));
+        self.next_message_to(user_id, before).await
+    }
+
+    /// Sends without waiting for an answer; returns the update id.
+    pub fn push_text(&self, user_id: i64, name: &str, text: &str) -> i64 {
+        self.telegram.push_update(self.message_json(user_id, name, text))
+    }
+
+    /// The first `sendMessage` into `chat_id` recorded after `after` requests.
+    pub async fn next_message_to(&self, chat_id: i64, after: usize) -> Recorded {
+        self.telegram
+            .wait_for(WAIT, |requests| {
+                requests
+                    .iter()
+                    .skip(after)
+                    .find(|r| r.method == "sendMessage" && r.int("chat_id") == Some(chat_id))
+                    .cloned()
+            })
+            .await
+    }
+
+    pub fn callback_json(&self, user_id: i64, card: &Recorded, data: &str) -> Value {
+        let chat_id = card.int("chat_id").unwrap();
+        json!({
+            "callback_query": {
+                "id": format!("cq-{}", ulid::Ulid::generate()),
+                "from": user_json(user_id, "Tapper", "en"),
+                "message": {
+                    "message_id": card.message_id, "date": now().timestamp(),
+                    "chat": {"id": chat_id, "type": "private", "first_name": "Someone"},
+                    "from": {"id": super::fake_telegram::BOT_ID, "is_bot": true, "first_name": "Access Bot"},
+                    "text": card.str("text").unwrap_or_default(),
+                },
+                "chat_instance": "instance",
+                "data": data,
+            }
+        })
+    }
+
+    /// Taps a button of `card` as `user_id` and returns the answer to the callback query.
+    pub async fn tap(&self, user_id: i64, card: &Recorded, data: &str) -> Recorded {
+        let before = self.telegram.requests().len();
+        self.telegram.push_update(self.callback_json(user_id, card, data));
+        self.telegram
+            .wait_for(WAIT, |requests| requests.iter().skip(before).find(|r| r.method == "answerCallbackQuery").cloned())
+            .await
+    }
+
+    /// The `callback_data` of the button of `card` whose data starts with `prefix`.
+    pub fn button(card: &Recorded, prefix: &str) -> String {
+        let markup = card.json("reply_markup").expect("the card has buttons");
+        markup["inline_keyboard"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|row| row.as_array().unwrap().iter())
+            .filter_map(|button| button["callback_data"].as_str())
+            .find(|data| data.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no button {prefix} on {markup}"))
+            .to_owned()
+    }
+
+    pub fn assert_no_violations(&self) {
+        assert_eq!(self.telegram.violations(), Vec::<String>::new(), "requests the Bot API spec rejects");
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        for instance in self.instances.drain(..) {
+            instance.runtime.shutdown_background();
+        }
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}

@@ -1,0 +1,331 @@
+//! A fake Telegram Bot API on 127.0.0.1: records every request, rejects what the spec rejects,
+//! hands out updates through `getUpdates`, and can be told to fail or hang.
+#![allow(dead_code)]
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Map, Value, json};
+use tokio::sync::Notify;
+
+#[path = "spec.rs"]
+mod spec;
+use spec::{BotApiSpec, Encoding};
+
+pub const BOT_ID: i64 = 7_000_000_001;
+pub const BOT_USERNAME: &str = "accessbot_test_bot";
+
+/// One request the application made.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub params: Map<String, Value>,
+    /// Uploaded files: (field name, file name, bytes).
+    pub files: Vec<(String, String, Vec<u8>)>,
+    /// The id of the message this request created, where it created one.
+    pub message_id: i64,
+}
+
+impl Recorded {
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.params.get(key).and_then(Value::as_str)
+    }
+
+    pub fn int(&self, key: &str) -> Option<i64> {
+        match self.params.get(key)? {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// A parameter that holds JSON, whether sent as JSON or as multipart text.
+    pub fn json(&self, key: &str) -> Option<Value> {
+        match self.params.get(key)? {
+            Value::String(s) => serde_json::from_str(s).ok(),
+            other => Some(other.clone()),
+        }
+    }
+}
+
+/// A scripted answer to the next call of a method.
+#[derive(Debug, Clone)]
+pub enum Scripted {
+    RetryAfter(u32),
+    Blocked,
+    ChatNotFound,
+    /// Never answer, as a server that went away mid-request.
+    Hang,
+}
+
+#[derive(Default)]
+struct Inner {
+    requests: Vec<Recorded>,
+    violations: Vec<String>,
+    updates: Vec<Value>,
+    next_update_id: i64,
+    next_message_id: i64,
+    scripts: HashMap<String, VecDeque<Scripted>>,
+    hang: HashMap<String, bool>,
+}
+
+#[derive(Clone)]
+pub struct FakeTelegram {
+    inner: Arc<Mutex<Inner>>,
+    changed: Arc<Notify>,
+    spec: Option<Arc<BotApiSpec>>,
+    pub url: String,
+}
+
+impl FakeTelegram {
+    pub async fn start() -> Self {
+        let spec = BotApiSpec::load().map(Arc::new);
+        if spec.is_none() {
+            eprintln!("note: ../shared/telegram/bot-api-9.1.json not found; Bot API spec checks are skipped");
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the fake Bot API");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let fake = Self {
+            inner: Arc::new(Mutex::new(Inner { next_update_id: 1, next_message_id: 1000, ..Default::default() })),
+            changed: Arc::new(Notify::new()),
+            spec,
+            url,
+        };
+        let app = Router::new().route("/{token}/{method}", post(handle)).with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await.ok() });
+        fake
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.inner.lock().unwrap().requests.clone()
+    }
+
+    pub fn calls(&self, method: &str) -> Vec<Recorded> {
+        self.requests().into_iter().filter(|r| r.method.eq_ignore_ascii_case(method)).collect()
+    }
+
+    pub fn violations(&self) -> Vec<String> {
+        self.inner.lock().unwrap().violations.clone()
+    }
+
+    pub fn script(&self, method: &str, answer: Scripted) {
+        self.inner.lock().unwrap().scripts.entry(method.to_lowercase()).or_default().push_back(answer);
+    }
+
+    /// Makes every further call of `method` hang until `set_hang(method, false)`.
+    pub fn set_hang(&self, method: &str, hang: bool) {
+        self.inner.lock().unwrap().hang.insert(method.to_lowercase(), hang);
+    }
+
+    /// Queues an update (without `update_id`, which is assigned here) for `getUpdates`.
+    pub fn push_update(&self, mut update: Value) -> i64 {
+        let id = {
+            let mut inner = self.inner.lock().unwrap();
+            let id = inner.next_update_id;
+            inner.next_update_id += 1;
+            update["update_id"] = json!(id);
+            inner.updates.push(update);
+            id
+        };
+        self.changed.notify_waiters();
+        id
+    }
+
+    /// Queues an update again with the same `update_id`, as Telegram does after a restart.
+    pub fn redeliver_update(&self, update_id: i64) {
+        {
+            let mut inner = self.inner.lock().unwrap();
+            let update = inner.updates.iter().find(|u| u["update_id"] == json!(update_id)).cloned().expect("a known update");
+            let mut again = update;
+            let fresh_id = inner.next_update_id;
+            inner.next_update_id += 1;
+            // The offset has moved past the original id, so the copy needs a new slot to be fetched.
+            again["update_id"] = json!(fresh_id);
+            inner.updates.push(again);
+        }
+        self.changed.notify_waiters();
+    }
+
+    /// Waits until `done` holds for the recorded requests; panics with what was recorded after `timeout`.
+    pub async fn wait_for<T>(&self, timeout: Duration, mut done: impl FnMut(&[Recorded]) -> Option<T>) -> T {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.changed.notified();
+            if let Some(found) = done(&self.requests()) {
+                return found;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                let seen: Vec<String> = self.requests().iter().map(|r| format!("{} {:?}", r.method, r.params)).collect();
+                panic!("timed out waiting; requests so far:\n{}", seen.join("\n"));
+            }
+        }
+    }
+
+    fn record(&self, mut recorded: Recorded) -> i64 {
+        let mut inner = self.inner.lock().unwrap();
+        inner.next_message_id += 1;
+        recorded.message_id = inner.next_message_id;
+        inner.requests.push(recorded);
+        inner.next_message_id
+    }
+
+    fn violation(&self, text: String) {
+        eprintln!("fake Bot API rejected a request: {text}");
+        self.inner.lock().unwrap().violations.push(text);
+        self.changed.notify_waiters();
+    }
+}
+
+pub fn user_json(user_id: i64, first_name: &str, language_code: &str) -> Value {
+    json!({"id": user_id, "is_bot": false, "first_name": first_name, "language_code": language_code})
+}
+
+fn bot_user() -> Value {
+    json!({"id": BOT_ID, "is_bot": true, "first_name": "Access Bot", "username": BOT_USERNAME})
+}
+
+fn me() -> Value {
+    json!({
+        "id": BOT_ID, "is_bot": true, "first_name": "Access Bot", "username": BOT_USERNAME,
+        "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false,
+        "can_connect_to_business": false, "has_main_web_app": false
+    })
+}
+
+fn chat_json(chat_id: i64) -> Value {
+    if chat_id < 0 {
+        json!({"id": chat_id, "type": "supergroup", "title": "A group"})
+    } else {
+        json!({"id": chat_id, "type": "private", "first_name": "Someone"})
+    }
+}
+
+fn now_unix() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+}
+
+fn ok(result: Value) -> Response {
+    axum::Json(json!({"ok": true, "result": result})).into_response()
+}
+
+fn api_error(status: StatusCode, description: &str, retry_after: Option<u32>) -> Response {
+    let mut body = json!({"ok": false, "error_code": status.as_u16(), "description": description});
+    if let Some(seconds) = retry_after {
+        body["parameters"] = json!({"retry_after": seconds});
+    }
+    (status, axum::Json(body)).into_response()
+}
+
+async fn read_params(request: Request, fake: &FakeTelegram) -> (Map<String, Value>, Vec<(String, String, Vec<u8>)>, Encoding) {
+    let is_multipart = request
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if is_multipart {
+        let mut multipart = Multipart::from_request(request, fake).await.expect("a multipart body");
+        let (mut params, mut files) = (Map::new(), Vec::new());
+        while let Some(field) = multipart.next_field().await.expect("a multipart field") {
+            let name = field.name().unwrap_or_default().to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => files.push((name, file_name, field.bytes().await.unwrap().to_vec())),
+                None => {
+                    params.insert(name, Value::String(field.text().await.unwrap()));
+                }
+            }
+        }
+        return (params, files, Encoding::Multipart);
+    }
+    let body: Bytes = axum::body::to_bytes(request.into_body(), usize::MAX).await.unwrap_or_default();
+    let params = serde_json::from_slice::<Value>(&body).ok().and_then(|v| v.as_object().cloned()).unwrap_or_default();
+    (params, Vec::new(), Encoding::Json)
+}
+
+async fn handle(State(fake): State<FakeTelegram>, Path((_token, method)): Path<(String, String)>, request: Request) -> Response {
+    let (params, files, encoding) = read_params(request, &fake).await;
+    let file_fields: Vec<String> = files.iter().map(|(name, _, _)| name.clone()).collect();
+    let method = match &fake.spec {
+        Some(spec) => match spec.check(&method, &params, &file_fields, encoding) {
+            Ok(name) => name,
+            Err(reason) => {
+                fake.violation(reason.clone());
+                return api_error(StatusCode::BAD_REQUEST, &format!("Bad Request: {reason}"), None);
+            }
+        },
+        None => method,
+    };
+    let key = method.to_lowercase();
+    if key == "getupdates" {
+        return get_updates(&fake, &params).await;
+    }
+    let scripted = {
+        let mut inner = fake.inner.lock().unwrap();
+        if inner.hang.get(&key).copied().unwrap_or(false) {
+            Some(Scripted::Hang)
+        } else {
+            inner.scripts.get_mut(&key).and_then(VecDeque::pop_front)
+        }
+    };
+    match scripted {
+        Some(Scripted::Hang) => return std::future::pending::<Response>().await,
+        Some(Scripted::RetryAfter(seconds)) => {
+            return api_error(StatusCode::TOO_MANY_REQUESTS, &format!("Too Many Requests: retry after {seconds}"), Some(seconds));
+        }
+        Some(Scripted::Blocked) => return api_error(StatusCode::FORBIDDEN, "Forbidden: bot was blocked by the user", None),
+        Some(Scripted::ChatNotFound) => return api_error(StatusCode::BAD_REQUEST, "Bad Request: chat not found", None),
+        None => {}
+    }
+    let recorded = Recorded { method: method.clone(), params: params.clone(), files: files.clone(), message_id: 0 };
+    let message_id = fake.record(recorded);
+    fake.changed.notify_waiters();
+    let chat_id = match params.get("chat_id") {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or_default(),
+        Some(Value::String(s)) => s.parse().unwrap_or_default(),
+        _ => 0,
+    };
+    match key.as_str() {
+        "getme" => ok(me()),
+        "sendmessage" => ok(json!({
+            "message_id": message_id, "date": now_unix(), "chat": chat_json(chat_id), "from": bot_user(),
+            "text": params.get("text").cloned().unwrap_or(json!(""))
+        })),
+        "editmessagetext" => ok(json!({
+            "message_id": params.get("message_id").cloned().unwrap_or(json!(message_id)), "date": now_unix(),
+            "chat": chat_json(chat_id), "from": bot_user(), "text": params.get("text").cloned().unwrap_or(json!("")),
+            "edit_date": now_unix()
+        })),
+        "senddocument" => {
+            let (file_name, size) = files.first().map(|(_, n, b)| (n.clone(), b.len())).unwrap_or_default();
+            ok(json!({
+                "message_id": message_id, "date": now_unix(), "chat": chat_json(chat_id), "from": bot_user(),
+                "document": {"file_id": format!("file-{message_id}"), "file_unique_id": format!("u{message_id}"),
+                             "file_name": file_name, "file_size": size},
+                "caption": params.get("caption").cloned().unwrap_or(json!(""))
+            }))
+        }
+        _ => ok(json!(true)),
+    }
+}
+
+async fn get_updates(fake: &FakeTelegram, params: &Map<String, Value>) -> Response {
+    let offset = params.get("offset").and_then(Value::as_i64).unwrap_or(0);
+    let timeout = params.get("timeout").and_then(Value::as_u64).unwrap_or(0).min(1);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
+    loop {
+        let notified = fake.changed.notified();
+        let pending: Vec<Value> = {
+            let inner = fake.inner.lock().unwrap();
+            inner.updates.iter().filter(|u| u["update_id"].as_i64().unwrap_or(0) >= offset).cloned().collect()
+        };
+        if !pending.is_empty() || tokio::time::timeout_at(deadline, notified).await.is_err() {
+            return ok(Value::Array(pending));
+        }
+    }
+}

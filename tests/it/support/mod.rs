@@ -1,0 +1,26 @@
+//! The test harness: the whole application against a fake Bot API and a fresh database.
+pub mod app;
+pub mod fake_telegram;
+
+pub use app::{Engine, TestApp};
+
+/// Runs each scenario on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is set.
+#[macro_export]
+macro_rules! on_every_engine {
+    ($($name:ident),* $(,)?) => { $(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::support::Engine::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match $crate::support::Engine::postgres() {
+                    Some(engine) => super::$name(engine).await,
+                    None => eprintln!("skipped on PostgreSQL: TEST_DATABASE_URL is not set"),
+                }
+            }
+        }
+    )* };
+}

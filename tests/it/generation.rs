@@ -1,0 +1,252 @@
+//! From `/generate` to the codes in the creator's chat.
+use std::collections::HashSet;
+
+use accessbot::domain::codes::AccessCode;
+use accessbot::domain::ids;
+
+use crate::on_every_engine;
+use crate::support::fake_telegram::BOT_USERNAME;
+use crate::support::{Engine, TestApp};
+
+const ANN: i64 = 2001;
+const BOB: i64 = 2002;
+
+async fn creator_with_plan(engine: Engine) -> TestApp {
+    let app = TestApp::spawn(engine).await;
+    app.make_creator(ANN, "Ann").await;
+    app.send_text(ANN, "Ann", "/newplan VIP Club 30d").await;
+    app
+}
+
+async fn a_one_liner_confirmed_delivers_a_csv_of_unique_codes_kept_only_as_hashes(engine: Engine) {
+    let app = creator_with_plan(engine).await;
+    let card = app.card(ANN, "/generate VIP Club 25 file 1_month").await;
+    let text = card.str("text").unwrap();
+    assert!(text.contains("Generate 25 codes for VIP Club"), "{text}");
+    assert!(text.contains("expire on") && text.contains("one CSV file"), "{text}");
+    assert!(text.contains("free redemptions left this cycle: 5") && text.contains("chargeable: 20") && text.contains("cost: $0.60"), "{text}");
+    assert!(text.contains("if every code is redeemed"));
+
+    let answer = app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
+    let job_public_id = answer.str("text").unwrap().trim_start_matches("Queued as job ").trim_end_matches('.').to_owned();
+    assert!(job_public_id.starts_with("mjb_"), "{answer:?}");
+
+    let job = app.finished_job(ANN).await;
+    assert_eq!(job.status, "completed", "{job:?}");
+    assert_eq!(ids::public_id(ids::JOB, job.id), job_public_id);
+    assert!(job.started_at.is_some() && job.completed_at.is_some());
+
+    let documents = app.telegram.calls("sendDocument");
+    assert_eq!(documents.len(), 1);
+    let document = &documents[0];
+    assert_eq!(document.int("chat_id"), Some(ANN));
+    let (_, file_name, bytes) = &document.files[0];
+    let batch_id = ids::public_id(ids::BATCH, job.batch_id.unwrap());
+    assert_eq!(file_name, &format!("vip-club-{batch_id}.csv"));
+    assert!(document.str("caption").unwrap().starts_with("25 codes for VIP Club. They expire on"));
+
+    let csv_text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(csv_text.starts_with("code,plan,expires_at,batch_id,redeem_link\r\n"));
+    assert_eq!(csv_text.matches("\r\n").count(), 26, "CRLF line ends");
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let mut seen = HashSet::new();
+    let expires = job.expires_at.unwrap().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    for record in reader.records() {
+        let record = record.unwrap();
+        let code = AccessCode::parse(&record[0]).expect("a well-formed code");
+        assert_eq!(&record[0], code.display());
+        assert_eq!(&record[1], "VIP Club");
+        assert_eq!(&record[2], expires);
+        assert_eq!(&record[3], batch_id);
+        assert_eq!(&record[4], format!("https://t.me/{BOT_USERNAME}?start={}", code.normalised()));
+        assert!(seen.insert(code.normalised().to_owned()), "codes are unique");
+    }
+    assert_eq!(seen.len(), 25);
+
+    let rows = app.db.codes_of_batch(job.batch_id.unwrap()).await.unwrap();
+    assert_eq!(rows.len(), 25);
+    for row in &rows {
+        assert!(row.sealed_code.is_none(), "the plaintext is erased once delivered");
+        assert_eq!(row.expires_at, job.expires_at);
+        assert_eq!(row.status, "unredeemed");
+    }
+    let stored: HashSet<String> = rows.iter().map(|r| r.code_hash.clone()).collect();
+    let expected: HashSet<String> = seen.iter().map(|c| app.secret.hash_code(c)).collect();
+    assert_eq!(stored, expected, "codes are stored as keyed hashes");
+    let masked: HashSet<String> = rows.iter().map(|r| r.code_masked.clone()).collect();
+    assert!(masked.iter().all(|m| m.starts_with("****-****-")));
+
+    let events = app.db.events_of_type("access_code.generated").await.unwrap();
+    assert_eq!(events.len(), 1);
+    let data: serde_json::Value = serde_json::from_str(&events[0].data).unwrap();
+    assert_eq!(data["batch_id"], batch_id.as_str());
+    assert_eq!(data["count"], 25);
+    assert_eq!(data["plan_id"], ids::public_id(ids::PLAN, job.plan_id).as_str());
+
+    let edits = app.telegram.calls("editMessageText");
+    let texts: Vec<&str> = edits.iter().filter(|e| e.int("message_id") == Some(card.message_id)).filter_map(|e| e.str("text")).collect();
+    assert!(texts.first().unwrap().contains("is queued"), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("generating")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("delivering")), "{texts:?}");
+    assert!(texts.last().unwrap().contains("is done: 25 codes delivered"), "{texts:?}");
+    app.assert_no_violations();
+}
+
+async fn a_messages_export_sends_one_message_per_code_after_consent(engine: Engine) {
+    let app = creator_with_plan(engine).await;
+    let card = app.card(ANN, "/generate VIP Club 3 messages no_expiry").await;
+    let agree = TestApp::button(&card, "gen:agree:");
+    let markup = card.json("reply_markup").unwrap().to_string();
+    assert!(markup.contains("I agree: send 3 messages to this chat"), "{markup}");
+    assert!(card.str("text").unwrap().contains("never expire"));
+
+    app.tap(ANN, &card, &agree).await;
+    let job = app.finished_job(ANN).await;
+    assert_eq!(job.status, "completed", "{job:?}");
+    let messages: Vec<_> = app
+        .telegram
+        .calls("sendMessage")
+        .into_iter()
+        .filter(|m| m.params.contains_key("entities"))
+        .collect();
+    assert_eq!(messages.len(), 3);
+    let mut seen = HashSet::new();
+    for message in &messages {
+        let text = message.str("text").unwrap();
+        let entities = message.json("entities").unwrap();
+        let entity = &entities[0];
+        assert_eq!(entity["type"], "code");
+        let (offset, length) = (entity["offset"].as_u64().unwrap() as usize, entity["length"].as_u64().unwrap() as usize);
+        let code_text: String = text.encode_utf16().skip(offset).take(length).map(|u| u as u8 as char).collect();
+        let code = AccessCode::parse(&code_text).expect("the entity holds a code");
+        assert!(text.contains(&format!("https://t.me/{BOT_USERNAME}?start={}", code.normalised())));
+        seen.insert(code);
+    }
+    assert_eq!(seen.len(), 3);
+    assert_eq!(job.delivered_count, 3);
+    app.assert_no_violations();
+}
+
+async fn a_messages_export_is_not_queued_without_consent(engine: Engine) {
+    let app = creator_with_plan(engine).await;
+    let card = app.card(ANN, "/generate VIP Club 3 messages no_expiry").await;
+    let agree = TestApp::button(&card, "gen:agree:");
+    let forged = agree.replace("gen:agree:", "gen:go:");
+    let answer = app.tap(ANN, &card, &forged).await;
+    assert!(answer.str("text").unwrap().contains("consent: needs your explicit consent"), "{answer:?}");
+    assert!(app.jobs_of(ANN).await.is_empty());
+    app.tap(ANN, &card, &agree).await;
+    assert_eq!(app.finished_job(ANN).await.status, "completed");
+}
+
+async fn every_invalid_field_is_named_in_the_reply(engine: Engine) {
+    let app = creator_with_plan(engine).await;
+    let cases = [
+        ("/generate VIP Club 0 file no_expiry", "quantity: must be between 1 and 1000"),
+        ("/generate VIP Club 1001 file no_expiry", "quantity: must be between 1 and 1000"),
+        ("/generate VIP Club many file no_expiry", "quantity: must be a whole number"),
+        ("/generate VIP Club 10 fax no_expiry", "export_type: must be one of: file, messages"),
+        ("/generate VIP Club 10 file someday", "expiry_preset: must be one of: no_expiry, 1_day, 1_week, 1_month, 1_year, custom"),
+        ("/generate VIP Club 10 file 0_days", "custom_expiry_amount: must be greater than zero"),
+        ("/generate VIP Club 10 file 11_years", "custom_expiry_amount: must not lie more than 10 years ahead"),
+        ("/generate VIP Club 10 file 5_fortnights", "custom_expiry_type: must be one of: days, weeks, months, years"),
+        ("/generate Gold 10 file no_expiry", "No such plan"),
+        ("/generate VIP", "Usage: /generate"),
+    ];
+    for (command, expected) in cases {
+        let reply = app.send_text(ANN, "Ann", command).await;
+        assert!(reply.str("text").unwrap().contains(expected), "{command}: {reply:?}");
+        assert!(!reply.params.contains_key("reply_markup"), "{command} must not offer a card");
+    }
+    assert!(app.jobs_of(ANN).await.is_empty());
+    app.assert_no_violations();
+}
+
+async fn another_teams_plan_is_not_found(engine: Engine) {
+    let app = creator_with_plan(engine).await;
+    app.make_creator(BOB, "Bob").await;
+    let plans = app.send_text(ANN, "Ann", "/plans").await;
+    let plan_id = plans.str("text").unwrap().split_whitespace().find(|w| w.starts_with("pln_")).unwrap().to_owned();
+    let reply = app.send_text(BOB, "Bob", &format!("/generate {plan_id} 10 file no_expiry")).await;
+    assert!(reply.str("text").unwrap().contains("No such plan"), "{reply:?}");
+    let by_id = app.send_text(ANN, "Ann", &format!("/generate {plan_id} 10 file no_expiry")).await;
+    assert!(by_id.params.contains_key("reply_markup"), "the owner may name the plan by id");
+}
+
+async fn confirming_twice_or_receiving_the_update_twice_queues_one_job(engine: Engine) {
+    let app = creator_with_plan(engine).await;
+    let card = app.card(ANN, "/generate VIP Club 5 file no_expiry").await;
+    let go = TestApp::button(&card, "gen:go:");
+    let update = app.callback_json(ANN, &card, &go);
+    let before = app.telegram.requests().len();
+    app.telegram.push_update(update.clone());
+    app.telegram.push_update(update);
+    app.telegram
+        .wait_for(crate::support::app::WAIT, |requests| {
+            (requests.iter().skip(before).filter(|r| r.method == "answerCallbackQuery").count() == 2).then_some(())
+        })
+        .await;
+    let second = app.tap(ANN, &card, &go).await;
+    assert!(second.str("text").unwrap().contains("Already queued as job mjb_"), "{second:?}");
+    app.finished_job(ANN).await;
+    assert_eq!(app.jobs_of(ANN).await.len(), 1);
+    assert_eq!(app.telegram.calls("sendDocument").len(), 1);
+    let answers = app.telegram.requests().iter().skip(before).filter(|r| r.method == "answerCallbackQuery").count();
+    assert_eq!(answers, 3, "every callback query is answered");
+}
+
+async fn a_cancelled_card_queues_nothing(engine: Engine) {
+    let app = creator_with_plan(engine).await;
+    let card = app.card(ANN, "/generate VIP Club 5 file no_expiry").await;
+    let cancelled = app.tap(ANN, &card, &TestApp::button(&card, "gen:cancel:")).await;
+    assert!(cancelled.str("text").unwrap().contains("Cancelled"));
+    let late = app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
+    assert!(late.str("text").unwrap().contains("This menu has expired"));
+    assert!(app.jobs_of(ANN).await.is_empty());
+}
+
+async fn foreign_and_forged_taps_change_nothing(engine: Engine) {
+    let app = creator_with_plan(engine).await;
+    app.make_creator(BOB, "Bob").await;
+    let card = app.card(ANN, "/generate VIP Club 5 file no_expiry").await;
+    let go = TestApp::button(&card, "gen:go:");
+    for (user, data) in [
+        (BOB, go.as_str()),
+        (3003, go.as_str()),
+        (ANN, "gen:go:01JZZZZZZZZZZZZZZZZZZZZZZZ"),
+        (ANN, "gen:explode:x"),
+        (ANN, "something else"),
+    ] {
+        let answer = app.tap(user, &card, data).await;
+        assert!(answer.str("text").unwrap().contains("This menu has expired"), "{user} {data}: {answer:?}");
+    }
+    assert!(app.jobs_of(ANN).await.is_empty());
+    assert!(app.jobs_of(BOB).await.is_empty());
+    app.assert_no_violations();
+}
+
+async fn the_preview_counts_this_cycles_redemptions_against_the_allotment(engine: Engine) {
+    let app = creator_with_plan(engine).await;
+    let card = app.card(ANN, "/generate VIP Club 6 file no_expiry").await;
+    assert!(card.str("text").unwrap().contains("free redemptions left this cycle: 5\nchargeable: 1\ncost: $0.03"));
+    app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
+    let job = app.finished_job(ANN).await;
+    let expectations = [(4, "left this cycle: 1\nchargeable: 2\ncost: $0.06"), (5, "left this cycle: 0\nchargeable: 3\ncost: $0.09"), (6, "left this cycle: 0\nchargeable: 3\ncost: $0.09")];
+    for (redeemed, expected) in expectations {
+        crate::support::app::mark_redeemed(&app, job.batch_id.unwrap(), redeemed).await;
+        let card = app.card(ANN, "/generate VIP Club 3 file no_expiry").await;
+        assert!(card.str("text").unwrap().contains(expected), "{redeemed} redeemed: {:?}", card.str("text"));
+    }
+}
+
+on_every_engine!(
+    a_one_liner_confirmed_delivers_a_csv_of_unique_codes_kept_only_as_hashes,
+    a_messages_export_sends_one_message_per_code_after_consent,
+    a_messages_export_is_not_queued_without_consent,
+    every_invalid_field_is_named_in_the_reply,
+    another_teams_plan_is_not_found,
+    confirming_twice_or_receiving_the_update_twice_queues_one_job,
+    a_cancelled_card_queues_nothing,
+    foreign_and_forged_taps_change_nothing,
+    the_preview_counts_this_cycles_redemptions_against_the_allotment,
+);

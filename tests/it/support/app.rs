@@ -245,3 +245,49 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// Helpers for the creator's side of generation.
+impl TestApp {
+    /// Sends a `/generate` one-liner and returns the card the bot answered with.
+    pub async fn card(&self, user_id: i64, command: &str) -> Recorded {
+        let card = self.send_text(user_id, "Ann", command).await;
+        assert!(card.params.contains_key("reply_markup"), "expected a card, got {card:?}");
+        card
+    }
+
+    /// Waits until the creator's newest job has finished and returns it.
+    pub async fn finished_job(&self, user_id: i64) -> accessbot::db::generation::Job {
+        let creator = self.db.find_creator_by_telegram_user(user_id).await.unwrap().expect("a creator");
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let jobs = self.db.recent_jobs_of_creator(creator.id, 1).await.unwrap();
+            if let Some(job) = jobs.into_iter().next().filter(|j| j.status == "completed" || j.status == "failed") {
+                return job;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "the job did not finish in time");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    pub async fn jobs_of(&self, user_id: i64) -> Vec<accessbot::db::generation::Job> {
+        let creator = self.db.find_creator_by_telegram_user(user_id).await.unwrap().expect("a creator");
+        self.db.recent_jobs_of_creator(creator.id, 100).await.unwrap()
+    }
+}
+
+/// Marks the first `count` codes of a batch as redeemed now, standing in for subscribers.
+pub async fn mark_redeemed(app: &TestApp, batch_id: uuid::Uuid, count: usize) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    use accessbot::db::entities::access_code;
+    let rows = app.db.codes_of_batch(batch_id).await.unwrap();
+    let ids: Vec<uuid::Uuid> = rows.iter().take(count).map(|r| r.id).collect();
+    let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
+    access_code::Entity::update_many()
+        .col_expr(access_code::Column::Status, Expr::value("redeemed"))
+        .col_expr(access_code::Column::RedeemedAt, Expr::value(now()))
+        .filter(access_code::Column::Id.is_in(ids))
+        .exec(&conn)
+        .await
+        .unwrap();
+    conn.close().await.ok();
+}

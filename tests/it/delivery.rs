@@ -1,0 +1,189 @@
+//! Delivery under pressure: crashes, restarts, rate limits, blocked bots, several workers.
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use accessbot::domain::clock::now;
+use accessbot::domain::codes::AccessCode;
+use accessbot::domain::generation::{GenerationQueue, GenerationRequest};
+use accessbot::domain::ids;
+
+use crate::on_every_engine;
+use crate::support::app::WAIT;
+use crate::support::fake_telegram::{Recorded, Scripted};
+use crate::support::{Engine, TestApp};
+
+const ANN: i64 = 4001;
+
+async fn creator_with_plan(engine: Engine) -> TestApp {
+    let app = TestApp::spawn(engine).await;
+    app.make_creator(ANN, "Ann").await;
+    app.send_text(ANN, "Ann", "/newplan VIP 30d").await;
+    app
+}
+
+fn code_messages(app: &TestApp) -> Vec<Recorded> {
+    app.telegram.calls("sendMessage").into_iter().filter(|m| m.params.contains_key("entities")).collect()
+}
+
+fn code_in(message: &Recorded) -> AccessCode {
+    let text = message.str("text").unwrap();
+    text.split_whitespace().find_map(AccessCode::parse).expect("a code in the message")
+}
+
+async fn wait_for_code_messages(app: &TestApp, count: usize) {
+    app.telegram
+        .wait_for(WAIT, |requests| {
+            (requests.iter().filter(|r| r.method == "sendMessage" && r.params.contains_key("entities")).count() >= count)
+                .then_some(())
+        })
+        .await;
+}
+
+async fn a_process_killed_mid_delivery_resumes_after_a_restart_without_losing_a_code(engine: Engine) {
+    let mut app = creator_with_plan(engine).await;
+    let card = app.card(ANN, "/generate VIP 6 messages 1_week").await;
+    app.telegram.hang_after("sendMessage", 3);
+    let earlier = app.telegram.attempts("sendMessage").len();
+    app.tap(ANN, &card, &TestApp::button(&card, "gen:agree:")).await;
+    wait_for_code_messages(&app, 3).await;
+    // The fourth code's send is in flight (and hangs) only once the third one's progress is stored.
+    app.telegram
+        .wait_for(WAIT, |_| (app.telegram.attempts("sendMessage").len() >= earlier + 4).then_some(()))
+        .await;
+    app.kill();
+
+    let job = app.jobs_of(ANN).await.remove(0);
+    assert_eq!(job.status, "running", "the killed process held the job");
+    assert_eq!(job.delivered_count, 3, "progress was persisted per code");
+
+    app.telegram.clear_hang("sendMessage");
+    app.start_instance().await;
+    let job = app.finished_job(ANN).await;
+    assert_eq!(job.status, "completed", "{job:?}");
+    assert!(job.attempts >= 2, "a second worker took the job over");
+
+    let delivered: Vec<AccessCode> = code_messages(&app).iter().map(code_in).collect();
+    let distinct: HashSet<String> = delivered.iter().map(|c| c.normalised().to_owned()).collect();
+    assert_eq!(distinct.len(), 6, "every code was delivered");
+    assert!(delivered.len() <= 7, "at most one code was sent twice");
+    let stored: HashSet<String> = app.db.codes_of_batch(job.batch_id.unwrap()).await.unwrap().into_iter().map(|r| r.code_hash).collect();
+    let sent: HashSet<String> = distinct.iter().map(|c| app.secret.hash_code(c)).collect();
+    assert_eq!(stored, sent, "the delivered codes are the stored ones");
+    app.assert_no_violations();
+}
+
+async fn a_graceful_stop_finishes_the_send_in_flight_and_the_next_start_resumes(engine: Engine) {
+    let mut app = creator_with_plan(engine).await;
+    let card = app.card(ANN, "/generate VIP 8 messages no_expiry").await;
+    app.telegram.set_delay("sendMessage", Duration::from_millis(150));
+    app.tap(ANN, &card, &TestApp::button(&card, "gen:agree:")).await;
+    wait_for_code_messages(&app, 2).await;
+    app.stop().await;
+
+    let job = app.jobs_of(ANN).await.remove(0);
+    assert_eq!(job.status, "queued", "the job was handed back: {job:?}");
+    assert_eq!(job.delivered_count as usize, code_messages(&app).len(), "every send that went out was recorded");
+    assert!(job.delivered_count < 8);
+
+    app.start_instance().await;
+    let job = app.finished_job(ANN).await;
+    assert_eq!(job.status, "completed");
+    let delivered: Vec<AccessCode> = code_messages(&app).iter().map(code_in).collect();
+    assert_eq!(delivered.len(), 8, "nothing was sent twice");
+    assert_eq!(delivered.iter().map(|c| c.normalised().to_owned()).collect::<HashSet<_>>().len(), 8);
+}
+
+async fn a_retry_after_is_waited_out_and_nothing_is_skipped(engine: Engine) {
+    let app = creator_with_plan(engine).await;
+    let card = app.card(ANN, "/generate VIP 4 messages no_expiry").await;
+    app.telegram.script("sendMessage", Scripted::RetryAfter(1));
+    app.tap(ANN, &card, &TestApp::button(&card, "gen:agree:")).await;
+    let job = app.finished_job(ANN).await;
+    assert_eq!(job.status, "completed", "{job:?}");
+    let attempts = app.telegram.attempts("sendMessage");
+    let refused_at = attempts[attempts.len() - 5];
+    let retried_at = attempts[attempts.len() - 4];
+    assert!(retried_at - refused_at >= Duration::from_millis(900), "the retry waited for retry_after");
+    let delivered: HashSet<String> = code_messages(&app).iter().map(|m| code_in(m).normalised().to_owned()).collect();
+    assert_eq!(delivered.len(), 4);
+    assert_eq!(code_messages(&app).len(), 4);
+
+    let card = app.card(ANN, "/generate VIP 3 file no_expiry").await;
+    app.telegram.script("sendDocument", Scripted::RetryAfter(1));
+    app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
+    app.telegram.wait_for(WAIT, |r| r.iter().find(|r| r.method == "sendDocument").cloned()).await;
+    assert_eq!(app.telegram.attempts("sendDocument").len(), 2);
+    app.assert_no_violations();
+}
+
+async fn a_blocked_bot_fails_the_job_with_delivery_failed_and_keeps_the_codes(engine: Engine) {
+    let app = creator_with_plan(engine).await;
+    let card = app.card(ANN, "/generate VIP 4 file no_expiry").await;
+    app.telegram.script("sendDocument", Scripted::Blocked);
+    app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
+    let job = app.finished_job(ANN).await;
+    assert_eq!(job.status, "failed");
+    assert_eq!(job.error_code.as_deref(), Some("DELIVERY_FAILED"));
+    assert!(job.error_message.as_deref().unwrap().contains("Unblock the bot"), "{job:?}");
+    assert_eq!(app.telegram.attempts("sendDocument").len(), 1, "a blocked bot is not retried");
+    let rows = app.db.codes_of_batch(job.batch_id.unwrap()).await.unwrap();
+    assert_eq!(rows.len(), 4, "the codes stay stored");
+    assert!(rows.iter().all(|r| r.sealed_code.is_some()), "and are still held for another delivery");
+    let last_edit = app.telegram.calls("editMessageText").pop().unwrap();
+    assert!(last_edit.str("text").unwrap().contains("failed: The bot is blocked"), "{last_edit:?}");
+
+    let card = app.card(ANN, "/generate VIP 2 messages no_expiry").await;
+    app.telegram.script("sendMessage", Scripted::ChatNotFound);
+    app.tap(ANN, &card, &TestApp::button(&card, "gen:agree:")).await;
+    let job = app.finished_job(ANN).await;
+    assert_eq!(job.error_code.as_deref(), Some("DELIVERY_FAILED"));
+    assert!(job.error_message.as_deref().unwrap().contains("no longer exists"), "{job:?}");
+}
+
+async fn two_instances_do_each_of_fifty_jobs_exactly_once(engine: Engine) {
+    let mut app = creator_with_plan(engine).await;
+    app.start_instance().await;
+    let creator = app.db.find_creator_by_telegram_user(ANN).await.unwrap().unwrap();
+    let queue = GenerationQueue::new(app.db.clone(), Arc::new(tokio::sync::Notify::new()));
+    let request = GenerationRequest {
+        plan_id: "VIP".to_owned(),
+        quantity: 2,
+        export_type: "file".to_owned(),
+        expiry_preset: "no_expiry".to_owned(),
+        ..Default::default()
+    };
+    let mut queued = HashSet::new();
+    for _ in 0..50 {
+        queued.insert(queue.enqueue(&creator, &request, "test", now()).await.unwrap().job_id);
+    }
+    app.telegram
+        .wait_for(Duration::from_secs(120), |requests| {
+            (requests.iter().filter(|r| r.method == "sendDocument").count() >= 50).then_some(())
+        })
+        .await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while app.db.count_jobs_with_status("completed").await.unwrap() < 50 {
+        assert!(tokio::time::Instant::now() < deadline, "every job completes");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let jobs = app.jobs_of(ANN).await;
+    assert_eq!(jobs.len(), 50);
+    let holders: HashSet<String> = app.telegram.calls("sendDocument").iter().map(|d| d.files[0].1.clone()).collect();
+    assert_eq!(holders.len(), 50, "one document per batch");
+    assert_eq!(app.telegram.calls("sendDocument").len(), 50, "no job was delivered twice");
+    for job in &jobs {
+        assert_eq!(job.status, "completed");
+        assert_eq!(job.attempts, 1, "each job was claimed once: {job:?}");
+        assert!(queued.contains(&ids::public_id(ids::JOB, job.id)));
+    }
+    assert_eq!(app.db.events_of_type("access_code.generated").await.unwrap().len(), 50);
+}
+
+on_every_engine!(
+    a_process_killed_mid_delivery_resumes_after_a_restart_without_losing_a_code,
+    a_graceful_stop_finishes_the_send_in_flight_and_the_next_start_resumes,
+    a_retry_after_is_waited_out_and_nothing_is_skipped,
+    a_blocked_bot_fails_the_job_with_delivery_failed_and_keeps_the_codes,
+    two_instances_do_each_of_fifty_jobs_exactly_once,
+);

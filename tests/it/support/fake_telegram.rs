@@ -74,6 +74,12 @@ struct Inner {
     next_message_id: i64,
     scripts: HashMap<String, VecDeque<Scripted>>,
     hang: HashMap<String, bool>,
+    hang_after: HashMap<String, usize>,
+    delay: HashMap<String, Duration>,
+    /// Every call, answered or not: (method, when).
+    attempts: Vec<(String, tokio::time::Instant)>,
+    /// Updates below this id were confirmed by a later `getUpdates` and are never handed out again.
+    confirmed_offset: i64,
 }
 
 #[derive(Clone)]
@@ -122,6 +128,28 @@ impl FakeTelegram {
     /// Makes every further call of `method` hang until `set_hang(method, false)`.
     pub fn set_hang(&self, method: &str, hang: bool) {
         self.inner.lock().unwrap().hang.insert(method.to_lowercase(), hang);
+    }
+
+    /// Lets `calls` more calls of `method` through, then makes the rest hang.
+    pub fn hang_after(&self, method: &str, calls: usize) {
+        self.inner.lock().unwrap().hang_after.insert(method.to_lowercase(), calls);
+    }
+
+    pub fn clear_hang(&self, method: &str) {
+        let mut inner = self.inner.lock().unwrap();
+        inner.hang_after.remove(&method.to_lowercase());
+        inner.hang.remove(&method.to_lowercase());
+    }
+
+    /// Answers every call of `method` only after `delay`.
+    pub fn set_delay(&self, method: &str, delay: Duration) {
+        self.inner.lock().unwrap().delay.insert(method.to_lowercase(), delay);
+    }
+
+    /// When each call of `method` arrived, answered or not.
+    pub fn attempts(&self, method: &str) -> Vec<tokio::time::Instant> {
+        let inner = self.inner.lock().unwrap();
+        inner.attempts.iter().filter(|(m, _)| m.eq_ignore_ascii_case(method)).map(|(_, at)| *at).collect()
     }
 
     /// Queues an update (without `update_id`, which is assigned here) for `getUpdates`.
@@ -265,14 +293,28 @@ async fn handle(State(fake): State<FakeTelegram>, Path((_token, method)): Path<(
     if key == "getupdates" {
         return get_updates(&fake, &params).await;
     }
-    let scripted = {
+    let (scripted, delay) = {
         let mut inner = fake.inner.lock().unwrap();
-        if inner.hang.get(&key).copied().unwrap_or(false) {
+        inner.attempts.push((key.clone(), tokio::time::Instant::now()));
+        let hang_now = match inner.hang_after.get_mut(&key) {
+            Some(0) => true,
+            Some(left) => {
+                *left -= 1;
+                false
+            }
+            None => false,
+        };
+        let scripted = if hang_now || inner.hang.get(&key).copied().unwrap_or(false) {
             Some(Scripted::Hang)
         } else {
             inner.scripts.get_mut(&key).and_then(VecDeque::pop_front)
-        }
+        };
+        (scripted, inner.delay.get(&key).copied())
     };
+    fake.changed.notify_waiters();
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
     match scripted {
         Some(Scripted::Hang) => return std::future::pending::<Response>().await,
         Some(Scripted::RetryAfter(seconds)) => {
@@ -315,7 +357,12 @@ async fn handle(State(fake): State<FakeTelegram>, Path((_token, method)): Path<(
 }
 
 async fn get_updates(fake: &FakeTelegram, params: &Map<String, Value>) -> Response {
-    let offset = params.get("offset").and_then(Value::as_i64).unwrap_or(0);
+    let offset = {
+        let mut inner = fake.inner.lock().unwrap();
+        let asked = params.get("offset").and_then(Value::as_i64).unwrap_or(0);
+        inner.confirmed_offset = inner.confirmed_offset.max(asked);
+        inner.confirmed_offset
+    };
     let timeout = params.get("timeout").and_then(Value::as_u64).unwrap_or(0).min(1);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
     loop {

@@ -1,0 +1,136 @@
+//! `/status`, and the operator's command line.
+use std::process::Command;
+
+use accessbot::domain::ids;
+
+use crate::on_every_engine;
+use crate::support::fake_telegram::{BOT_USERNAME, FakeTelegram, Scripted};
+use crate::support::{Engine, TestApp};
+
+const ANN: i64 = 5001;
+const BOB: i64 = 5002;
+
+async fn status_lists_recent_jobs_and_shows_one_only_to_its_creator(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.make_creator(ANN, "Ann").await;
+    app.make_creator(BOB, "Bob").await;
+    let empty = app.send_text(ANN, "Ann", "/status").await;
+    assert!(empty.str("text").unwrap().contains("no generation jobs yet"));
+    app.send_text(ANN, "Ann", "/newplan VIP 30d").await;
+    let card = app.card(ANN, "/generate VIP 3 file 1_day").await;
+    app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
+    let job = app.finished_job(ANN).await;
+    let job_id = ids::public_id(ids::JOB, job.id);
+
+    let list = app.send_text(ANN, "Ann", "/status").await;
+    let text = list.str("text").unwrap();
+    assert!(text.contains(&job_id) && text.contains("3 codes") && text.contains("completed"), "{text}");
+
+    let one = app.send_text(ANN, "Ann", &format!("/status {job_id}")).await;
+    let text = one.str("text").unwrap();
+    let batch_id = ids::public_id(ids::BATCH, job.batch_id.unwrap());
+    assert!(text.contains("Plan: VIP") && text.contains("Status: completed (3 of 3 delivered)"), "{text}");
+    assert!(text.contains(&format!("Result: 3 codes in batch {batch_id}")), "{text}");
+    let by_uuid = app.send_text(ANN, "Ann", &format!("/status {}", job.id)).await;
+    assert!(by_uuid.str("text").unwrap().contains(&job_id), "the UUID spelling is accepted too");
+
+    let foreign = app.send_text(BOB, "Bob", &format!("/status {job_id}")).await;
+    assert!(foreign.str("text").unwrap().contains("No such job"), "{foreign:?}");
+    let nonsense = app.send_text(ANN, "Ann", "/status mjb_nonsense").await;
+    assert!(nonsense.str("text").unwrap().contains("No such job"));
+    app.assert_no_violations();
+}
+
+async fn a_failed_job_shows_its_error_in_status(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.make_creator(ANN, "Ann").await;
+    app.send_text(ANN, "Ann", "/newplan VIP 30d").await;
+    let card = app.card(ANN, "/generate VIP 2 file no_expiry").await;
+    for _ in 0..3 {
+        app.telegram.script("sendDocument", Scripted::Garbage);
+    }
+    app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
+    let job = app.finished_job(ANN).await;
+    assert_eq!(job.status, "failed");
+    assert_eq!(app.telegram.attempts("sendDocument").len(), 3, "network-level errors are retried until the last try");
+    let one = app.send_text(ANN, "Ann", &format!("/status {}", ids::public_id(ids::JOB, job.id))).await;
+    assert!(one.str("text").unwrap().contains("Error DELIVERY_FAILED: Telegram could not be reached"), "{one:?}");
+}
+
+async fn a_garbled_answer_is_retried_and_the_codes_still_arrive(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.make_creator(ANN, "Ann").await;
+    app.send_text(ANN, "Ann", "/newplan VIP 30d").await;
+    let card = app.card(ANN, "/generate VIP 2 file no_expiry").await;
+    app.telegram.script("sendDocument", Scripted::Garbage);
+    app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
+    let job = app.finished_job(ANN).await;
+    assert_eq!(job.status, "completed");
+    assert_eq!(app.telegram.attempts("sendDocument").len(), 2);
+}
+
+on_every_engine!(
+    status_lists_recent_jobs_and_shows_one_only_to_its_creator,
+    a_failed_job_shows_its_error_in_status,
+    a_garbled_answer_is_retried_and_the_codes_still_arrive,
+);
+
+fn accessbot(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_accessbot"));
+    command.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    command
+}
+
+fn temp_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("accessbot-cli-{}", ulid::Ulid::generate()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn serving_without_a_token_says_where_to_get_one_and_exits_with_2() {
+    let dir = temp_dir();
+    let output = accessbot(&dir).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("TELOXIDE_TOKEN") && stderr.contains("@BotFather"), "{stderr}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creator_invite_prints_a_link_that_makes_a_creator_and_keeps_a_private_secret() {
+    let telegram = FakeTelegram::start().await;
+    let dir = temp_dir();
+    let output = accessbot(&dir)
+        .args(["creator", "invite"])
+        .env("TELOXIDE_TOKEN", "123456:TEST-TOKEN-not-a-real-one")
+        .env("TELOXIDE_API_URL", &telegram.url)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let prefix = format!("https://t.me/{BOT_USERNAME}?start=join_");
+    let link = stdout.lines().find(|l| l.starts_with(&prefix)).expect("an invite link");
+    let token = &link[prefix.len()..];
+    assert!(token.len() == 24 && token.chars().all(|c| c.is_ascii_alphanumeric()), "{link}");
+
+    let secret_file = dir.join("accessbot.secret");
+    assert!(dir.join("accessbot.db").exists(), "the SQLite database is created in the working directory");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&secret_file).unwrap().permissions().mode() & 0o777, 0o600);
+
+    let database_url = format!("sqlite://{}?mode=rwc", dir.join("accessbot.db").display());
+    let secret = std::fs::read_to_string(&secret_file).unwrap();
+    let db = accessbot::db::Db::connect(&database_url, 2).await.unwrap();
+    let secret = accessbot::domain::secret::InstanceSecret::from_value(&secret).unwrap();
+    let joiner = accessbot::domain::creators::Joiner {
+        telegram_user_id: ANN,
+        display_name: "Ann".to_owned(),
+        language_code: None,
+        chat_id: ANN,
+    };
+    let accepted = accessbot::domain::creators::accept_invite(&db, &secret, token, joiner, accessbot::domain::clock::now()).await;
+    assert!(matches!(accepted, Ok(accessbot::domain::creators::InviteAcceptance::Joined(_))));
+    assert!(telegram.violations().is_empty());
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -63,6 +63,8 @@ pub enum Scripted {
     ChatNotFound,
     /// Never answer, as a server that went away mid-request.
     Hang,
+    /// Answer 200 with a body that is not JSON, as a broken proxy would.
+    Garbage,
 }
 
 #[derive(Default)]
@@ -321,6 +323,7 @@ async fn handle(State(fake): State<FakeTelegram>, Path((_token, method)): Path<(
             return api_error(StatusCode::TOO_MANY_REQUESTS, &format!("Too Many Requests: retry after {seconds}"), Some(seconds));
         }
         Some(Scripted::Blocked) => return api_error(StatusCode::FORBIDDEN, "Forbidden: bot was blocked by the user", None),
+        Some(Scripted::Garbage) => return (StatusCode::OK, "<html>upstream hiccup</html>").into_response(),
         Some(Scripted::ChatNotFound) => return api_error(StatusCode::BAD_REQUEST, "Bad Request: chat not found", None),
         None => {}
     }

@@ -4,4 +4,5 @@ mod support;
 mod creators;
 mod delivery;
 mod generation;
+mod harness;
 mod jobs;

@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::Notify;
 
 #[path = "spec.rs"]
-mod spec;
+pub mod spec;
 use spec::{BotApiSpec, Encoding};
 
 pub const BOT_ID: i64 = 7_000_000_001;

@@ -106,7 +106,7 @@ impl Settings {
             },
             throttle: ThrottleSettings {
                 messages_per_sec_chat: number("THROTTLE_MESSAGES_PER_SEC_CHAT", 1)?,
-                messages_per_min_chat: number("THROTTLE_MESSAGES_PER_MIN_CHAT", 20)?,
+                messages_per_min_chat: number("THROTTLE_MESSAGES_PER_MIN_CHAT", 60)?,
                 messages_per_min_group: number("THROTTLE_MESSAGES_PER_MIN_GROUP", 20)?,
                 messages_per_sec_overall: number("THROTTLE_MESSAGES_PER_SEC_OVERALL", 30)?,
             },

@@ -1,6 +1,6 @@
 //! The background worker: claims generation jobs, generates their codes and delivers them.
 mod deliver;
-mod generate;
+pub mod generate;
 mod progress;
 
 use std::sync::Arc;

@@ -96,7 +96,7 @@ async fn batch_insert(engine_name: &str, engine: Engine) {
     let (mut pipeline, mut floor) = (Vec::new(), Vec::new());
     for _ in 0..RUNS {
         queue.enqueue(&creator, &request, "bench", now()).await.unwrap();
-        let job = app.db.claim_next_job("bench", now(), now()).await.unwrap().unwrap();
+        let job = app.db.claim_next_job("bench", now(), now() - chrono::Duration::days(1)).await.unwrap().unwrap();
         let (batch, codes, event) = draw_batch(&app.secret, &job, now());
         let started = Instant::now();
         app.db.store_batch("bench", batch, codes, event).await.unwrap();
@@ -104,7 +104,7 @@ async fn batch_insert(engine_name: &str, engine: Engine) {
 
         // The floor's rows need a batch of their own (and that batch a job); neither is timed.
         queue.enqueue(&creator, &request, "bench", now()).await.unwrap();
-        let floor_job = app.db.claim_next_job("bench-floor", now(), now()).await.unwrap().unwrap();
+        let floor_job = app.db.claim_next_job("bench-floor", now(), now() - chrono::Duration::days(1)).await.unwrap().unwrap();
         let (floor_batch, codes, _) = draw_batch(&app.secret, &floor_job, now());
         access_code_batch::Entity::insert(floor_batch.into_active_model()).exec(&conn).await.unwrap();
         let mut insert = Query::insert();

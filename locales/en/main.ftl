@@ -176,3 +176,4 @@ error-authentication-required = Authentication is required.
 error-token-missing-ability = This token lacks the ability { $ability }.
 error-rate-limited = Too many requests. Try again in { $seconds } seconds.
 error-internal = Something went wrong on our side. Reference: { $reference }
+delivery-failed-too-many-attempts = The job was interrupted { $attempts } times and was stopped; the codes made so far stay stored.

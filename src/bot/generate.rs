@@ -2,7 +2,7 @@
 use std::sync::Arc;
 
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, MessageId};
 use uuid::Uuid;
 
 use super::{BotContext, HandlerResult, TgBot, lang_of, replies};
@@ -123,9 +123,19 @@ pub async fn generate_command(
     Ok(())
 }
 
+/// Replaces the card's text and buttons; a card that can no longer be edited is left as it is.
+async fn edit_card(bot: &TgBot, chat_id: ChatId, message_id: MessageId, text: String) {
+    if let Err(error) = bot.edit_message_text(chat_id, message_id, text).await {
+        log::warn!("accessbot::bot cannot edit a generation card: {error}");
+    }
+}
+
 /// Every tap is answered; a tap that matches no pending draft of the tapping creator changes nothing.
 pub async fn callback(bot: TgBot, query: CallbackQuery, context: Arc<BotContext>) -> HandlerResult {
-    let creator = context.db.find_creator_by_telegram_user(query.from.id.0 as i64).await?;
+    let creator = context.db.find_creator_by_telegram_user(query.from.id.0 as i64).await.unwrap_or_else(|error| {
+        log::error!("accessbot::bot cannot look up the creator of a callback: {error}");
+        None
+    });
     let lang = lang_of(Some(&query.from), creator.as_ref());
     let parsed = query.data.as_deref().and_then(CardAction::parse);
     let card_message = query.regular_message().map(|m| (m.chat.id, m.id));
@@ -136,7 +146,7 @@ pub async fn callback(bot: TgBot, query: CallbackQuery, context: Arc<BotContext>
     let answer = match action {
         CardAction::Cancel => match context.queue.cancel(&creator, draft_id).await {
             Ok(true) => {
-                bot.edit_message_text(chat_id, message_id, lang.t("generate-cancelled")).await?;
+                edit_card(&bot, chat_id, message_id, lang.t("generate-cancelled")).await;
                 lang.t("generate-cancelled")
             }
             Ok(false) | Err(DomainError::NotFound { .. }) => lang.t("menu-expired"),
@@ -152,12 +162,12 @@ pub async fn callback(bot: TgBot, query: CallbackQuery, context: Arc<BotContext>
                 Ok(Confirmation::Ready(prepared)) => {
                     // The card becomes the job's status message before the worker may edit it.
                     let queued_text = lang.t_with("job-status-queued", &[("job_id", prepared.job_id().into())]);
-                    bot.edit_message_text(chat_id, message_id, queued_text).await?;
+                    edit_card(&bot, chat_id, message_id, queued_text).await;
                     match context.queue.commit(&creator, prepared, now()).await {
                         Ok(queued) => lang.t_with("generate-queued", &[("job_id", queued.job_id.into())]),
                         Err(error) => {
                             let text = replies::error_text(&lang, &error);
-                            bot.edit_message_text(chat_id, message_id, text.clone()).await?;
+                            edit_card(&bot, chat_id, message_id, text.clone()).await;
                             text
                         }
                     }

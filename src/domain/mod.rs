@@ -4,6 +4,7 @@ pub mod clock;
 pub mod codes;
 pub mod creators;
 pub mod error;
+pub mod events;
 pub mod expiry;
 pub mod generation;
 pub mod ids;

@@ -22,6 +22,8 @@ use crate::i18n::{Arg, Lang};
 pub const DELIVERY_FAILED: &str = "DELIVERY_FAILED";
 const MAX_BATCH_DRAWS: usize = 5;
 const MAX_RETRY_AFTER_WAITS: u32 = 100;
+/// A job taken over this many times keeps killing its workers; it fails instead of looping forever.
+pub const MAX_JOB_ATTEMPTS: i32 = 5;
 
 /// Why delivery stopped for good.
 #[derive(Debug)]
@@ -31,6 +33,7 @@ enum DeliveryFailure {
     Rejected(String),
     Unreachable(String),
     CodesNoLongerHeld,
+    TooManyAttempts,
 }
 
 impl DeliveryFailure {
@@ -43,6 +46,9 @@ impl DeliveryFailure {
                 lang.t_with("delivery-failed-unreachable", &[("reason", reason.as_str().into())])
             }
             Self::CodesNoLongerHeld => lang.t("delivery-failed-codes-gone"),
+            Self::TooManyAttempts => {
+                lang.t_with("delivery-failed-too-many-attempts", &[("attempts", MAX_JOB_ATTEMPTS.into())])
+            }
         }
     }
 }
@@ -168,6 +174,9 @@ impl<'a> JobRun<'a> {
     }
 
     pub async fn run(mut self) -> Result<(), DbError> {
+        if self.job.attempts > MAX_JOB_ATTEMPTS {
+            return self.finish(self.job.batch_id.unwrap_or_default(), Delivery::Failed(DeliveryFailure::TooManyAttempts)).await;
+        }
         let batch_id = match self.job.batch_id {
             Some(batch_id) => batch_id,
             None => match self.generate().await? {
@@ -180,6 +189,11 @@ impl<'a> JobRun<'a> {
             Ok(ExportType::Messages) => self.deliver_messages(batch_id).await?,
             Err(_) => Delivery::Failed(DeliveryFailure::Rejected(self.job.export_type.clone())),
         };
+        self.finish(batch_id, outcome).await
+    }
+
+    /// Records how the job ended and shows it in the chat.
+    async fn finish(&mut self, batch_id: Uuid, outcome: Delivery) -> Result<(), DbError> {
         let db = &self.context.db;
         match outcome {
             Delivery::Delivered(count) => {

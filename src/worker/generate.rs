@@ -6,11 +6,10 @@ use serde_json::json;
 
 use crate::db::generation::{AccessCodeRow, Batch, Event, Job};
 use crate::domain::codes::AccessCode;
-use crate::domain::ids;
+use crate::domain::{events, ids};
 use crate::domain::secret::InstanceSecret;
 
 pub const CODE_UNREDEEMED: &str = "unredeemed";
-pub const EVENT_GENERATED: &str = "access_code.generated";
 
 /// The batch, its codes (hashed, masked and sealed until delivery) and its `access_code.generated` event.
 pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Batch, Vec<AccessCodeRow>, Event) {
@@ -50,7 +49,7 @@ pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Ba
     let event = Event {
         id: ids::new_id(),
         team_id: job.team_id,
-        event_type: EVENT_GENERATED.to_owned(),
+        event_type: events::ACCESS_CODE_GENERATED.to_owned(),
         data: json!({
             "batch_id": ids::public_id(ids::BATCH, batch.id),
             "plan_id": ids::public_id(ids::PLAN, job.plan_id),

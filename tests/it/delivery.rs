@@ -180,7 +180,34 @@ async fn two_instances_do_each_of_fifty_jobs_exactly_once(engine: Engine) {
     assert_eq!(app.db.events_of_type("access_code.generated").await.unwrap().len(), 50);
 }
 
+async fn a_job_that_keeps_losing_its_worker_fails_instead_of_looping(engine: Engine) {
+    let mut app = creator_with_plan(engine).await;
+    app.stop().await;
+    let creator = app.db.find_creator_by_telegram_user(ANN).await.unwrap().unwrap();
+    let queue = GenerationQueue::new(app.db.clone(), Arc::new(tokio::sync::Notify::new()));
+    let request = GenerationRequest {
+        plan_id: "VIP".to_owned(),
+        quantity: 2,
+        export_type: "file".to_owned(),
+        expiry_preset: "no_expiry".to_owned(),
+        ..Default::default()
+    };
+    queue.enqueue(&creator, &request, "test", now()).await.unwrap();
+    // Five workers took the job and died without a trace.
+    for n in 0..5 {
+        let everything_is_stale = now() + chrono::Duration::days(1);
+        app.db.claim_next_job(&format!("dead-{n}"), now(), everything_is_stale).await.unwrap().unwrap();
+    }
+    app.start_instance().await;
+    let job = app.finished_job(ANN).await;
+    assert_eq!(job.status, "failed");
+    assert_eq!(job.attempts, 6);
+    assert!(job.error_message.unwrap().contains("interrupted 5 times"));
+    assert!(app.telegram.calls("sendDocument").is_empty());
+}
+
 on_every_engine!(
+    a_job_that_keeps_losing_its_worker_fails_instead_of_looping,
     a_process_killed_mid_delivery_resumes_after_a_restart_without_losing_a_code,
     a_graceful_stop_finishes_the_send_in_flight_and_the_next_start_resumes,
     a_retry_after_is_waited_out_and_nothing_is_skipped,

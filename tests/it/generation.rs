@@ -1,8 +1,15 @@
 //! From `/generate` to the codes in the creator's chat.
 use std::collections::HashSet;
 
+use std::sync::Arc;
+
+use accessbot::db::generation::BatchStore;
+use accessbot::domain::clock::now;
 use accessbot::domain::codes::AccessCode;
+use accessbot::domain::events::EventEnvelope;
+use accessbot::domain::generation::{GenerationQueue, GenerationRequest};
 use accessbot::domain::ids;
+use accessbot::worker::generate::draw_batch;
 
 use crate::on_every_engine;
 use crate::support::fake_telegram::BOT_USERNAME;
@@ -78,7 +85,12 @@ async fn a_one_liner_confirmed_delivers_a_csv_of_unique_codes_kept_only_as_hashe
 
     let events = app.db.events_of_type("access_code.generated").await.unwrap();
     assert_eq!(events.len(), 1);
-    let data: serde_json::Value = serde_json::from_str(&events[0].data).unwrap();
+    let envelope = serde_json::to_value(EventEnvelope::of(&events[0])).unwrap();
+    assert!(envelope["id"].as_str().unwrap().starts_with("evt_"));
+    assert_eq!(envelope["type"], "access_code.generated");
+    assert!(envelope["created_at"].is_string());
+    assert_eq!(envelope["data"]["expires_at"], serde_json::to_value(job.expires_at).unwrap());
+    let data = &envelope["data"];
     assert_eq!(data["batch_id"], batch_id.as_str());
     assert_eq!(data["count"], 25);
     assert_eq!(data["plan_id"], ids::public_id(ids::PLAN, job.plan_id).as_str());
@@ -239,7 +251,59 @@ async fn the_preview_counts_this_cycles_redemptions_against_the_allotment(engine
     }
 }
 
+async fn a_code_that_already_exists_is_drawn_again_and_never_stored_twice(engine: Engine) {
+    let mut app = creator_with_plan(engine).await;
+    app.stop().await;
+    let creator = app.db.find_creator_by_telegram_user(ANN).await.unwrap().unwrap();
+    let queue = GenerationQueue::new(app.db.clone(), Arc::new(tokio::sync::Notify::new()));
+    let request = GenerationRequest {
+        plan_id: "vip club".to_owned(),
+        quantity: 5,
+        export_type: "file".to_owned(),
+        expiry_preset: "custom".to_owned(),
+        custom_expiry_amount: Some(2),
+        custom_expiry_type: Some("weeks".to_owned()),
+        consent: false,
+    };
+    let queued = serde_json::to_value(queue.enqueue(&creator, &request, "test", now()).await.unwrap()).unwrap();
+    assert!(queued["job_id"].as_str().unwrap().starts_with("mjb_"));
+    assert_eq!(queued["status"], "queued");
+    assert!(queued["plan_id"].as_str().unwrap().starts_with("pln_"));
+    assert_eq!(queued["quantity"], 5);
+    assert!(queued["enqueued_at"].is_string());
+    assert_eq!(queued["preview"], serde_json::json!({"free_remaining": 5, "chargeable_quantity": 0, "cost": "0.00"}));
+    queue.enqueue(&creator, &request, "test", now()).await.unwrap();
+
+    let long_ago = now() - chrono::Duration::days(1);
+    let first = app.db.claim_next_job("test", now(), long_ago).await.unwrap().unwrap();
+    let (batch, codes, event) = draw_batch(&app.secret, &first, now());
+    let taken_hash = codes[0].code_hash.clone();
+    assert_eq!(app.db.store_batch("test", batch, codes, event).await.unwrap(), BatchStore::Stored);
+
+    let second = app.db.claim_next_job("test", now(), long_ago).await.unwrap().unwrap();
+    let (batch, mut codes, event) = draw_batch(&app.secret, &second, now());
+    codes[3].code_hash = taken_hash;
+    let colliding_batch = batch.id;
+    assert_eq!(app.db.store_batch("test", batch, codes, event).await.unwrap(), BatchStore::Collision);
+    assert!(app.db.find_batch(colliding_batch).await.unwrap().is_none(), "nothing of the colliding batch was written");
+    assert!(app.db.codes_of_batch(colliding_batch).await.unwrap().is_empty());
+    assert!(app.db.find_job(second.id).await.unwrap().unwrap().batch_id.is_none());
+    assert_eq!(app.db.events_of_type("access_code.generated").await.unwrap().len(), 1);
+
+    // The abandoned jobs are taken over once their lease runs out, and finish with fresh codes.
+    app.start_instance().await;
+    let deadline = tokio::time::Instant::now() + crate::support::app::WAIT;
+    while app.db.count_jobs_with_status("completed").await.unwrap() < 2 {
+        assert!(tokio::time::Instant::now() < deadline, "both jobs complete");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let job = app.db.find_job(second.id).await.unwrap().unwrap();
+    assert_eq!(app.db.codes_of_batch(job.batch_id.unwrap()).await.unwrap().len(), 5);
+    assert_eq!(job.expires_at, Some(accessbot::domain::expiry::CalendarUnit::Weeks.add_to(job.enqueued_at, 2).unwrap()));
+}
+
 on_every_engine!(
+    a_code_that_already_exists_is_drawn_again_and_never_stored_twice,
     a_one_liner_confirmed_delivers_a_csv_of_unique_codes_kept_only_as_hashes,
     a_messages_export_sends_one_message_per_code_after_consent,
     a_messages_export_is_not_queued_without_consent,

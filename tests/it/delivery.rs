@@ -1,15 +1,13 @@
 //! Delivery under pressure: crashes, restarts, rate limits, blocked bots, several workers.
 use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 use accessbot::domain::clock::now;
 use accessbot::domain::codes::AccessCode;
-use accessbot::domain::generation::{GenerationQueue, GenerationRequest};
 use accessbot::domain::ids;
 
 use crate::on_every_engine;
-use crate::support::app::WAIT;
+use crate::support::app::{WAIT, file_request};
 use crate::support::fake_telegram::{Recorded, Scripted};
 use crate::support::{Engine, TestApp};
 
@@ -144,15 +142,7 @@ async fn a_blocked_bot_fails_the_job_with_delivery_failed_and_keeps_the_codes(en
 async fn two_instances_do_each_of_fifty_jobs_exactly_once(engine: Engine) {
     let mut app = creator_with_plan(engine).await;
     app.start_instance().await;
-    let creator = app.db.find_creator_by_telegram_user(ANN).await.unwrap().unwrap();
-    let queue = GenerationQueue::new(app.db.clone(), Arc::new(tokio::sync::Notify::new()));
-    let request = GenerationRequest {
-        plan_id: "VIP".to_owned(),
-        quantity: 2,
-        export_type: "file".to_owned(),
-        expiry_preset: "no_expiry".to_owned(),
-        ..Default::default()
-    };
+    let (creator, queue, request) = (app.creator(ANN).await, app.queue(), file_request("VIP", 2));
     let mut queued = HashSet::new();
     for _ in 0..50 {
         queued.insert(queue.enqueue(&creator, &request, "test", now()).await.unwrap().job_id);
@@ -183,15 +173,7 @@ async fn two_instances_do_each_of_fifty_jobs_exactly_once(engine: Engine) {
 async fn a_job_that_keeps_losing_its_worker_fails_instead_of_looping(engine: Engine) {
     let mut app = creator_with_plan(engine).await;
     app.stop().await;
-    let creator = app.db.find_creator_by_telegram_user(ANN).await.unwrap().unwrap();
-    let queue = GenerationQueue::new(app.db.clone(), Arc::new(tokio::sync::Notify::new()));
-    let request = GenerationRequest {
-        plan_id: "VIP".to_owned(),
-        quantity: 2,
-        export_type: "file".to_owned(),
-        expiry_preset: "no_expiry".to_owned(),
-        ..Default::default()
-    };
+    let (creator, queue, request) = (app.creator(ANN).await, app.queue(), file_request("VIP", 2));
     queue.enqueue(&creator, &request, "test", now()).await.unwrap();
     // Five workers took the job and died without a trace.
     for n in 0..5 {

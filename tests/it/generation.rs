@@ -1,17 +1,16 @@
 //! From `/generate` to the codes in the creator's chat.
 use std::collections::HashSet;
 
-use std::sync::Arc;
-
 use accessbot::db::generation::BatchStore;
 use accessbot::domain::clock::now;
 use accessbot::domain::codes::AccessCode;
 use accessbot::domain::events::EventEnvelope;
-use accessbot::domain::generation::{GenerationQueue, GenerationRequest};
+use accessbot::domain::generation::GenerationRequest;
 use accessbot::domain::ids;
 use accessbot::worker::generate::draw_batch;
 
 use crate::on_every_engine;
+use crate::support::app::file_request;
 use crate::support::fake_telegram::BOT_USERNAME;
 use crate::support::{Engine, TestApp};
 
@@ -254,16 +253,12 @@ async fn the_preview_counts_this_cycles_redemptions_against_the_allotment(engine
 async fn a_code_that_already_exists_is_drawn_again_and_never_stored_twice(engine: Engine) {
     let mut app = creator_with_plan(engine).await;
     app.stop().await;
-    let creator = app.db.find_creator_by_telegram_user(ANN).await.unwrap().unwrap();
-    let queue = GenerationQueue::new(app.db.clone(), Arc::new(tokio::sync::Notify::new()));
+    let (creator, queue) = (app.creator(ANN).await, app.queue());
     let request = GenerationRequest {
-        plan_id: "vip club".to_owned(),
-        quantity: 5,
-        export_type: "file".to_owned(),
         expiry_preset: "custom".to_owned(),
         custom_expiry_amount: Some(2),
         custom_expiry_type: Some("weeks".to_owned()),
-        consent: false,
+        ..file_request("vip club", 5)
     };
     let queued = serde_json::to_value(queue.enqueue(&creator, &request, "test", now()).await.unwrap()).unwrap();
     assert!(queued["job_id"].as_str().unwrap().starts_with("mjb_"));

@@ -291,3 +291,25 @@ pub async fn mark_redeemed(app: &TestApp, batch_id: uuid::Uuid, count: usize) {
         .unwrap();
     conn.close().await.ok();
 }
+
+/// Queueing jobs directly, as an agent would, without the bot's card.
+impl TestApp {
+    pub fn queue(&self) -> accessbot::domain::generation::GenerationQueue {
+        accessbot::domain::generation::GenerationQueue::new(self.db.clone(), std::sync::Arc::new(tokio::sync::Notify::new()))
+    }
+
+    pub async fn creator(&self, user_id: i64) -> accessbot::db::teams::Creator {
+        self.db.find_creator_by_telegram_user(user_id).await.unwrap().expect("a creator")
+    }
+}
+
+/// A request for `quantity` codes of `plan` in one file that never expire.
+pub fn file_request(plan: &str, quantity: i64) -> accessbot::domain::generation::GenerationRequest {
+    accessbot::domain::generation::GenerationRequest {
+        plan_id: plan.to_owned(),
+        quantity,
+        export_type: "file".to_owned(),
+        expiry_preset: "no_expiry".to_owned(),
+        ..Default::default()
+    }
+}

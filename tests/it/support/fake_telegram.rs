@@ -289,7 +289,7 @@ async fn handle(State(fake): State<FakeTelegram>, Path((_token, method)): Path<(
                 return api_error(StatusCode::BAD_REQUEST, &format!("Bad Request: {reason}"), None);
             }
         },
-        None => method,
+        None => lower_camel_case(&method),
     };
     let key = method.to_lowercase();
     if key == "getupdates" {
@@ -357,6 +357,12 @@ async fn handle(State(fake): State<FakeTelegram>, Path((_token, method)): Path<(
         }
         _ => ok(json!(true)),
     }
+}
+
+/// teloxide sends `SendMessage`; the Bot API names it `sendMessage`.
+fn lower_camel_case(method: &str) -> String {
+    let mut chars = method.chars();
+    chars.next().map(|first| first.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 async fn get_updates(fake: &FakeTelegram, params: &Map<String, Value>) -> Response {

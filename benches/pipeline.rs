@@ -41,11 +41,21 @@ fn main() {
 }
 
 fn telegram_default_limits() -> ThrottleSettings {
-    ThrottleSettings { messages_per_sec_chat: 1, messages_per_min_chat: 60, messages_per_min_group: 20, messages_per_sec_overall: 30 }
+    ThrottleSettings {
+        messages_per_sec_chat: 1,
+        messages_per_min_chat: 60,
+        messages_per_min_group: 20,
+        messages_per_sec_overall: 30,
+    }
 }
 
 fn raised_limits() -> ThrottleSettings {
-    ThrottleSettings { messages_per_sec_chat: 1000, messages_per_min_chat: 60_000, messages_per_min_group: 60_000, messages_per_sec_overall: 1000 }
+    ThrottleSettings {
+        messages_per_sec_chat: 1000,
+        messages_per_min_chat: 60_000,
+        messages_per_min_group: 60_000,
+        messages_per_sec_overall: 1000,
+    }
 }
 
 fn summary(samples: &mut [Duration]) -> String {
@@ -63,7 +73,10 @@ fn codes_per_second() {
         black_box(secret.hash_code(code.normalised()));
     }
     let elapsed = started.elapsed();
-    println!("codes generated and hashed: {:.0} per second ({count} in {elapsed:.2?})", count as f64 / elapsed.as_secs_f64());
+    println!(
+        "codes generated and hashed: {:.0} per second ({count} in {elapsed:.2?})",
+        count as f64 / elapsed.as_secs_f64()
+    );
 }
 
 async fn app_with_plan(engine: Engine, throttle: ThrottleSettings) -> TestApp {
@@ -104,16 +117,27 @@ async fn batch_insert(engine_name: &str, engine: Engine) {
 
         // The floor's rows need a batch of their own (and that batch a job); neither is timed.
         queue.enqueue(&creator, &request, "bench", now()).await.unwrap();
-        let floor_job = app.db.claim_next_job("bench-floor", now(), now() - chrono::Duration::days(1)).await.unwrap().unwrap();
+        let floor_job =
+            app.db.claim_next_job("bench-floor", now(), now() - chrono::Duration::days(1)).await.unwrap().unwrap();
         let (floor_batch, codes, _) = draw_batch(&app.secret, &floor_job, now());
         access_code_batch::Entity::insert(floor_batch.into_active_model()).exec(&conn).await.unwrap();
         let mut insert = Query::insert();
         insert.into_table(access_code::Entity).columns(access_code::Column::iter());
         for code in codes {
             insert.values_panic([
-                code.id.into(), code.team_id.into(), code.plan_id.into(), code.batch_id.into(), code.position.into(),
-                code.code_hash.into(), code.code_masked.into(), code.sealed_code.into(), code.status.into(),
-                code.expires_at.into(), code.redeemed_at.into(), code.redeemed_by.into(), code.created_at.into(),
+                code.id.into(),
+                code.team_id.into(),
+                code.plan_id.into(),
+                code.batch_id.into(),
+                code.position.into(),
+                code.code_hash.into(),
+                code.code_masked.into(),
+                code.sealed_code.into(),
+                code.status.into(),
+                code.expires_at.into(),
+                code.redeemed_at.into(),
+                code.redeemed_by.into(),
+                code.created_at.into(),
             ]);
         }
         let backend = conn.get_database_backend();
@@ -159,4 +183,3 @@ async fn end_to_end(engine_name: &str, engine: Engine, label: &str, throttle: Th
     }
     println!("[{engine_name}] {BATCH}-code file job, confirm → document ({label}): {}", summary(&mut samples));
 }
-

@@ -29,11 +29,7 @@ impl Lang {
     /// The language for a Telegram `language_code`, falling back to English.
     pub fn from_code(code: Option<&str>) -> Self {
         let wanted = code.and_then(|c| c.split(['-', '_']).next()).unwrap_or("en");
-        LOCALES
-            .locales()
-            .find(|l| l.language.as_str() == wanted)
-            .map(|l| Self(l.clone()))
-            .unwrap_or_default()
+        LOCALES.locales().find(|l| l.language.as_str() == wanted).map(|l| Self(l.clone())).unwrap_or_default()
     }
 
     pub fn code(&self) -> String {

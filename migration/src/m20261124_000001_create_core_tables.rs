@@ -55,7 +55,9 @@ impl MigrationTrait for Migration {
                     .col(string(Creators::DisplayName))
                     .col(string_null(Creators::LanguageCode))
                     .col(timestamp_with_time_zone(Creators::CreatedAt))
-                    .foreign_key(ForeignKey::create().from(Creators::Table, Creators::TeamId).to(Teams::Table, Teams::Id))
+                    .foreign_key(
+                        ForeignKey::create().from(Creators::Table, Creators::TeamId).to(Teams::Table, Teams::Id),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -119,7 +121,9 @@ impl MigrationTrait for Migration {
                     .col(uuid_null(GenerationDrafts::JobId))
                     .col(timestamp_with_time_zone(GenerationDrafts::CreatedAt))
                     .foreign_key(
-                        ForeignKey::create().from(GenerationDrafts::Table, GenerationDrafts::CreatorId).to(Creators::Table, Creators::Id),
+                        ForeignKey::create()
+                            .from(GenerationDrafts::Table, GenerationDrafts::CreatorId)
+                            .to(Creators::Table, Creators::Id),
                     )
                     .to_owned(),
             )
@@ -157,9 +161,15 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(GenerationJobs::StartedAt))
                     .col(timestamp_with_time_zone_null(GenerationJobs::CompletedAt))
                     .foreign_key(
-                        ForeignKey::create().from(GenerationJobs::Table, GenerationJobs::CreatorId).to(Creators::Table, Creators::Id),
+                        ForeignKey::create()
+                            .from(GenerationJobs::Table, GenerationJobs::CreatorId)
+                            .to(Creators::Table, Creators::Id),
                     )
-                    .foreign_key(ForeignKey::create().from(GenerationJobs::Table, GenerationJobs::PlanId).to(Plans::Table, Plans::Id))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from(GenerationJobs::Table, GenerationJobs::PlanId)
+                            .to(Plans::Table, Plans::Id),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -196,7 +206,9 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(AccessCodeBatches::ExpiresAt))
                     .col(timestamp_with_time_zone(AccessCodeBatches::CreatedAt))
                     .foreign_key(
-                        ForeignKey::create().from(AccessCodeBatches::Table, AccessCodeBatches::JobId).to(GenerationJobs::Table, GenerationJobs::Id),
+                        ForeignKey::create()
+                            .from(AccessCodeBatches::Table, AccessCodeBatches::JobId)
+                            .to(GenerationJobs::Table, GenerationJobs::Id),
                     )
                     .to_owned(),
             )
@@ -220,7 +232,9 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null(AccessCodes::RedeemedBy))
                     .col(timestamp_with_time_zone(AccessCodes::CreatedAt))
                     .foreign_key(
-                        ForeignKey::create().from(AccessCodes::Table, AccessCodes::BatchId).to(AccessCodeBatches::Table, AccessCodeBatches::Id),
+                        ForeignKey::create()
+                            .from(AccessCodes::Table, AccessCodes::BatchId)
+                            .to(AccessCodeBatches::Table, AccessCodeBatches::Id),
                     )
                     .to_owned(),
             )

@@ -54,7 +54,9 @@ impl CardAction {
 
 fn card_keyboard(lang: &Lang, card: &GenerationCard, context: &BotContext) -> InlineKeyboardMarkup {
     let confirm = match card.export_type {
-        ExportType::File => InlineKeyboardButton::callback(lang.t("button-generate"), CardAction::Generate.data(card.draft_id)),
+        ExportType::File => {
+            InlineKeyboardButton::callback(lang.t("button-generate"), CardAction::Generate.data(card.draft_id))
+        }
         ExportType::Messages => InlineKeyboardButton::callback(
             lang.t_with(
                 "button-agree-messages",

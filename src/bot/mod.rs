@@ -79,10 +79,8 @@ pub fn schema() -> UpdateHandler<HandlerError> {
 /// Registers the command menu in every language the bot speaks.
 pub async fn register_commands(bot: &TgBot) -> Result<(), teloxide::RequestError> {
     let lang = Lang::default();
-    let commands: Vec<BotCommand> = Command::MENU
-        .iter()
-        .map(|name| BotCommand::new(*name, lang.t(&format!("command-{name}"))))
-        .collect();
+    let commands: Vec<BotCommand> =
+        Command::MENU.iter().map(|name| BotCommand::new(*name, lang.t(&format!("command-{name}")))).collect();
     bot.set_my_commands(commands).await?;
     Ok(())
 }

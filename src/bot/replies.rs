@@ -38,7 +38,9 @@ pub fn error_text(lang: &Lang, error: &DomainError) -> String {
 pub fn validation_reason(lang: &Lang, reason: &ValidationReason) -> String {
     let key = format!("validation-{}", reason.key());
     match reason {
-        ValidationReason::OutOfRange { min, max } => lang.t_with(&key, &[("min", (*min).into()), ("max", (*max).into())]),
+        ValidationReason::OutOfRange { min, max } => {
+            lang.t_with(&key, &[("min", (*min).into()), ("max", (*max).into())])
+        }
         ValidationReason::UnknownValue { allowed } => lang.t_with(&key, &[("allowed", allowed.join(", ").into())]),
         ValidationReason::TooFarAhead { max_years } => lang.t_with(&key, &[("years", (*max_years).into())]),
         ValidationReason::TooLong { max } => lang.t_with(&key, &[("max", (*max).into())]),
@@ -112,7 +114,10 @@ pub fn card_text(lang: &Lang, card: &GenerationCard, throttle: &ThrottleSettings
         text.push_str("\n\n");
         text.push_str(&lang.t_with(
             "generate-card-messages-note",
-            &[("count", card.quantity.into()), ("duration", messages_duration_text(lang, card.quantity, throttle).into())],
+            &[
+                ("count", card.quantity.into()),
+                ("duration", messages_duration_text(lang, card.quantity, throttle).into()),
+            ],
         ));
     }
     text
@@ -129,7 +134,10 @@ pub fn job_text(lang: &Lang, job: &JobView, plan_name: &str) -> String {
             ("delivery", lang.t(&format!("delivery-{}", job.export_type)).into()),
             (
                 "expiry",
-                job.expires_at.map(|at| lang.t_with("expiry-on", &[("date", format_time(at).into())])).unwrap_or_else(|| lang.t("expiry-never")).into(),
+                job.expires_at
+                    .map(|at| lang.t_with("expiry-on", &[("date", format_time(at).into())]))
+                    .unwrap_or_else(|| lang.t("expiry-never"))
+                    .into(),
             ),
             ("status", status.into()),
             ("delivered", job.delivered.into()),
@@ -145,10 +153,12 @@ pub fn job_text(lang: &Lang, job: &JobView, plan_name: &str) -> String {
     }
     if let Some(error) = &job.error {
         text.push('\n');
-        text.push_str(&lang.t_with(
-            "job-error",
-            &[("code", error.code.as_str().into()), ("message", error.message.as_str().into())],
-        ));
+        text.push_str(
+            &lang.t_with(
+                "job-error",
+                &[("code", error.code.as_str().into()), ("message", error.message.as_str().into())],
+            ),
+        );
     }
     text
 }

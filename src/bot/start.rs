@@ -23,7 +23,9 @@ pub async fn start(bot: TgBot, message: Message, payload: String, context: Arc<B
         };
         let text = match creators::accept_invite(&context.db, &context.secret, token, joiner, now()).await {
             Ok(InviteAcceptance::Joined(creator)) => lang_of(Some(user), Some(&creator)).t("invite-accepted"),
-            Ok(InviteAcceptance::AlreadyCreator(creator)) => lang_of(Some(user), Some(&creator)).t("invite-already-creator"),
+            Ok(InviteAcceptance::AlreadyCreator(creator)) => {
+                lang_of(Some(user), Some(&creator)).t("invite-already-creator")
+            }
             Err(error) => replies::error_text(&lang_of(Some(user), None), &error),
         };
         bot.send_message(message.chat.id, text).await?;

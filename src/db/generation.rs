@@ -87,10 +87,7 @@ impl Db {
             return Ok(Some(job));
         }
         txn.rollback().await?;
-        generation_job::Entity::find()
-            .filter(generation_job::Column::DraftId.eq(draft_id))
-            .one(self.conn())
-            .await
+        generation_job::Entity::find().filter(generation_job::Column::DraftId.eq(draft_id)).one(self.conn()).await
     }
 
     pub async fn insert_job(&self, job: Job) -> Result<(), DbError> {
@@ -138,7 +135,7 @@ impl Db {
             .col_expr(C::LockedAt, Expr::value(now))
             .col_expr(C::HeartbeatAt, Expr::value(now))
             .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
-            .col_expr(C::StartedAt, Func::coalesce([Expr::col(C::StartedAt).into(), Expr::value(now)]).into())
+            .col_expr(C::StartedAt, Func::coalesce([Expr::col(C::StartedAt), Expr::value(now)]).into())
             .filter(C::Id.in_subquery(next))
             .exec_with_returning(self.conn())
             .await?;
@@ -340,9 +337,6 @@ impl Db {
     }
 
     pub async fn count_jobs_with_status(&self, status: &str) -> Result<u64, DbError> {
-        generation_job::Entity::find()
-            .filter(generation_job::Column::Status.eq(status))
-            .count(self.conn())
-            .await
+        generation_job::Entity::find().filter(generation_job::Column::Status.eq(status)).count(self.conn()).await
     }
 }

@@ -34,10 +34,7 @@ impl Db {
 
     /// The plan with this id, if it belongs to `team_id`.
     pub async fn find_team_plan(&self, team_id: Uuid, plan_id: Uuid) -> Result<Option<Plan>, DbError> {
-        plan::Entity::find_by_id(plan_id)
-            .filter(plan::Column::TeamId.eq(team_id))
-            .one(self.conn())
-            .await
+        plan::Entity::find_by_id(plan_id).filter(plan::Column::TeamId.eq(team_id)).one(self.conn()).await
     }
 
     pub async fn find_team_plan_by_name_key(&self, team_id: Uuid, name_key: &str) -> Result<Option<Plan>, DbError> {

@@ -21,10 +21,7 @@ impl Db {
     }
 
     pub async fn find_invite_by_hash(&self, token_hash: &str) -> Result<Option<CreatorInvite>, DbError> {
-        creator_invite::Entity::find()
-            .filter(creator_invite::Column::TokenHash.eq(token_hash))
-            .one(self.conn())
-            .await
+        creator_invite::Entity::find().filter(creator_invite::Column::TokenHash.eq(token_hash)).one(self.conn()).await
     }
 
     /// Uses the invite and creates the team and its creator, all or nothing.
@@ -55,10 +52,7 @@ impl Db {
     }
 
     pub async fn find_creator_by_telegram_user(&self, telegram_user_id: i64) -> Result<Option<Creator>, DbError> {
-        creator::Entity::find()
-            .filter(creator::Column::TelegramUserId.eq(telegram_user_id))
-            .one(self.conn())
-            .await
+        creator::Entity::find().filter(creator::Column::TelegramUserId.eq(telegram_user_id)).one(self.conn()).await
     }
 
     pub async fn find_creator(&self, id: Uuid) -> Result<Option<Creator>, DbError> {

@@ -55,12 +55,7 @@ pub async fn preview(db: &Db, team_id: Uuid, quantity: i64, now: DateTime<Utc>) 
     let team = db.find_team(team_id).await?.ok_or(DomainError::not_found("team"))?;
     let tier = db.find_tier(&team.tier_id).await?.ok_or(DomainError::not_found("tier"))?;
     let used = db.count_redemptions_since(team_id, cycle_start(team.billing_anchor_at, now)).await?;
-    Ok(CostPreview::compute(
-        tier.monthly_allotment.into(),
-        used as i64,
-        quantity,
-        tier.overage_price_cents.into(),
-    ))
+    Ok(CostPreview::compute(tier.monthly_allotment.into(), used as i64, quantity, tier.overage_price_cents.into()))
 }
 
 #[cfg(test)]

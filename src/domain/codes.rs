@@ -18,9 +18,8 @@ impl AccessCode {
     /// Draws 60 bits from the operating system's CSPRNG.
     pub fn generate() -> Self {
         let bits = u64::from_le_bytes(random_bytes::<8>()) >> 4;
-        let symbols = (0..CODE_LEN)
-            .map(|i| ALPHABET[((bits >> (5 * (CODE_LEN - 1 - i))) & 0x1f) as usize] as char)
-            .collect();
+        let symbols =
+            (0..CODE_LEN).map(|i| ALPHABET[((bits >> (5 * (CODE_LEN - 1 - i))) & 0x1f) as usize] as char).collect();
         Self(symbols)
     }
 

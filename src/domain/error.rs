@@ -36,13 +36,24 @@ impl ValidationReason {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DomainError {
-    Validation { field: &'static str, reason: ValidationReason },
-    NotFound { resource: &'static str },
+    Validation {
+        field: &'static str,
+        reason: ValidationReason,
+    },
+    NotFound {
+        resource: &'static str,
+    },
     AuthenticationRequired,
-    TokenMissingAbility { ability: &'static str },
-    RateLimited { retry_after_secs: u64 },
+    TokenMissingAbility {
+        ability: &'static str,
+    },
+    RateLimited {
+        retry_after_secs: u64,
+    },
     /// Something unexpected; the details went to the log under `reference`.
-    Internal { reference: String },
+    Internal {
+        reference: String,
+    },
 }
 
 impl DomainError {

@@ -69,8 +69,8 @@ impl ExpiryChoice {
             "1_month" => Self::Preset { name: "1_month", amount: 1, unit: CalendarUnit::Months },
             "1_year" => Self::Preset { name: "1_year", amount: 1, unit: CalendarUnit::Years },
             "custom" => {
-                let amount = custom_amount
-                    .ok_or(DomainError::validation("custom_expiry_amount", ValidationReason::Required))?;
+                let amount =
+                    custom_amount.ok_or(DomainError::validation("custom_expiry_amount", ValidationReason::Required))?;
                 let unit_name = custom_type
                     .filter(|t| !t.trim().is_empty())
                     .ok_or(DomainError::validation("custom_expiry_type", ValidationReason::Required))?;

@@ -30,10 +30,7 @@ impl ExportType {
         match input.trim().to_ascii_lowercase().as_str() {
             "file" => Ok(Self::File),
             "messages" => Ok(Self::Messages),
-            _ => Err(DomainError::validation(
-                "export_type",
-                ValidationReason::UnknownValue { allowed: EXPORT_TYPES },
-            )),
+            _ => Err(DomainError::validation("export_type", ValidationReason::UnknownValue { allowed: EXPORT_TYPES })),
         }
     }
 
@@ -125,7 +122,7 @@ impl PreparedJob {
 }
 
 pub enum Confirmation {
-    Ready(PreparedJob),
+    Ready(Box<PreparedJob>),
     AlreadyQueued(QueuedGeneration),
 }
 
@@ -219,17 +216,18 @@ impl GenerationQueue {
         };
         let valid = validate(&self.db, creator.team_id, &request, now).await?;
         let job = new_job(creator, &valid, Some(draft.id), TOOL_TELEGRAM, status_message_id, now)?;
-        Ok(Confirmation::Ready(PreparedJob { job }))
+        Ok(Confirmation::Ready(Box::new(PreparedJob { job })))
     }
 
     /// Queues a prepared confirmation; a draft confirmed before keeps its first job.
-    pub async fn commit(&self, creator: &Creator, prepared: PreparedJob, now: DateTime<Utc>) -> Result<QueuedGeneration, DomainError> {
+    pub async fn commit(
+        &self,
+        creator: &Creator,
+        prepared: Box<PreparedJob>,
+        now: DateTime<Utc>,
+    ) -> Result<QueuedGeneration, DomainError> {
         let draft_id = prepared.job.draft_id.ok_or(DomainError::not_found("draft"))?;
-        let job = self
-            .db
-            .enqueue_draft_job(draft_id, prepared.job)
-            .await?
-            .ok_or(DomainError::not_found("draft"))?;
+        let job = self.db.enqueue_draft_job(draft_id, prepared.job).await?.ok_or(DomainError::not_found("draft"))?;
         self.wake.notify_one();
         self.answer(creator, &job, now).await
     }
@@ -295,9 +293,8 @@ fn new_job(
     status_message_id: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<Job, DomainError> {
-    let delivery_chat_id = creator
-        .linked_chat_id
-        .ok_or(DomainError::validation("linked_chat", ValidationReason::NoLinkedChat))?;
+    let delivery_chat_id =
+        creator.linked_chat_id.ok_or(DomainError::validation("linked_chat", ValidationReason::NoLinkedChat))?;
     let (custom_amount, custom_type) = valid.expiry.custom_fields();
     Ok(Job {
         id: ids::new_id(),

@@ -22,7 +22,8 @@ pub enum PlanDuration {
 impl PlanDuration {
     /// Reads `7d`, `2w`, `6mo`, `1y`, `30 days`, `lifetime`…
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        let unknown = DomainError::validation("duration", ValidationReason::UnknownValue { allowed: DURATION_EXAMPLES });
+        let unknown =
+            DomainError::validation("duration", ValidationReason::UnknownValue { allowed: DURATION_EXAMPLES });
         let input = input.trim().to_ascii_lowercase();
         if input == "lifetime" || input == "forever" {
             return Ok(Self::Lifetime);
@@ -99,14 +100,12 @@ pub async fn find_team_plan(db: &Db, team_id: Uuid, id_or_name: &str) -> Result<
     if id_or_name.trim().is_empty() {
         return Err(DomainError::validation("plan_id", ValidationReason::Required));
     }
-    if let Some(plan_id) = ids::parse_public_id(ids::PLAN, id_or_name) {
-        if let Some(plan) = db.find_team_plan(team_id, plan_id).await? {
-            return Ok(plan);
-        }
+    if let Some(plan_id) = ids::parse_public_id(ids::PLAN, id_or_name)
+        && let Some(plan) = db.find_team_plan(team_id, plan_id).await?
+    {
+        return Ok(plan);
     }
-    db.find_team_plan_by_name_key(team_id, &name_key(id_or_name))
-        .await?
-        .ok_or(DomainError::not_found("plan"))
+    db.find_team_plan_by_name_key(team_id, &name_key(id_or_name)).await?.ok_or(DomainError::not_found("plan"))
 }
 
 #[cfg(test)]

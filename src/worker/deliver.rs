@@ -175,7 +175,9 @@ impl<'a> JobRun<'a> {
 
     pub async fn run(mut self) -> Result<(), DbError> {
         if self.job.attempts > MAX_JOB_ATTEMPTS {
-            return self.finish(self.job.batch_id.unwrap_or_default(), Delivery::Failed(DeliveryFailure::TooManyAttempts)).await;
+            return self
+                .finish(self.job.batch_id.unwrap_or_default(), Delivery::Failed(DeliveryFailure::TooManyAttempts))
+                .await;
         }
         let batch_id = match self.job.batch_id {
             Some(batch_id) => batch_id,
@@ -233,7 +235,10 @@ impl<'a> JobRun<'a> {
                     return Ok(Some(batch_id));
                 }
                 BatchStore::Collision => {
-                    log::warn!("accessbot::worker a drawn code already existed; drawing job {}'s batch again", self.job.id)
+                    log::warn!(
+                        "accessbot::worker a drawn code already existed; drawing job {}'s batch again",
+                        self.job.id
+                    )
                 }
                 BatchStore::LeaseLost => return Ok(None),
             }
@@ -262,13 +267,8 @@ impl<'a> JobRun<'a> {
         };
         self.status.show(Stage::Delivering { done: 0, total }).await;
         let batch_public_id = ids::public_id(ids::BATCH, batch_id);
-        let document = csv_document(
-            &codes,
-            &self.plan_name,
-            self.job.expires_at,
-            &batch_public_id,
-            &self.context.bot_username,
-        );
+        let document =
+            csv_document(&codes, &self.plan_name, self.job.expires_at, &batch_public_id, &self.context.bot_username);
         let file_name = format!("{}-{}.csv", file_name_part(&self.plan_name), batch_public_id);
         let caption = self.caption(total);
         let chat = ChatId(self.job.delivery_chat_id);

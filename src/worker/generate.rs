@@ -6,8 +6,8 @@ use serde_json::json;
 
 use crate::db::generation::{AccessCodeRow, Batch, Event, Job};
 use crate::domain::codes::AccessCode;
-use crate::domain::{events, ids};
 use crate::domain::secret::InstanceSecret;
+use crate::domain::{events, ids};
 
 pub const CODE_UNREDEEMED: &str = "unredeemed";
 

@@ -32,7 +32,8 @@ fn code_in(message: &Recorded) -> AccessCode {
 async fn wait_for_code_messages(app: &TestApp, count: usize) {
     app.telegram
         .wait_for(WAIT, |requests| {
-            (requests.iter().filter(|r| r.method == "sendMessage" && r.params.contains_key("entities")).count() >= count)
+            (requests.iter().filter(|r| r.method == "sendMessage" && r.params.contains_key("entities")).count()
+                >= count)
                 .then_some(())
         })
         .await;
@@ -46,9 +47,7 @@ async fn a_process_killed_mid_delivery_resumes_after_a_restart_without_losing_a_
     app.tap(ANN, &card, &TestApp::button(&card, "gen:agree:")).await;
     wait_for_code_messages(&app, 3).await;
     // The fourth code's send is in flight (and hangs) only once the third one's progress is stored.
-    app.telegram
-        .wait_for(WAIT, |_| (app.telegram.attempts("sendMessage").len() >= earlier + 4).then_some(()))
-        .await;
+    app.telegram.wait_for(WAIT, |_| (app.telegram.attempts("sendMessage").len() >= earlier + 4).then_some(())).await;
     app.kill();
 
     let job = app.jobs_of(ANN).await.remove(0);
@@ -65,7 +64,8 @@ async fn a_process_killed_mid_delivery_resumes_after_a_restart_without_losing_a_
     let distinct: HashSet<String> = delivered.iter().map(|c| c.normalised().to_owned()).collect();
     assert_eq!(distinct.len(), 6, "every code was delivered");
     assert!(delivered.len() <= 7, "at most one code was sent twice");
-    let stored: HashSet<String> = app.db.codes_of_batch(job.batch_id.unwrap()).await.unwrap().into_iter().map(|r| r.code_hash).collect();
+    let stored: HashSet<String> =
+        app.db.codes_of_batch(job.batch_id.unwrap()).await.unwrap().into_iter().map(|r| r.code_hash).collect();
     let sent: HashSet<String> = distinct.iter().map(|c| app.secret.hash_code(c)).collect();
     assert_eq!(stored, sent, "the delivered codes are the stored ones");
     app.assert_no_violations();

@@ -30,11 +30,17 @@ async fn a_one_liner_confirmed_delivers_a_csv_of_unique_codes_kept_only_as_hashe
     let text = card.str("text").unwrap();
     assert!(text.contains("Generate 25 codes for VIP Club"), "{text}");
     assert!(text.contains("expire on") && text.contains("one CSV file"), "{text}");
-    assert!(text.contains("free redemptions left this cycle: 5") && text.contains("chargeable: 20") && text.contains("cost: $0.60"), "{text}");
+    assert!(
+        text.contains("free redemptions left this cycle: 5")
+            && text.contains("chargeable: 20")
+            && text.contains("cost: $0.60"),
+        "{text}"
+    );
     assert!(text.contains("if every code is redeemed"));
 
     let answer = app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
-    let job_public_id = answer.str("text").unwrap().trim_start_matches("Queued as job ").trim_end_matches('.').to_owned();
+    let job_public_id =
+        answer.str("text").unwrap().trim_start_matches("Queued as job ").trim_end_matches('.').to_owned();
     assert!(job_public_id.starts_with("mjb_"), "{answer:?}");
 
     let job = app.finished_job(ANN).await;
@@ -95,7 +101,8 @@ async fn a_one_liner_confirmed_delivers_a_csv_of_unique_codes_kept_only_as_hashe
     assert_eq!(data["plan_id"], ids::public_id(ids::PLAN, job.plan_id).as_str());
 
     let edits = app.telegram.calls("editMessageText");
-    let texts: Vec<&str> = edits.iter().filter(|e| e.int("message_id") == Some(card.message_id)).filter_map(|e| e.str("text")).collect();
+    let texts: Vec<&str> =
+        edits.iter().filter(|e| e.int("message_id") == Some(card.message_id)).filter_map(|e| e.str("text")).collect();
     assert!(texts.first().unwrap().contains("is queued"), "{texts:?}");
     assert!(texts.iter().any(|t| t.contains("generating")), "{texts:?}");
     assert!(texts.iter().any(|t| t.contains("delivering")), "{texts:?}");
@@ -114,12 +121,8 @@ async fn a_messages_export_sends_one_message_per_code_after_consent(engine: Engi
     app.tap(ANN, &card, &agree).await;
     let job = app.finished_job(ANN).await;
     assert_eq!(job.status, "completed", "{job:?}");
-    let messages: Vec<_> = app
-        .telegram
-        .calls("sendMessage")
-        .into_iter()
-        .filter(|m| m.params.contains_key("entities"))
-        .collect();
+    let messages: Vec<_> =
+        app.telegram.calls("sendMessage").into_iter().filter(|m| m.params.contains_key("entities")).collect();
     assert_eq!(messages.len(), 3);
     let mut seen = HashSet::new();
     for message in &messages {
@@ -127,7 +130,8 @@ async fn a_messages_export_sends_one_message_per_code_after_consent(engine: Engi
         let entities = message.json("entities").unwrap();
         let entity = &entities[0];
         assert_eq!(entity["type"], "code");
-        let (offset, length) = (entity["offset"].as_u64().unwrap() as usize, entity["length"].as_u64().unwrap() as usize);
+        let (offset, length) =
+            (entity["offset"].as_u64().unwrap() as usize, entity["length"].as_u64().unwrap() as usize);
         let code_text: String = text.encode_utf16().skip(offset).take(length).map(|u| u as u8 as char).collect();
         let code = AccessCode::parse(&code_text).expect("the entity holds a code");
         assert!(text.contains(&format!("https://t.me/{BOT_USERNAME}?start={}", code.normalised())));
@@ -157,7 +161,10 @@ async fn every_invalid_field_is_named_in_the_reply(engine: Engine) {
         ("/generate VIP Club 1001 file no_expiry", "quantity: must be between 1 and 1000"),
         ("/generate VIP Club many file no_expiry", "quantity: must be a whole number"),
         ("/generate VIP Club 10 fax no_expiry", "export_type: must be one of: file, messages"),
-        ("/generate VIP Club 10 file someday", "expiry_preset: must be one of: no_expiry, 1_day, 1_week, 1_month, 1_year, custom"),
+        (
+            "/generate VIP Club 10 file someday",
+            "expiry_preset: must be one of: no_expiry, 1_day, 1_week, 1_month, 1_year, custom",
+        ),
         ("/generate VIP Club 10 file 0_days", "custom_expiry_amount: must be greater than zero"),
         ("/generate VIP Club 10 file 11_years", "custom_expiry_amount: must not lie more than 10 years ahead"),
         ("/generate VIP Club 10 file 5_fortnights", "custom_expiry_type: must be one of: days, weeks, months, years"),
@@ -242,7 +249,11 @@ async fn the_preview_counts_this_cycles_redemptions_against_the_allotment(engine
     assert!(card.str("text").unwrap().contains("free redemptions left this cycle: 5\nchargeable: 1\ncost: $0.03"));
     app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
     let job = app.finished_job(ANN).await;
-    let expectations = [(4, "left this cycle: 1\nchargeable: 2\ncost: $0.06"), (5, "left this cycle: 0\nchargeable: 3\ncost: $0.09"), (6, "left this cycle: 0\nchargeable: 3\ncost: $0.09")];
+    let expectations = [
+        (4, "left this cycle: 1\nchargeable: 2\ncost: $0.06"),
+        (5, "left this cycle: 0\nchargeable: 3\ncost: $0.09"),
+        (6, "left this cycle: 0\nchargeable: 3\ncost: $0.09"),
+    ];
     for (redeemed, expected) in expectations {
         crate::support::app::mark_redeemed(&app, job.batch_id.unwrap(), redeemed).await;
         let card = app.card(ANN, "/generate VIP Club 3 file no_expiry").await;
@@ -294,7 +305,10 @@ async fn a_code_that_already_exists_is_drawn_again_and_never_stored_twice(engine
     }
     let job = app.db.find_job(second.id).await.unwrap().unwrap();
     assert_eq!(app.db.codes_of_batch(job.batch_id.unwrap()).await.unwrap().len(), 5);
-    assert_eq!(job.expires_at, Some(accessbot::domain::expiry::CalendarUnit::Weeks.add_to(job.enqueued_at, 2).unwrap()));
+    assert_eq!(
+        job.expires_at,
+        Some(accessbot::domain::expiry::CalendarUnit::Weeks.add_to(job.enqueued_at, 2).unwrap())
+    );
 }
 
 on_every_engine!(

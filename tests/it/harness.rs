@@ -17,7 +17,11 @@ fn the_spec_rejects_unknown_methods_missing_and_unknown_parameters_and_wrong_typ
     assert_eq!(check("SendMessage", json!({"chat_id": 1, "text": "hi"})), Ok("sendMessage".to_owned()));
     assert!(check("sendTelepathy", json!({})).unwrap_err().contains("unknown method"));
     assert!(check("sendMessage", json!({"chat_id": 1})).unwrap_err().contains("missing required parameter text"));
-    assert!(check("sendMessage", json!({"chat_id": 1, "text": "hi", "colour": "red"})).unwrap_err().contains("unknown parameter colour"));
+    assert!(
+        check("sendMessage", json!({"chat_id": 1, "text": "hi", "colour": "red"}))
+            .unwrap_err()
+            .contains("unknown parameter colour")
+    );
     assert!(check("sendMessage", json!({"chat_id": true, "text": "hi"})).is_err());
     let keyboard = |button: Value| json!({"chat_id": 1, "text": "hi", "reply_markup": {"inline_keyboard": [[button]]}});
     assert!(check("sendMessage", keyboard(json!({"text": "Go", "callback_data": "x"}))).is_ok());
@@ -27,7 +31,8 @@ fn the_spec_rejects_unknown_methods_missing_and_unknown_parameters_and_wrong_typ
     assert!(check("setMyCommands", scope(json!({"type": "chat", "chat_id": 5}))).is_ok());
     assert!(check("setMyCommands", scope(json!({"type": "chat"}))).is_err());
     assert!(check("setMyCommands", scope(json!({"type": "everywhere"}))).is_err());
-    let multipart = |value: Value, files: &[String]| spec.check("sendDocument", &params(value), files, Encoding::Multipart);
+    let multipart =
+        |value: Value, files: &[String]| spec.check("sendDocument", &params(value), files, Encoding::Multipart);
     assert!(multipart(json!({"chat_id": "1"}), &["document".to_owned()]).is_ok());
     assert!(multipart(json!({"chat_id": "1", "disable_notification": "maybe"}), &["document".to_owned()]).is_err());
     assert!(multipart(json!({"chat_id": "1"}), &[]).is_err());

@@ -129,7 +129,8 @@ async fn creator_invite_prints_a_link_that_makes_a_creator_and_keeps_a_private_s
         language_code: None,
         chat_id: ANN,
     };
-    let accepted = accessbot::domain::creators::accept_invite(&db, &secret, token, joiner, accessbot::domain::clock::now()).await;
+    let accepted =
+        accessbot::domain::creators::accept_invite(&db, &secret, token, joiner, accessbot::domain::clock::now()).await;
     assert!(matches!(accepted, Ok(accessbot::domain::creators::InviteAcceptance::Joined(_))));
     assert!(telegram.violations().is_empty());
     std::fs::remove_dir_all(dir).ok();

@@ -212,7 +212,9 @@ impl TestApp {
         let before = self.telegram.requests().len();
         self.telegram.push_update(self.callback_json(user_id, card, data));
         self.telegram
-            .wait_for(WAIT, |requests| requests.iter().skip(before).find(|r| r.method == "answerCallbackQuery").cloned())
+            .wait_for(WAIT, |requests| {
+                requests.iter().skip(before).find(|r| r.method == "answerCallbackQuery").cloned()
+            })
             .await
     }
 
@@ -277,8 +279,8 @@ impl TestApp {
 
 /// Marks the first `count` codes of a batch as redeemed now, standing in for subscribers.
 pub async fn mark_redeemed(app: &TestApp, batch_id: uuid::Uuid, count: usize) {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
     use accessbot::db::entities::access_code;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
     let rows = app.db.codes_of_batch(batch_id).await.unwrap();
     let ids: Vec<uuid::Uuid> = rows.iter().take(count).map(|r| r.id).collect();
     let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
@@ -295,7 +297,10 @@ pub async fn mark_redeemed(app: &TestApp, batch_id: uuid::Uuid, count: usize) {
 /// Queueing jobs directly, as an agent would, without the bot's card.
 impl TestApp {
     pub fn queue(&self) -> accessbot::domain::generation::GenerationQueue {
-        accessbot::domain::generation::GenerationQueue::new(self.db.clone(), std::sync::Arc::new(tokio::sync::Notify::new()))
+        accessbot::domain::generation::GenerationQueue::new(
+            self.db.clone(),
+            std::sync::Arc::new(tokio::sync::Notify::new()),
+        )
     }
 
     pub async fn creator(&self, user_id: i64) -> accessbot::db::teams::Creator {

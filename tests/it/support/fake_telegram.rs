@@ -172,7 +172,8 @@ impl FakeTelegram {
     pub fn redeliver_update(&self, update_id: i64) {
         {
             let mut inner = self.inner.lock().unwrap();
-            let update = inner.updates.iter().find(|u| u["update_id"] == json!(update_id)).cloned().expect("a known update");
+            let update =
+                inner.updates.iter().find(|u| u["update_id"] == json!(update_id)).cloned().expect("a known update");
             let mut again = update;
             let fresh_id = inner.next_update_id;
             inner.next_update_id += 1;
@@ -192,7 +193,8 @@ impl FakeTelegram {
                 return found;
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                let seen: Vec<String> = self.requests().iter().map(|r| format!("{} {:?}", r.method, r.params)).collect();
+                let seen: Vec<String> =
+                    self.requests().iter().map(|r| format!("{} {:?}", r.method, r.params)).collect();
                 panic!("timed out waiting; requests so far:\n{}", seen.join("\n"));
             }
         }
@@ -253,7 +255,10 @@ fn api_error(status: StatusCode, description: &str, retry_after: Option<u32>) ->
     (status, axum::Json(body)).into_response()
 }
 
-async fn read_params(request: Request, fake: &FakeTelegram) -> (Map<String, Value>, Vec<(String, String, Vec<u8>)>, Encoding) {
+async fn read_params(
+    request: Request,
+    fake: &FakeTelegram,
+) -> (Map<String, Value>, Vec<(String, String, Vec<u8>)>, Encoding) {
     let is_multipart = request
         .headers()
         .get("content-type")
@@ -278,7 +283,11 @@ async fn read_params(request: Request, fake: &FakeTelegram) -> (Map<String, Valu
     (params, Vec::new(), Encoding::Json)
 }
 
-async fn handle(State(fake): State<FakeTelegram>, Path((_token, method)): Path<(String, String)>, request: Request) -> Response {
+async fn handle(
+    State(fake): State<FakeTelegram>,
+    Path((_token, method)): Path<(String, String)>,
+    request: Request,
+) -> Response {
     let (params, files, encoding) = read_params(request, &fake).await;
     let file_fields: Vec<String> = files.iter().map(|(name, _, _)| name.clone()).collect();
     let method = match &fake.spec {
@@ -320,9 +329,15 @@ async fn handle(State(fake): State<FakeTelegram>, Path((_token, method)): Path<(
     match scripted {
         Some(Scripted::Hang) => return std::future::pending::<Response>().await,
         Some(Scripted::RetryAfter(seconds)) => {
-            return api_error(StatusCode::TOO_MANY_REQUESTS, &format!("Too Many Requests: retry after {seconds}"), Some(seconds));
+            return api_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                &format!("Too Many Requests: retry after {seconds}"),
+                Some(seconds),
+            );
         }
-        Some(Scripted::Blocked) => return api_error(StatusCode::FORBIDDEN, "Forbidden: bot was blocked by the user", None),
+        Some(Scripted::Blocked) => {
+            return api_error(StatusCode::FORBIDDEN, "Forbidden: bot was blocked by the user", None);
+        }
         Some(Scripted::Garbage) => return (StatusCode::OK, "<html>upstream hiccup</html>").into_response(),
         Some(Scripted::ChatNotFound) => return api_error(StatusCode::BAD_REQUEST, "Bad Request: chat not found", None),
         None => {}

@@ -19,9 +19,9 @@ pub enum Encoding {
 impl BotApiSpec {
     /// Loads the spec from `BOT_API_SPEC` or `../shared/telegram/bot-api-9.1.json`; None when absent.
     pub fn load() -> Option<Self> {
-        let path = std::env::var("BOT_API_SPEC").map(PathBuf::from).unwrap_or_else(|_| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/telegram/bot-api-9.1.json")
-        });
+        let path = std::env::var("BOT_API_SPEC")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/telegram/bot-api-9.1.json"));
         let text = std::fs::read_to_string(&path).ok()?;
         let spec: Value = serde_json::from_str(&text).ok()?;
         let methods = spec["methods"]
@@ -66,22 +66,24 @@ impl BotApiSpec {
     }
 
     fn matches(&self, type_name: &str, value: &Value, encoding: Encoding, files: &[String]) -> bool {
-        if encoding == Encoding::Multipart {
-            if let Value::String(text) = value {
-                return match type_name {
-                    "String" => true,
-                    "Integer" => text.parse::<i64>().is_ok(),
-                    "Float" => text.parse::<f64>().is_ok(),
-                    "Boolean" => text == "true" || text == "false",
-                    "True" => text == "true",
-                    "InputFile" => text.strip_prefix("attach://").is_some_and(|name| files.iter().any(|f| f == name)),
-                    _ => serde_json::from_str::<Value>(text)
-                        .is_ok_and(|parsed| self.matches(type_name, &parsed, Encoding::Json, files)),
-                };
-            }
+        if encoding == Encoding::Multipart
+            && let Value::String(text) = value
+        {
+            return match type_name {
+                "String" => true,
+                "Integer" => text.parse::<i64>().is_ok(),
+                "Float" => text.parse::<f64>().is_ok(),
+                "Boolean" => text == "true" || text == "false",
+                "True" => text == "true",
+                "InputFile" => text.strip_prefix("attach://").is_some_and(|name| files.iter().any(|f| f == name)),
+                _ => serde_json::from_str::<Value>(text)
+                    .is_ok_and(|parsed| self.matches(type_name, &parsed, Encoding::Json, files)),
+            };
         }
         if let Some(inner) = type_name.strip_prefix("Array of ") {
-            return value.as_array().is_some_and(|items| items.iter().all(|item| self.matches(inner, item, encoding, files)));
+            return value
+                .as_array()
+                .is_some_and(|items| items.iter().all(|item| self.matches(inner, item, encoding, files)));
         }
         match type_name {
             "String" => value.is_string(),
@@ -90,14 +92,14 @@ impl BotApiSpec {
             "Boolean" => value.is_boolean(),
             "True" => value == &Value::Bool(true),
             "InputFile" => value.as_str().is_some_and(|s| s.starts_with("attach://")),
-            named => self.matches_object(named, value, encoding, files),
+            named => self.matches_object(named, value, files),
         }
     }
 
-    fn matches_object(&self, type_name: &str, value: &Value, encoding: Encoding, files: &[String]) -> bool {
+    fn matches_object(&self, type_name: &str, value: &Value, files: &[String]) -> bool {
         let Some(spec) = self.types.get(type_name) else { return false };
         if let Some(subtypes) = spec["subtypes"].as_array() {
-            return subtypes.iter().filter_map(Value::as_str).any(|sub| self.matches_object(sub, value, encoding, files));
+            return subtypes.iter().filter_map(Value::as_str).any(|sub| self.matches_object(sub, value, files));
         }
         let Some(object) = value.as_object() else { return false };
         let fields = spec["fields"].as_array().cloned().unwrap_or_default();
@@ -116,7 +118,10 @@ impl BotApiSpec {
 }
 
 fn type_names(field: &Value) -> Vec<String> {
-    field["types"].as_array().map(|t| t.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()).unwrap_or_default()
+    field["types"]
+        .as_array()
+        .map(|t| t.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
 }
 
 /// Discriminating fields such as a scope's `type` state their one value in the description: `must be chat`.

@@ -74,6 +74,16 @@ async fn a_one_liner_confirmed_delivers_a_csv_of_unique_codes_kept_only_as_hashe
         assert!(seen.insert(code.normalised().to_owned()), "codes are unique");
     }
     assert_eq!(seen.len(), 25);
+    let logs = crate::support::logs::captured();
+    assert!(!logs.is_empty(), "the application logs");
+    for line in &logs {
+        assert!(!line.contains("TEST-TOKEN"), "the bot token was logged: {line}");
+        assert!(!line.contains("test-instance-secret"), "the instance secret was logged: {line}");
+        for code in &seen {
+            let shown = AccessCode::parse(code).unwrap().display();
+            assert!(!line.contains(code.as_str()) && !line.contains(&shown), "a code was logged: {line}");
+        }
+    }
 
     let rows = app.db.codes_of_batch(job.batch_id.unwrap()).await.unwrap();
     assert_eq!(rows.len(), 25);

@@ -17,6 +17,7 @@ use tokio::sync::oneshot;
 use super::fake_telegram::{FakeTelegram, Recorded, user_json};
 
 pub const WAIT: Duration = Duration::from_secs(30);
+pub const TEST_TOKEN: &str = "123456:TEST-TOKEN-not-a-real-one";
 const TEST_SECRET: &str = "test-instance-secret-0123456789abcdef";
 
 #[derive(Clone, Debug)]
@@ -68,7 +69,7 @@ pub struct TestApp {
 
 pub fn test_settings(telegram: &FakeTelegram, database_url: &str) -> Settings {
     Settings {
-        telegram_token: Some(Secret::new("123456:TEST-TOKEN-not-a-real-one")),
+        telegram_token: Some(Secret::new(TEST_TOKEN)),
         telegram_api_url: Some(url::Url::parse(&telegram.url).unwrap()),
         database_url: database_url.to_owned(),
         database_max_connections: 5,
@@ -96,6 +97,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(engine: Engine, customise: impl FnOnce(&mut Settings)) -> Self {
+        super::logs::capture();
         let telegram = FakeTelegram::start().await;
         let (database_url, dir) = engine.fresh_database().await;
         let mut settings = test_settings(&telegram, &database_url);

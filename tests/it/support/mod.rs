@@ -1,6 +1,7 @@
 //! The test harness: the whole application against a fake Bot API and a fresh database.
 pub mod app;
 pub mod fake_telegram;
+pub mod logs;
 
 pub use app::{Engine, TestApp};
 

@@ -113,10 +113,6 @@ impl Settings {
         })
     }
 
-    pub fn is_sqlite(&self) -> bool {
-        self.database_url.starts_with("sqlite:")
-    }
-
     /// Where the generated instance secret lives: beside the SQLite database file.
     pub fn secret_file(&self) -> Option<PathBuf> {
         let path = self.database_url.strip_prefix("sqlite:")?;

@@ -32,10 +32,6 @@ impl Lang {
         LOCALES.locales().find(|l| l.language.as_str() == wanted).map(|l| Self(l.clone())).unwrap_or_default()
     }
 
-    pub fn code(&self) -> String {
-        self.0.language.as_str().to_owned()
-    }
-
     pub fn t(&self, key: &str) -> String {
         LOCALES.lookup(&self.0, key)
     }
@@ -44,10 +40,6 @@ impl Lang {
         let args: HashMap<Cow<'static, str>, FluentValue> =
             args.iter().map(|(name, value)| (Cow::Borrowed(*name), value.to_fluent())).collect();
         LOCALES.lookup_with_args(&self.0, key, &args)
-    }
-
-    pub fn has(&self, key: &str) -> bool {
-        LOCALES.try_lookup(&self.0, key).is_some()
     }
 }
 

@@ -142,16 +142,6 @@ impl Db {
         Ok(claimed.into_iter().next())
     }
 
-    /// The earliest time a queued job becomes runnable, to know how long the worker may sleep.
-    pub async fn next_run_at(&self) -> Result<Option<DateTime<Utc>>, DbError> {
-        Ok(generation_job::Entity::find()
-            .filter(generation_job::Column::Status.eq(job_status::QUEUED))
-            .order_by_asc(generation_job::Column::RunAt)
-            .one(self.conn())
-            .await?
-            .map(|job| job.run_at))
-    }
-
     fn held_by(job_id: Uuid, worker_id: &str) -> Condition {
         Condition::all()
             .add(generation_job::Column::Id.eq(job_id))

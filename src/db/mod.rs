@@ -43,14 +43,6 @@ impl Db {
         self.conn.get_database_backend() == DatabaseBackend::Postgres
     }
 
-    pub async fn ping(&self) -> Result<(), DbError> {
-        self.conn.ping().await
-    }
-
-    pub async fn close(self) -> Result<(), DbError> {
-        self.conn.close().await
-    }
-
     pub(crate) fn conn(&self) -> &DatabaseConnection {
         &self.conn
     }

@@ -1,8 +1,7 @@
 //! Tiers, teams, creators and creator invites.
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait,
-    sea_query::Expr,
+    ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -59,32 +58,12 @@ impl Db {
         creator::Entity::find_by_id(id).one(self.conn()).await
     }
 
-    pub async fn set_creator_language(&self, id: Uuid, language_code: Option<String>) -> Result<(), DbError> {
-        creator::Entity::update_many()
-            .col_expr(creator::Column::LanguageCode, Expr::value(language_code))
-            .filter(creator::Column::Id.eq(id))
-            .exec(self.conn())
-            .await?;
-        Ok(())
-    }
-
     pub async fn find_team(&self, id: Uuid) -> Result<Option<Team>, DbError> {
         team::Entity::find_by_id(id).one(self.conn()).await
     }
 
     pub async fn find_tier(&self, id: &str) -> Result<Option<Tier>, DbError> {
         tier::Entity::find_by_id(id.to_owned()).one(self.conn()).await
-    }
-
-    pub async fn set_team_tier(&self, team_id: Uuid, tier_id: &str) -> Result<(), DbError> {
-        let mut team: team::ActiveModel = team::Entity::find_by_id(team_id)
-            .one(self.conn())
-            .await?
-            .ok_or(DbError::RecordNotFound("team".to_owned()))?
-            .into();
-        team.tier_id = sea_orm::Set(tier_id.to_owned());
-        team.update(self.conn()).await?;
-        Ok(())
     }
 
     /// Redemptions of the team's codes at or after `since`.

@@ -5,10 +5,7 @@ pub const PLAN: &str = "pln_";
 pub const JOB: &str = "mjb_";
 pub const BATCH: &str = "btc_";
 pub const EVENT: &str = "evt_";
-pub const TEAM: &str = "team_";
-pub const CREATOR: &str = "crt_";
 pub const DRAFT: &str = "gdr_";
-pub const CODE: &str = "acc_";
 
 pub fn new_id() -> Uuid {
     Uuid::now_v7()

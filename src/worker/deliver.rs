@@ -93,7 +93,7 @@ fn is_server_side(description: &str) -> bool {
 }
 
 /// Builds the CSV of a batch: RFC 4180, CRLF line ends, cells that could start a formula neutralised.
-pub fn csv_document(
+fn csv_document(
     codes: &[AccessCode],
     plan_name: &str,
     expires_at: Option<chrono::DateTime<chrono::Utc>>,

@@ -16,8 +16,6 @@ use crate::db::generation::Job;
 use crate::domain::clock::now;
 use crate::domain::secret::InstanceSecret;
 
-pub use deliver::csv_document;
-
 /// Everything a worker needs to run jobs.
 #[derive(Clone)]
 pub struct WorkerContext {

@@ -14,10 +14,7 @@ use crate::support::{Engine, TestApp};
 const ANN: i64 = 4001;
 
 async fn creator_with_plan(engine: Engine) -> TestApp {
-    let app = TestApp::spawn(engine).await;
-    app.make_creator(ANN, "Ann").await;
-    app.send_text(ANN, "Ann", "/newplan VIP 30d").await;
-    app
+    TestApp::with_creator_and_plan(engine, ANN, "VIP").await
 }
 
 fn code_messages(app: &TestApp) -> Vec<Recorded> {

@@ -18,10 +18,7 @@ const ANN: i64 = 2001;
 const BOB: i64 = 2002;
 
 async fn creator_with_plan(engine: Engine) -> TestApp {
-    let app = TestApp::spawn(engine).await;
-    app.make_creator(ANN, "Ann").await;
-    app.send_text(ANN, "Ann", "/newplan VIP Club 30d").await;
-    app
+    TestApp::with_creator_and_plan(engine, ANN, "VIP Club").await
 }
 
 async fn a_one_liner_confirmed_delivers_a_csv_of_unique_codes_kept_only_as_hashes(engine: Engine) {

@@ -252,6 +252,14 @@ impl Drop for TestApp {
 
 /// Helpers for the creator's side of generation.
 impl TestApp {
+    /// A running application with one creator, Ann, who has one 30-day plan named `plan`.
+    pub async fn with_creator_and_plan(engine: Engine, user_id: i64, plan: &str) -> Self {
+        let app = Self::spawn(engine).await;
+        app.make_creator(user_id, "Ann").await;
+        app.send_text(user_id, "Ann", &format!("/newplan {plan} 30d")).await;
+        app
+    }
+
     /// Sends a `/generate` one-liner and returns the card the bot answered with.
     pub async fn card(&self, user_id: i64, command: &str) -> Recorded {
         let card = self.send_text(user_id, "Ann", command).await;

@@ -125,8 +125,17 @@ async fn a_blocked_bot_fails_the_job_with_delivery_failed_and_keeps_the_codes(en
     let rows = app.db.codes_of_batch(job.batch_id.unwrap()).await.unwrap();
     assert_eq!(rows.len(), 4, "the codes stay stored");
     assert!(rows.iter().all(|r| r.sealed_code.is_some()), "and are still held for another delivery");
-    let last_edit = app.telegram.calls("editMessageText").pop().unwrap();
-    assert!(last_edit.str("text").unwrap().contains("failed: The bot is blocked"), "{last_edit:?}");
+    app.telegram
+        .wait_for(WAIT, |requests| {
+            requests
+                .iter()
+                .find(|r| {
+                    r.method == "editMessageText"
+                        && r.str("text").is_some_and(|t| t.contains("failed: The bot is blocked"))
+                })
+                .map(|_| ())
+        })
+        .await;
 
     let card = app.card(ANN, "/generate VIP 2 messages no_expiry").await;
     app.telegram.script("sendMessage", Scripted::ChatNotFound);

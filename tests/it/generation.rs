@@ -107,6 +107,15 @@ async fn a_one_liner_confirmed_delivers_a_csv_of_unique_codes_kept_only_as_hashe
     assert_eq!(data["count"], 25);
     assert_eq!(data["plan_id"], ids::public_id(ids::PLAN, job.plan_id).as_str());
 
+    // The job is recorded as completed just before its status message says so.
+    app.telegram
+        .wait_for(crate::support::app::WAIT, |requests| {
+            requests
+                .iter()
+                .find(|r| r.method == "editMessageText" && r.str("text").is_some_and(|t| t.contains("is done")))
+                .map(|_| ())
+        })
+        .await;
     let edits = app.telegram.calls("editMessageText");
     let texts: Vec<&str> =
         edits.iter().filter(|e| e.int("message_id") == Some(card.message_id)).filter_map(|e| e.str("text")).collect();

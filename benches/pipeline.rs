@@ -16,8 +16,7 @@ use accessbot::domain::codes::AccessCode;
 use accessbot::domain::generation::{GenerationQueue, GenerationRequest};
 use accessbot::domain::secret::InstanceSecret;
 use accessbot::worker::generate::draw_batch;
-use sea_orm::sea_query::{PostgresQueryBuilder, Query, SqliteQueryBuilder};
-use sea_orm::{ConnectionTrait, Database, DatabaseBackend, EntityTrait, IntoActiveModel, Iterable, Statement};
+use sea_orm::{ConnectionTrait, Database, EntityTrait, IntoActiveModel, QueryTrait};
 use support::{Engine, TestApp};
 
 const RUNS: usize = 25;
@@ -121,31 +120,8 @@ async fn batch_insert(engine_name: &str, engine: Engine) {
             app.db.claim_next_job("bench-floor", now(), now() - chrono::Duration::days(1)).await.unwrap().unwrap();
         let (floor_batch, codes, _) = draw_batch(&app.secret, &floor_job, now());
         access_code_batch::Entity::insert(floor_batch.into_active_model()).exec(&conn).await.unwrap();
-        let mut insert = Query::insert();
-        insert.into_table(access_code::Entity).columns(access_code::Column::iter());
-        for code in codes {
-            insert.values_panic([
-                code.id.into(),
-                code.team_id.into(),
-                code.plan_id.into(),
-                code.batch_id.into(),
-                code.position.into(),
-                code.code_hash.into(),
-                code.code_masked.into(),
-                code.sealed_code.into(),
-                code.status.into(),
-                code.expires_at.into(),
-                code.redeemed_at.into(),
-                code.redeemed_by.into(),
-                code.created_at.into(),
-            ]);
-        }
-        let backend = conn.get_database_backend();
-        let (sql, values) = match backend {
-            DatabaseBackend::Postgres => insert.build(PostgresQueryBuilder),
-            _ => insert.build(SqliteQueryBuilder),
-        };
-        let statement = Statement::from_sql_and_values(backend, sql, values);
+        let rows = codes.into_iter().map(IntoActiveModel::into_active_model);
+        let statement = access_code::Entity::insert_many(rows).build(conn.get_database_backend());
         let started = Instant::now();
         conn.execute_raw(statement).await.unwrap();
         floor.push(started.elapsed());

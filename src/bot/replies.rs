@@ -3,7 +3,6 @@ use chrono::{DateTime, Utc};
 
 use crate::config::ThrottleSettings;
 use crate::db::plans::Plan;
-use crate::domain::expiry::ExpiryChoice;
 use crate::domain::generation::{ExportType, GenerationCard};
 use crate::domain::jobs::JobView;
 use crate::domain::plans::PlanDuration;
@@ -70,10 +69,10 @@ pub fn plan_line(lang: &Lang, plan: &Plan) -> String {
     )
 }
 
-pub fn expiry_text(lang: &Lang, expiry: ExpiryChoice, expires_at: Option<DateTime<Utc>>) -> String {
-    match (expiry, expires_at) {
-        (ExpiryChoice::Never, _) | (_, None) => lang.t("expiry-never"),
-        (_, Some(at)) => lang.t_with("expiry-on", &[("date", format_time(at).into())]),
+pub fn expiry_text(lang: &Lang, expires_at: Option<DateTime<Utc>>) -> String {
+    match expires_at {
+        None => lang.t("expiry-never"),
+        Some(at) => lang.t_with("expiry-on", &[("date", format_time(at).into())]),
     }
 }
 
@@ -104,7 +103,7 @@ pub fn card_text(lang: &Lang, card: &GenerationCard, throttle: &ThrottleSettings
             ("plan", card.plan_name.as_str().into()),
             ("quantity", card.quantity.into()),
             ("delivery", delivery_text(lang, card.export_type).into()),
-            ("expiry", expiry_text(lang, card.expiry, card.expires_at).into()),
+            ("expiry", expiry_text(lang, card.expires_at).into()),
             ("free_remaining", card.preview.free_remaining.into()),
             ("chargeable_quantity", card.preview.chargeable_quantity.into()),
             ("cost", card.preview.cost().into()),
@@ -123,22 +122,16 @@ pub fn card_text(lang: &Lang, card: &GenerationCard, throttle: &ThrottleSettings
     text
 }
 
-pub fn job_text(lang: &Lang, job: &JobView, plan_name: &str) -> String {
+pub fn job_text(lang: &Lang, job: &JobView) -> String {
     let status = lang.t(&format!("job-state-{}", job.status));
     let mut text = lang.t_with(
         "job-details",
         &[
             ("job_id", job.job_id.as_str().into()),
-            ("plan", plan_name.into()),
+            ("plan", job.plan_name.as_str().into()),
             ("quantity", job.quantity.into()),
             ("delivery", lang.t(&format!("delivery-{}", job.export_type)).into()),
-            (
-                "expiry",
-                job.expires_at
-                    .map(|at| lang.t_with("expiry-on", &[("date", format_time(at).into())]))
-                    .unwrap_or_else(|| lang.t("expiry-never"))
-                    .into(),
-            ),
+            ("expiry", expiry_text(lang, job.expires_at).into()),
             ("status", status.into()),
             ("delivered", job.delivered.into()),
             ("enqueued_at", format_time(job.enqueued_at).into()),

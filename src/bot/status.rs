@@ -5,7 +5,7 @@ use teloxide::prelude::*;
 
 use super::{BotContext, HandlerResult, TgBot, lang_of, replies};
 use crate::db::teams::Creator;
-use crate::domain::{ids, jobs};
+use crate::domain::jobs;
 
 pub async fn status_command(
     bot: TgBot,
@@ -26,13 +26,7 @@ pub async fn status_command(
         }
     } else {
         match jobs::job_of_creator(&context.db, &creator, args.trim()).await {
-            Ok(job) => {
-                let plan_name = match ids::parse_public_id(ids::PLAN, &job.plan_id) {
-                    Some(plan_id) => context.db.find_plan(plan_id).await.ok().flatten().map(|p| p.name),
-                    None => None,
-                };
-                replies::job_text(&lang, &job, &plan_name.unwrap_or_default())
-            }
+            Ok(job) => replies::job_text(&lang, &job),
             Err(error) => replies::error_text(&lang, &error),
         }
     };

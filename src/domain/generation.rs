@@ -133,7 +133,6 @@ pub struct GenerationCard {
     pub plan_name: String,
     pub quantity: i64,
     pub export_type: ExportType,
-    pub expiry: ExpiryChoice,
     pub expires_at: Option<DateTime<Utc>>,
     pub preview: CostPreview,
 }
@@ -181,7 +180,6 @@ impl GenerationQueue {
             plan_name: valid.plan.name,
             quantity: valid.quantity,
             export_type: valid.export_type,
-            expiry: valid.expiry,
             expires_at: valid.expiry.expires_at(now),
             preview,
         })

@@ -1,6 +1,9 @@
 //! How a generation job stands, as creators and agents see it.
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use uuid::Uuid;
 
 use super::{DomainError, ids};
 use crate::db::Db;
@@ -31,7 +34,7 @@ pub struct JobView {
     pub started_at: Option<DateTime<Utc>>,
     pub completed_at: Option<DateTime<Utc>>,
     #[serde(skip)]
-    pub plan_id: String,
+    pub plan_name: String,
     #[serde(skip)]
     pub quantity: i64,
     #[serde(skip)]
@@ -45,7 +48,7 @@ pub struct JobView {
 }
 
 impl JobView {
-    pub fn of(job: &Job) -> Self {
+    pub fn of(job: &Job, plan_name: &str) -> Self {
         let result = (job.status == job_status::COMPLETED).then(|| JobResult {
             count: job.quantity.into(),
             batch_id: job.batch_id.map(|id| ids::public_id(ids::BATCH, id)).unwrap_or_default(),
@@ -62,7 +65,7 @@ impl JobView {
             error,
             started_at: job.started_at,
             completed_at: job.completed_at,
-            plan_id: ids::public_id(ids::PLAN, job.plan_id),
+            plan_name: plan_name.to_owned(),
             quantity: job.quantity.into(),
             export_type: job.export_type.clone(),
             expires_at: job.expires_at,
@@ -75,13 +78,14 @@ impl JobView {
 /// A job started by `creator`; any other job is not found, so existence never leaks.
 pub async fn job_of_creator(db: &Db, creator: &Creator, job_id: &str) -> Result<JobView, DomainError> {
     let id = ids::parse_public_id(ids::JOB, job_id).ok_or(DomainError::not_found("job"))?;
-    db.find_job(id)
-        .await?
-        .filter(|job| job.creator_id == creator.id)
-        .map(|job| JobView::of(&job))
-        .ok_or(DomainError::not_found("job"))
+    let job = db.find_job(id).await?.filter(|job| job.creator_id == creator.id).ok_or(DomainError::not_found("job"))?;
+    let plan_name = db.find_plan(job.plan_id).await?.map(|plan| plan.name).unwrap_or_default();
+    Ok(JobView::of(&job, &plan_name))
 }
 
 pub async fn recent_jobs(db: &Db, creator: &Creator) -> Result<Vec<JobView>, DomainError> {
-    Ok(db.recent_jobs_of_creator(creator.id, RECENT_JOBS).await?.iter().map(JobView::of).collect())
+    let plan_names: HashMap<Uuid, String> =
+        db.list_plans(creator.team_id).await?.into_iter().map(|plan| (plan.id, plan.name)).collect();
+    let jobs = db.recent_jobs_of_creator(creator.id, RECENT_JOBS).await?;
+    Ok(jobs.iter().map(|job| JobView::of(job, plan_names.get(&job.plan_id).map_or("", String::as_str))).collect())
 }

@@ -173,11 +173,6 @@ impl TestApp {
         self.next_message_to(user_id, before).await
     }
 
-    /// Sends without waiting for an answer; returns the update id.
-    pub fn push_text(&self, user_id: i64, name: &str, text: &str) -> i64 {
-        self.telegram.push_update(self.message_json(user_id, name, text))
-    }
-
     /// The first `sendMessage` into `chat_id` recorded after `after` requests.
     pub async fn next_message_to(&self, chat_id: i64, after: usize) -> Recorded {
         self.telegram

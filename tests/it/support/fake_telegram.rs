@@ -75,7 +75,6 @@ struct Inner {
     next_update_id: i64,
     next_message_id: i64,
     scripts: HashMap<String, VecDeque<Scripted>>,
-    hang: HashMap<String, bool>,
     hang_after: HashMap<String, usize>,
     delay: HashMap<String, Duration>,
     /// Every call, answered or not: (method, when).
@@ -127,11 +126,6 @@ impl FakeTelegram {
         self.inner.lock().unwrap().scripts.entry(method.to_lowercase()).or_default().push_back(answer);
     }
 
-    /// Makes every further call of `method` hang until `set_hang(method, false)`.
-    pub fn set_hang(&self, method: &str, hang: bool) {
-        self.inner.lock().unwrap().hang.insert(method.to_lowercase(), hang);
-    }
-
     /// Lets `calls` more calls of `method` through, then makes the rest hang.
     pub fn hang_after(&self, method: &str, calls: usize) {
         self.inner.lock().unwrap().hang_after.insert(method.to_lowercase(), calls);
@@ -140,7 +134,6 @@ impl FakeTelegram {
     pub fn clear_hang(&self, method: &str) {
         let mut inner = self.inner.lock().unwrap();
         inner.hang_after.remove(&method.to_lowercase());
-        inner.hang.remove(&method.to_lowercase());
     }
 
     /// Answers every call of `method` only after `delay`.
@@ -166,22 +159,6 @@ impl FakeTelegram {
         };
         self.changed.notify_waiters();
         id
-    }
-
-    /// Queues an update again with the same `update_id`, as Telegram does after a restart.
-    pub fn redeliver_update(&self, update_id: i64) {
-        {
-            let mut inner = self.inner.lock().unwrap();
-            let update =
-                inner.updates.iter().find(|u| u["update_id"] == json!(update_id)).cloned().expect("a known update");
-            let mut again = update;
-            let fresh_id = inner.next_update_id;
-            inner.next_update_id += 1;
-            // The offset has moved past the original id, so the copy needs a new slot to be fetched.
-            again["update_id"] = json!(fresh_id);
-            inner.updates.push(again);
-        }
-        self.changed.notify_waiters();
     }
 
     /// Waits until `done` holds for the recorded requests; panics with what was recorded after `timeout`.
@@ -315,11 +292,8 @@ async fn handle(
             }
             None => false,
         };
-        let scripted = if hang_now || inner.hang.get(&key).copied().unwrap_or(false) {
-            Some(Scripted::Hang)
-        } else {
-            inner.scripts.get_mut(&key).and_then(VecDeque::pop_front)
-        };
+        let scripted =
+            if hang_now { Some(Scripted::Hang) } else { inner.scripts.get_mut(&key).and_then(VecDeque::pop_front) };
         (scripted, inner.delay.get(&key).copied())
     };
     fake.changed.notify_waiters();

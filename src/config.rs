@@ -6,6 +6,8 @@ use std::time::Duration;
 use url::Url;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://accessbot.db?mode=rwc";
+pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
+const DEFAULT_ALLOWED_HOSTS: &str = "localhost,127.0.0.1,::1";
 const SECRET_FILE_NAME: &str = "accessbot.secret";
 
 /// A value that never appears in logs or debug output.
@@ -47,6 +49,15 @@ pub struct WorkerSettings {
     pub progress_edit_interval: Duration,
 }
 
+/// Where the MCP server listens and what it accepts.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub addr: String,
+    /// `Host` headers the MCP endpoint answers; others get 403 (DNS-rebinding protection).
+    pub allowed_hosts: Vec<String>,
+    pub mcp_calls_per_minute: u32,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub telegram_token: Option<Secret>,
@@ -56,6 +67,7 @@ pub struct Settings {
     pub instance_secret: Option<Secret>,
     pub worker: WorkerSettings,
     pub throttle: ThrottleSettings,
+    pub http: HttpSettings,
 }
 
 #[derive(Debug)]
@@ -109,6 +121,16 @@ impl Settings {
                 messages_per_min_chat: number("THROTTLE_MESSAGES_PER_MIN_CHAT", 60)?,
                 messages_per_min_group: number("THROTTLE_MESSAGES_PER_MIN_GROUP", 20)?,
                 messages_per_sec_overall: number("THROTTLE_MESSAGES_PER_SEC_OVERALL", 30)?,
+            },
+            http: HttpSettings {
+                addr: var("HTTP_ADDR").unwrap_or_else(|| DEFAULT_HTTP_ADDR.to_owned()),
+                allowed_hosts: var("HTTP_ALLOWED_HOSTS")
+                    .unwrap_or_else(|| DEFAULT_ALLOWED_HOSTS.to_owned())
+                    .split(',')
+                    .map(|host| host.trim().to_owned())
+                    .filter(|host| !host.is_empty())
+                    .collect(),
+                mcp_calls_per_minute: number("MCP_CALLS_PER_MINUTE", 120)?,
             },
         })
     }

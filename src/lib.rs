@@ -1,4 +1,5 @@
 //! accessbot: sell access to private Telegram channels with single-use codes.
+pub mod api;
 pub mod bot;
 pub mod cli;
 pub mod config;

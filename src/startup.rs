@@ -7,6 +7,7 @@ use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
 use tokio::sync::{Notify, watch};
 
+use crate::api::{self, ApiContext, RateLimiter};
 use crate::bot::{self, BotContext, TgBot};
 use crate::config::Settings;
 use crate::db::Db;
@@ -20,6 +21,7 @@ pub enum StartupError {
     Config(String),
     Database(crate::db::DbError),
     Telegram(teloxide::RequestError),
+    Http(std::io::Error),
 }
 
 impl std::fmt::Display for StartupError {
@@ -31,6 +33,7 @@ impl std::fmt::Display for StartupError {
             Self::Config(message) => f.write_str(message),
             Self::Database(error) => write!(f, "cannot open the database: {error}"),
             Self::Telegram(error) => write!(f, "cannot reach the Telegram Bot API with this token: {error}"),
+            Self::Http(error) => write!(f, "cannot listen on HTTP_ADDR: {error}"),
         }
     }
 }
@@ -70,6 +73,7 @@ pub struct Application {
     bot: TgBot,
     bot_username: String,
     secret: InstanceSecret,
+    http_listener: tokio::net::TcpListener,
 }
 
 impl Application {
@@ -82,7 +86,9 @@ impl Application {
             .map_err(StartupError::Database)?;
         let me = bot.get_me().await.map_err(StartupError::Telegram)?;
         let bot_username = me.username.clone().unwrap_or_default();
-        Ok(Self { settings, db, bot, bot_username, secret })
+        let http_listener =
+            tokio::net::TcpListener::bind(settings.http.addr.as_str()).await.map_err(StartupError::Http)?;
+        Ok(Self { settings, db, bot, bot_username, secret, http_listener })
     }
 
     pub fn db(&self) -> &Db {
@@ -97,6 +103,11 @@ impl Application {
         &self.bot_username
     }
 
+    /// Where the MCP server listens (useful when `HTTP_ADDR` asked for port 0).
+    pub fn http_addr(&self) -> std::net::SocketAddr {
+        self.http_listener.local_addr().expect("a bound listener has an address")
+    }
+
     /// Runs until Ctrl-C.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
         self.run_until(async {
@@ -106,7 +117,7 @@ impl Application {
         .await
     }
 
-    /// Runs the bot and the worker until `stop` completes, then lets the in-flight send finish.
+    /// Runs the bot, the worker and the MCP server until `stop` completes, then lets the in-flight send finish.
     pub async fn run_until(self, stop: impl Future<Output = ()>) -> Result<(), StartupError> {
         if let Err(error) = bot::register_commands(&self.bot).await {
             log::warn!("accessbot::startup cannot register the command menu: {error}");
@@ -126,10 +137,30 @@ impl Application {
             instance_id,
             stop_receiver,
         ));
+        let queue = GenerationQueue::new(self.db.clone(), wake);
+        let api_context = Arc::new(ApiContext {
+            db: self.db.clone(),
+            secret: self.secret.clone(),
+            queue: queue.clone(),
+            limiter: RateLimiter::new(self.settings.http.mcp_calls_per_minute),
+        });
+        let http_stop = tokio_util::sync::CancellationToken::new();
+        let router = api::router(api_context, self.settings.http.allowed_hosts.clone(), http_stop.clone());
+        let http_addr = self.http_addr();
+        let http = tokio::spawn({
+            let stopped = http_stop.clone();
+            async move {
+                let serving = axum::serve(self.http_listener, router)
+                    .with_graceful_shutdown(async move { stopped.cancelled().await });
+                if let Err(error) = serving.await {
+                    log::error!("accessbot::startup the HTTP server stopped: {error}");
+                }
+            }
+        });
         let context = Arc::new(BotContext {
             db: self.db.clone(),
             secret: self.secret.clone(),
-            queue: GenerationQueue::new(self.db.clone(), wake),
+            queue,
             bot_username: self.bot_username.clone(),
             throttle: self.settings.throttle,
         });
@@ -140,15 +171,17 @@ impl Application {
             .build();
         let shutdown = dispatcher.shutdown_token();
         let dispatching = tokio::spawn(async move { dispatcher.dispatch().await });
-        log::info!("accessbot::startup running as @{}", self.bot_username);
+        log::info!("accessbot::startup running as @{}; MCP at http://{http_addr}/mcp", self.bot_username);
 
         stop.await;
         let _ = stop_sender.send(true);
+        http_stop.cancel();
         if let Ok(stopped) = shutdown.shutdown() {
             stopped.await;
         }
         let _ = worker.await;
         let _ = dispatching.await;
+        let _ = http.await;
         Ok(())
     }
 }

@@ -43,6 +43,7 @@ pub fn validation_reason(lang: &Lang, reason: &ValidationReason) -> String {
         ValidationReason::UnknownValue { allowed } => lang.t_with(&key, &[("allowed", allowed.join(", ").into())]),
         ValidationReason::TooFarAhead { max_years } => lang.t_with(&key, &[("years", (*max_years).into())]),
         ValidationReason::TooLong { max } => lang.t_with(&key, &[("max", (*max).into())]),
+        ValidationReason::WrongType { expected } => lang.t_with(&key, &[("expected", (*expected).into())]),
         _ => lang.t(&key),
     }
 }

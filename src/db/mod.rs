@@ -1,9 +1,11 @@
 //! Database access: the connection, the entities and the queries the domain needs.
 //! This is the only module that speaks sea-orm.
+pub mod codes;
 pub mod entities;
 pub mod generation;
 pub mod plans;
 pub mod teams;
+pub mod tokens;
 
 use std::time::Duration;
 
@@ -37,6 +39,11 @@ impl Db {
         let conn = Database::connect(options).await?;
         Migrator::up(&conn, None).await?;
         Ok(Self { conn })
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        self.conn.ping().await
     }
 
     pub fn is_postgres(&self) -> bool {

@@ -14,6 +14,7 @@ pub enum ValidationReason {
     TooLong { max: usize },
     Taken,
     NoLinkedChat,
+    WrongType { expected: &'static str },
 }
 
 impl ValidationReason {
@@ -30,6 +31,7 @@ impl ValidationReason {
             Self::TooLong { .. } => "too-long",
             Self::Taken => "taken",
             Self::NoLinkedChat => "no-linked-chat",
+            Self::WrongType { .. } => "wrong-type",
         }
     }
 }

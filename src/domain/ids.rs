@@ -6,6 +6,8 @@ pub const JOB: &str = "mjb_";
 pub const BATCH: &str = "btc_";
 pub const EVENT: &str = "evt_";
 pub const DRAFT: &str = "gdr_";
+pub const ACCESS_CODE: &str = "acc_";
+pub const TEAM: &str = "team_";
 
 pub fn new_id() -> Uuid {
     Uuid::now_v7()

@@ -1,4 +1,5 @@
 //! The business rules: plans, codes, generation jobs, billing previews, creators.
+pub mod access_codes;
 pub mod billing;
 pub mod clock;
 pub mod codes;
@@ -11,5 +12,6 @@ pub mod ids;
 pub mod jobs;
 pub mod plans;
 pub mod secret;
+pub mod tokens;
 
 pub use error::{DomainError, ValidationReason};

@@ -83,6 +83,13 @@ impl InstanceSecret {
         hex(&self.mac(b"token", token.as_bytes()))
     }
 
+    /// Whether `token` hashes to `stored_hash`, compared in constant time.
+    pub fn verify_token(&self, token: &str, stored_hash: &str) -> bool {
+        let computed = self.hash_token(token);
+        computed.len() == stored_hash.len()
+            && computed.bytes().zip(stored_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    }
+
     /// Encrypts a code for the short time between generation and delivery.
     /// The keystream is HMAC(secret, nonce), so each nonce must be used once: the code's own id.
     pub fn seal(&self, nonce: &[u8], plaintext: &str) -> String {

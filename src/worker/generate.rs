@@ -4,12 +4,11 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use crate::db::codes::code_status;
 use crate::db::generation::{AccessCodeRow, Batch, Event, Job};
 use crate::domain::codes::AccessCode;
 use crate::domain::secret::InstanceSecret;
 use crate::domain::{events, ids};
-
-pub const CODE_UNREDEEMED: &str = "unredeemed";
 
 /// The batch, its codes (hashed, masked and sealed until delivery) and its `access_code.generated` event.
 pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Batch, Vec<AccessCodeRow>, Event) {
@@ -39,7 +38,7 @@ pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Ba
             code_hash: secret.hash_code(code.normalised()),
             code_masked: code.masked(),
             sealed_code: Some(secret.seal(id.as_bytes(), code.normalised())),
-            status: CODE_UNREDEEMED.to_owned(),
+            status: code_status::UNREDEEMED.to_owned(),
             expires_at: job.expires_at,
             redeemed_at: None,
             redeemed_by: None,

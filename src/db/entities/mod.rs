@@ -1,6 +1,7 @@
 //! Entities, one per table, in the shape sea-orm's code generator writes.
 pub mod access_code;
 pub mod access_code_batch;
+pub mod api_token;
 pub mod creator;
 pub mod creator_invite;
 pub mod event;
@@ -9,3 +10,4 @@ pub mod generation_job;
 pub mod plan;
 pub mod team;
 pub mod tier;
+pub mod token_draft;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use accessbot::config::{Secret, Settings, ThrottleSettings, WorkerSettings};
+use accessbot::config::{HttpSettings, Secret, Settings, ThrottleSettings, WorkerSettings};
 use accessbot::db::Db;
 use accessbot::domain::clock::now;
 use accessbot::domain::creators;
@@ -86,6 +86,11 @@ pub fn test_settings(telegram: &FakeTelegram, database_url: &str) -> Settings {
             messages_per_min_chat: 60_000,
             messages_per_min_group: 60_000,
             messages_per_sec_overall: 1000,
+        },
+        http: HttpSettings {
+            addr: "127.0.0.1:0".to_owned(),
+            allowed_hosts: vec!["localhost".to_owned(), "127.0.0.1".to_owned()],
+            mcp_calls_per_minute: 120,
         },
     }
 }

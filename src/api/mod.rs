@@ -1,0 +1,59 @@
+//! The HTTP side: the MCP server agents speak to at `/mcp`, and `/healthz`.
+mod auth;
+mod mcp;
+mod rate_limit;
+mod tools;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
+use tokio_util::sync::CancellationToken;
+
+use crate::db::Db;
+use crate::domain::generation::GenerationQueue;
+use crate::domain::secret::InstanceSecret;
+
+pub use rate_limit::RateLimiter;
+
+/// The services the HTTP handlers and MCP tools reach.
+pub struct ApiContext {
+    pub db: Db,
+    pub secret: InstanceSecret,
+    pub queue: GenerationQueue,
+    pub limiter: RateLimiter,
+}
+
+/// The router; cancelling `stop` ends open MCP streams so a graceful shutdown can finish.
+pub fn router(context: Arc<ApiContext>, allowed_hosts: Vec<String>, stop: CancellationToken) -> Router {
+    // Stateless, so any instance behind a load balancer can answer any request.
+    let mut config = StreamableHttpServerConfig::default().with_allowed_hosts(allowed_hosts);
+    config.legacy_session_mode = false;
+    config.json_response = true;
+    config.cancellation_token = stop;
+    let tools_context = context.clone();
+    let mcp = StreamableHttpService::new(
+        move || Ok(mcp::AccessCodeServer::new(tools_context.clone())),
+        Arc::new(LocalSessionManager::default()),
+        config,
+    );
+    Router::new()
+        .route_service("/mcp", mcp)
+        .route_layer(axum::middleware::from_fn_with_state(context.clone(), auth::require_token))
+        .route("/healthz", get(healthz))
+        .with_state(context)
+}
+
+async fn healthz(State(context): State<Arc<ApiContext>>) -> (StatusCode, &'static str) {
+    match context.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(error) => {
+            log::error!("accessbot::api the database does not answer: {error}");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+        }
+    }
+}

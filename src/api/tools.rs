@@ -1,0 +1,225 @@
+//! The four access-code tools: their schemas, reading their arguments, and running them
+//! through the same domain services as the bot.
+use std::sync::Arc;
+
+use rmcp::model::{JsonObject, Tool};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::ApiContext;
+use crate::bot::replies;
+use crate::domain::access_codes::{self, CodeListRequest};
+use crate::domain::clock::now;
+use crate::domain::generation::GenerationRequest;
+use crate::domain::jobs;
+use crate::domain::tokens::{Ability, Caller};
+use crate::domain::{DomainError, ValidationReason};
+use crate::i18n::Lang;
+
+pub const BULK_GENERATE: &str = "bulk_generate_access_codes";
+pub const GET_JOB_STATUS: &str = "get_job_status";
+pub const PREVIEW_COST: &str = "preview_access_code_cost";
+pub const LIST_CODES: &str = "list_access_codes";
+
+fn schema(value: Value) -> JsonObject {
+    match value {
+        Value::Object(object) => object,
+        _ => unreachable!("tool schemas are objects"),
+    }
+}
+
+/// The tools as `tools/list` shows them.
+pub fn all() -> Vec<Tool> {
+    vec![
+        Tool::new(
+            BULK_GENERATE,
+            "Queue the generation of 1-1000 single-use access codes for one of your plans. Returns at once with a \
+             job_id and a cost preview; poll the job with get_job_status until it is completed or failed. The codes \
+             are delivered only in Telegram, into the token owner's linked chat with the bot (never in this \
+             response): export_type 'file' sends one CSV document, 'messages' sends one Telegram message per code. \
+             'messages' needs consent=true, which confirms that the owner agreed to receive that many messages. \
+             Generating is free; the preview says what redeeming every code would cost this billing cycle.",
+            schema(json!({
+                "type": "object",
+                "properties": {
+                    "plan_id": {"type": "string", "description": "The plan's id (pln_...)."},
+                    "quantity": {"type": "integer", "minimum": 1, "maximum": 1000, "description": "How many codes."},
+                    "export_type": {"type": "string", "enum": ["file", "messages"], "description": "file: one CSV document; messages: one Telegram message per code."},
+                    "expiry_preset": {"type": "string", "enum": ["no_expiry", "1_day", "1_week", "1_month", "1_year", "custom"], "description": "When unredeemed codes expire."},
+                    "custom_expiry_amount": {"type": "integer", "minimum": 1, "description": "With expiry_preset custom: how many units."},
+                    "custom_expiry_type": {"type": "string", "enum": ["days", "weeks", "months", "years"], "description": "With expiry_preset custom: the unit."},
+                    "consent": {"type": "boolean", "description": "Must be true for export_type messages: the owner agreed to one Telegram message per code."}
+                },
+                "required": ["plan_id", "quantity", "export_type", "expiry_preset"]
+            })),
+        ),
+        Tool::new(
+            GET_JOB_STATUS,
+            "How a generation job started with this token's owner stands: queued, running, completed (with the \
+             number of codes and the batch id) or failed (with an error code and message).",
+            schema(json!({
+                "type": "object",
+                "properties": {
+                    "job_id": {"type": "string", "description": "The job id returned by bulk_generate_access_codes (mjb_...)."}
+                },
+                "required": ["job_id"]
+            })),
+        ),
+        Tool::new(
+            PREVIEW_COST,
+            "What redeeming a number of a plan's codes would cost in the current billing cycle: how many free \
+             redemptions are left, how many would be billed as overage, and the cost. Nothing is generated.",
+            schema(json!({
+                "type": "object",
+                "properties": {
+                    "plan_id": {"type": "string", "description": "The plan's id (pln_...)."},
+                    "quantity": {"type": "integer", "minimum": 1, "maximum": 10000, "description": "How many redemptions to price."}
+                },
+                "required": ["plan_id", "quantity"]
+            })),
+        ),
+        Tool::new(
+            LIST_CODES,
+            "A page of a plan's access codes, masked (full codes are never returned), newest batch first, filtered \
+             by state.",
+            schema(json!({
+                "type": "object",
+                "properties": {
+                    "plan_id": {"type": "string", "description": "The plan's id (pln_...)."},
+                    "status": {"type": "string", "enum": ["unredeemed", "redeemed", "expired", "all"], "default": "all"},
+                    "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
+                    "page": {"type": "integer", "minimum": 1, "default": 1}
+                },
+                "required": ["plan_id"]
+            })),
+        ),
+    ]
+}
+
+/// `{error: {code, message, field?, required_ability?, retry_after?}}`, with the bot's English message.
+pub fn error_envelope(error: &DomainError) -> Value {
+    let mut body = json!({"code": error.code(), "message": replies::error_text(&Lang::default(), error)});
+    match error {
+        DomainError::Validation { field, .. } => body["field"] = json!(field),
+        DomainError::TokenMissingAbility { ability } => body["required_ability"] = json!(ability),
+        DomainError::RateLimited { retry_after_secs } => body["retry_after"] = json!(retry_after_secs),
+        _ => {}
+    }
+    json!({"error": body})
+}
+
+/// A tool's arguments, read field by field so that each wrong one is named.
+struct Arguments<'a>(Option<&'a JsonObject>);
+
+impl Arguments<'_> {
+    fn get(&self, field: &str) -> Option<&Value> {
+        self.0.and_then(|args| args.get(field)).filter(|value| !value.is_null())
+    }
+
+    fn text(&self, field: &'static str) -> Result<Option<String>, DomainError> {
+        match self.get(field) {
+            None => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(_) => Err(DomainError::validation(field, ValidationReason::WrongType { expected: "string" })),
+        }
+    }
+
+    fn required_text(&self, field: &'static str) -> Result<String, DomainError> {
+        self.text(field)?
+            .filter(|text| !text.trim().is_empty())
+            .ok_or(DomainError::validation(field, ValidationReason::Required))
+    }
+
+    /// An integer; `12`, `12.0` and `"12"` all read as 12, since agents vary.
+    fn integer(&self, field: &'static str) -> Result<Option<i64>, DomainError> {
+        let not_an_integer = DomainError::validation(field, ValidationReason::NotAnInteger);
+        match self.get(field) {
+            None => Ok(None),
+            Some(Value::Number(number)) => match number.as_i64() {
+                Some(n) => Ok(Some(n)),
+                None => number
+                    .as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 1e15)
+                    .map(|f| Some(f as i64))
+                    .ok_or(not_an_integer),
+            },
+            Some(Value::String(text)) => text.trim().parse().map(Some).map_err(|_| not_an_integer),
+            Some(_) => Err(not_an_integer),
+        }
+    }
+
+    fn required_integer(&self, field: &'static str) -> Result<i64, DomainError> {
+        self.integer(field)?.ok_or(DomainError::validation(field, ValidationReason::Required))
+    }
+
+    fn boolean(&self, field: &'static str) -> Result<Option<bool>, DomainError> {
+        match self.get(field) {
+            None => Ok(None),
+            Some(Value::Bool(value)) => Ok(Some(*value)),
+            Some(_) => Err(DomainError::validation(field, ValidationReason::WrongType { expected: "boolean" })),
+        }
+    }
+}
+
+fn data(value: impl Serialize) -> Result<Value, DomainError> {
+    serde_json::to_value(value)
+        .map(|value| json!({"data": value}))
+        .map_err(|error| DomainError::internal("serialising a tool result", error))
+}
+
+/// Runs tool `name` for `caller`; `None` when there is no such tool.
+pub async fn call(
+    context: &Arc<ApiContext>,
+    caller: &Caller,
+    name: &str,
+    arguments: Option<&JsonObject>,
+) -> Option<Result<Value, DomainError>> {
+    let args = Arguments(arguments);
+    let result = match name {
+        BULK_GENERATE => bulk_generate(context, caller, &args).await,
+        GET_JOB_STATUS => get_job_status(context, caller, &args).await,
+        PREVIEW_COST => preview_cost(context, caller, &args).await,
+        LIST_CODES => list_codes(context, caller, &args).await,
+        _ => return None,
+    };
+    Some(result)
+}
+
+async fn bulk_generate(context: &ApiContext, caller: &Caller, args: &Arguments<'_>) -> Result<Value, DomainError> {
+    caller.require(Ability::CreateCodes)?;
+    let request = GenerationRequest {
+        plan_id: args.required_text("plan_id")?,
+        quantity: args.required_integer("quantity")?,
+        export_type: args.required_text("export_type")?,
+        expiry_preset: args.required_text("expiry_preset")?,
+        custom_expiry_amount: args.integer("custom_expiry_amount")?,
+        custom_expiry_type: args.text("custom_expiry_type")?,
+        consent: args.boolean("consent")?.unwrap_or(false),
+    };
+    data(context.queue.enqueue(&caller.creator, &request, BULK_GENERATE, now()).await?)
+}
+
+async fn get_job_status(context: &ApiContext, caller: &Caller, args: &Arguments<'_>) -> Result<Value, DomainError> {
+    caller.require(Ability::McpFull)?;
+    let job_id = args.required_text("job_id")?;
+    data(jobs::job_of_creator(&context.db, &caller.creator, &job_id).await?)
+}
+
+async fn preview_cost(context: &ApiContext, caller: &Caller, args: &Arguments<'_>) -> Result<Value, DomainError> {
+    caller.require(Ability::CreateCodes)?;
+    let plan_id = args.required_text("plan_id")?;
+    let quantity = args.required_integer("quantity")?;
+    data(access_codes::preview_plan_cost(&context.db, caller.creator.team_id, &plan_id, quantity, now()).await?)
+}
+
+async fn list_codes(context: &ApiContext, caller: &Caller, args: &Arguments<'_>) -> Result<Value, DomainError> {
+    caller.require(Ability::ViewCodes)?;
+    let request = CodeListRequest {
+        plan_id: args.required_text("plan_id")?,
+        status: args.text("status")?,
+        limit: args.integer("limit")?,
+        page: args.integer("page")?,
+    };
+    let list = access_codes::list_codes(&context.db, caller.creator.team_id, &request, now()).await?;
+    serde_json::to_value(list).map_err(|error| DomainError::internal("serialising a tool result", error))
+}

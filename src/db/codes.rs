@@ -1,0 +1,79 @@
+//! Looking up stored access codes, by plan and by the state they are in.
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use super::entities::access_code;
+use super::generation::AccessCodeRow;
+use super::{Db, DbError};
+
+pub mod code_status {
+    pub const UNREDEEMED: &str = "unredeemed";
+    pub const REDEEMED: &str = "redeemed";
+    pub const EXPIRED: &str = "expired";
+}
+
+/// Which codes a listing shows. A code counts as expired from its expiry time on, whether or
+/// not the sweeper has marked it yet; a redeemed code never expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeFilter {
+    Unredeemed,
+    Redeemed,
+    Expired,
+    All,
+}
+
+impl CodeFilter {
+    fn condition(self, now: DateTime<Utc>) -> Condition {
+        let not_redeemed = access_code::Column::RedeemedAt.is_null();
+        let past_expiry = Condition::any()
+            .add(access_code::Column::Status.eq(code_status::EXPIRED))
+            .add(access_code::Column::ExpiresAt.lte(now));
+        match self {
+            Self::All => Condition::all(),
+            Self::Redeemed => Condition::all().add(access_code::Column::RedeemedAt.is_not_null()),
+            Self::Expired => Condition::all().add(not_redeemed).add(past_expiry),
+            Self::Unredeemed => Condition::all()
+                .add(not_redeemed)
+                .add(access_code::Column::Status.eq(code_status::UNREDEEMED))
+                .add(
+                    Condition::any()
+                        .add(access_code::Column::ExpiresAt.is_null())
+                        .add(access_code::Column::ExpiresAt.gt(now)),
+                ),
+        }
+    }
+}
+
+/// One page of a plan's codes and how many match in all.
+#[derive(Debug, Clone)]
+pub struct CodePage {
+    pub codes: Vec<AccessCodeRow>,
+    pub total: u64,
+}
+
+impl Db {
+    /// The plan's codes matching `filter`, newest batch first and in batch order within a batch.
+    pub async fn plan_codes(
+        &self,
+        plan_id: Uuid,
+        filter: CodeFilter,
+        now: DateTime<Utc>,
+        offset: u64,
+        limit: u64,
+    ) -> Result<CodePage, DbError> {
+        let query = access_code::Entity::find()
+            .filter(access_code::Column::PlanId.eq(plan_id))
+            .filter(filter.condition(now));
+        let total = query.clone().count(self.conn()).await?;
+        let codes = query
+            .order_by_desc(access_code::Column::CreatedAt)
+            .order_by_desc(access_code::Column::BatchId)
+            .order_by_asc(access_code::Column::Position)
+            .offset(offset)
+            .limit(limit)
+            .all(self.conn())
+            .await?;
+        Ok(CodePage { codes, total })
+    }
+}

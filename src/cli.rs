@@ -1,13 +1,18 @@
-//! The command line: `serve` (the default), `migrate`, `creator invite`.
+//! The command line: `serve` (the default), `migrate`, `creator invite`, `team list`, `token create`.
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use teloxide::prelude::*;
 
+use crate::bot::replies;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::clock::now;
 use crate::domain::creators::{self, INVITE_PREFIX};
+use crate::domain::secret::InstanceSecret;
+use crate::domain::tokens::{self, Abilities};
+use crate::domain::{DomainError, ids, teams};
+use crate::i18n::Lang;
 use crate::startup::{self, Application, StartupError};
 
 #[derive(Parser, Debug)]
@@ -28,6 +33,41 @@ pub enum CliCommand {
         #[command(subcommand)]
         action: CreatorAction,
     },
+    /// Inspect teams.
+    Team {
+        #[command(subcommand)]
+        action: TeamAction,
+    },
+    /// Manage API tokens for agents.
+    Token {
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TeamAction {
+    /// List every team with its tier and creators.
+    List,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenAction {
+    /// Create an API token for a creator of a team and print it (it is shown only this once).
+    Create {
+        /// The team's id (team_…), as `accessbot team list` shows it.
+        #[arg(long)]
+        team: String,
+        /// Comma-separated: mcp:full, project-access-code:create, project-access-code:view-any.
+        #[arg(long)]
+        abilities: String,
+        /// What the token is for, as the creator will see it in /tokens.
+        #[arg(long, default_value = "operator token")]
+        name: String,
+        /// The Telegram user id of the creator the token acts for; needed when the team has several.
+        #[arg(long)]
+        creator: Option<i64>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -45,6 +85,95 @@ pub async fn creator_invite_link(settings: &Settings) -> Result<String, StartupE
     let token = creators::create_invite(&db, &secret, now()).await.map_err(|e| StartupError::Config(e.to_string()))?;
     let username = me.username.clone().unwrap_or_default();
     Ok(format!("https://t.me/{username}?start={INVITE_PREFIX}{token}"))
+}
+
+async fn open_database(settings: &Settings) -> Result<(Db, InstanceSecret), StartupError> {
+    let secret = startup::load_instance_secret(settings)?;
+    let db = Db::connect(&settings.database_url, 2).await.map_err(StartupError::Database)?;
+    Ok((db, secret))
+}
+
+async fn team_list(settings: &Settings) -> Result<String, CliError> {
+    let (db, _) = open_database(settings).await?;
+    let teams = teams::list_teams(&db).await?;
+    if teams.is_empty() {
+        return Ok("No teams yet: make a creator with `accessbot creator invite`.".to_owned());
+    }
+    let lines: Vec<String> = teams
+        .iter()
+        .map(|overview| {
+            let creators: Vec<String> = overview
+                .creators
+                .iter()
+                .map(|c| format!("{} (telegram {})", c.display_name, c.telegram_user_id))
+                .collect();
+            format!(
+                "{}  {}  tier={}  stripe_customer={}  creators: {}",
+                ids::public_id(ids::TEAM, overview.team.id),
+                overview.team.name,
+                overview.team.tier_id,
+                overview.team.stripe_customer_id.as_deref().unwrap_or("-"),
+                creators.join(", ")
+            )
+        })
+        .collect();
+    Ok(lines.join("\n"))
+}
+
+async fn token_create(
+    settings: &Settings,
+    team: &str,
+    abilities: &str,
+    name: &str,
+    creator: Option<i64>,
+) -> Result<String, CliError> {
+    let (db, secret) = open_database(settings).await?;
+    let abilities = Abilities::parse_list(abilities)?;
+    let team = teams::find_team(&db, team).await?;
+    let creator = teams::acting_creator(&db, &team, creator).await?;
+    let issued = tokens::create_token(&db, &secret, &creator, name, abilities, now()).await?;
+    Ok(format!(
+        "Token \"{}\" for {} ({}). It is shown only this once:\n{}",
+        issued.summary.name,
+        creator.display_name,
+        abilities.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", "),
+        issued.plaintext
+    ))
+}
+
+/// Why an operator's command failed.
+enum CliError {
+    Startup(StartupError),
+    Domain(DomainError),
+}
+
+impl From<StartupError> for CliError {
+    fn from(error: StartupError) -> Self {
+        Self::Startup(error)
+    }
+}
+
+impl From<DomainError> for CliError {
+    fn from(error: DomainError) -> Self {
+        Self::Domain(error)
+    }
+}
+
+fn print_outcome(outcome: Result<String, CliError>) -> ExitCode {
+    match outcome {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(CliError::Startup(error)) => exit_with(error),
+        Err(CliError::Domain(error)) => {
+            eprintln!("accessbot: {}", replies::error_text(&Lang::default(), &error).trim_start_matches("⚠️ "));
+            match error {
+                DomainError::Internal { .. } => ExitCode::FAILURE,
+                _ => ExitCode::from(2),
+            }
+        }
+    }
 }
 
 fn exit_with(error: StartupError) -> ExitCode {
@@ -82,5 +211,9 @@ pub async fn run(cli: Cli) -> ExitCode {
             }
             Err(error) => exit_with(error),
         },
+        CliCommand::Team { action: TeamAction::List } => print_outcome(team_list(&settings).await),
+        CliCommand::Token { action: TokenAction::Create { team, abilities, name, creator } } => {
+            print_outcome(token_create(&settings, &team, &abilities, &name, creator).await)
+        }
     }
 }

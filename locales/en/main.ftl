@@ -5,6 +5,8 @@ command-generate = Generate access codes for a plan
 command-newplan = Create a plan
 command-plans = List your plans
 command-status = See how your generation jobs stand
+command-tokens = API tokens for AI assistants (MCP)
+command-newtoken = Create an API token for an AI assistant
 
 ## Welcome and help
 help-everyone =
@@ -18,6 +20,7 @@ help-creator =
     /generate <plan> <quantity> <file|messages> <expiry> — generate single-use codes, e.g. /generate VIP 100 file 1_month
       expiry: no_expiry, 1_day, 1_week, 1_month, 1_year, or a custom span like 3_months or 10_days
     /status — your recent jobs; /status <job_id> — one job
+    /tokens — API tokens that let your AI assistant generate and track codes over MCP; /newtoken <name> — a new one
     Codes are delivered into this chat.
 not-a-creator = This command is for creators. If you sell access to a channel, ask the operator of this bot for an invite link.
 unknown-message = I did not understand that. Send /help to see what I can do.
@@ -165,11 +168,14 @@ validation-not-positive = must be greater than zero
 validation-too-far-ahead = must not lie more than { $years } years ahead
 validation-too-long = must be at most { $max } characters
 validation-taken = is already used by another of your plans
+validation-wrong-type = must be a { $expected }
 validation-no-linked-chat = you have no linked Telegram chat to deliver codes to; open a private chat with the bot first
 error-not-found-plan = ⚠️ No such plan. Send /plans to see yours.
 error-not-found-job = ⚠️ No such job. Send /status to see yours.
 error-not-found-invite = ⚠️ This invite link is not valid: it was used already, has expired, or never existed. Ask the operator for a new one.
 error-not-found-draft = This menu has expired.
+error-not-found-token = ⚠️ No such token. Send /tokens to see yours.
+error-not-found-creator = ⚠️ No such creator in this team.
 error-not-found-team = ⚠️ Your team could not be found.
 error-not-found-tier = ⚠️ Your team's tier could not be found.
 error-authentication-required = Authentication is required.
@@ -177,3 +183,33 @@ error-token-missing-ability = This token lacks the ability { $ability }.
 error-rate-limited = Too many requests. Try again in { $seconds } seconds.
 error-internal = Something went wrong on our side. Reference: { $reference }
 delivery-failed-too-many-attempts = The job was interrupted { $attempts } times and was stopped; the codes made so far stay stored.
+
+## API tokens
+tokens-empty = 🔑 You have no API tokens yet. A token lets your AI assistant (Claude Desktop, Cursor, any MCP client) generate and track your codes.
+tokens-header = { $count ->
+    [one] 🔑 Your API token:
+   *[other] 🔑 Your { $count } API tokens:
+}
+token-line = • { $name } — { $abilities } — created { $created_at } — last used { $last_used }
+token-never-used = never
+token-abilities-none = no abilities
+button-revoke-token = 🗑 Revoke { $name }
+button-new-token = ➕ New token
+token-draft =
+    🔑 New API token “{ $name }”
+    Tick what it may do, then tap Create. The token is shown only once.
+ability-mcp-full = connect over MCP and check jobs
+ability-create-codes = generate codes and preview their cost
+ability-view-codes = list codes (masked)
+button-create-token = ✅ Create
+token-pick-abilities = Tick the abilities, then tap Create.
+token-created =
+    🔑 Token “{ $name }” created ({ $abilities }).
+    Copy it now: it is shown only this once.
+
+    { $token }
+
+    Your assistant sends it as “Authorization: Bearer <token>” to this bot's MCP endpoint (/mcp). Revoke it any time with /tokens.
+token-created-short = Token created.
+token-cancelled = No token was created.
+token-revoked = Token revoked.

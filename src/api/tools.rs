@@ -98,7 +98,10 @@ pub fn all() -> Vec<Tool> {
 
 /// `{error: {code, message, field?, required_ability?, retry_after?}}`, with the bot's English message.
 pub fn error_envelope(error: &DomainError) -> Value {
-    let mut body = json!({"code": error.code(), "message": replies::error_text(&Lang::default(), error)});
+    // The bot's text, without the warning sign that opens it in a chat.
+    let message = replies::error_text(&Lang::default(), error);
+    let message = message.trim_start_matches("⚠️").trim_start();
+    let mut body = json!({"code": error.code(), "message": message});
     match error {
         DomainError::Validation { field, .. } => body["field"] = json!(field),
         DomainError::TokenMissingAbility { ability } => body["required_ability"] = json!(ability),

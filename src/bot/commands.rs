@@ -10,9 +10,11 @@ pub enum Command {
     Plans,
     Generate(String),
     Status(String),
+    Tokens,
+    NewToken(String),
 }
 
 impl Command {
     /// The commands shown in Telegram's menu, in order; each has a `command-<name>` description.
-    pub const MENU: &'static [&'static str] = &["start", "help", "generate", "newplan", "plans", "status"];
+    pub const MENU: &'static [&'static str] = &["start", "help", "generate", "newplan", "plans", "status", "tokens", "newtoken"];
 }

@@ -5,6 +5,7 @@ mod plans;
 pub mod replies;
 mod start;
 mod status;
+mod tokens;
 
 use std::sync::Arc;
 
@@ -62,7 +63,9 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Command::NewPlan(args)].endpoint(plans::new_plan))
         .branch(case![Command::Plans].endpoint(plans::list_plans))
         .branch(case![Command::Generate(args)].endpoint(generate::generate_command))
-        .branch(case![Command::Status(args)].endpoint(status::status_command));
+        .branch(case![Command::Status(args)].endpoint(status::status_command))
+        .branch(case![Command::Tokens].endpoint(tokens::tokens_command))
+        .branch(case![Command::NewToken(args)].endpoint(tokens::new_token_command));
 
     let commands = teloxide::filter_command::<Command, _>()
         .branch(case![Command::Start(payload)].endpoint(start::start))
@@ -71,7 +74,9 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .endpoint(start::not_a_creator);
 
     let messages = Update::filter_message().branch(commands).endpoint(start::other_message);
-    let callbacks = Update::filter_callback_query().endpoint(generate::callback);
+    let callbacks = Update::filter_callback_query()
+        .branch(dptree::filter(tokens::is_token_callback).endpoint(tokens::callback))
+        .endpoint(generate::callback);
 
     dptree::entry().branch(messages).branch(callbacks)
 }

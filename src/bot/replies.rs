@@ -1,6 +1,8 @@
 //! Rendering domain results and errors as translated text.
 use chrono::{DateTime, Utc};
 
+use teloxide::types::MessageEntity;
+
 use crate::config::ThrottleSettings;
 use crate::db::plans::Plan;
 use crate::domain::generation::{ExportType, GenerationCard};
@@ -8,6 +10,14 @@ use crate::domain::jobs::JobView;
 use crate::domain::plans::PlanDuration;
 use crate::domain::{DomainError, ValidationReason, ids};
 use crate::i18n::{Arg, Lang};
+
+/// A monospace entity over `needle` in `text`, with offsets in UTF-16 units as Telegram counts them.
+pub fn monospace(text: &str, needle: &str) -> Vec<MessageEntity> {
+    let Some(byte_offset) = text.find(needle) else {
+        return Vec::new();
+    };
+    vec![MessageEntity::code(text[..byte_offset].encode_utf16().count(), needle.encode_utf16().count())]
+}
 
 /// A time as creators read it: `2026-12-24 14:00 UTC`.
 pub fn format_time(at: DateTime<Utc>) -> String {
@@ -167,4 +177,15 @@ pub fn job_line(lang: &Lang, job: &JobView) -> String {
             ("enqueued_at", format_time(job.enqueued_at).into()),
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entity_offsets_count_utf16_units() {
+        assert_eq!(monospace("🎟 ABCD-EFGH-JKMN", "ABCD-EFGH-JKMN"), vec![MessageEntity::code(3, 14)]);
+        assert_eq!(monospace("text", "absent"), Vec::new());
+    }
 }

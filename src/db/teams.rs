@@ -1,7 +1,8 @@
 //! Tiers, teams, creators and creator invites.
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, TransactionTrait, sea_query::Expr,
+    ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -56,6 +57,18 @@ impl Db {
 
     pub async fn find_creator(&self, id: Uuid) -> Result<Option<Creator>, DbError> {
         creator::Entity::find_by_id(id).one(self.conn()).await
+    }
+
+    pub async fn list_teams(&self) -> Result<Vec<Team>, DbError> {
+        team::Entity::find().order_by_asc(team::Column::CreatedAt).all(self.conn()).await
+    }
+
+    pub async fn creators_of_team(&self, team_id: Uuid) -> Result<Vec<Creator>, DbError> {
+        creator::Entity::find()
+            .filter(creator::Column::TeamId.eq(team_id))
+            .order_by_asc(creator::Column::CreatedAt)
+            .all(self.conn())
+            .await
     }
 
     pub async fn find_team(&self, id: Uuid) -> Result<Option<Team>, DbError> {

@@ -12,6 +12,7 @@ pub mod ids;
 pub mod jobs;
 pub mod plans;
 pub mod secret;
+pub mod teams;
 pub mod tokens;
 
 pub use error::{DomainError, ValidationReason};

@@ -3,7 +3,7 @@ use std::future::Future;
 use std::time::Duration;
 
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, InputFile, MessageEntity};
+use teloxide::types::{ChatId, InputFile};
 use teloxide::{ApiError, RequestError};
 use tokio::sync::watch;
 use uuid::Uuid;
@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::WorkerContext;
 use super::generate::draw_batch;
 use super::progress::{Stage, StatusMessage};
+use crate::bot::replies;
 use crate::db::DbError;
 use crate::db::generation::{BatchStore, Job};
 use crate::domain::clock::now;
@@ -134,11 +135,6 @@ fn file_name_part(name: &str) -> String {
     if slug.is_empty() { "plan".to_owned() } else { slug.chars().take(40).collect() }
 }
 
-/// UTF-16 offset of `needle` in `text`, as Telegram counts entity offsets.
-fn utf16_offset(text: &str, needle: &str) -> Option<(usize, usize)> {
-    let byte_offset = text.find(needle)?;
-    Some((text[..byte_offset].encode_utf16().count(), needle.encode_utf16().count()))
-}
 
 pub struct JobRun<'a> {
     context: &'a WorkerContext,
@@ -315,9 +311,7 @@ impl<'a> JobRun<'a> {
                 "code-message",
                 &[("code", shown.clone().into()), ("link", code.redeem_link(&self.context.bot_username).into())],
             );
-            let entities = utf16_offset(&text, &shown)
-                .map(|(offset, length)| vec![MessageEntity::code(offset, length)])
-                .unwrap_or_default();
+            let entities = replies::monospace(&text, &shown);
             let sent = self
                 .send_with_retries(|| bot.send_message(chat, text.clone()).entities(entities.clone()).into_future())
                 .await;
@@ -388,10 +382,5 @@ mod tests {
     fn file_names_are_slugs_of_the_plan() {
         assert_eq!(file_name_part("VIP Club 2027!"), "vip-club-2027");
         assert_eq!(file_name_part("***"), "plan");
-    }
-
-    #[test]
-    fn entity_offsets_count_utf16_units() {
-        assert_eq!(utf16_offset("🎟 ABCD-EFGH-JKMN", "ABCD-EFGH-JKMN"), Some((3, 14)));
     }
 }

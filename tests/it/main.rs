@@ -6,3 +6,4 @@ mod delivery;
 mod generation;
 mod harness;
 mod jobs;
+mod mcp;

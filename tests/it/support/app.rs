@@ -63,6 +63,8 @@ pub struct TestApp {
     pub db: Db,
     pub secret: InstanceSecret,
     pub settings: Settings,
+    /// Where the newest instance serves HTTP (`/mcp`, `/healthz`).
+    pub http_addr: std::net::SocketAddr,
     instances: Vec<Instance>,
     dir: Option<PathBuf>,
 }
@@ -109,7 +111,8 @@ impl TestApp {
         customise(&mut settings);
         let db = Db::connect(&database_url, 5).await.expect("open the test database");
         let secret = InstanceSecret::from_value(TEST_SECRET).unwrap();
-        let mut app = Self { telegram, db, secret, settings, instances: Vec::new(), dir };
+        let unbound = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+        let mut app = Self { telegram, db, secret, settings, http_addr: unbound, instances: Vec::new(), dir };
         app.start_instance().await;
         app
     }
@@ -118,12 +121,12 @@ impl TestApp {
     pub async fn start_instance(&mut self) {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let (stop, stop_requested) = oneshot::channel::<()>();
-        let (ready_sender, ready) = oneshot::channel::<()>();
+        let (ready_sender, ready) = oneshot::channel::<std::net::SocketAddr>();
         let (stopped_sender, stopped) = oneshot::channel::<()>();
         let settings = self.settings.clone();
         runtime.spawn(async move {
             let app = Application::build(settings).await.expect("the application starts");
-            let _ = ready_sender.send(());
+            let _ = ready_sender.send(app.http_addr());
             app.run_until(async {
                 let _ = stop_requested.await;
             })
@@ -131,7 +134,7 @@ impl TestApp {
             .expect("the application runs");
             let _ = stopped_sender.send(());
         });
-        ready.await.expect("the application started");
+        self.http_addr = ready.await.expect("the application started");
         self.instances.push(Instance { runtime, stop: Some(stop), stopped });
     }
 

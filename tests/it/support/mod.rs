@@ -2,6 +2,7 @@
 pub mod app;
 pub mod fake_telegram;
 pub mod logs;
+pub mod mcp;
 
 pub use app::{Engine, TestApp};
 

@@ -21,7 +21,9 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(ApiTokens::LastUsedAt))
                     .col(timestamp_with_time_zone_null(ApiTokens::RevokedAt))
                     .foreign_key(
-                        ForeignKey::create().from(ApiTokens::Table, ApiTokens::CreatorId).to(Creators::Table, Creators::Id),
+                        ForeignKey::create()
+                            .from(ApiTokens::Table, ApiTokens::CreatorId)
+                            .to(Creators::Table, Creators::Id),
                     )
                     .to_owned(),
             )

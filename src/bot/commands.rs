@@ -16,5 +16,6 @@ pub enum Command {
 
 impl Command {
     /// The commands shown in Telegram's menu, in order; each has a `command-<name>` description.
-    pub const MENU: &'static [&'static str] = &["start", "help", "generate", "newplan", "plans", "status", "tokens", "newtoken"];
+    pub const MENU: &'static [&'static str] =
+        &["start", "help", "generate", "newplan", "plans", "status", "tokens", "newtoken"];
 }

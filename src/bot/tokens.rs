@@ -7,9 +7,9 @@ use uuid::Uuid;
 
 use super::{BotContext, HandlerResult, TgBot, lang_of, replies};
 use crate::db::teams::Creator;
+use crate::domain::DomainError;
 use crate::domain::clock::now;
 use crate::domain::tokens::{self, Abilities, Ability, IssuedToken, TokenDraftView, TokenSummary};
-use crate::domain::DomainError;
 use crate::i18n::Lang;
 
 pub const CALLBACK_PREFIX: &str = "tok:";
@@ -115,7 +115,8 @@ fn draft_keyboard(lang: &Lang, draft: &TokenDraftView) -> InlineKeyboardMarkup {
         .iter()
         .map(|ability| {
             let mark = if draft.abilities.contains(*ability) { "✅" } else { "⬜" };
-            let label = format!("{mark} {} — {}", ability.as_str(), lang.t(&format!("ability-{}", ability_key(*ability))));
+            let label =
+                format!("{mark} {} — {}", ability.as_str(), lang.t(&format!("ability-{}", ability_key(*ability))));
             vec![InlineKeyboardButton::callback(label, TokenAction::Toggle(draft.id, *ability).data())]
         })
         .collect();
@@ -149,7 +150,9 @@ pub async fn tokens_command(bot: TgBot, message: Message, creator: Creator, cont
     let lang = lang_of(message.from.as_ref(), Some(&creator));
     match tokens::list_tokens(&context.db, &creator).await {
         Ok(list) => {
-            bot.send_message(message.chat.id, list_text(&lang, &list)).reply_markup(list_keyboard(&lang, &list)).await?;
+            bot.send_message(message.chat.id, list_text(&lang, &list))
+                .reply_markup(list_keyboard(&lang, &list))
+                .await?;
         }
         Err(error) => {
             bot.send_message(message.chat.id, replies::error_text(&lang, &error)).await?;
@@ -250,7 +253,13 @@ async fn run_action(
     }
 }
 
-async fn edit(bot: &TgBot, chat_id: ChatId, message_id: MessageId, text: String, keyboard: Option<InlineKeyboardMarkup>) {
+async fn edit(
+    bot: &TgBot,
+    chat_id: ChatId,
+    message_id: MessageId,
+    text: String,
+    keyboard: Option<InlineKeyboardMarkup>,
+) {
     let request = bot.edit_message_text(chat_id, message_id, text);
     let sent = match keyboard {
         Some(keyboard) => request.reply_markup(keyboard).await,

@@ -33,14 +33,13 @@ impl CodeFilter {
             Self::All => Condition::all(),
             Self::Redeemed => Condition::all().add(access_code::Column::RedeemedAt.is_not_null()),
             Self::Expired => Condition::all().add(not_redeemed).add(past_expiry),
-            Self::Unredeemed => Condition::all()
-                .add(not_redeemed)
-                .add(access_code::Column::Status.eq(code_status::UNREDEEMED))
-                .add(
+            Self::Unredeemed => {
+                Condition::all().add(not_redeemed).add(access_code::Column::Status.eq(code_status::UNREDEEMED)).add(
                     Condition::any()
                         .add(access_code::Column::ExpiresAt.is_null())
                         .add(access_code::Column::ExpiresAt.gt(now)),
-                ),
+                )
+            }
         }
     }
 }
@@ -62,9 +61,8 @@ impl Db {
         offset: u64,
         limit: u64,
     ) -> Result<CodePage, DbError> {
-        let query = access_code::Entity::find()
-            .filter(access_code::Column::PlanId.eq(plan_id))
-            .filter(filter.condition(now));
+        let query =
+            access_code::Entity::find().filter(access_code::Column::PlanId.eq(plan_id)).filter(filter.condition(now));
         let total = query.clone().count(self.conn()).await?;
         let codes = query
             .order_by_desc(access_code::Column::CreatedAt)

@@ -1,8 +1,7 @@
 //! API tokens and the drafts of new ones.
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait,
-    sea_query::Expr,
+    ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, TransactionTrait, sea_query::Expr,
 };
 use uuid::Uuid;
 

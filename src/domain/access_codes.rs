@@ -101,7 +101,8 @@ pub async fn list_codes(
             created_at: code.created_at,
         })
         .collect();
-    let meta = PageMeta { page, limit, total, has_more: offset.saturating_add(limit) < total, status: filter_name(filter) };
+    let meta =
+        PageMeta { page, limit, total, has_more: offset.saturating_add(limit) < total, status: filter_name(filter) };
     Ok(CodeList { data, meta })
 }
 

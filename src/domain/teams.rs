@@ -30,7 +30,9 @@ pub async fn find_team(db: &Db, team: &str) -> Result<Team, DomainError> {
 pub async fn acting_creator(db: &Db, team: &Team, telegram_user_id: Option<i64>) -> Result<Creator, DomainError> {
     let creators = db.creators_of_team(team.id).await?;
     match telegram_user_id {
-        Some(user) => creators.into_iter().find(|c| c.telegram_user_id == user).ok_or(DomainError::not_found("creator")),
+        Some(user) => {
+            creators.into_iter().find(|c| c.telegram_user_id == user).ok_or(DomainError::not_found("creator"))
+        }
         None if creators.len() == 1 => Ok(creators.into_iter().next().expect("one creator")),
         None if creators.is_empty() => Err(DomainError::not_found("creator")),
         None => Err(DomainError::validation("creator", crate::domain::ValidationReason::Required)),

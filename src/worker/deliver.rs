@@ -135,7 +135,6 @@ fn file_name_part(name: &str) -> String {
     if slug.is_empty() { "plan".to_owned() } else { slug.chars().take(40).collect() }
 }
 
-
 pub struct JobRun<'a> {
     context: &'a WorkerContext,
     worker_id: &'a str,

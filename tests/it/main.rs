@@ -7,3 +7,4 @@ mod generation;
 mod harness;
 mod jobs;
 mod mcp;
+mod tokens;

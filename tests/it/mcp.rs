@@ -27,20 +27,17 @@ async fn tools_list_shows_the_four_tools_with_their_schemas(engine: Engine) {
     let tools = client.list_all_tools().await.unwrap();
     let mut names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
     names.sort();
-    assert_eq!(names, ["bulk_generate_access_codes", "get_job_status", "list_access_codes", "preview_access_code_cost"]);
+    assert_eq!(
+        names,
+        ["bulk_generate_access_codes", "get_job_status", "list_access_codes", "preview_access_code_cost"]
+    );
     let schema = |name: &str| Value::Object((*tools.iter().find(|t| t.name == name).unwrap().input_schema).clone());
 
     let generate = schema("bulk_generate_access_codes");
     let properties = &generate["properties"];
-    for field in [
-        "plan_id",
-        "quantity",
-        "export_type",
-        "expiry_preset",
-        "custom_expiry_amount",
-        "custom_expiry_type",
-        "consent",
-    ] {
+    for field in
+        ["plan_id", "quantity", "export_type", "expiry_preset", "custom_expiry_amount", "custom_expiry_type", "consent"]
+    {
         assert!(properties.get(field).is_some(), "bulk_generate_access_codes lacks {field}");
     }
     assert_eq!(properties["quantity"]["minimum"], 1);
@@ -54,7 +51,9 @@ async fn tools_list_shows_the_four_tools_with_their_schemas(engine: Engine) {
     assert_eq!(properties["consent"]["type"], "boolean");
     let description = tools.iter().find(|t| t.name == "bulk_generate_access_codes").unwrap().description.clone();
     let description = description.unwrap_or_default();
-    assert!(description.contains("get_job_status") && description.contains("Telegram") && description.contains("consent"));
+    assert!(
+        description.contains("get_job_status") && description.contains("Telegram") && description.contains("consent")
+    );
 
     assert_eq!(schema("get_job_status")["required"], json!(["job_id"]));
     let preview = schema("preview_access_code_cost");
@@ -344,3 +343,30 @@ on_every_engine!(
     a_creator_without_a_linked_chat_is_told_so_and_nothing_is_queued,
     healthz_answers_while_the_database_does,
 );
+
+/// The `curl` handshake the README shows, step by step.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_readme_handshake_over_plain_http_lists_the_tools() {
+    let (app, _) = ann_with_plan(Engine::Sqlite).await;
+    let token = app.token(ANN, ALL_ABILITIES).await;
+    let http = reqwest::Client::new();
+    let post = |body: Value| {
+        http.post(app.mcp_url())
+            .bearer_auth(&token)
+            .header("accept", "application/json, text/event-stream")
+            .header("mcp-protocol-version", "2025-06-18")
+            .json(&body)
+    };
+    let initialize = post(json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "curl", "version": "1"}}}))
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(initialize.status().as_u16(), 200);
+    let answer: Value = initialize.json().await.unwrap();
+    assert_eq!(answer["result"]["serverInfo"]["name"], "accessbot", "{answer}");
+    let listed = post(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})).send().await.unwrap();
+    assert_eq!(listed.status().as_u16(), 200);
+    let answer: Value = listed.json().await.unwrap();
+    assert_eq!(answer["result"]["tools"].as_array().map(Vec::len), Some(4), "{answer}");
+}

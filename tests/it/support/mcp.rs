@@ -3,11 +3,11 @@
 
 use accessbot::domain::clock::now;
 use accessbot::domain::tokens::{self, Abilities};
+use rmcp::RoleClient;
 use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig};
 use rmcp::service::{RunningService, ServiceExt};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rmcp::RoleClient;
 use serde_json::{Value, json};
 
 use super::TestApp;

@@ -1,6 +1,8 @@
 ## Commands menu
 command-start = Start here: what this bot does
 command-help = How to use the bot
+command-redeem = Redeem an access code
+command-my = Your subscriptions and invite links
 command-generate = Generate access codes for a plan
 command-newplan = Create a plan
 command-plans = List your plans
@@ -11,7 +13,8 @@ command-newtoken = Create an API token for an AI assistant
 ## Welcome and help
 help-everyone =
     👋 This bot gives access to private Telegram channels and groups.
-    If a creator gave you an access code, send it to this bot to get your invite.
+    If a creator gave you an access code, send it to this bot (or /redeem <code>) to get your invite.
+    /my shows your subscriptions and gives you fresh invite links.
     Creators: ask the operator of this bot for an invite link to get started.
 help-creator =
     👋 You are a creator. Here is what you can do:
@@ -213,3 +216,27 @@ token-created =
 token-created-short = Token created.
 token-cancelled = No token was created.
 token-revoked = Token revoked.
+
+## Redeeming
+usage-redeem = Send the code you were given, e.g. /redeem ABCD-EFGH-JKMN (or simply send the code itself).
+redeem-private-chat-only = Send your code to the bot in a private chat.
+redeem-success = ✅ Code accepted: you have access to { $plan } { $until }.
+access-lifetime = for life
+access-until = until { $date }
+access-ended = ended on { $date }
+redeem-join = Tap Join below: the invite link works once, for 24 hours. /my gives you a fresh one any time.
+redeem-invite-unavailable = The invite link could not be created just now; the creator has been told. Try /my in a while.
+button-join = 🚪 Join { $plan }
+redeem-unknown = ❌ This code is not valid. Check it and send it again.
+redeem-already-redeemed = ❌ This code has already been used.
+redeem-expired = ❌ This code has expired.
+redeem-plan-archived = ❌ This code's plan is no longer offered.
+redeem-too-many-attempts = ⏳ Too many wrong codes. Try again in { $minutes ->
+    [one] a minute
+   *[other] { $minutes } minutes
+} (at { $time }).
+creator-code-redeemed = 🎟 Code { $code } was redeemed by { $who } on { $plan }. Free redemptions left this cycle: { $left } of { $allotment }.
+creator-code-redeemed-overage = This redemption is beyond your allotment and is billed as overage.
+my-empty = You have no subscriptions yet. Send an access code to get one.
+my-header = Your subscriptions:
+my-line = • { $plan } — { $state }

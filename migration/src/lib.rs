@@ -3,6 +3,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_create_core_tables;
 mod m20261124_000002_create_api_tokens;
+mod m20261124_000003_create_redemptions;
 
 pub struct Migrator;
 
@@ -12,6 +13,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261124_000001_create_core_tables::Migration),
             Box::new(m20261124_000002_create_api_tokens::Migration),
+            Box::new(m20261124_000003_create_redemptions::Migration),
         ]
     }
 }

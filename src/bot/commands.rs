@@ -6,6 +6,8 @@ use teloxide::utils::command::BotCommands;
 pub enum Command {
     Start(String),
     Help,
+    Redeem(String),
+    My,
     NewPlan(String),
     Plans,
     Generate(String),
@@ -17,5 +19,5 @@ pub enum Command {
 impl Command {
     /// The commands shown in Telegram's menu, in order; each has a `command-<name>` description.
     pub const MENU: &'static [&'static str] =
-        &["start", "help", "generate", "newplan", "plans", "status", "tokens", "newtoken"];
+        &["start", "help", "redeem", "my", "generate", "newplan", "plans", "status", "tokens", "newtoken"];
 }

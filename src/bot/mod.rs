@@ -2,6 +2,7 @@
 mod commands;
 mod generate;
 mod plans;
+mod redeem;
 pub mod replies;
 mod start;
 mod status;
@@ -70,15 +71,18 @@ pub fn schema() -> UpdateHandler<HandlerError> {
     let commands = teloxide::filter_command::<Command, _>()
         .branch(case![Command::Start(payload)].endpoint(start::start))
         .branch(case![Command::Help].endpoint(start::help))
+        .branch(case![Command::Redeem(args)].endpoint(redeem::redeem_command))
+        .branch(case![Command::My].endpoint(redeem::my_command))
         .branch(creator_commands)
         .endpoint(start::not_a_creator);
 
-    let messages = Update::filter_message().branch(commands).endpoint(start::other_message);
+    let messages = Update::filter_message().branch(commands).endpoint(redeem::plain_text);
+    let members = Update::filter_chat_member().endpoint(redeem::member_joined);
     let callbacks = Update::filter_callback_query()
         .branch(dptree::filter(tokens::is_token_callback).endpoint(tokens::callback))
         .endpoint(generate::callback);
 
-    dptree::entry().branch(messages).branch(callbacks)
+    dptree::entry().branch(messages).branch(callbacks).branch(members)
 }
 
 /// Registers the command menu in every language the bot speaks.

@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use teloxide::prelude::*;
 
-use super::{BotContext, HandlerResult, TgBot, lang_of, replies};
+use super::{BotContext, HandlerResult, TgBot, lang_of, redeem, replies};
 use crate::domain::clock::now;
 use crate::domain::creators::{self, INVITE_PREFIX, InviteAcceptance, Joiner};
 
@@ -30,6 +30,9 @@ pub async fn start(bot: TgBot, message: Message, payload: String, context: Arc<B
         };
         bot.send_message(message.chat.id, text).await?;
         return Ok(());
+    }
+    if redeem::looks_like_code(&payload) {
+        return redeem::redeem_and_answer(&bot, &message, &payload, &context).await;
     }
     help(bot, message, context).await
 }

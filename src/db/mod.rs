@@ -4,6 +4,7 @@ pub mod codes;
 pub mod entities;
 pub mod generation;
 pub mod plans;
+pub mod redemption;
 pub mod teams;
 pub mod tokens;
 

@@ -6,6 +6,8 @@ use super::ids;
 use crate::db::generation::Event;
 
 pub const ACCESS_CODE_GENERATED: &str = "access_code.generated";
+pub const ACCESS_CODE_REDEEMED: &str = "access_code.redeemed";
+pub const ACCESS_CODE_EXPIRED: &str = "access_code.expired";
 
 /// An event as subscribers of webhooks receive it.
 #[derive(Debug, Clone, Serialize)]

@@ -8,6 +8,8 @@ pub const EVENT: &str = "evt_";
 pub const DRAFT: &str = "gdr_";
 pub const ACCESS_CODE: &str = "acc_";
 pub const TEAM: &str = "team_";
+pub const SUBSCRIPTION: &str = "sub_";
+pub const USAGE_RECORD: &str = "ur_";
 
 pub fn new_id() -> Uuid {
     Uuid::now_v7()

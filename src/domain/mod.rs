@@ -11,6 +11,7 @@ pub mod generation;
 pub mod ids;
 pub mod jobs;
 pub mod plans;
+pub mod redemption;
 pub mod secret;
 pub mod teams;
 pub mod tokens;

@@ -48,6 +48,14 @@ impl PlanDuration {
         }
     }
 
+    /// When access granted at `from` ends; None for lifetime access.
+    pub fn end_from(self, from: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self {
+            Self::Lifetime => None,
+            Self::Span { amount, unit } => unit.add_to(from, amount),
+        }
+    }
+
     fn columns(self) -> (&'static str, i32) {
         match self {
             Self::Lifetime => ("lifetime", 0),
@@ -84,6 +92,7 @@ pub async fn create_plan(
         duration_amount,
         status: ACTIVE.to_owned(),
         created_at: now,
+        linked_chat_id: None,
     };
     match db.insert_plan(plan.clone()).await? {
         PlanInsert::Inserted => Ok(plan),

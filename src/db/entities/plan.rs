@@ -13,6 +13,7 @@ pub struct Model {
     pub duration_amount: i32,
     pub status: String,
     pub created_at: DateTimeUtc,
+    pub linked_chat_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,299 @@
+//! Redeeming a code in one transaction, subscriptions and their invite links, failed attempts,
+//! and sweeping expired codes.
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+    sea_query::{Expr, ExprTrait, OnConflict, Query},
+};
+use uuid::Uuid;
+
+use super::codes::code_status;
+use super::entities::{
+    access_code, chat_invite, cycle_usage, event, plan, redeem_attempt, subscription, usage_record,
+};
+use super::generation::{AccessCodeRow, Event};
+use super::plans::Plan;
+use super::{Db, DbError};
+
+pub use chat_invite::Model as ChatInvite;
+pub use subscription::Model as Subscription;
+pub use usage_record::Model as UsageRecord;
+
+pub mod usage_status {
+    pub const PENDING: &str = "pending";
+    pub const REPORTED: &str = "reported";
+    pub const FAILED: &str = "failed";
+}
+
+/// Why the conditional write redeemed nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotRedeemable {
+    AlreadyRedeemed,
+    Expired,
+    PlanArchived,
+}
+
+/// What a redemption needs besides the code: who, when, the cycle it counts in and its allotment.
+pub struct RedemptionRequest {
+    pub code_id: Uuid,
+    pub subscriber_id: i64,
+    pub subscriber_name: String,
+    pub now: DateTime<Utc>,
+    pub cycle_start: DateTime<Utc>,
+    pub allotment: i32,
+}
+
+/// A committed redemption.
+#[derive(Debug, Clone)]
+pub struct Redeemed {
+    pub code: AccessCodeRow,
+    pub plan: Plan,
+    pub subscription: Subscription,
+    /// Redemptions of the team in this cycle, this one included.
+    pub cycle_redemptions: i32,
+    pub usage_record_id: Option<Uuid>,
+}
+
+impl Db {
+    pub async fn find_code_by_hash(&self, code_hash: &str) -> Result<Option<AccessCodeRow>, DbError> {
+        access_code::Entity::find().filter(access_code::Column::CodeHash.eq(code_hash)).one(self.conn()).await
+    }
+
+    /// Redeems the code, counts it against the cycle, writes a usage record when it is beyond the
+    /// allotment, creates or extends the subscription and writes the event: all or nothing.
+    /// `subscription_end` gives the end of access granted from a moment (None: lifetime).
+    pub async fn redeem_code(
+        &self,
+        request: &RedemptionRequest,
+        subscription_end: impl Fn(&Plan, DateTime<Utc>) -> Option<DateTime<Utc>>,
+        redeemed_event: impl FnOnce(&Subscription, &AccessCodeRow) -> Event,
+    ) -> Result<Result<Redeemed, NotRedeemable>, DbError> {
+        use access_code::Column as C;
+        let now = request.now;
+        let txn = self.conn().begin().await?;
+        let mut active_plans = Query::select();
+        active_plans.column(plan::Column::Id).from(plan::Entity).and_where(plan::Column::Status.eq("active"));
+        let claimed = access_code::Entity::update_many()
+            .col_expr(C::Status, Expr::value(code_status::REDEEMED))
+            .col_expr(C::RedeemedAt, Expr::value(now))
+            .col_expr(C::RedeemedBy, Expr::value(request.subscriber_id))
+            .filter(C::Id.eq(request.code_id))
+            .filter(C::Status.eq(code_status::UNREDEEMED))
+            .filter(C::RedeemedAt.is_null())
+            .filter(C::ExpiresAt.is_null().or(C::ExpiresAt.gt(now)))
+            .filter(C::PlanId.in_subquery(active_plans))
+            .exec(&txn)
+            .await?;
+        let code = access_code::Entity::find_by_id(request.code_id).one(&txn).await?.ok_or(DbError::RecordNotFound(
+            "the code vanished during its redemption".to_owned(),
+        ))?;
+        let plan = plan::Entity::find_by_id(code.plan_id)
+            .one(&txn)
+            .await?
+            .ok_or(DbError::RecordNotFound("the code's plan is missing".to_owned()))?;
+        if claimed.rows_affected != 1 {
+            txn.rollback().await?;
+            let reason = if code.redeemed_at.is_some() {
+                NotRedeemable::AlreadyRedeemed
+            } else if code.status == code_status::EXPIRED || code.expires_at.is_some_and(|at| at <= now) {
+                NotRedeemable::Expired
+            } else {
+                NotRedeemable::PlanArchived
+            };
+            return Ok(Err(reason));
+        }
+
+        // One row per team and cycle, incremented in place: concurrent redemptions queue on it,
+        // so two of them can never both take the last free slot.
+        let mut count = Query::insert();
+        count
+            .into_table(cycle_usage::Entity)
+            .columns([cycle_usage::Column::TeamId, cycle_usage::Column::CycleStart, cycle_usage::Column::Redemptions])
+            .values_panic([code.team_id.into(), request.cycle_start.into(), 1.into()])
+            .on_conflict(
+                OnConflict::columns([cycle_usage::Column::TeamId, cycle_usage::Column::CycleStart])
+                    .value(
+                        cycle_usage::Column::Redemptions,
+                        Expr::col((cycle_usage::Entity, cycle_usage::Column::Redemptions)).add(1),
+                    )
+                    .to_owned(),
+            )
+            .returning_col(cycle_usage::Column::Redemptions);
+        let row = txn
+            .query_one(&count)
+            .await?
+            .ok_or(DbError::RecordNotFound("the usage counter returned nothing".to_owned()))?;
+        let cycle_redemptions: i32 = row.try_get("", "redemptions")?;
+
+        let usage_record_id = if cycle_redemptions > request.allotment {
+            let record = UsageRecord {
+                id: Uuid::now_v7(),
+                team_id: code.team_id,
+                access_code_id: code.id,
+                redeemed_at: now,
+                status: usage_status::PENDING.to_owned(),
+                attempts: 0,
+                next_attempt_at: now,
+                locked_by: None,
+                locked_until: None,
+                last_error: None,
+                reported_at: None,
+                created_at: now,
+            };
+            let id = record.id;
+            usage_record::Entity::insert(record.into_active_model()).exec(&txn).await?;
+            Some(id)
+        } else {
+            None
+        };
+
+        let existing = subscription::Entity::find()
+            .filter(subscription::Column::PlanId.eq(plan.id))
+            .filter(subscription::Column::SubscriberId.eq(request.subscriber_id))
+            .one(&txn)
+            .await?;
+        let subscription = match existing {
+            Some(current) => {
+                let ends_at = match current.ends_at {
+                    None => None,
+                    Some(end) => subscription_end(&plan, std::cmp::max(end, now)),
+                };
+                let starts_at = if current.ends_at.is_some_and(|end| end <= now) { now } else { current.starts_at };
+                let updated = Subscription {
+                    starts_at,
+                    ends_at,
+                    subscriber_name: request.subscriber_name.clone(),
+                    updated_at: now,
+                    ..current
+                };
+                subscription::Entity::update_many()
+                    .col_expr(subscription::Column::StartsAt, Expr::value(updated.starts_at))
+                    .col_expr(subscription::Column::EndsAt, Expr::value(updated.ends_at))
+                    .col_expr(subscription::Column::SubscriberName, Expr::value(updated.subscriber_name.clone()))
+                    .col_expr(subscription::Column::UpdatedAt, Expr::value(now))
+                    .filter(subscription::Column::Id.eq(updated.id))
+                    .exec(&txn)
+                    .await?;
+                updated
+            }
+            None => {
+                let created = Subscription {
+                    id: Uuid::now_v7(),
+                    team_id: code.team_id,
+                    plan_id: plan.id,
+                    subscriber_id: request.subscriber_id,
+                    subscriber_name: request.subscriber_name.clone(),
+                    starts_at: now,
+                    ends_at: subscription_end(&plan, now),
+                    created_at: now,
+                    updated_at: now,
+                };
+                subscription::Entity::insert(created.clone().into_active_model()).exec(&txn).await?;
+                created
+            }
+        };
+        event::Entity::insert(redeemed_event(&subscription, &code).into_active_model()).exec(&txn).await?;
+        txn.commit().await?;
+        Ok(Ok(Redeemed { code, plan, subscription, cycle_redemptions, usage_record_id }))
+    }
+
+    /// Failed attempts of the user at or after `since`, oldest first.
+    pub async fn failed_attempts_since(&self, telegram_user_id: i64, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, DbError> {
+        let rows = redeem_attempt::Entity::find()
+            .filter(redeem_attempt::Column::TelegramUserId.eq(telegram_user_id))
+            .filter(redeem_attempt::Column::AttemptedAt.gte(since))
+            .order_by_asc(redeem_attempt::Column::AttemptedAt)
+            .all(self.conn())
+            .await?;
+        Ok(rows.into_iter().map(|row| row.attempted_at).collect())
+    }
+
+    pub async fn record_failed_attempt(&self, telegram_user_id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
+        let attempt = redeem_attempt::Model { id: Uuid::now_v7(), telegram_user_id, attempted_at: now };
+        redeem_attempt::Entity::insert(attempt.into_active_model()).exec(self.conn()).await?;
+        Ok(())
+    }
+
+    pub async fn forget_attempts_before(&self, before: DateTime<Utc>) -> Result<(), DbError> {
+        redeem_attempt::Entity::delete_many().filter(redeem_attempt::Column::AttemptedAt.lt(before)).exec(self.conn()).await?;
+        Ok(())
+    }
+
+    pub async fn subscriptions_of(&self, subscriber_id: i64) -> Result<Vec<(Subscription, Option<Plan>)>, DbError> {
+        let subscriptions = subscription::Entity::find()
+            .filter(subscription::Column::SubscriberId.eq(subscriber_id))
+            .order_by_asc(subscription::Column::CreatedAt)
+            .all(self.conn())
+            .await?;
+        let mut with_plans = Vec::with_capacity(subscriptions.len());
+        for subscription in subscriptions {
+            let plan = plan::Entity::find_by_id(subscription.plan_id).one(self.conn()).await?;
+            with_plans.push((subscription, plan));
+        }
+        Ok(with_plans)
+    }
+
+    pub async fn insert_chat_invite(&self, invite: ChatInvite) -> Result<(), DbError> {
+        chat_invite::Entity::insert(invite.into_active_model()).exec(self.conn()).await?;
+        Ok(())
+    }
+
+    /// Marks the invite link used by `user_id`; None when it is not ours or was used already.
+    pub async fn use_chat_invite(&self, invite_link: &str, user_id: i64, now: DateTime<Utc>) -> Result<Option<ChatInvite>, DbError> {
+        let updated = chat_invite::Entity::update_many()
+            .col_expr(chat_invite::Column::JoinedBy, Expr::value(user_id))
+            .col_expr(chat_invite::Column::RevokedAt, Expr::value(now))
+            .filter(chat_invite::Column::InviteLink.eq(invite_link))
+            .filter(chat_invite::Column::RevokedAt.is_null())
+            .exec(self.conn())
+            .await?;
+        if updated.rows_affected != 1 {
+            return Ok(None);
+        }
+        chat_invite::Entity::find().filter(chat_invite::Column::InviteLink.eq(invite_link)).one(self.conn()).await
+    }
+
+    /// Marks up to `limit` unredeemed codes whose expiry has passed as expired, each with its event.
+    pub async fn expire_due_codes(
+        &self,
+        now: DateTime<Utc>,
+        limit: u64,
+        expired_event: impl Fn(&AccessCodeRow) -> Event,
+    ) -> Result<Vec<AccessCodeRow>, DbError> {
+        use access_code::Column as C;
+        let due = access_code::Entity::find()
+            .filter(C::Status.eq(code_status::UNREDEEMED))
+            .filter(C::RedeemedAt.is_null())
+            .filter(C::ExpiresAt.lte(now))
+            .order_by_asc(C::ExpiresAt)
+            .limit(limit)
+            .all(self.conn())
+            .await?;
+        let mut expired = Vec::new();
+        let txn = self.conn().begin().await?;
+        for code in due {
+            let marked = access_code::Entity::update_many()
+                .col_expr(C::Status, Expr::value(code_status::EXPIRED))
+                .filter(C::Id.eq(code.id))
+                .filter(C::Status.eq(code_status::UNREDEEMED))
+                .filter(C::RedeemedAt.is_null())
+                .exec(&txn)
+                .await?;
+            if marked.rows_affected == 1 {
+                event::Entity::insert(expired_event(&code).into_active_model()).exec(&txn).await?;
+                expired.push(AccessCodeRow { status: code_status::EXPIRED.to_owned(), ..code });
+            }
+        }
+        txn.commit().await?;
+        Ok(expired)
+    }
+
+    pub async fn count_usage_records(&self, team_id: Uuid, status: &str) -> Result<u64, DbError> {
+        usage_record::Entity::find()
+            .filter(usage_record::Column::TeamId.eq(team_id))
+            .filter(usage_record::Column::Status.eq(status))
+            .count(self.conn())
+            .await
+    }
+}

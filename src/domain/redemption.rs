@@ -1,0 +1,161 @@
+//! Subscribers redeem codes: the brute-force limit, the atomic redemption with its quota count,
+//! and what the subscriber and the creator are told.
+use chrono::{DateTime, Duration, Utc};
+use serde_json::json;
+
+use super::codes::AccessCode;
+use super::secret::InstanceSecret;
+use super::{DomainError, billing, events, ids};
+use crate::db::Db;
+use crate::db::generation::{AccessCodeRow, Event};
+use crate::db::plans::Plan;
+use crate::db::redemption::{NotRedeemable, RedemptionRequest, Subscription};
+
+pub const MAX_FAILED_ATTEMPTS: usize = 5;
+pub const ATTEMPT_WINDOW_MINUTES: i64 = 10;
+
+/// The Telegram user redeeming.
+#[derive(Debug, Clone)]
+pub struct Subscriber {
+    pub telegram_user_id: i64,
+    pub display_name: String,
+}
+
+/// Why a code gave no access; each has its own message and none says whose code it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Unknown,
+    AlreadyRedeemed,
+    Expired,
+    PlanArchived,
+    TooManyAttempts { retry_at: DateTime<Utc> },
+}
+
+/// A successful redemption.
+#[derive(Debug, Clone)]
+pub struct Redemption {
+    pub code_masked: String,
+    pub plan: Plan,
+    pub subscription: Subscription,
+    pub allotment: i64,
+    pub free_left: i64,
+    pub billed_as_overage: bool,
+}
+
+pub enum RedeemOutcome {
+    Redeemed(Box<Redemption>),
+    Refused(Refusal),
+}
+
+fn window() -> Duration {
+    Duration::minutes(ATTEMPT_WINDOW_MINUTES)
+}
+
+/// When the user may try again, if they have used up their failed attempts.
+async fn blocked_until(db: &Db, user_id: i64, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, DomainError> {
+    let attempts = db.failed_attempts_since(user_id, now - window()).await?;
+    if attempts.len() < MAX_FAILED_ATTEMPTS {
+        return Ok(None);
+    }
+    Ok(Some(attempts[attempts.len() - MAX_FAILED_ATTEMPTS] + window()))
+}
+
+async fn refuse(db: &Db, user_id: i64, refusal: Refusal, now: DateTime<Utc>) -> Result<RedeemOutcome, DomainError> {
+    db.record_failed_attempt(user_id, now).await?;
+    Ok(RedeemOutcome::Refused(refusal))
+}
+
+fn redeemed_event(subscription: &Subscription, code: &AccessCodeRow, now: DateTime<Utc>) -> Event {
+    Event {
+        id: ids::new_id(),
+        team_id: code.team_id,
+        event_type: events::ACCESS_CODE_REDEEMED.to_owned(),
+        data: json!({
+            "subscription_id": ids::public_id(ids::SUBSCRIPTION, subscription.id),
+            "plan_id": ids::public_id(ids::PLAN, code.plan_id),
+            "subscriber_id": subscription.subscriber_id,
+            "access_code": code.code_masked,
+        })
+        .to_string(),
+        created_at: now,
+        delivered_at: None,
+    }
+}
+
+/// Redeems what the subscriber typed, at most once per code however many race for it.
+pub async fn redeem(
+    db: &Db,
+    secret: &InstanceSecret,
+    subscriber: &Subscriber,
+    input: &str,
+    now: DateTime<Utc>,
+) -> Result<RedeemOutcome, DomainError> {
+    let user_id = subscriber.telegram_user_id;
+    if let Some(retry_at) = blocked_until(db, user_id, now).await? {
+        return Ok(RedeemOutcome::Refused(Refusal::TooManyAttempts { retry_at }));
+    }
+    let Some(code) = AccessCode::parse(input) else {
+        return refuse(db, user_id, Refusal::Unknown, now).await;
+    };
+    let Some(stored) = db.find_code_by_hash(&secret.hash_code(code.normalised())).await? else {
+        return refuse(db, user_id, Refusal::Unknown, now).await;
+    };
+    let team = db.find_team(stored.team_id).await?.ok_or(DomainError::not_found("team"))?;
+    let tier = db.find_tier(&team.tier_id).await?.ok_or(DomainError::not_found("tier"))?;
+    let request = RedemptionRequest {
+        code_id: stored.id,
+        subscriber_id: user_id,
+        subscriber_name: subscriber.display_name.clone(),
+        now,
+        cycle_start: billing::cycle_start(team.billing_anchor_at, now),
+        allotment: tier.monthly_allotment,
+    };
+    let end_of_access = |plan: &Plan, from| super::plans::PlanDuration::from_columns(&plan.duration_unit, plan.duration_amount).end_from(from);
+    let outcome = db.redeem_code(&request, end_of_access, |subscription, code| redeemed_event(subscription, code, now)).await?;
+    match outcome {
+        Err(NotRedeemable::AlreadyRedeemed) => refuse(db, user_id, Refusal::AlreadyRedeemed, now).await,
+        Err(NotRedeemable::Expired) => refuse(db, user_id, Refusal::Expired, now).await,
+        Err(NotRedeemable::PlanArchived) => refuse(db, user_id, Refusal::PlanArchived, now).await,
+        Ok(redeemed) => {
+            log::info!("accessbot::domain::redemption a code was redeemed");
+            let allotment = i64::from(tier.monthly_allotment);
+            Ok(RedeemOutcome::Redeemed(Box::new(Redemption {
+                code_masked: redeemed.code.code_masked,
+                plan: redeemed.plan,
+                subscription: redeemed.subscription,
+                allotment,
+                free_left: (allotment - i64::from(redeemed.cycle_redemptions)).max(0),
+                billed_as_overage: redeemed.usage_record_id.is_some(),
+            })))
+        }
+    }
+}
+
+/// Marks codes past their expiry as expired, with one `access_code.expired` event each.
+pub async fn sweep_expired_codes(db: &Db, now: DateTime<Utc>) -> Result<usize, DomainError> {
+    const CHUNK: u64 = 500;
+    let mut total = 0;
+    loop {
+        let expired = db
+            .expire_due_codes(now, CHUNK, |code| Event {
+                id: ids::new_id(),
+                team_id: code.team_id,
+                event_type: events::ACCESS_CODE_EXPIRED.to_owned(),
+                data: json!({
+                    "plan_id": ids::public_id(ids::PLAN, code.plan_id),
+                    "access_code": code.code_masked,
+                    "expires_at": code.expires_at,
+                })
+                .to_string(),
+                created_at: now,
+                delivered_at: None,
+            })
+            .await?;
+        total += expired.len();
+        if (expired.len() as u64) < CHUNK {
+            break;
+        }
+    }
+    db.forget_attempts_before(now - Duration::days(1)).await?;
+    Ok(total)
+}

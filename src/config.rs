@@ -58,6 +58,20 @@ pub struct HttpSettings {
     pub mcp_calls_per_minute: u32,
 }
 
+/// Overage billing through Stripe's meter events, and the background tasks around redemption.
+#[derive(Debug, Clone)]
+pub struct BillingSettings {
+    pub stripe_api_key: Option<Secret>,
+    pub stripe_api_base: String,
+    pub meter_event_name: String,
+    /// How often the reporter looks for usage records to send.
+    pub report_interval: Duration,
+    /// The first wait before a usage record is sent again, doubled per try, at most an hour.
+    pub retry_base_delay: Duration,
+    /// How often codes past their expiry are marked expired.
+    pub sweep_interval: Duration,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub telegram_token: Option<Secret>,
@@ -68,6 +82,7 @@ pub struct Settings {
     pub worker: WorkerSettings,
     pub throttle: ThrottleSettings,
     pub http: HttpSettings,
+    pub billing: BillingSettings,
 }
 
 #[derive(Debug)]
@@ -131,6 +146,14 @@ impl Settings {
                     .filter(|host| !host.is_empty())
                     .collect(),
                 mcp_calls_per_minute: number("MCP_CALLS_PER_MINUTE", 120)?,
+            },
+            billing: BillingSettings {
+                stripe_api_key: var("STRIPE_API_KEY").map(Secret::new),
+                stripe_api_base: var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".to_owned()),
+                meter_event_name: var("STRIPE_METER_EVENT_NAME").unwrap_or_else(|| "access_code_overage".to_owned()),
+                report_interval: Duration::from_millis(number("USAGE_REPORT_INTERVAL_MS", 5000)?),
+                retry_base_delay: Duration::from_millis(number("USAGE_RETRY_BASE_MS", 5000)?),
+                sweep_interval: Duration::from_secs(number("EXPIRY_SWEEP_INTERVAL_SECONDS", 60)?),
             },
         })
     }

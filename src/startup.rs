@@ -125,6 +125,15 @@ impl Application {
         let wake = Arc::new(Notify::new());
         let (stop_sender, stop_receiver) = watch::channel(false);
         let instance_id = format!("{}-{}", std::process::id(), &ulid::Ulid::generate().to_string()[20..]);
+        worker::billing::warn_about_unbillable_usage(&self.db, &self.settings.billing).await;
+        let reporter = tokio::spawn(worker::billing::report_usage(
+            self.db.clone(),
+            self.settings.billing.clone(),
+            format!("{instance_id}/usage"),
+            stop_receiver.clone(),
+        ));
+        let sweeper =
+            tokio::spawn(worker::billing::sweep_expired(self.db.clone(), self.settings.billing.clone(), stop_receiver.clone()));
         let worker = tokio::spawn(worker::run(
             WorkerContext {
                 db: self.db.clone(),
@@ -182,6 +191,8 @@ impl Application {
         let _ = worker.await;
         let _ = dispatching.await;
         let _ = http.await;
+        let _ = reporter.await;
+        let _ = sweeper.await;
         Ok(())
     }
 }

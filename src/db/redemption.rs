@@ -297,3 +297,106 @@ impl Db {
             .await
     }
 }
+
+/// Usage records on their way to Stripe.
+impl Db {
+    /// Takes up to `limit` pending records that are due and whose team has a Stripe customer,
+    /// holding them until `locked_until` so that no other instance sends them meanwhile.
+    pub async fn claim_due_usage_records(
+        &self,
+        worker_id: &str,
+        now: DateTime<Utc>,
+        locked_until: DateTime<Utc>,
+        limit: u64,
+    ) -> Result<Vec<UsageRecord>, DbError> {
+        use sea_orm::sea_query::{LockBehavior, LockType, Order};
+        use usage_record::Column as C;
+        let mut billable_teams = Query::select();
+        billable_teams
+            .column(super::entities::team::Column::Id)
+            .from(super::entities::team::Entity)
+            .and_where(super::entities::team::Column::StripeCustomerId.is_not_null());
+        let mut due = Query::select();
+        due.column(C::Id)
+            .from(usage_record::Entity)
+            .and_where(C::Status.eq(usage_status::PENDING))
+            .and_where(C::NextAttemptAt.lte(now))
+            .and_where(C::LockedUntil.is_null().or(C::LockedUntil.lt(now)))
+            .and_where(C::TeamId.in_subquery(billable_teams))
+            .order_by(C::NextAttemptAt, Order::Asc)
+            .limit(limit);
+        if self.is_postgres() {
+            due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
+        }
+        usage_record::Entity::update_many()
+            .col_expr(C::LockedBy, Expr::value(worker_id))
+            .col_expr(C::LockedUntil, Expr::value(locked_until))
+            .filter(C::Id.in_subquery(due))
+            .exec_with_returning(self.conn())
+            .await
+    }
+
+    pub async fn mark_usage_reported(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), DbError> {
+        usage_record::Entity::update_many()
+            .col_expr(usage_record::Column::Status, Expr::value(usage_status::REPORTED))
+            .col_expr(usage_record::Column::ReportedAt, Expr::value(now))
+            .col_expr(usage_record::Column::Attempts, Expr::col(usage_record::Column::Attempts).add(1))
+            .col_expr(usage_record::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(usage_record::Column::Id.eq(id))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn mark_usage_failed(&self, id: Uuid, reason: &str) -> Result<(), DbError> {
+        usage_record::Entity::update_many()
+            .col_expr(usage_record::Column::Status, Expr::value(usage_status::FAILED))
+            .col_expr(usage_record::Column::LastError, Expr::value(reason))
+            .col_expr(usage_record::Column::Attempts, Expr::col(usage_record::Column::Attempts).add(1))
+            .col_expr(usage_record::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(usage_record::Column::Id.eq(id))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn retry_usage_later(&self, id: Uuid, next_attempt_at: DateTime<Utc>, reason: &str) -> Result<(), DbError> {
+        usage_record::Entity::update_many()
+            .col_expr(usage_record::Column::NextAttemptAt, Expr::value(next_attempt_at))
+            .col_expr(usage_record::Column::LastError, Expr::value(reason))
+            .col_expr(usage_record::Column::Attempts, Expr::col(usage_record::Column::Attempts).add(1))
+            .col_expr(usage_record::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(usage_record::Column::Id.eq(id))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Teams that have pending usage records but no Stripe customer to bill them to.
+    pub async fn teams_pending_without_customer(&self) -> Result<Vec<Uuid>, DbError> {
+        let pending: Vec<Uuid> = usage_record::Entity::find()
+            .select_only()
+            .column(usage_record::Column::TeamId)
+            .distinct()
+            .filter(usage_record::Column::Status.eq(usage_status::PENDING))
+            .into_tuple()
+            .all(self.conn())
+            .await?;
+        let mut without = Vec::new();
+        for team_id in pending {
+            let team = super::entities::team::Entity::find_by_id(team_id).one(self.conn()).await?;
+            if team.is_some_and(|team| team.stripe_customer_id.is_none()) {
+                without.push(team_id);
+            }
+        }
+        Ok(without)
+    }
+
+    pub async fn usage_records_of_team(&self, team_id: Uuid) -> Result<Vec<UsageRecord>, DbError> {
+        usage_record::Entity::find()
+            .filter(usage_record::Column::TeamId.eq(team_id))
+            .order_by_asc(usage_record::Column::CreatedAt)
+            .all(self.conn())
+            .await
+    }
+}

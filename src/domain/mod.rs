@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod plans;
 pub mod redemption;
 pub mod secret;
+pub mod stripe;
 pub mod teams;
 pub mod tokens;
 

@@ -1,4 +1,5 @@
 //! The background worker: claims generation jobs, generates their codes and delivers them.
+pub mod billing;
 mod deliver;
 pub mod generate;
 mod progress;

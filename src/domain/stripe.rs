@@ -1,0 +1,73 @@
+//! Stripe's meter events API: one overage redemption becomes one meter event.
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use crate::config::Secret;
+
+/// What Stripe made of a meter event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MeterOutcome {
+    Accepted,
+    /// Stripe refused it for good (a 4xx other than 429), with its message.
+    Rejected(String),
+    /// Worth trying again later: a network error, 429 or 5xx.
+    Retry(String),
+}
+
+#[derive(Clone)]
+pub struct StripeClient {
+    http: reqwest::Client,
+    api_base: String,
+    api_key: Secret,
+    event_name: String,
+}
+
+impl StripeClient {
+    pub fn new(api_base: &str, api_key: Secret, event_name: &str) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .expect("a reqwest client with a timeout builds");
+        Self { http, api_base: api_base.trim_end_matches('/').to_owned(), api_key, event_name: event_name.to_owned() }
+    }
+
+    /// Sends one meter event; `identifier` makes a repeated send count once at Stripe.
+    pub async fn send_meter_event(&self, customer: &str, identifier: &str, at: DateTime<Utc>) -> MeterOutcome {
+        let timestamp = at.timestamp().to_string();
+        let form = [
+            ("event_name", self.event_name.as_str()),
+            ("payload[stripe_customer_id]", customer),
+            ("payload[value]", "1"),
+            ("identifier", identifier),
+            ("timestamp", timestamp.as_str()),
+        ];
+        let response = self
+            .http
+            .post(format!("{}/v1/billing/meter_events", self.api_base))
+            .bearer_auth(self.api_key.expose())
+            .form(&form)
+            .send()
+            .await;
+        let response = match response {
+            Ok(response) => response,
+            Err(error) => return MeterOutcome::Retry(format!("network: {}", error.without_url())),
+        };
+        let status = response.status();
+        if status.is_success() {
+            return MeterOutcome::Accepted;
+        }
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        let message = body["error"]["message"].as_str().unwrap_or("no message").to_owned();
+        // A repeated identifier means an earlier send arrived although its answer did not: billed once already.
+        if body["error"]["code"].as_str() == Some("resource_already_exists") {
+            return MeterOutcome::Accepted;
+        }
+        if status.as_u16() == 429 || status.is_server_error() {
+            MeterOutcome::Retry(format!("HTTP {status}: {message}"))
+        } else {
+            MeterOutcome::Rejected(format!("HTTP {status}: {message}"))
+        }
+    }
+}

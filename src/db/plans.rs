@@ -1,5 +1,5 @@
 //! Plans of a team.
-use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, SqlErr};
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, SqlErr, sea_query::Expr};
 use uuid::Uuid;
 
 use super::entities::plan;
@@ -43,6 +43,24 @@ impl Db {
             .filter(plan::Column::NameKey.eq(name_key))
             .one(self.conn())
             .await
+    }
+
+    /// Sets the plan's status and the chat it unlocks; false when the plan is not the team's.
+    pub async fn update_plan_access(
+        &self,
+        team_id: Uuid,
+        plan_id: Uuid,
+        status: &str,
+        linked_chat_id: Option<i64>,
+    ) -> Result<bool, DbError> {
+        let result = plan::Entity::update_many()
+            .col_expr(plan::Column::Status, Expr::value(status))
+            .col_expr(plan::Column::LinkedChatId, Expr::value(linked_chat_id))
+            .filter(plan::Column::Id.eq(plan_id))
+            .filter(plan::Column::TeamId.eq(team_id))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
     }
 
     pub async fn find_plan(&self, plan_id: Uuid) -> Result<Option<Plan>, DbError> {

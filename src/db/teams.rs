@@ -71,6 +71,24 @@ impl Db {
             .await
     }
 
+    pub async fn set_team_tier(&self, team_id: Uuid, tier_id: &str) -> Result<(), DbError> {
+        team::Entity::update_many()
+            .col_expr(team::Column::TierId, Expr::value(tier_id))
+            .filter(team::Column::Id.eq(team_id))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn set_team_stripe_customer(&self, team_id: Uuid, customer: &str) -> Result<(), DbError> {
+        team::Entity::update_many()
+            .col_expr(team::Column::StripeCustomerId, Expr::value(customer))
+            .filter(team::Column::Id.eq(team_id))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
     pub async fn find_team(&self, id: Uuid) -> Result<Option<Team>, DbError> {
         team::Entity::find_by_id(id).one(self.conn()).await
     }

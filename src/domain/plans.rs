@@ -117,6 +117,22 @@ pub async fn find_team_plan(db: &Db, team_id: Uuid, id_or_name: &str) -> Result<
     db.find_team_plan_by_name_key(team_id, &name_key(id_or_name)).await?.ok_or(DomainError::not_found("plan"))
 }
 
+/// Archives or re-activates a plan; archived plans are not offered and their codes no longer redeem.
+pub async fn set_plan_status(db: &Db, team_id: Uuid, plan: &Plan, status: &'static str) -> Result<(), DomainError> {
+    if !db.update_plan_access(team_id, plan.id, status, plan.linked_chat_id).await? {
+        return Err(DomainError::not_found("plan"));
+    }
+    Ok(())
+}
+
+/// Sets the channel or group a redemption of the plan unlocks (None: no chat).
+pub async fn link_chat(db: &Db, team_id: Uuid, plan: &Plan, chat_id: Option<i64>) -> Result<(), DomainError> {
+    if !db.update_plan_access(team_id, plan.id, &plan.status, chat_id).await? {
+        return Err(DomainError::not_found("plan"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

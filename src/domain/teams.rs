@@ -38,3 +38,24 @@ pub async fn acting_creator(db: &Db, team: &Team, telegram_user_id: Option<i64>)
         None => Err(DomainError::validation("creator", crate::domain::ValidationReason::Required)),
     }
 }
+
+pub const TIERS: &[&str] = &["free", "starter", "growth"];
+
+/// Moves the team to another tier; the new allotment applies to the current cycle at once.
+pub async fn set_tier(db: &Db, team: &Team, tier: &str) -> Result<(), DomainError> {
+    let tier = tier.trim().to_ascii_lowercase();
+    if db.find_tier(&tier).await?.is_none() {
+        return Err(DomainError::validation("tier", crate::domain::ValidationReason::UnknownValue { allowed: TIERS }));
+    }
+    Ok(db.set_team_tier(team.id, &tier).await?)
+}
+
+/// Sets the Stripe customer (`cus_…`) that the team's overage is billed to.
+pub async fn set_stripe_customer(db: &Db, team: &Team, customer: &str) -> Result<(), DomainError> {
+    let customer = customer.trim();
+    let valid = customer.starts_with("cus_") && customer.len() > 4 && customer.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        return Err(DomainError::validation("stripe_customer", crate::domain::ValidationReason::UnknownValue { allowed: &["cus_…"] }));
+    }
+    Ok(db.set_team_stripe_customer(team.id, customer).await?)
+}

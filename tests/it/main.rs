@@ -7,4 +7,5 @@ mod generation;
 mod harness;
 mod jobs;
 mod mcp;
+mod redemption;
 mod tokens;

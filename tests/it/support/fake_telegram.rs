@@ -344,6 +344,22 @@ async fn handle(
                 "caption": params.get("caption").cloned().unwrap_or(json!(""))
             }))
         }
+        "createchatinvitelink" | "revokechatinvitelink" => {
+            let link = match params.get("invite_link").and_then(Value::as_str) {
+                Some(link) => link.to_owned(),
+                None => format!("https://t.me/+fake{message_id}x{}", ulid::Ulid::generate()),
+            };
+            let mut invite = json!({
+                "invite_link": link, "creator": bot_user(), "creates_join_request": false,
+                "is_primary": false, "is_revoked": key == "revokechatinvitelink"
+            });
+            for field in ["name", "expire_date", "member_limit"] {
+                if let Some(value) = params.get(field) {
+                    invite[field] = value.clone();
+                }
+            }
+            ok(invite)
+        }
         _ => ok(json!(true)),
     }
 }

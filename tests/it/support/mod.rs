@@ -1,5 +1,6 @@
 //! The test harness: the whole application against a fake Bot API and a fresh database.
 pub mod app;
+pub mod fake_stripe;
 pub mod fake_telegram;
 pub mod logs;
 pub mod mcp;

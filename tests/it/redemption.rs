@@ -1,0 +1,338 @@
+//! Subscribers redeem codes; quotas, usage records and Stripe meter events.
+use std::time::Duration;
+
+use accessbot::config::Secret;
+use accessbot::db::redemption::usage_status;
+use accessbot::domain::clock::now;
+use accessbot::domain::events::EventEnvelope;
+use accessbot::domain::{plans, teams};
+use serde_json::json;
+
+use crate::on_every_engine;
+use crate::support::app::{WAIT, file_request};
+use crate::support::fake_stripe::{FakeStripe, STRIPE_KEY};
+use crate::support::fake_telegram::{Recorded, user_json};
+use crate::support::{Engine, TestApp};
+
+const ANN: i64 = 5001;
+const SAM: i64 = 5101;
+const CHANNEL: i64 = -100_777;
+
+async fn app_with_plan(engine: Engine, stripe: Option<&FakeStripe>) -> TestApp {
+    let url = stripe.map(|s| s.url.clone());
+    let app = TestApp::spawn_with(engine, |settings| {
+        if let Some(url) = url {
+            settings.billing.stripe_api_key = Some(Secret::new(STRIPE_KEY));
+            settings.billing.stripe_api_base = url;
+        }
+    })
+    .await;
+    app.make_creator(ANN, "Ann").await;
+    app.send_text(ANN, "Ann", "/newplan VIP 30d").await;
+    app
+}
+
+/// Generates `count` codes of VIP for Ann and returns them as delivered.
+async fn codes(app: &TestApp, count: i64) -> Vec<String> {
+    let before = app.telegram.calls("sendDocument").len();
+    app.queue().enqueue(&app.creator(ANN).await, &file_request("VIP", count), "test", now()).await.unwrap();
+    let document = app
+        .telegram
+        .wait_for(WAIT, |r| r.iter().filter(|r| r.method == "sendDocument").nth(before).cloned())
+        .await;
+    let text = String::from_utf8(document.files[0].2.clone()).unwrap();
+    text.lines().skip(1).map(|line| line.split(',').next().unwrap().to_owned()).collect()
+}
+
+async fn plan(app: &TestApp) -> accessbot::db::plans::Plan {
+    app.db.list_plans(app.creator(ANN).await.team_id).await.unwrap().remove(0)
+}
+
+async fn team(app: &TestApp) -> accessbot::db::teams::Team {
+    app.db.find_team(app.creator(ANN).await.team_id).await.unwrap().unwrap()
+}
+
+/// The next message the bot sends Ann after `after` requests.
+async fn creator_notice(app: &TestApp, after: usize) -> String {
+    app.next_message_to(ANN, after).await.str("text").unwrap().to_owned()
+}
+
+async fn each_way_of_redeeming_grants_and_extends_access_and_tells_the_creator(engine: Engine) {
+    let app = app_with_plan(engine, None).await;
+    let codes = codes(&app, 3).await;
+    let messy = format!("  {} ", codes[0].to_lowercase().replace('-', " "));
+    let ways = [messy, format!("/redeem {}", codes[1]), format!("/start {}", codes[2].replace('-', ""))];
+    for (n, way) in ways.iter().enumerate() {
+        let before = app.telegram.requests().len();
+        let reply = app.send_text(SAM, "Sam", way).await;
+        let text = reply.str("text").unwrap();
+        assert!(text.contains("Code accepted") && text.contains("VIP"), "{way}: {text}");
+        let notice = creator_notice(&app, before).await;
+        assert!(notice.contains(&format!("****-****-{}", &codes[n][10..])), "{notice}");
+        assert!(notice.contains("Sam") && notice.contains(&SAM.to_string()) && notice.contains("VIP"), "{notice}");
+        assert!(notice.contains(&format!("Free redemptions left this cycle: {} of 5", 4 - n)), "{notice}");
+        assert!(!notice.contains(&codes[n]), "the creator sees the code masked");
+    }
+    let subscriptions = app.db.subscriptions_of(SAM).await.unwrap();
+    assert_eq!(subscriptions.len(), 1, "one subscription per plan, extended");
+    let ends_at = subscriptions[0].0.ends_at.unwrap();
+    let expected = now() + chrono::Duration::days(90);
+    assert!((ends_at - expected).num_minutes().abs() < 5, "three 30-day codes give 90 days: {ends_at}");
+
+    let events = app.db.events_of_type("access_code.redeemed").await.unwrap();
+    assert_eq!(events.len(), 3);
+    let data = EventEnvelope::of(&events[0]).data;
+    assert!(data["subscription_id"].as_str().unwrap().starts_with("sub_"));
+    assert!(data["plan_id"].as_str().unwrap().starts_with("pln_"));
+    assert_eq!(data["subscriber_id"], json!(SAM));
+    assert_eq!(data["access_code"], json!(format!("****-****-{}", &codes[0][10..])));
+    let my = app.send_text(SAM, "Sam", "/my").await;
+    assert!(my.str("text").unwrap().contains("VIP — until"), "{:?}", my.str("text"));
+    app.assert_no_violations();
+}
+
+async fn each_refusal_has_its_own_message_and_reveals_nothing(engine: Engine) {
+    let app = app_with_plan(engine, None).await;
+    let codes = codes(&app, 3).await;
+    let refused = |text: &str| text.to_owned();
+    let reply = app.send_text(SAM, "Sam", "ZZZZ-ZZZZ-ZZZZ").await;
+    assert_eq!(refused(reply.str("text").unwrap()), "❌ This code is not valid. Check it and send it again.");
+
+    app.send_text(SAM, "Sam", &codes[0]).await;
+    let again = app.send_text(SAM + 1, "Tom", &codes[0]).await;
+    assert_eq!(again.str("text"), Some("❌ This code has already been used."));
+
+    use accessbot::db::entities::access_code;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
+    let hash = app.secret.hash_code(&codes[1].replace('-', ""));
+    access_code::Entity::update_many()
+        .col_expr(access_code::Column::ExpiresAt, Expr::value(now() - chrono::Duration::minutes(1)))
+        .filter(access_code::Column::CodeHash.eq(hash))
+        .exec(&conn)
+        .await
+        .unwrap();
+    conn.close().await.ok();
+    let expired = app.send_text(SAM + 2, "Uma", &codes[1]).await;
+    assert_eq!(expired.str("text"), Some("❌ This code has expired."));
+
+    let team_id = app.creator(ANN).await.team_id;
+    plans::set_plan_status(&app.db, team_id, &plan(&app).await, plans::ARCHIVED).await.unwrap();
+    let archived = app.send_text(SAM + 3, "Val", &codes[2]).await;
+    assert_eq!(archived.str("text"), Some("❌ This code's plan is no longer offered."));
+    for reply in [&reply, &again, &expired, &archived] {
+        assert!(!reply.str("text").unwrap().contains("VIP"), "a refusal never names the plan");
+    }
+    assert_eq!(app.db.subscriptions_of(SAM + 3).await.unwrap().len(), 0);
+}
+
+async fn twenty_concurrent_redemptions_of_one_code_give_one_success(engine: Engine) {
+    let app = app_with_plan(engine, None).await;
+    let code = codes(&app, 1).await.remove(0);
+    let before = app.telegram.requests().len();
+    let racers: Vec<i64> = (0..20).map(|n| 6000 + n).collect();
+    for user in &racers {
+        app.telegram.push_update(json!({"message": {
+            "message_id": 1, "date": now().timestamp(),
+            "chat": {"id": user, "type": "private", "first_name": "Racer"},
+            "from": user_json(*user, "Racer", "en"), "text": code,
+        }}));
+    }
+    let replies: Vec<Recorded> = app
+        .telegram
+        .wait_for(WAIT, |requests| {
+            let replies: Vec<Recorded> = requests
+                .iter()
+                .skip(before)
+                .filter(|r| r.method == "sendMessage" && r.int("chat_id").is_some_and(|c| racers.contains(&c)))
+                .cloned()
+                .collect();
+            (replies.len() == 20).then_some(replies)
+        })
+        .await;
+    let winners = replies.iter().filter(|r| r.str("text").unwrap().contains("Code accepted")).count();
+    let losers = replies.iter().filter(|r| r.str("text") == Some("❌ This code has already been used.")).count();
+    assert_eq!((winners, losers), (1, 19));
+    assert_eq!(app.db.events_of_type("access_code.redeemed").await.unwrap().len(), 1);
+    let mut subscriptions = 0;
+    for user in &racers {
+        subscriptions += app.db.subscriptions_of(*user).await.unwrap().len();
+    }
+    assert_eq!(subscriptions, 1);
+}
+
+async fn redeem_all(app: &TestApp, codes: &[String], first_user: i64) {
+    for (n, code) in codes.iter().enumerate() {
+        let reply = app.send_text(first_user + n as i64, "Sub", code).await;
+        assert!(reply.str("text").unwrap().contains("Code accepted"));
+    }
+}
+
+async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !done().await {
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+async fn the_sixth_redemption_on_free_is_billed_once_at_stripe(engine: Engine) {
+    let stripe = FakeStripe::start().await;
+    let app = app_with_plan(engine, Some(&stripe)).await;
+    teams::set_stripe_customer(&app.db, &team(&app).await, "cus_ann123").await.unwrap();
+    let codes = codes(&app, 6).await;
+    redeem_all(&app, &codes[..5], 7000).await;
+    let team_id = app.creator(ANN).await.team_id;
+    assert!(app.db.usage_records_of_team(team_id).await.unwrap().is_empty(), "five redemptions are free");
+
+    redeem_all(&app, &codes[5..], 7100).await;
+    let notice = app
+        .telegram
+        .wait_for(WAIT, |r| {
+            r.iter()
+                .filter(|r| r.method == "sendMessage" && r.int("chat_id") == Some(ANN))
+                .filter_map(|r| r.str("text"))
+                .find(|text| text.contains("billed as overage"))
+                .map(str::to_owned)
+        })
+        .await;
+    assert!(notice.contains("left this cycle: 0 of 5") && notice.contains("billed as overage"), "{notice}");
+    let records = app.db.usage_records_of_team(team_id).await.unwrap();
+    assert_eq!(records.len(), 1);
+    wait_until("the record is reported", async || {
+        app.db.usage_records_of_team(team_id).await.unwrap()[0].status == usage_status::REPORTED
+    })
+    .await;
+    let events = stripe.accepted();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].customer, "cus_ann123");
+    assert_eq!(events[0].identifier, accessbot::domain::ids::public_id("ur_", records[0].id));
+    assert_eq!(events[0].timestamp, records[0].redeemed_at.timestamp());
+    assert_eq!(stripe.refusals(), Vec::<String>::new());
+}
+
+async fn stripe_failing_then_recovering_bills_every_record_exactly_once(engine: Engine) {
+    let stripe = FakeStripe::start().await;
+    let app = app_with_plan(engine, Some(&stripe)).await;
+    let team = team(&app).await;
+    teams::set_tier(&app.db, &team, "free").await.unwrap();
+    let codes = codes(&app, 9).await;
+    redeem_all(&app, &codes[..5], 8000).await;
+
+    stripe.fail_next(&[500, 429]);
+    redeem_all(&app, &codes[5..6], 8100).await;
+    teams::set_stripe_customer(&app.db, &team, "cus_ann456").await.unwrap();
+    wait_until("the first record arrives", async || stripe.accepted().len() == 1).await;
+    assert_eq!(stripe.attempts(), 3, "500, then 429, then accepted");
+
+    stripe.set_down(true);
+    redeem_all(&app, &codes[6..], 8200).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let records = app.db.usage_records_of_team(team.id).await.unwrap();
+    assert_eq!(records.iter().filter(|r| r.status == usage_status::PENDING).count(), 3, "unreachable: still pending");
+    assert!(records.iter().any(|r| r.attempts > 0 && r.last_error.as_deref().is_some_and(|e| e.contains("network"))));
+    stripe.set_down(false);
+    wait_until("every record is reported", async || {
+        app.db.usage_records_of_team(team.id).await.unwrap().iter().all(|r| r.status == usage_status::REPORTED)
+    })
+    .await;
+    let mut identifiers: Vec<String> = stripe.accepted().into_iter().map(|e| e.identifier).collect();
+    identifiers.sort();
+    identifiers.dedup();
+    assert_eq!(identifiers.len(), 4, "four overage redemptions, four meter events, none twice");
+}
+
+async fn the_sixth_wrong_code_in_ten_minutes_is_not_even_looked_up(engine: Engine) {
+    let app = app_with_plan(engine, None).await;
+    let code = codes(&app, 1).await.remove(0);
+    for _ in 0..5 {
+        let reply = app.send_text(SAM, "Sam", "WRNG-WRNG-WRNG").await;
+        assert!(reply.str("text").unwrap().contains("not valid"));
+    }
+    let blocked = app.send_text(SAM, "Sam", &code).await;
+    let text = blocked.str("text").unwrap();
+    assert!(text.starts_with("⏳ Too many wrong codes. Try again in 10 minutes"), "{text}");
+    assert!(app.db.subscriptions_of(SAM).await.unwrap().is_empty(), "the valid code was not redeemed");
+    let other = app.send_text(SAM + 1, "Tom", &code).await;
+    assert!(other.str("text").unwrap().contains("Code accepted"), "the limit is per user");
+}
+
+async fn expired_codes_are_swept_with_one_event_each_and_redeemed_ones_never_expire(engine: Engine) {
+    let app = app_with_plan(engine, None).await;
+    let codes = codes(&app, 3).await;
+    app.send_text(SAM, "Sam", &codes[0]).await;
+    use accessbot::db::entities::access_code;
+    use sea_orm::{EntityTrait, sea_query::Expr};
+    let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
+    access_code::Entity::update_many()
+        .col_expr(access_code::Column::ExpiresAt, Expr::value(now() - chrono::Duration::seconds(1)))
+        .exec(&conn)
+        .await
+        .unwrap();
+    conn.close().await.ok();
+    wait_until("two codes are marked expired", async || {
+        app.db.events_of_type("access_code.expired").await.unwrap().len() == 2
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let events = app.db.events_of_type("access_code.expired").await.unwrap();
+    assert_eq!(events.len(), 2, "one event per code, never repeated");
+    let data = EventEnvelope::of(&events[0]).data;
+    assert!(data["plan_id"].as_str().unwrap().starts_with("pln_"));
+    assert!(data["access_code"].as_str().unwrap().starts_with("****-****-"));
+    assert!(data["expires_at"].as_str().is_some());
+    let batch = app.finished_job(ANN).await.batch_id.unwrap();
+    let statuses: Vec<String> = app.db.codes_of_batch(batch).await.unwrap().into_iter().map(|c| c.status).collect();
+    assert_eq!(statuses.iter().filter(|s| *s == "expired").count(), 2);
+    assert_eq!(statuses.iter().filter(|s| *s == "redeemed").count(), 1);
+}
+
+async fn the_invite_link_is_single_use_for_a_day_and_revoked_after_the_join(engine: Engine) {
+    let app = app_with_plan(engine, None).await;
+    let team_id = app.creator(ANN).await.team_id;
+    plans::link_chat(&app.db, team_id, &plan(&app).await, Some(CHANNEL)).await.unwrap();
+    let code = codes(&app, 1).await.remove(0);
+    let reply = app.send_text(SAM, "Sam", &code).await;
+    let created = app.telegram.calls("createChatInviteLink").pop().expect("an invite link was created");
+    assert_eq!(created.int("chat_id"), Some(CHANNEL));
+    assert_eq!(created.int("member_limit"), Some(1));
+    let expire = created.int("expire_date").unwrap();
+    assert!((expire - (now().timestamp() + 86_400)).abs() < 60, "a day ahead");
+    let button = &reply.json("reply_markup").unwrap()["inline_keyboard"][0][0];
+    let link = button["url"].as_str().unwrap().to_owned();
+    assert!(button["text"].as_str().unwrap().contains("Join VIP"));
+
+    let before = app.telegram.requests().len();
+    let member = |status: &str| json!({"user": user_json(SAM, "Sam", "en"), "status": status});
+    let mut joined = json!({"left": member("left"), "member": member("member")});
+    joined["left"]["until_date"] = json!(0);
+    app.telegram.push_update(json!({"chat_member": {
+        "chat": {"id": CHANNEL, "type": "channel", "title": "VIP channel"},
+        "from": user_json(SAM, "Sam", "en"), "date": now().timestamp(),
+        "old_chat_member": member("left"), "new_chat_member": member("member"),
+        "invite_link": {"invite_link": link, "creator": {"id": 1, "is_bot": true, "first_name": "Bot"},
+                        "creates_join_request": false, "is_primary": false, "is_revoked": false, "member_limit": 1},
+    }}));
+    let revoked = app
+        .telegram
+        .wait_for(WAIT, |r| r.iter().skip(before).find(|r| r.method == "revokeChatInviteLink").cloned())
+        .await;
+    assert_eq!(revoked.str("invite_link"), Some(link.as_str()));
+    assert_eq!(revoked.int("chat_id"), Some(CHANNEL));
+
+    let my = app.send_text(SAM, "Sam", "/my").await;
+    let fresh = my.json("reply_markup").unwrap()["inline_keyboard"][0][0]["url"].as_str().unwrap().to_owned();
+    assert_ne!(fresh, link, "/my gives a fresh link");
+    app.assert_no_violations();
+}
+
+on_every_engine!(
+    each_way_of_redeeming_grants_and_extends_access_and_tells_the_creator,
+    each_refusal_has_its_own_message_and_reveals_nothing,
+    twenty_concurrent_redemptions_of_one_code_give_one_success,
+    the_sixth_redemption_on_free_is_billed_once_at_stripe,
+    stripe_failing_then_recovering_bills_every_record_exactly_once,
+    the_sixth_wrong_code_in_ten_minutes_is_not_even_looked_up,
+    expired_codes_are_swept_with_one_event_each_and_redeemed_ones_never_expire,
+    the_invite_link_is_single_use_for_a_day_and_revoked_after_the_join,
+);

@@ -1,0 +1,157 @@
+//! A fake Stripe meter-events API on 127.0.0.1 that checks requests the way Stripe does and can
+//! be scripted to fail or to be unreachable.
+#![allow(dead_code)]
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::json;
+
+pub const STRIPE_KEY: &str = "sk_test_fake_0123456789";
+pub const METER_EVENT: &str = "access_code_overage";
+
+#[derive(Debug, Clone)]
+pub struct MeterEvent {
+    pub identifier: String,
+    pub customer: String,
+    pub timestamp: i64,
+}
+
+#[derive(Default)]
+struct Inner {
+    accepted: Vec<MeterEvent>,
+    attempts: usize,
+    scripted: VecDeque<u16>,
+    refusals: Vec<String>,
+}
+
+#[derive(Clone)]
+pub struct FakeStripe {
+    pub url: String,
+    inner: Arc<Mutex<Inner>>,
+    down: Arc<AtomicBool>,
+}
+
+impl FakeStripe {
+    pub async fn start() -> Self {
+        let inner = Arc::new(Mutex::new(Inner::default()));
+        let backend = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let backend_addr = backend.local_addr().unwrap();
+        let app = Router::new().route("/v1/billing/meter_events", post(meter_event)).with_state(inner.clone());
+        tokio::spawn(async move { axum::serve(backend, app).await.ok() });
+
+        // In front of the API, a door that can be shut: while down, connections are dropped unanswered.
+        let front = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", front.local_addr().unwrap());
+        let down = Arc::new(AtomicBool::new(false));
+        let shut = down.clone();
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = front.accept().await {
+                if shut.load(Ordering::SeqCst) {
+                    drop(client);
+                    continue;
+                }
+                let shut = shut.clone();
+                tokio::spawn(async move {
+                    if let Ok(mut server) = tokio::net::TcpStream::connect(backend_addr).await {
+                        // Shutting the door also cuts connections the client keeps alive.
+                        let cut = async {
+                            while !shut.load(Ordering::SeqCst) {
+                                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+                            }
+                        };
+                        tokio::select! {
+                            _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                            _ = cut => {}
+                        }
+                    }
+                });
+            }
+        });
+        Self { url, inner, down }
+    }
+
+    pub fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
+    }
+
+    /// The next answers, as HTTP statuses, before requests are handled normally again.
+    pub fn fail_next(&self, statuses: &[u16]) {
+        self.inner.lock().unwrap().scripted.extend(statuses);
+    }
+
+    pub fn accepted(&self) -> Vec<MeterEvent> {
+        self.inner.lock().unwrap().accepted.clone()
+    }
+
+    pub fn attempts(&self) -> usize {
+        self.inner.lock().unwrap().attempts
+    }
+
+    /// Requests Stripe would have refused, and why.
+    pub fn refusals(&self) -> Vec<String> {
+        self.inner.lock().unwrap().refusals.clone()
+    }
+}
+
+fn stripe_error(status: StatusCode, code: &str, message: &str) -> Response {
+    (status, axum::Json(json!({"error": {"type": "invalid_request_error", "code": code, "message": message}})))
+        .into_response()
+}
+
+async fn meter_event(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let mut inner = inner.lock().unwrap();
+    inner.attempts += 1;
+    if let Some(status) = inner.scripted.pop_front() {
+        let status = StatusCode::from_u16(status).unwrap();
+        return stripe_error(status, "scripted", "scripted failure");
+    }
+    let refuse = |inner: &mut Inner, why: String| {
+        inner.refusals.push(why.clone());
+        stripe_error(StatusCode::BAD_REQUEST, "parameter_invalid", &why)
+    };
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("Bearer {STRIPE_KEY}")) {
+        inner.refusals.push("wrong or missing API key".to_owned());
+        return stripe_error(StatusCode::UNAUTHORIZED, "api_key_invalid", "Invalid API Key provided");
+    }
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    if field("event_name") != METER_EVENT {
+        return refuse(&mut inner, format!("unknown event_name {:?}", field("event_name")));
+    }
+    if !field("payload[stripe_customer_id]").starts_with("cus_") {
+        return refuse(&mut inner, "payload[stripe_customer_id] is not a customer".to_owned());
+    }
+    if field("payload[value]") != "1" {
+        return refuse(&mut inner, format!("payload[value] is {:?}", field("payload[value]")));
+    }
+    let identifier = field("identifier");
+    if identifier.is_empty() {
+        return refuse(&mut inner, "identifier is missing".to_owned());
+    }
+    let Ok(timestamp) = field("timestamp").parse::<i64>() else {
+        return refuse(&mut inner, "timestamp is not a Unix time".to_owned());
+    };
+    let now = chrono::Utc::now().timestamp();
+    if timestamp < now - 35 * 86_400 || timestamp > now + 300 {
+        return refuse(&mut inner, format!("timestamp {timestamp} is outside the accepted window"));
+    }
+    if inner.accepted.iter().any(|event| event.identifier == identifier) {
+        return stripe_error(
+            StatusCode::BAD_REQUEST,
+            "resource_already_exists",
+            &format!("An event with identifier {identifier} already exists."),
+        );
+    }
+    inner.accepted.push(MeterEvent { identifier, customer: field("payload[stripe_customer_id]"), timestamp });
+    (StatusCode::OK, axum::Json(json!({"object": "billing.meter_event", "event_name": METER_EVENT}))).into_response()
+}

@@ -49,6 +49,10 @@ pub enum CliCommand {
 pub enum TeamAction {
     /// List every team with its tier and creators.
     List,
+    /// Move a team to another tier: free (5 free redemptions a month), starter (200) or growth (500).
+    SetTier { team: String, tier: String },
+    /// Set the Stripe customer (cus_…) that the team's overage redemptions are billed to.
+    SetStripeCustomer { team: String, customer: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -118,6 +122,27 @@ async fn team_list(settings: &Settings) -> Result<String, CliError> {
         })
         .collect();
     Ok(lines.join("\n"))
+}
+
+enum TeamChange {
+    Tier(String),
+    StripeCustomer(String),
+}
+
+async fn team_change(settings: &Settings, team: &str, change: TeamChange) -> Result<String, CliError> {
+    let (db, _) = open_database(settings).await?;
+    let team = teams::find_team(&db, team).await?;
+    let id = ids::public_id(ids::TEAM, team.id);
+    match change {
+        TeamChange::Tier(tier) => {
+            teams::set_tier(&db, &team, &tier).await?;
+            Ok(format!("Team {id} is now on tier {}.", tier.trim().to_ascii_lowercase()))
+        }
+        TeamChange::StripeCustomer(customer) => {
+            teams::set_stripe_customer(&db, &team, &customer).await?;
+            Ok(format!("Team {id} is billed to Stripe customer {}; pending usage records go out now.", customer.trim()))
+        }
+    }
 }
 
 async fn token_create(
@@ -212,6 +237,12 @@ pub async fn run(cli: Cli) -> ExitCode {
             Err(error) => exit_with(error),
         },
         CliCommand::Team { action: TeamAction::List } => print_outcome(team_list(&settings).await),
+        CliCommand::Team { action: TeamAction::SetTier { team, tier } } => {
+            print_outcome(team_change(&settings, &team, TeamChange::Tier(tier)).await)
+        }
+        CliCommand::Team { action: TeamAction::SetStripeCustomer { team, customer } } => {
+            print_outcome(team_change(&settings, &team, TeamChange::StripeCustomer(customer)).await)
+        }
         CliCommand::Token { action: TokenAction::Create { team, abilities, name, creator } } => {
             print_outcome(token_create(&settings, &team, &abilities, &name, creator).await)
         }

@@ -132,8 +132,11 @@ impl Application {
             format!("{instance_id}/usage"),
             stop_receiver.clone(),
         ));
-        let sweeper =
-            tokio::spawn(worker::billing::sweep_expired(self.db.clone(), self.settings.billing.clone(), stop_receiver.clone()));
+        let sweeper = tokio::spawn(worker::billing::sweep_expired(
+            self.db.clone(),
+            self.settings.billing.clone(),
+            stop_receiver.clone(),
+        ));
         let worker = tokio::spawn(worker::run(
             WorkerContext {
                 db: self.db.clone(),

@@ -9,7 +9,9 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .alter_table(Table::alter().table(Plans::Table).add_column(big_integer_null(Plans::LinkedChatId)).to_owned())
+            .alter_table(
+                Table::alter().table(Plans::Table).add_column(big_integer_null(Plans::LinkedChatId)).to_owned(),
+            )
             .await?;
 
         manager
@@ -132,7 +134,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_index(Index::drop().name("access_codes_status_expires").table(AccessCodes::Table).to_owned()).await?;
+        manager
+            .drop_index(Index::drop().name("access_codes_status_expires").table(AccessCodes::Table).to_owned())
+            .await?;
         for table in [
             UsageRecords::Table.into_iden(),
             CycleUsage::Table.into_iden(),

@@ -10,8 +10,8 @@ use super::{BotContext, HandlerResult, TgBot, lang_of, replies};
 use crate::db::plans::Plan;
 use crate::db::redemption::{ChatInvite, Subscription};
 use crate::domain::clock::now;
-use crate::domain::redemption::{self, RedeemOutcome, Redemption, Refusal, Subscriber};
 use crate::domain::ids;
+use crate::domain::redemption::{self, RedeemOutcome, Redemption, Refusal, Subscriber};
 use crate::i18n::Lang;
 
 const INVITE_LIFETIME_HOURS: i64 = 24;

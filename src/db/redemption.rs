@@ -9,9 +9,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::codes::code_status;
-use super::entities::{
-    access_code, chat_invite, cycle_usage, event, plan, redeem_attempt, subscription, usage_record,
-};
+use super::entities::{access_code, chat_invite, cycle_usage, event, plan, redeem_attempt, subscription, usage_record};
 use super::generation::{AccessCodeRow, Event};
 use super::plans::Plan;
 use super::{Db, DbError};
@@ -85,9 +83,10 @@ impl Db {
             .filter(C::PlanId.in_subquery(active_plans))
             .exec(&txn)
             .await?;
-        let code = access_code::Entity::find_by_id(request.code_id).one(&txn).await?.ok_or(DbError::RecordNotFound(
-            "the code vanished during its redemption".to_owned(),
-        ))?;
+        let code = access_code::Entity::find_by_id(request.code_id)
+            .one(&txn)
+            .await?
+            .ok_or(DbError::RecordNotFound("the code vanished during its redemption".to_owned()))?;
         let plan = plan::Entity::find_by_id(code.plan_id)
             .one(&txn)
             .await?
@@ -199,7 +198,11 @@ impl Db {
     }
 
     /// Failed attempts of the user at or after `since`, oldest first.
-    pub async fn failed_attempts_since(&self, telegram_user_id: i64, since: DateTime<Utc>) -> Result<Vec<DateTime<Utc>>, DbError> {
+    pub async fn failed_attempts_since(
+        &self,
+        telegram_user_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DateTime<Utc>>, DbError> {
         let rows = redeem_attempt::Entity::find()
             .filter(redeem_attempt::Column::TelegramUserId.eq(telegram_user_id))
             .filter(redeem_attempt::Column::AttemptedAt.gte(since))
@@ -216,7 +219,10 @@ impl Db {
     }
 
     pub async fn forget_attempts_before(&self, before: DateTime<Utc>) -> Result<(), DbError> {
-        redeem_attempt::Entity::delete_many().filter(redeem_attempt::Column::AttemptedAt.lt(before)).exec(self.conn()).await?;
+        redeem_attempt::Entity::delete_many()
+            .filter(redeem_attempt::Column::AttemptedAt.lt(before))
+            .exec(self.conn())
+            .await?;
         Ok(())
     }
 
@@ -240,7 +246,12 @@ impl Db {
     }
 
     /// Marks the invite link used by `user_id`; None when it is not ours or was used already.
-    pub async fn use_chat_invite(&self, invite_link: &str, user_id: i64, now: DateTime<Utc>) -> Result<Option<ChatInvite>, DbError> {
+    pub async fn use_chat_invite(
+        &self,
+        invite_link: &str,
+        user_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ChatInvite>, DbError> {
         let updated = chat_invite::Entity::update_many()
             .col_expr(chat_invite::Column::JoinedBy, Expr::value(user_id))
             .col_expr(chat_invite::Column::RevokedAt, Expr::value(now))
@@ -360,7 +371,12 @@ impl Db {
         Ok(())
     }
 
-    pub async fn retry_usage_later(&self, id: Uuid, next_attempt_at: DateTime<Utc>, reason: &str) -> Result<(), DbError> {
+    pub async fn retry_usage_later(
+        &self,
+        id: Uuid,
+        next_attempt_at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<(), DbError> {
         usage_record::Entity::update_many()
             .col_expr(usage_record::Column::NextAttemptAt, Expr::value(next_attempt_at))
             .col_expr(usage_record::Column::LastError, Expr::value(reason))

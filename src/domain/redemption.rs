@@ -110,8 +110,11 @@ pub async fn redeem(
         cycle_start: billing::cycle_start(team.billing_anchor_at, now),
         allotment: tier.monthly_allotment,
     };
-    let end_of_access = |plan: &Plan, from| super::plans::PlanDuration::from_columns(&plan.duration_unit, plan.duration_amount).end_from(from);
-    let outcome = db.redeem_code(&request, end_of_access, |subscription, code| redeemed_event(subscription, code, now)).await?;
+    let end_of_access = |plan: &Plan, from| {
+        super::plans::PlanDuration::from_columns(&plan.duration_unit, plan.duration_amount).end_from(from)
+    };
+    let outcome =
+        db.redeem_code(&request, end_of_access, |subscription, code| redeemed_event(subscription, code, now)).await?;
     match outcome {
         Err(NotRedeemable::AlreadyRedeemed) => refuse(db, user_id, Refusal::AlreadyRedeemed, now).await,
         Err(NotRedeemable::Expired) => refuse(db, user_id, Refusal::Expired, now).await,

@@ -53,9 +53,14 @@ pub async fn set_tier(db: &Db, team: &Team, tier: &str) -> Result<(), DomainErro
 /// Sets the Stripe customer (`cus_…`) that the team's overage is billed to.
 pub async fn set_stripe_customer(db: &Db, team: &Team, customer: &str) -> Result<(), DomainError> {
     let customer = customer.trim();
-    let valid = customer.starts_with("cus_") && customer.len() > 4 && customer.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let valid = customer.starts_with("cus_")
+        && customer.len() > 4
+        && customer.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid {
-        return Err(DomainError::validation("stripe_customer", crate::domain::ValidationReason::UnknownValue { allowed: &["cus_…"] }));
+        return Err(DomainError::validation(
+            "stripe_customer",
+            crate::domain::ValidationReason::UnknownValue { allowed: &["cus_…"] },
+        ));
     }
     Ok(db.set_team_stripe_customer(team.id, customer).await?)
 }

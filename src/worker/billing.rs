@@ -90,7 +90,9 @@ async fn report_one(
         return db.mark_usage_failed(record.id, &reason).await;
     }
     let Some(customer) = db.find_team(record.team_id).await?.and_then(|team| team.stripe_customer_id) else {
-        return db.retry_usage_later(record.id, at + chrono::Duration::seconds(60), "the team has no Stripe customer").await;
+        return db
+            .retry_usage_later(record.id, at + chrono::Duration::seconds(60), "the team has no Stripe customer")
+            .await;
     };
     match stripe.send_meter_event(&customer, &identifier, record.redeemed_at).await {
         MeterOutcome::Accepted => db.mark_usage_reported(record.id, now()).await,
@@ -100,7 +102,9 @@ async fn report_one(
         }
         MeterOutcome::Retry(reason) => {
             let delay = retry_delay(settings, record.attempts);
-            log::warn!("accessbot::worker::billing usage record {identifier} will be sent again in {delay:?}: {reason}");
+            log::warn!(
+                "accessbot::worker::billing usage record {identifier} will be sent again in {delay:?}: {reason}"
+            );
             let next: DateTime<Utc> = at + chrono::Duration::from_std(delay).unwrap_or_default();
             db.retry_usage_later(record.id, next, &reason).await
         }

@@ -36,10 +36,8 @@ async fn app_with_plan(engine: Engine, stripe: Option<&FakeStripe>) -> TestApp {
 async fn codes(app: &TestApp, count: i64) -> Vec<String> {
     let before = app.telegram.calls("sendDocument").len();
     app.queue().enqueue(&app.creator(ANN).await, &file_request("VIP", count), "test", now()).await.unwrap();
-    let document = app
-        .telegram
-        .wait_for(WAIT, |r| r.iter().filter(|r| r.method == "sendDocument").nth(before).cloned())
-        .await;
+    let document =
+        app.telegram.wait_for(WAIT, |r| r.iter().filter(|r| r.method == "sendDocument").nth(before).cloned()).await;
     let text = String::from_utf8(document.files[0].2.clone()).unwrap();
     text.lines().skip(1).map(|line| line.split(',').next().unwrap().to_owned()).collect()
 }

@@ -173,3 +173,31 @@ async fn the_operator_lists_teams_and_creates_a_token_on_the_command_line() {
     assert!(caller.abilities.contains(Ability::ViewCodes) && !caller.abilities.contains(Ability::CreateCodes));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operator_sets_a_teams_tier_and_stripe_customer_on_the_command_line() {
+    let dir = std::env::temp_dir().join(format!("accessbot-cli-{}", ulid::Ulid::generate()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let database_url = format!("sqlite://{}?mode=rwc", dir.join("accessbot.db").display());
+    let secret_value = "operator-secret-0123456789abcdefghijkl";
+    let db = Db::connect(&database_url, 2).await.unwrap();
+    let secret = InstanceSecret::from_value(secret_value).unwrap();
+    let invite = creators::create_invite(&db, &secret, now()).await.unwrap();
+    let joiner = Joiner { telegram_user_id: BOB, display_name: "Bob".to_owned(), language_code: None, chat_id: BOB };
+    creators::accept_invite(&db, &secret, &invite, joiner, now()).await.unwrap();
+    let team = db.list_teams().await.unwrap().remove(0);
+    let team_id = accessbot::domain::ids::public_id(accessbot::domain::ids::TEAM, team.id);
+    let run = |args: &[&str]| accessbot(&dir, &database_url, secret_value).args(args).output().unwrap();
+
+    assert!(run(&["team", "set-tier", &team_id, "growth"]).status.success());
+    assert!(run(&["team", "set-stripe-customer", &team_id, "cus_Bob42"]).status.success());
+    let changed = db.find_team(team.id).await.unwrap().unwrap();
+    assert_eq!((changed.tier_id.as_str(), changed.stripe_customer_id.as_deref()), ("growth", Some("cus_Bob42")));
+
+    let wrong_tier = run(&["team", "set-tier", &team_id, "platinum"]);
+    assert_eq!(wrong_tier.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong_tier.stderr).contains("tier: must be one of: free, starter, growth"));
+    assert_eq!(run(&["team", "set-stripe-customer", &team_id, "acct_1"]).status.code(), Some(2));
+    assert_eq!(run(&["team", "set-tier", "team_01J00000000000000000000000", "free"]).status.code(), Some(2));
+    std::fs::remove_dir_all(dir).ok();
+}

@@ -236,6 +236,8 @@ redeem-too-many-attempts = ⏳ Too many wrong codes. Try again in { $minutes ->
    *[other] { $minutes } minutes
 } (at { $time }).
 creator-code-redeemed = 🎟 Code { $code } was redeemed by { $who } on { $plan }. Free redemptions left this cycle: { $left } of { $allotment }.
+subscriber-with-username = { $name } (@{ $username }, id { $id })
+subscriber-without-username = { $name } (id { $id })
 creator-code-redeemed-overage = This redemption is beyond your allotment and is billed as overage.
 my-empty = You have no subscriptions yet. Send an access code to get one.
 my-header = Your subscriptions:

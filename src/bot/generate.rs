@@ -134,10 +134,7 @@ async fn edit_card(bot: &TgBot, chat_id: ChatId, message_id: MessageId, text: St
 
 /// Every tap is answered; a tap that matches no pending draft of the tapping creator changes nothing.
 pub async fn callback(bot: TgBot, query: CallbackQuery, context: Arc<BotContext>) -> HandlerResult {
-    let creator = context.db.find_creator_by_telegram_user(query.from.id.0 as i64).await.unwrap_or_else(|error| {
-        log::error!("accessbot::bot cannot look up the creator of a callback: {error}");
-        None
-    });
+    let creator = super::creator_of_callback(&query, &context).await;
     let lang = lang_of(Some(&query.from), creator.as_ref());
     let parsed = query.data.as_deref().and_then(CardAction::parse);
     let card_message = query.regular_message().map(|m| (m.chat.id, m.id));

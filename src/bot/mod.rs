@@ -56,6 +56,17 @@ async fn creator_of_message(message: Message, context: Arc<BotContext>) -> Optio
     }
 }
 
+/// The creator who tapped a button, if the tapper is one.
+async fn creator_of_callback(query: &CallbackQuery, context: &BotContext) -> Option<Creator> {
+    match context.db.find_creator_by_telegram_user(query.from.id.0 as i64).await {
+        Ok(creator) => creator,
+        Err(error) => {
+            log::error!("accessbot::bot cannot look up the creator of a callback: {error}");
+            None
+        }
+    }
+}
+
 /// The handler tree, shared by `serve` and the tests.
 pub fn schema() -> UpdateHandler<HandlerError> {
     use dptree::case;

@@ -162,13 +162,18 @@ async fn tell_creators(bot: &TgBot, context: &BotContext, subscriber: &User, red
             return;
         }
     };
-    let who = match &subscriber.username {
-        Some(username) => format!("{} (@{username}, id {})", subscriber.full_name(), subscriber.id.0),
-        None => format!("{} (id {})", subscriber.full_name(), subscriber.id.0),
-    };
     for creator in creators {
         let Some(chat_id) = creator.linked_chat_id else { continue };
         let lang = lang_of(None, Some(&creator));
+        let name = subscriber.full_name();
+        let id = subscriber.id.0.to_string();
+        let who = match &subscriber.username {
+            Some(username) => lang.t_with(
+                "subscriber-with-username",
+                &[("name", name.into()), ("username", username.as_str().into()), ("id", id.into())],
+            ),
+            None => lang.t_with("subscriber-without-username", &[("name", name.into()), ("id", id.into())]),
+        };
         let mut text = lang.t_with(
             "creator-code-redeemed",
             &[

@@ -189,10 +189,7 @@ pub fn is_token_callback(query: CallbackQuery) -> bool {
 
 /// Every tap is answered; a tap on a draft or token that is not the tapper's changes nothing.
 pub async fn callback(bot: TgBot, query: CallbackQuery, context: Arc<BotContext>) -> HandlerResult {
-    let creator = context.db.find_creator_by_telegram_user(query.from.id.0 as i64).await.unwrap_or_else(|error| {
-        log::error!("accessbot::bot cannot look up the creator of a callback: {error}");
-        None
-    });
+    let creator = super::creator_of_callback(&query, &context).await;
     let lang = lang_of(Some(&query.from), creator.as_ref());
     let action = query.data.as_deref().and_then(TokenAction::parse);
     let card = query.regular_message().map(|m| (m.chat.id, m.id));

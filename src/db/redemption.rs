@@ -347,25 +347,27 @@ impl Db {
             .await
     }
 
-    pub async fn mark_usage_reported(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), DbError> {
+    /// Ends an attempt to send a usage record: counts it, releases the hold, and applies `outcome`.
+    fn settle_usage_record(id: Uuid) -> sea_orm::UpdateMany<usage_record::Entity> {
         usage_record::Entity::update_many()
-            .col_expr(usage_record::Column::Status, Expr::value(usage_status::REPORTED))
-            .col_expr(usage_record::Column::ReportedAt, Expr::value(now))
             .col_expr(usage_record::Column::Attempts, Expr::col(usage_record::Column::Attempts).add(1))
             .col_expr(usage_record::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
             .filter(usage_record::Column::Id.eq(id))
+    }
+
+    pub async fn mark_usage_reported(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), DbError> {
+        Self::settle_usage_record(id)
+            .col_expr(usage_record::Column::Status, Expr::value(usage_status::REPORTED))
+            .col_expr(usage_record::Column::ReportedAt, Expr::value(now))
             .exec(self.conn())
             .await?;
         Ok(())
     }
 
     pub async fn mark_usage_failed(&self, id: Uuid, reason: &str) -> Result<(), DbError> {
-        usage_record::Entity::update_many()
+        Self::settle_usage_record(id)
             .col_expr(usage_record::Column::Status, Expr::value(usage_status::FAILED))
             .col_expr(usage_record::Column::LastError, Expr::value(reason))
-            .col_expr(usage_record::Column::Attempts, Expr::col(usage_record::Column::Attempts).add(1))
-            .col_expr(usage_record::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(usage_record::Column::Id.eq(id))
             .exec(self.conn())
             .await?;
         Ok(())
@@ -377,12 +379,9 @@ impl Db {
         next_attempt_at: DateTime<Utc>,
         reason: &str,
     ) -> Result<(), DbError> {
-        usage_record::Entity::update_many()
+        Self::settle_usage_record(id)
             .col_expr(usage_record::Column::NextAttemptAt, Expr::value(next_attempt_at))
             .col_expr(usage_record::Column::LastError, Expr::value(reason))
-            .col_expr(usage_record::Column::Attempts, Expr::col(usage_record::Column::Attempts).add(1))
-            .col_expr(usage_record::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(usage_record::Column::Id.eq(id))
             .exec(self.conn())
             .await?;
         Ok(())

@@ -124,6 +124,22 @@ on_every_engine!(
     a_token_without_abilities_is_refused_and_cancel_creates_nothing,
 );
 
+const OPERATOR_SECRET: &str = "operator-secret-0123456789abcdefghijkl";
+
+/// A SQLite database in a fresh directory with one creator, as the operator's commands find it.
+async fn operator_database(user_id: i64, name: &str) -> (std::path::PathBuf, String, Db, InstanceSecret) {
+    let dir = std::env::temp_dir().join(format!("accessbot-cli-{}", ulid::Ulid::generate()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let database_url = format!("sqlite://{}?mode=rwc", dir.join("accessbot.db").display());
+    let db = Db::connect(&database_url, 2).await.unwrap();
+    let secret = InstanceSecret::from_value(OPERATOR_SECRET).unwrap();
+    let invite = creators::create_invite(&db, &secret, now()).await.unwrap();
+    let joiner =
+        Joiner { telegram_user_id: user_id, display_name: name.to_owned(), language_code: None, chat_id: user_id };
+    creators::accept_invite(&db, &secret, &invite, joiner, now()).await.unwrap();
+    (dir, database_url, db, secret)
+}
+
 fn accessbot(dir: &std::path::Path, database_url: &str, secret: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_accessbot"));
     command
@@ -137,30 +153,22 @@ fn accessbot(dir: &std::path::Path, database_url: &str, secret: &str) -> Command
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_operator_lists_teams_and_creates_a_token_on_the_command_line() {
-    let dir = std::env::temp_dir().join(format!("accessbot-cli-{}", ulid::Ulid::generate()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let database_url = format!("sqlite://{}?mode=rwc", dir.join("accessbot.db").display());
-    let secret_value = "operator-secret-0123456789abcdefghijkl";
-    let db = Db::connect(&database_url, 2).await.unwrap();
-    let secret = InstanceSecret::from_value(secret_value).unwrap();
-    let invite = creators::create_invite(&db, &secret, now()).await.unwrap();
-    let joiner = Joiner { telegram_user_id: ANN, display_name: "Ann".to_owned(), language_code: None, chat_id: ANN };
-    creators::accept_invite(&db, &secret, &invite, joiner, now()).await.unwrap();
+    let (dir, database_url, db, secret) = operator_database(ANN, "Ann").await;
 
-    let listed = accessbot(&dir, &database_url, secret_value).args(["team", "list"]).output().unwrap();
+    let listed = accessbot(&dir, &database_url, OPERATOR_SECRET).args(["team", "list"]).output().unwrap();
     assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
     let listing = String::from_utf8_lossy(&listed.stdout).into_owned();
     let team = listing.split_whitespace().find(|w| w.starts_with("team_")).expect("a team id").to_owned();
     assert!(listing.contains("tier=free") && listing.contains(&format!("telegram {ANN}")), "{listing}");
 
-    let refused = accessbot(&dir, &database_url, secret_value)
+    let refused = accessbot(&dir, &database_url, OPERATOR_SECRET)
         .args(["token", "create", "--team", &team, "--abilities", "mcp:full,admin"])
         .output()
         .unwrap();
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("abilities: must be one of"));
 
-    let created = accessbot(&dir, &database_url, secret_value)
+    let created = accessbot(&dir, &database_url, OPERATOR_SECRET)
         .args(["token", "create", "--team", &team, "--abilities", "mcp:full,project-access-code:view-any"])
         .args(["--name", "nightly report"])
         .output()
@@ -176,18 +184,10 @@ async fn the_operator_lists_teams_and_creates_a_token_on_the_command_line() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_operator_sets_a_teams_tier_and_stripe_customer_on_the_command_line() {
-    let dir = std::env::temp_dir().join(format!("accessbot-cli-{}", ulid::Ulid::generate()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let database_url = format!("sqlite://{}?mode=rwc", dir.join("accessbot.db").display());
-    let secret_value = "operator-secret-0123456789abcdefghijkl";
-    let db = Db::connect(&database_url, 2).await.unwrap();
-    let secret = InstanceSecret::from_value(secret_value).unwrap();
-    let invite = creators::create_invite(&db, &secret, now()).await.unwrap();
-    let joiner = Joiner { telegram_user_id: BOB, display_name: "Bob".to_owned(), language_code: None, chat_id: BOB };
-    creators::accept_invite(&db, &secret, &invite, joiner, now()).await.unwrap();
+    let (dir, database_url, db, _) = operator_database(BOB, "Bob").await;
     let team = db.list_teams().await.unwrap().remove(0);
     let team_id = accessbot::domain::ids::public_id(accessbot::domain::ids::TEAM, team.id);
-    let run = |args: &[&str]| accessbot(&dir, &database_url, secret_value).args(args).output().unwrap();
+    let run = |args: &[&str]| accessbot(&dir, &database_url, OPERATOR_SECRET).args(args).output().unwrap();
 
     assert!(run(&["team", "set-tier", &team_id, "growth"]).status.success());
     assert!(run(&["team", "set-stripe-customer", &team_id, "cus_Bob42"]).status.success());

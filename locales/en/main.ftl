@@ -7,6 +7,7 @@ command-generate = Generate access codes for a plan
 command-newplan = Create a plan
 command-plans = List your plans
 command-status = See how your generation jobs stand
+command-billing = Your tier, free redemptions left and overage this cycle
 command-tokens = API tokens for AI assistants (MCP)
 command-newtoken = Create an API token for an AI assistant
 
@@ -23,6 +24,7 @@ help-creator =
     /generate <plan> <quantity> <file|messages> <expiry> — generate single-use codes, e.g. /generate VIP 100 file 1_month
       expiry: no_expiry, 1_day, 1_week, 1_month, 1_year, or a custom span like 3_months or 10_days
     /status — your recent jobs; /status <job_id> — one job
+    /billing — your tier, free redemptions left and overage this cycle
     /tokens — API tokens that let your AI assistant generate and track codes over MCP; /newtoken <name> — a new one
     Codes are delivered into this chat.
 not-a-creator = This command is for creators. If you sell access to a channel, ask the operator of this bot for an invite link.
@@ -242,3 +244,20 @@ creator-code-redeemed-overage = This redemption is beyond your allotment and is 
 my-empty = You have no subscriptions yet. Send an access code to get one.
 my-header = Your subscriptions:
 my-line = • { $plan } — { $state }
+
+## Billing
+billing-overview =
+    💳 Tier: { $tier } — { $allotment ->
+        [one] 1 free redemption
+       *[other] { $allotment } free redemptions
+    } per monthly cycle
+    Cycle: { $start } → { $end }
+    Free redemptions used: { $free_used } of { $allotment } ({ $free_left } left)
+    Overage redemptions: { $overage } — ${ $cost } (${ $price } each)
+    Usage records waiting for Stripe: { $pending }; failed: { $failed }
+    Generating codes is free; only redemptions count.
+billing-no-customer = ⚠️ Your team has no Stripe customer yet, so overage is held back until the operator sets one. Nothing is lost.
+billing-failed-note = ⚠️ Stripe refused some usage records; the operator can see why in the logs.
+tier-free = Free
+tier-starter = Starter
+tier-growth = Growth

@@ -12,6 +12,7 @@ pub enum Command {
     Plans,
     Generate(String),
     Status(String),
+    Billing,
     Tokens,
     NewToken(String),
 }
@@ -19,5 +20,5 @@ pub enum Command {
 impl Command {
     /// The commands shown in Telegram's menu, in order; each has a `command-<name>` description.
     pub const MENU: &'static [&'static str] =
-        &["start", "help", "redeem", "my", "generate", "newplan", "plans", "status", "tokens", "newtoken"];
+        &["start", "help", "redeem", "my", "generate", "newplan", "plans", "status", "billing", "tokens", "newtoken"];
 }

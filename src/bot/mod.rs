@@ -1,4 +1,5 @@
 //! The Telegram side: the handler tree, commands, conversations and replies.
+mod billing;
 mod commands;
 mod generate;
 mod plans;
@@ -76,6 +77,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Command::Plans].endpoint(plans::list_plans))
         .branch(case![Command::Generate(args)].endpoint(generate::generate_command))
         .branch(case![Command::Status(args)].endpoint(status::status_command))
+        .branch(case![Command::Billing].endpoint(billing::billing_command))
         .branch(case![Command::Tokens].endpoint(tokens::tokens_command))
         .branch(case![Command::NewToken(args)].endpoint(tokens::new_token_command));
 

@@ -23,7 +23,7 @@ impl CostPreview {
 
     /// The cost in dollars with two decimals, from integer cents.
     pub fn cost(&self) -> String {
-        format!("{}.{:02}", self.cost_cents / 100, self.cost_cents % 100)
+        format_cents(self.cost_cents)
     }
 
     pub fn to_json(self) -> PreviewJson {
@@ -48,6 +48,70 @@ pub fn cycle_start(anchor: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
     let at = |months: i32| anchor.checked_add_months(Months::new(months.max(0) as u32)).unwrap_or(anchor);
     let candidate = at(months_between);
     if candidate > now { at(months_between - 1) } else { candidate }
+}
+
+/// The end of the cycle that starts at `start`: one calendar month later, on the anchor's day.
+pub fn cycle_end(anchor: DateTime<Utc>, start: DateTime<Utc>) -> DateTime<Utc> {
+    cycle_start(anchor, start + chrono::Duration::days(32))
+}
+
+/// Where a team stands in its current billing cycle, as `/billing` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BillingOverview {
+    pub tier: String,
+    pub allotment: i64,
+    pub cycle_start: DateTime<Utc>,
+    pub cycle_end: DateTime<Utc>,
+    pub redeemed: i64,
+    pub free_used: i64,
+    pub free_left: i64,
+    pub overage: i64,
+    pub overage_cost_cents: i64,
+    pub overage_price_cents: i64,
+    pub records_pending: i64,
+    pub records_failed: i64,
+    pub stripe_customer: bool,
+}
+
+impl BillingOverview {
+    pub fn overage_cost(&self) -> String {
+        format_cents(self.overage_cost_cents)
+    }
+
+    pub fn overage_price(&self) -> String {
+        format_cents(self.overage_price_cents)
+    }
+}
+
+fn format_cents(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+/// The team's tier, cycle, free and overage redemptions, and usage records not yet billed.
+pub async fn overview(db: &Db, team_id: Uuid, now: DateTime<Utc>) -> Result<BillingOverview, DomainError> {
+    use crate::db::redemption::usage_status;
+    let team = db.find_team(team_id).await?.ok_or(DomainError::not_found("team"))?;
+    let tier = db.find_tier(&team.tier_id).await?.ok_or(DomainError::not_found("tier"))?;
+    let start = cycle_start(team.billing_anchor_at, now);
+    let redeemed = db.count_redemptions_since(team_id, start).await? as i64;
+    let allotment = i64::from(tier.monthly_allotment);
+    let overage = (redeemed - allotment).max(0);
+    let price = i64::from(tier.overage_price_cents);
+    Ok(BillingOverview {
+        tier: tier.id,
+        allotment,
+        cycle_start: start,
+        cycle_end: cycle_end(team.billing_anchor_at, start),
+        redeemed,
+        free_used: redeemed.min(allotment),
+        free_left: (allotment - redeemed).max(0),
+        overage,
+        overage_cost_cents: overage * price,
+        overage_price_cents: price,
+        records_pending: db.count_usage_records(team_id, usage_status::PENDING).await? as i64,
+        records_failed: db.count_usage_records(team_id, usage_status::FAILED).await? as i64,
+        stripe_customer: team.stripe_customer_id.is_some(),
+    })
 }
 
 /// The preview of generating `quantity` codes for `team_id` now.
@@ -87,5 +151,16 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 3, 31, 11, 0, 0).unwrap();
         assert_eq!(cycle_start(anchor, now), Utc.with_ymd_and_hms(2026, 3, 31, 10, 0, 0).unwrap());
         assert_eq!(cycle_start(anchor, anchor), anchor);
+    }
+
+    #[test]
+    fn a_cycle_ends_where_the_next_one_starts() {
+        let anchor = Utc.with_ymd_and_hms(2026, 1, 31, 10, 0, 0).unwrap();
+        let start = Utc.with_ymd_and_hms(2026, 2, 28, 10, 0, 0).unwrap();
+        assert_eq!(cycle_end(anchor, start), Utc.with_ymd_and_hms(2026, 3, 31, 10, 0, 0).unwrap());
+        let start = Utc.with_ymd_and_hms(2026, 3, 31, 10, 0, 0).unwrap();
+        assert_eq!(cycle_end(anchor, start), Utc.with_ymd_and_hms(2026, 4, 30, 10, 0, 0).unwrap());
+        let start = Utc.with_ymd_and_hms(2026, 12, 31, 10, 0, 0).unwrap();
+        assert_eq!(cycle_end(anchor, start), Utc.with_ymd_and_hms(2027, 1, 31, 10, 0, 0).unwrap());
     }
 }

@@ -82,7 +82,7 @@ async fn the_command_menu_is_registered_at_start(engine: Engine) {
     let names: Vec<&str> = commands.as_array().unwrap().iter().map(|c| c["command"].as_str().unwrap()).collect();
     assert_eq!(
         names,
-        ["start", "help", "redeem", "my", "generate", "newplan", "plans", "status", "tokens", "newtoken"]
+        ["start", "help", "redeem", "my", "generate", "newplan", "plans", "status", "billing", "tokens", "newtoken"]
     );
     app.assert_no_violations();
 }

@@ -324,6 +324,108 @@ async fn the_invite_link_is_single_use_for_a_day_and_revoked_after_the_join(engi
     app.assert_no_violations();
 }
 
+/// Sets the redemption time of every pending usage record of the team `days` back.
+async fn backdate_pending_records(app: &TestApp, days: i64) {
+    use accessbot::db::entities::usage_record;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
+    usage_record::Entity::update_many()
+        .col_expr(usage_record::Column::RedeemedAt, Expr::value(now() - chrono::Duration::days(days)))
+        .filter(usage_record::Column::Status.eq(usage_status::PENDING))
+        .exec(&conn)
+        .await
+        .unwrap();
+    conn.close().await.ok();
+}
+
+/// Ann's `/billing`, skipping redemption notices that may arrive in between.
+async fn billing(app: &TestApp) -> String {
+    let before = app.telegram.requests().len();
+    app.send_text(ANN, "Ann", "/billing").await;
+    app.telegram
+        .wait_for(WAIT, |r| {
+            r.iter()
+                .skip(before)
+                .filter(|r| r.method == "sendMessage" && r.int("chat_id") == Some(ANN))
+                .filter_map(|r| r.str("text"))
+                .find(|text| text.starts_with("💳"))
+                .map(str::to_owned)
+        })
+        .await
+}
+
+async fn refused_and_too_old_records_fail_and_billing_shows_the_cycle(engine: Engine) {
+    let stripe = FakeStripe::start().await;
+    let app = app_with_plan(engine, Some(&stripe)).await;
+    let team = team(&app).await;
+    teams::set_stripe_customer(&app.db, &team, "cus_ann789").await.unwrap();
+    let codes = codes(&app, 8).await;
+    redeem_all(&app, &codes[..5], 9000).await;
+
+    stripe.fail_next(&[400]);
+    redeem_all(&app, &codes[5..6], 9100).await;
+    wait_until("Stripe's refusal fails the record", async || {
+        app.db.usage_records_of_team(team.id).await.unwrap().iter().any(|r| r.status == usage_status::FAILED)
+    })
+    .await;
+    let records = app.db.usage_records_of_team(team.id).await.unwrap();
+    let error = records[0].last_error.clone().unwrap_or_default();
+    assert!(error.contains("400") && error.contains("scripted failure"), "Stripe's own message is kept: {error}");
+    assert_eq!(stripe.attempts(), 1, "a 400 is not retried");
+
+    stripe.set_down(true);
+    redeem_all(&app, &codes[6..7], 9200).await;
+    wait_until("a send was tried", async || {
+        app.db
+            .usage_records_of_team(team.id)
+            .await
+            .unwrap()
+            .iter()
+            .any(|r| r.attempts > 0 && r.status == usage_status::PENDING)
+    })
+    .await;
+    backdate_pending_records(&app, 36).await;
+    stripe.set_down(false);
+    wait_until("the too old record fails", async || {
+        app.db.usage_records_of_team(team.id).await.unwrap().iter().all(|r| r.status == usage_status::FAILED)
+    })
+    .await;
+    let records = app.db.usage_records_of_team(team.id).await.unwrap();
+    assert!(records.iter().any(|r| r.last_error.as_deref().is_some_and(|e| e.contains("older than 35 days"))));
+
+    redeem_all(&app, &codes[7..], 9300).await;
+    wait_until("the last record is reported", async || stripe.accepted().len() == 1).await;
+    assert_eq!(stripe.refusals(), Vec::<String>::new(), "nothing older than 35 days reached Stripe");
+
+    let text = billing(&app).await;
+    let cycle = accessbot::domain::billing::cycle_start(team.billing_anchor_at, now());
+    for expected in [
+        "Tier: Free — 5 free redemptions per monthly cycle".to_owned(),
+        format!("Cycle: {} → ", accessbot::bot::replies::format_time(cycle)),
+        "Free redemptions used: 5 of 5 (0 left)".to_owned(),
+        "Overage redemptions: 3 — $0.09 ($0.03 each)".to_owned(),
+        "Usage records waiting for Stripe: 0; failed: 2".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "{expected:?} in {text}");
+    }
+    let sam = app.send_text(SAM, "Sam", "/billing").await;
+    assert!(sam.str("text").unwrap().contains("for creators"), "subscribers have no billing");
+}
+
+async fn billing_says_when_overage_waits_for_a_stripe_customer(engine: Engine) {
+    let app = app_with_plan(engine, None).await;
+    let text = billing(&app).await;
+    assert!(text.contains("Free redemptions used: 0 of 5 (5 left)") && !text.contains("no Stripe customer"), "{text}");
+    let codes = codes(&app, 6).await;
+    redeem_all(&app, &codes, 9400).await;
+    let text = billing(&app).await;
+    assert!(
+        text.contains("Overage redemptions: 1 — $0.03") && text.contains("waiting for Stripe: 1; failed: 0"),
+        "{text}"
+    );
+    assert!(text.contains("no Stripe customer yet"), "{text}");
+}
+
 on_every_engine!(
     each_way_of_redeeming_grants_and_extends_access_and_tells_the_creator,
     each_refusal_has_its_own_message_and_reveals_nothing,
@@ -333,4 +435,6 @@ on_every_engine!(
     the_sixth_wrong_code_in_ten_minutes_is_not_even_looked_up,
     expired_codes_are_swept_with_one_event_each_and_redeemed_ones_never_expire,
     the_invite_link_is_single_use_for_a_day_and_revoked_after_the_join,
+    refused_and_too_old_records_fail_and_billing_shows_the_cycle,
+    billing_says_when_overage_waits_for_a_stripe_customer,
 );

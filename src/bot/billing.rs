@@ -1,0 +1,53 @@
+//! `/billing`: the team's tier, this cycle's free and overage redemptions, and usage records not yet billed.
+use std::sync::Arc;
+
+use teloxide::prelude::*;
+
+use super::{BotContext, HandlerResult, TgBot, lang_of, replies};
+use crate::db::teams::Creator;
+use crate::domain::billing::{self, BillingOverview};
+use crate::domain::clock::now;
+use crate::i18n::Lang;
+
+pub fn billing_text(lang: &Lang, overview: &BillingOverview) -> String {
+    let mut text = lang.t_with(
+        "billing-overview",
+        &[
+            ("tier", lang.t(&format!("tier-{}", overview.tier)).into()),
+            ("allotment", overview.allotment.into()),
+            ("start", replies::format_time(overview.cycle_start).into()),
+            ("end", replies::format_time(overview.cycle_end).into()),
+            ("free_used", overview.free_used.into()),
+            ("free_left", overview.free_left.into()),
+            ("overage", overview.overage.into()),
+            ("cost", overview.overage_cost().into()),
+            ("price", overview.overage_price().into()),
+            ("pending", overview.records_pending.into()),
+            ("failed", overview.records_failed.into()),
+        ],
+    );
+    if !overview.stripe_customer && (overview.overage > 0 || overview.records_pending > 0) {
+        text.push_str("\n\n");
+        text.push_str(&lang.t("billing-no-customer"));
+    }
+    if overview.records_failed > 0 {
+        text.push_str("\n\n");
+        text.push_str(&lang.t("billing-failed-note"));
+    }
+    text
+}
+
+pub async fn billing_command(
+    bot: TgBot,
+    message: Message,
+    creator: Creator,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    let lang = lang_of(message.from.as_ref(), Some(&creator));
+    let text = match billing::overview(&context.db, creator.team_id, now()).await {
+        Ok(overview) => billing_text(&lang, &overview),
+        Err(error) => replies::error_text(&lang, &error),
+    };
+    bot.send_message(message.chat.id, text).await?;
+    Ok(())
+}

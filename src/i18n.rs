@@ -15,6 +15,9 @@ static_loader! {
 
 pub const ENGLISH: LanguageIdentifier = langid!("en");
 
+/// The languages the bot speaks, as Telegram's `language_code` spells them; English first.
+pub const LANGUAGES: &[&str] = &["en", "ru"];
+
 /// A language the bot speaks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lang(LanguageIdentifier);
@@ -30,6 +33,11 @@ impl Lang {
     pub fn from_code(code: Option<&str>) -> Self {
         let wanted = code.and_then(|c| c.split(['-', '_']).next()).unwrap_or("en");
         LOCALES.locales().find(|l| l.language.as_str() == wanted).map(|l| Self(l.clone())).unwrap_or_default()
+    }
+
+    /// The language's code, as Telegram spells it.
+    pub fn code(&self) -> &str {
+        self.0.language.as_str()
     }
 
     pub fn t(&self, key: &str) -> String {

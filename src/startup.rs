@@ -5,6 +5,7 @@ use std::sync::Arc;
 use teloxide::dispatching::Dispatcher;
 use teloxide::error_handlers::LoggingErrorHandler;
 use teloxide::prelude::*;
+use teloxide::types::UserId;
 use tokio::sync::{Notify, watch};
 
 use crate::api::{self, ApiContext, RateLimiter};
@@ -72,6 +73,7 @@ pub struct Application {
     db: Db,
     bot: TgBot,
     bot_username: String,
+    bot_user_id: UserId,
     secret: InstanceSecret,
     http_listener: tokio::net::TcpListener,
 }
@@ -86,9 +88,10 @@ impl Application {
             .map_err(StartupError::Database)?;
         let me = bot.get_me().await.map_err(StartupError::Telegram)?;
         let bot_username = me.username.clone().unwrap_or_default();
+        let bot_user_id = me.id;
         let http_listener =
             tokio::net::TcpListener::bind(settings.http.addr.as_str()).await.map_err(StartupError::Http)?;
-        Ok(Self { settings, db, bot, bot_username, secret, http_listener })
+        Ok(Self { settings, db, bot, bot_username, bot_user_id, secret, http_listener })
     }
 
     pub fn db(&self) -> &Db {
@@ -122,6 +125,7 @@ impl Application {
         if let Err(error) = bot::register_commands(&self.bot).await {
             log::warn!("accessbot::startup cannot register the command menu: {error}");
         }
+        tokio::spawn(bot::register_all_creator_commands(self.bot.clone(), self.db.clone()));
         let wake = Arc::new(Notify::new());
         let (stop_sender, stop_receiver) = watch::channel(false);
         let instance_id = format!("{}-{}", std::process::id(), &ulid::Ulid::generate().to_string()[20..]);
@@ -174,6 +178,7 @@ impl Application {
             secret: self.secret.clone(),
             queue,
             bot_username: self.bot_username.clone(),
+            bot_user_id: self.bot_user_id,
             throttle: self.settings.throttle,
         });
         let mut dispatcher = Dispatcher::builder(self.bot.clone(), bot::schema())

@@ -8,6 +8,10 @@ command-newplan = Create a plan
 command-plans = List your plans
 command-status = See how your generation jobs stand
 command-billing = Your tier, free redemptions left and overage this cycle
+command-codes = Your codes per plan, masked, by state
+command-resend = Try a failed delivery again: /resend <job_id>
+command-cancel = Leave the current menu or question
+command-language = Choose the bot's language
 command-tokens = API tokens for AI assistants (MCP)
 command-newtoken = Create an API token for an AI assistant
 
@@ -19,11 +23,13 @@ help-everyone =
     Creators: ask the operator of this bot for an invite link to get started.
 help-creator =
     👋 You are a creator. Here is what you can do:
-    /newplan <name> <duration> — create a plan, e.g. /newplan VIP 30d (durations: 7d, 2w, 6mo, 1y, lifetime)
-    /plans — list your plans
-    /generate <plan> <quantity> <file|messages> <expiry> — generate single-use codes, e.g. /generate VIP 100 file 1_month
-      expiry: no_expiry, 1_day, 1_week, 1_month, 1_year, or a custom span like 3_months or 10_days
-    /status — your recent jobs; /status <job_id> — one job
+    /generate — generate single-use codes, step by step with buttons
+      or in one line: /generate <plan> <quantity> <file|messages> <expiry>, e.g. /generate VIP 100 file 1_month
+    /newplan — create a plan (or in one line: /newplan VIP 30d)
+    /plans — your plans: rename, archive, re-activate, link the channel or group
+    /codes — your codes per plan, masked, by state
+    /status — your recent jobs; /resend <job_id> — try a failed delivery again
+    /cancel — leave the current menu; /language — choose the language
     /billing — your tier, free redemptions left and overage this cycle
     /tokens — API tokens that let your AI assistant generate and track codes over MCP; /newtoken <name> — a new one
     Codes are delivered into this chat.
@@ -44,7 +50,40 @@ plans-header = { $count ->
     [one] Your plan:
    *[other] Your { $count } plans:
 }
-plan-line = • { $name } — { $duration } ({ $status }) — { $plan_id }
+plan-line = • { $name } — { $duration } ({ $status }, { $linked }) — { $plan_id }
+plan-status-active = active
+plan-status-archived = archived
+plan-chat-linked = chat linked
+plan-chat-none = no chat linked
+button-rename-plan = ✏️ { $name }
+button-archive-plan = 🗄 Archive
+button-reactivate-plan = ♻️ Re-activate
+button-link-plan = 🔗 Chat
+button-new-plan = ➕ New plan
+plan-now-archived = “{ $name }” is archived: it is not offered for generation and its unused codes no longer work.
+plan-now-active = “{ $name }” is active again.
+newplan-ask-name = 🆕 What should the new plan be called? Send the name.
+newplan-ask-duration = How long does a redemption of “{ $name }” give access?
+newplan-ask-days = How many days of access? Send a number.
+plan-duration-1w = 1 week
+plan-duration-1mo = 1 month
+plan-duration-3mo = 3 months
+plan-duration-1y = 1 year
+plan-duration-lifetime = Lifetime
+plan-duration-custom = Custom number of days…
+rename-ask-name = ✏️ Send the new name for “{ $plan }”.
+rename-ask-again = Send the new name.
+rename-done = ✅ “{ $old }” is now called “{ $name }”.
+link-ask-chat =
+    🔗 Which channel or group does “{ $plan }” unlock? Pick it with the buttons below; the bot must be an administrator there that may invite users.
+    Or tap Skip: you can link it later in /plans.
+button-pick-channel = 📢 Pick a channel
+button-pick-group = 👥 Pick a group
+button-skip = Skip
+link-not-admin = ⚠️ The bot is not an administrator of “{ $chat }”. Add it as an administrator with the right “Invite users via link”, then pick the chat again.
+link-no-invite-right = ⚠️ The bot is an administrator of “{ $chat }” but may not invite users. Turn on “Invite users via link” for it, then pick the chat again.
+link-done = ✅ “{ $chat }” is linked to “{ $plan }”. Whoever redeems a code gets a single-use invite link to it.
+link-skipped = No chat linked. You can link one any time in /plans.
 duration-lifetime = lifetime access
 duration-days = { $count ->
     [one] 1 day
@@ -62,6 +101,39 @@ duration-years = { $count ->
     [one] 1 year
    *[other] { $count } years
 }
+
+## The guided /generate
+wizard-plan = 🎟 Which plan are the codes for?
+wizard-plan-paged = 🎟 Which plan are the codes for? (page { $page } of { $pages })
+wizard-plan-none = You have no active plan yet. Create one first.
+wizard-quantity = How many codes for “{ $plan }”? Tap a number or send any number from { $min } to { $max }.
+wizard-delivery =
+    How should the bot deliver them?
+    📄 CSV file: one document with every code and its redeem link, sent at once.
+    💬 One message per code: { $count ->
+        [one] 1 message
+       *[other] { $count } messages
+    } in this chat, which takes { $duration } at Telegram's pace.
+button-delivery-file = 📄 CSV file
+button-delivery-messages = 💬 One message per code
+wizard-expiry = When should unused codes expire?
+expiry-choice-no_expiry = Never
+expiry-choice-1_day = 1 day
+expiry-choice-1_week = 1 week
+expiry-choice-1_month = 1 month
+expiry-choice-1_year = 1 year
+expiry-choice-custom = Custom…
+wizard-unit = Custom expiry: in which unit?
+wizard-amount = How many { $unit }? Send a number.
+unit-days = days
+unit-weeks = weeks
+unit-months = months
+unit-years = years
+button-back = ⬅ Back
+button-previous = ◀ Previous
+button-next = Next ▶
+wizard-cancelled = Cancelled. Nothing was created.
+cancel-nothing = There is nothing to cancel.
 
 ## Generating
 usage-generate =
@@ -114,7 +186,13 @@ menu-expired = This menu has expired.
 ## Job progress
 job-status-queued = ⏳ Job { $job_id } is queued.
 job-status-generating = ⚙️ Job { $job_id }: generating codes…
-job-status-delivering = 📤 Job { $job_id }: delivering { $done } of { $total }…
+job-status-delivering =
+    📤 Job { $job_id }: delivering…
+    { $bar } { $percent }%
+    { $done } of { $total } delivered
+job-status-eta = About { $duration } left.
+button-status = 📋 Status
+button-generate-more = ➕ Generate more
 job-status-done = ✅ Job { $job_id } is done: { $count ->
     [one] 1 code delivered.
    *[other] { $count } codes delivered.
@@ -139,7 +217,13 @@ delivery-failed-codes-gone = The codes of this job are no longer held for delive
 
 ## Jobs
 jobs-empty = You have no generation jobs yet. Start one with /generate.
-jobs-header = Your recent jobs (send /status <job_id> for details):
+jobs-header = Your recent jobs; tap one for details:
+button-job = { $plan } · { $quantity } · { $status } · { $enqueued_at }
+button-refresh = 🔄 Refresh
+button-retry-delivery = 📤 Try delivery again
+button-jobs = ⬅ Jobs
+usage-resend = Usage: /resend <job_id>. It sends the codes a failed job still holds to this chat.
+delivery-retried = Trying delivery of job { $job_id } again.
 job-line = • { $job_id } — { $quantity ->
     [one] 1 code
    *[other] { $quantity } codes
@@ -174,6 +258,7 @@ validation-too-far-ahead = must not lie more than { $years } years ahead
 validation-too-long = must be at most { $max } characters
 validation-taken = is already used by another of your plans
 validation-wrong-type = must be a { $expected }
+validation-not-retryable = is not a failed job; only failed deliveries can be tried again
 validation-no-linked-chat = you have no linked Telegram chat to deliver codes to; open a private chat with the bot first
 error-not-found-plan = ⚠️ No such plan. Send /plans to see yours.
 error-not-found-job = ⚠️ No such job. Send /status to see yours.
@@ -261,3 +346,51 @@ billing-failed-note = ⚠️ Stripe refused some usage records; the operator can
 tier-free = Free
 tier-starter = Starter
 tier-growth = Growth
+
+## Codes
+codes-pick-plan = 🎟 Whose codes? Pick a plan.
+codes-header =
+    🎟 Codes of “{ $plan }” — { $filter }, page { $page } of { $pages }
+    Unredeemed { $unredeemed } · Redeemed { $redeemed } · Expired { $expired } · All { $all }
+codes-none = No codes in this state.
+code-line = • { $code } — { $state }
+code-state-open = unredeemed, never expires
+code-state-expires = unredeemed, expires { $date }
+code-state-expired = expired { $date }
+code-state-redeemed = redeemed { $date }
+code-filter-unredeemed = Unredeemed
+code-filter-redeemed = Redeemed
+code-filter-expired = Expired
+code-filter-all = All
+button-plans = ⬅ Plans
+
+## Menu and language
+creator-menu = 👋 What would you like to do?
+menu-generate = 🎟 Generate
+menu-plans = 📦 Plans
+menu-jobs = 📋 Jobs
+menu-codes = 🔎 Codes
+menu-help = ❓ Help
+language-name = English
+language-pick = Choose the language:
+language-chosen = The bot speaks English with you now.
+
+## Field names in error messages
+field-quantity = quantity
+field-export_type = export_type
+field-expiry_preset = expiry_preset
+field-custom_expiry_amount = custom_expiry_amount
+field-custom_expiry_type = custom_expiry_type
+field-consent = consent
+field-plan_id = plan_id
+field-name = name
+field-duration = duration
+field-linked_chat = linked_chat
+field-days = days
+field-job_id = job_id
+field-status = status
+field-limit = limit
+field-page = page
+field-abilities = abilities
+field-creator = creator
+field-tier = tier

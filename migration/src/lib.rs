@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261124_000001_create_core_tables;
 mod m20261124_000002_create_api_tokens;
 mod m20261124_000003_create_redemptions;
+mod m20261124_000004_create_conversations;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_create_core_tables::Migration),
             Box::new(m20261124_000002_create_api_tokens::Migration),
             Box::new(m20261124_000003_create_redemptions::Migration),
+            Box::new(m20261124_000004_create_conversations::Migration),
         ]
     }
 }

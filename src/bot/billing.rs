@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use teloxide::prelude::*;
 
-use super::{BotContext, HandlerResult, TgBot, lang_of, replies};
+use super::{BotContext, HandlerResult, TgBot, replies};
 use crate::db::teams::Creator;
 use crate::domain::billing::{self, BillingOverview};
 use crate::domain::clock::now;
@@ -41,9 +41,9 @@ pub async fn billing_command(
     bot: TgBot,
     message: Message,
     creator: Creator,
+    lang: Lang,
     context: Arc<BotContext>,
 ) -> HandlerResult {
-    let lang = lang_of(message.from.as_ref(), Some(&creator));
     let text = match billing::overview(&context.db, creator.team_id, now()).await {
         Ok(overview) => billing_text(&lang, &overview),
         Err(error) => replies::error_text(&lang, &error),

@@ -8,17 +8,26 @@ pub enum Command {
     Help,
     Redeem(String),
     My,
+    Language,
+    Cancel,
     NewPlan(String),
     Plans,
     Generate(String),
     Status(String),
+    Resend(String),
+    Codes(String),
     Billing,
     Tokens,
     NewToken(String),
 }
 
 impl Command {
-    /// The commands shown in Telegram's menu, in order; each has a `command-<name>` description.
-    pub const MENU: &'static [&'static str] =
-        &["start", "help", "redeem", "my", "generate", "newplan", "plans", "status", "billing", "tokens", "newtoken"];
+    /// The menu everyone sees, in order; each has a `command-<name>` description.
+    pub const SUBSCRIBER_MENU: &'static [&'static str] = &["start", "help", "redeem", "my", "language"];
+
+    /// The menu in creators' chats: their commands first, then everyone's.
+    pub const CREATOR_MENU: &'static [&'static str] = &[
+        "start", "generate", "plans", "newplan", "codes", "status", "resend", "billing", "tokens", "newtoken",
+        "cancel", "redeem", "my", "language", "help",
+    ];
 }

@@ -5,7 +5,8 @@ use teloxide::prelude::*;
 use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, MessageId};
 use uuid::Uuid;
 
-use super::{BotContext, HandlerResult, TgBot, lang_of, replies};
+use super::{BotContext, HandlerResult, TgBot, replies};
+use crate::db::conversations::conversation_status::{CANCELLED, DONE};
 use crate::db::teams::Creator;
 use crate::domain::clock::now;
 use crate::domain::expiry::ExpiryChoice;
@@ -52,7 +53,7 @@ impl CardAction {
     }
 }
 
-fn card_keyboard(lang: &Lang, card: &GenerationCard, context: &BotContext) -> InlineKeyboardMarkup {
+pub(super) fn card_keyboard(lang: &Lang, card: &GenerationCard, context: &BotContext) -> InlineKeyboardMarkup {
     let confirm = match card.export_type {
         ExportType::File => {
             InlineKeyboardButton::callback(lang.t("button-generate"), CardAction::Generate.data(card.draft_id))
@@ -101,9 +102,14 @@ pub async fn generate_command(
     message: Message,
     args: String,
     creator: Creator,
+    lang: Lang,
     context: Arc<BotContext>,
 ) -> HandlerResult {
-    let lang = lang_of(message.from.as_ref(), Some(&creator));
+    if args.trim().is_empty() {
+        let Some(user) = message.from.as_ref() else { return Ok(()) };
+        let user_id = user.id.0 as i64;
+        return super::generate_flow::start(&bot, &context, &lang, &creator, user_id, message.chat.id, None).await;
+    }
     let Some(request) = parse_one_liner(&args) else {
         bot.send_message(message.chat.id, lang.t("usage-generate")).await?;
         return Ok(());
@@ -133,9 +139,8 @@ async fn edit_card(bot: &TgBot, chat_id: ChatId, message_id: MessageId, text: St
 }
 
 /// Every tap is answered; a tap that matches no pending draft of the tapping creator changes nothing.
-pub async fn callback(bot: TgBot, query: CallbackQuery, context: Arc<BotContext>) -> HandlerResult {
+pub async fn callback(bot: TgBot, query: CallbackQuery, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
     let creator = super::creator_of_callback(&query, &context).await;
-    let lang = lang_of(Some(&query.from), creator.as_ref());
     let parsed = query.data.as_deref().and_then(CardAction::parse);
     let card_message = query.regular_message().map(|m| (m.chat.id, m.id));
     let (Some(creator), Some((action, draft_id)), Some((chat_id, message_id))) = (creator, parsed, card_message) else {
@@ -145,6 +150,8 @@ pub async fn callback(bot: TgBot, query: CallbackQuery, context: Arc<BotContext>
     let answer = match action {
         CardAction::Cancel => match context.queue.cancel(&creator, draft_id).await {
             Ok(true) => {
+                let tapper = query.from.id.0 as i64;
+                super::generate_flow::finish_for_draft(&context, tapper, chat_id.0, draft_id, CANCELLED).await;
                 edit_card(&bot, chat_id, message_id, lang.t("generate-cancelled")).await;
                 lang.t("generate-cancelled")
             }
@@ -163,7 +170,11 @@ pub async fn callback(bot: TgBot, query: CallbackQuery, context: Arc<BotContext>
                     let queued_text = lang.t_with("job-status-queued", &[("job_id", prepared.job_id().into())]);
                     edit_card(&bot, chat_id, message_id, queued_text).await;
                     match context.queue.commit(&creator, prepared, now()).await {
-                        Ok(queued) => lang.t_with("generate-queued", &[("job_id", queued.job_id.into())]),
+                        Ok(queued) => {
+                            let tapper = query.from.id.0 as i64;
+                            super::generate_flow::finish_for_draft(&context, tapper, chat_id.0, draft_id, DONE).await;
+                            lang.t_with("generate-queued", &[("job_id", queued.job_id.into())])
+                        }
                         Err(error) => {
                             let text = replies::error_text(&lang, &error);
                             edit_card(&bot, chat_id, message_id, text.clone()).await;

@@ -1,10 +1,16 @@
 //! The Telegram side: the handler tree, commands, conversations and replies.
 mod billing;
+mod codes;
 mod commands;
+pub mod conversation;
 mod generate;
+mod generate_flow;
+mod menu;
+mod plan_flow;
 mod plans;
 mod redeem;
 pub mod replies;
+mod screen;
 mod start;
 mod status;
 mod tokens;
@@ -14,14 +20,16 @@ use std::sync::Arc;
 use teloxide::adaptors::Throttle;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::types::{BotCommand, User};
+use teloxide::types::{BotCommandScope, Recipient, UserId};
 
 use crate::config::ThrottleSettings;
 use crate::db::Db;
 use crate::db::teams::Creator;
+use crate::domain::clock::now;
 use crate::domain::generation::GenerationQueue;
 use crate::domain::secret::InstanceSecret;
-use crate::i18n::Lang;
+use crate::i18n::{LANGUAGES, Lang};
+use conversation::{Flow, kind};
 
 pub use commands::Command;
 
@@ -37,13 +45,27 @@ pub struct BotContext {
     pub secret: InstanceSecret,
     pub queue: GenerationQueue,
     pub bot_username: String,
+    pub bot_user_id: UserId,
     pub throttle: ThrottleSettings,
 }
 
-/// The language to answer `user` in.
-pub fn lang_of(user: Option<&User>, creator: Option<&Creator>) -> Lang {
-    let code = creator.and_then(|c| c.language_code.as_deref()).or(user.and_then(|u| u.language_code.as_deref()));
-    Lang::from_code(code)
+/// The language to answer an update in: the user's choice with /language, else their Telegram
+/// app's language, else English.
+async fn resolve_lang(update: Update, context: Arc<BotContext>) -> Lang {
+    let Some(user) = update.from() else { return Lang::default() };
+    let chosen = match context.db.chosen_language(user.id.0 as i64).await {
+        Ok(chosen) => chosen,
+        Err(error) => {
+            log::warn!("accessbot::bot cannot read a chosen language: {error}");
+            None
+        }
+    };
+    Lang::from_code(chosen.as_deref().or(user.language_code.as_deref()))
+}
+
+/// The language of messages a creator gets without asking (notifications, job progress).
+pub fn creator_lang(creator: &Creator) -> Lang {
+    Lang::from_code(creator.language_code.as_deref())
 }
 
 async fn creator_of_message(message: Message, context: Arc<BotContext>) -> Option<Creator> {
@@ -68,6 +90,74 @@ async fn creator_of_callback(query: &CallbackQuery, context: &BotContext) -> Opt
     }
 }
 
+/// The open conversation a message from a creator continues, when its step reads typed text.
+async fn flow_of_message(message: Message, context: Arc<BotContext>) -> Option<(Flow, Creator)> {
+    let user = message.from.as_ref()?;
+    if message.text().is_some_and(|text| text.starts_with('/')) {
+        return None;
+    }
+    let flow = context.flow_in_chat(user.id.0 as i64, message.chat.id.0, now()).await.ok().flatten()?;
+    let reads_text = match flow.kind.as_str() {
+        kind::GENERATE => generate_flow::awaits_text(&flow),
+        _ => plan_flow::awaits_text(&flow),
+    };
+    if !reads_text {
+        return None;
+    }
+    let creator = context.db.find_creator_by_telegram_user(user.id.0 as i64).await.ok().flatten()?;
+    Some((flow, creator))
+}
+
+async fn continue_flow(
+    bot: TgBot,
+    message: Message,
+    (flow, creator): (Flow, Creator),
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    match flow.kind.as_str() {
+        kind::GENERATE => {
+            let text = message.text().unwrap_or_default();
+            generate_flow::on_text(&bot, &context, &lang, &creator, flow, text).await
+        }
+        _ => plan_flow::on_message(&bot, &context, &lang, &creator, flow, &message).await,
+    }
+}
+
+/// A tap on a conversation's button: checked against an open conversation of the tapper at the
+/// tapped step; anything else changes nothing and is told that the menu has expired.
+async fn conversation_callback(
+    bot: TgBot,
+    query: CallbackQuery,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    let tap = query.data.as_deref().and_then(conversation::Tap::parse);
+    let creator = creator_of_callback(&query, &context).await;
+    let at = query.regular_message().map(|m| (m.chat.id, m.id));
+    let mut answer = None;
+    if let (Some(tap), Some(creator), Some(at)) = (tap, creator, at) {
+        let flow = context.flow_of_tap(&tap, query.from.id.0 as i64, now()).await?;
+        if let Some(flow) = flow.filter(|flow| flow.chat_id == at.0.0) {
+            answer = match flow.kind.as_str() {
+                kind::GENERATE => generate_flow::on_tap(&bot, &context, &lang, &creator, flow, &tap.action, at).await?,
+                _ => plan_flow::on_tap(&bot, &context, &lang, &creator, flow, &tap.action, at).await?,
+            };
+        }
+    }
+    answer_tap(&bot, &query, answer.or_else(|| Some(lang.t("menu-expired")))).await
+}
+
+/// Answers a callback query, with a toast when there is something to say.
+async fn answer_tap(bot: &TgBot, query: &CallbackQuery, text: Option<String>) -> HandlerResult {
+    let request = bot.answer_callback_query(query.id.clone());
+    match text.filter(|text| !text.is_empty()) {
+        Some(text) => request.text(text).await?,
+        None => request.await?,
+    };
+    Ok(())
+}
+
 /// The handler tree, shared by `serve` and the tests.
 pub fn schema() -> UpdateHandler<HandlerError> {
     use dptree::case;
@@ -77,6 +167,8 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Command::Plans].endpoint(plans::list_plans))
         .branch(case![Command::Generate(args)].endpoint(generate::generate_command))
         .branch(case![Command::Status(args)].endpoint(status::status_command))
+        .branch(case![Command::Resend(args)].endpoint(status::resend_command))
+        .branch(case![Command::Codes(args)].endpoint(codes::codes_command))
         .branch(case![Command::Billing].endpoint(billing::billing_command))
         .branch(case![Command::Tokens].endpoint(tokens::tokens_command))
         .branch(case![Command::NewToken(args)].endpoint(tokens::new_token_command));
@@ -86,23 +178,71 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Command::Help].endpoint(start::help))
         .branch(case![Command::Redeem(args)].endpoint(redeem::redeem_command))
         .branch(case![Command::My].endpoint(redeem::my_command))
+        .branch(case![Command::Cancel].endpoint(menu::cancel_command))
+        .branch(case![Command::Language].endpoint(menu::language_command))
         .branch(creator_commands)
         .endpoint(start::not_a_creator);
 
-    let messages = Update::filter_message().branch(commands).endpoint(redeem::plain_text);
+    let messages = Update::filter_message()
+        .branch(dptree::filter_map_async(flow_of_message).endpoint(continue_flow))
+        .branch(commands)
+        .endpoint(redeem::plain_text);
     let members = Update::filter_chat_member().endpoint(redeem::member_joined);
     let callbacks = Update::filter_callback_query()
+        .branch(dptree::filter(conversation::is_conversation_callback).endpoint(conversation_callback))
         .branch(dptree::filter(tokens::is_token_callback).endpoint(tokens::callback))
+        .branch(dptree::filter(plans::is_plans_callback).endpoint(plans::callback))
+        .branch(dptree::filter(status::is_status_callback).endpoint(status::callback))
+        .branch(dptree::filter(codes::is_codes_callback).endpoint(codes::callback))
+        .branch(dptree::filter(menu::is_menu_callback).endpoint(menu::menu_callback))
+        .branch(dptree::filter(menu::is_language_callback).endpoint(menu::language_callback))
         .endpoint(generate::callback);
 
-    dptree::entry().branch(messages).branch(callbacks).branch(members)
+    dptree::entry().map_async(resolve_lang).branch(messages).branch(callbacks).branch(members)
 }
 
-/// Registers the command menu in every language the bot speaks.
+fn bot_commands(lang: &Lang, names: &[&str]) -> Vec<teloxide::types::BotCommand> {
+    names.iter().map(|name| teloxide::types::BotCommand::new(*name, lang.t(&format!("command-{name}")))).collect()
+}
+
+/// Registers the subscribers' command menu for everyone, in every language the bot speaks.
 pub async fn register_commands(bot: &TgBot) -> Result<(), teloxide::RequestError> {
-    let lang = Lang::default();
-    let commands: Vec<BotCommand> =
-        Command::MENU.iter().map(|name| BotCommand::new(*name, lang.t(&format!("command-{name}")))).collect();
-    bot.set_my_commands(commands).await?;
+    for code in LANGUAGES {
+        let lang = Lang::from_code(Some(code));
+        let request = bot.set_my_commands(bot_commands(&lang, Command::SUBSCRIBER_MENU));
+        if lang == Lang::default() {
+            request.await?
+        } else {
+            request.language_code(*code).await?
+        };
+    }
     Ok(())
+}
+
+/// Registers the creators' command menu in a creator's chat, in their language.
+pub async fn register_creator_commands(
+    bot: &TgBot,
+    creator: &Creator,
+    lang: &Lang,
+) -> Result<(), teloxide::RequestError> {
+    let Some(chat_id) = creator.linked_chat_id else { return Ok(()) };
+    let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(chat_id)) };
+    bot.set_my_commands(bot_commands(lang, Command::CREATOR_MENU)).scope(scope).await?;
+    Ok(())
+}
+
+/// Registers every creator's menu, so a new instance or a new release shows the current commands.
+pub async fn register_all_creator_commands(bot: TgBot, db: Db) {
+    let creators = match db.list_creators().await {
+        Ok(creators) => creators,
+        Err(error) => {
+            log::warn!("accessbot::bot cannot list creators to register their command menus: {error}");
+            return;
+        }
+    };
+    for creator in creators {
+        if let Err(error) = register_creator_commands(&bot, &creator, &creator_lang(&creator)).await {
+            log::warn!("accessbot::bot cannot register a creator's command menu: {error}");
+        }
+    }
 }

@@ -1,21 +1,30 @@
-//! `/newplan <name> <duration>` and `/plans`.
+//! `/newplan` and `/plans`: the team's plans with buttons to rename, archive, re-activate and link a chat.
 use std::sync::Arc;
 
 use teloxide::prelude::*;
+use teloxide::types::{ChatId, InlineKeyboardButton, MessageId};
 
-use super::{BotContext, HandlerResult, TgBot, lang_of, replies};
+use super::screen::Screen;
+use super::{BotContext, HandlerResult, TgBot, plan_flow, replies};
 use crate::db::teams::Creator;
 use crate::domain::clock::now;
-use crate::domain::plans;
+use crate::domain::{DomainError, ids, plans};
+use crate::i18n::Lang;
+
+const CALLBACK_PREFIX: &str = "pl:";
 
 pub async fn new_plan(
     bot: TgBot,
     message: Message,
     args: String,
     creator: Creator,
+    lang: Lang,
     context: Arc<BotContext>,
 ) -> HandlerResult {
-    let lang = lang_of(message.from.as_ref(), Some(&creator));
+    let Some(user) = message.from.as_ref() else { return Ok(()) };
+    if args.trim().is_empty() {
+        return plan_flow::start_new_plan(&bot, &context, &lang, user.id.0 as i64, message.chat.id, None).await;
+    }
     let Some((name, duration)) = args.trim().rsplit_once(char::is_whitespace) else {
         bot.send_message(message.chat.id, lang.t("usage-newplan")).await?;
         return Ok(());
@@ -28,16 +37,102 @@ pub async fn new_plan(
     Ok(())
 }
 
-pub async fn list_plans(bot: TgBot, message: Message, creator: Creator, context: Arc<BotContext>) -> HandlerResult {
-    let lang = lang_of(message.from.as_ref(), Some(&creator));
-    let text = match plans::list_plans(&context.db, creator.team_id).await {
-        Ok(list) if list.is_empty() => lang.t("plans-empty"),
-        Ok(list) => {
-            let lines: Vec<String> = list.iter().map(|plan| replies::plan_line(&lang, plan)).collect();
-            format!("{}\n\n{}", lang.t_with("plans-header", &[("count", lines.len().into())]), lines.join("\n"))
-        }
-        Err(error) => replies::error_text(&lang, &error),
+/// The plan list with a row of buttons per plan.
+pub async fn plans_screen(context: &BotContext, lang: &Lang, creator: &Creator) -> Screen {
+    let list = match plans::list_plans(&context.db, creator.team_id).await {
+        Ok(list) => list,
+        Err(error) => return Screen::new(replies::error_text(lang, &error)),
     };
-    bot.send_message(message.chat.id, text).await?;
+    let new_plan = vec![InlineKeyboardButton::callback(lang.t("button-new-plan"), format!("{CALLBACK_PREFIX}new"))];
+    if list.is_empty() {
+        return Screen::new(lang.t("plans-empty")).row(new_plan);
+    }
+    let lines: Vec<String> = list.iter().map(|plan| replies::plan_line(lang, plan)).collect();
+    let text = format!("{}\n\n{}", lang.t_with("plans-header", &[("count", lines.len().into())]), lines.join("\n"));
+    let rows = list.iter().map(|plan| {
+        let id = ulid::Ulid::from(plan.id);
+        let button = |key: &str, action: &str| {
+            InlineKeyboardButton::callback(
+                lang.t_with(key, &[("name", plan.name.as_str().into())]),
+                format!("{CALLBACK_PREFIX}{action}:{id}"),
+            )
+        };
+        let status = if plan.status == plans::ACTIVE {
+            button("button-archive-plan", "ar")
+        } else {
+            button("button-reactivate-plan", "re")
+        };
+        vec![button("button-rename-plan", "rn"), status, button("button-link-plan", "ln")]
+    });
+    Screen::new(text).rows(rows).row(new_plan)
+}
+
+pub async fn list_plans(
+    bot: TgBot,
+    message: Message,
+    creator: Creator,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    plans_screen(&context, &lang, &creator).await.send(&bot, message.chat.id).await?;
     Ok(())
+}
+
+pub fn is_plans_callback(query: CallbackQuery) -> bool {
+    query.data.as_deref().is_some_and(|data| data.starts_with(CALLBACK_PREFIX))
+}
+
+/// A tap on the plan list; the plan must belong to the tapper's team.
+pub async fn callback(bot: TgBot, query: CallbackQuery, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
+    let creator = super::creator_of_callback(&query, &context).await;
+    let at = query.regular_message().map(|m| (m.chat.id, m.id));
+    let data = query.data.as_deref().and_then(|d| d.strip_prefix(CALLBACK_PREFIX)).unwrap_or_default().to_owned();
+    let answer = match (creator, at) {
+        (Some(creator), Some(at)) => {
+            run_action(&bot, &context, &lang, &creator, query.from.id.0 as i64, &data, at).await?
+        }
+        _ => None,
+    };
+    bot.answer_callback_query(query.id.clone()).text(answer.unwrap_or_else(|| lang.t("menu-expired"))).await?;
+    Ok(())
+}
+
+async fn run_action(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    creator: &Creator,
+    user_id: i64,
+    data: &str,
+    (chat_id, message_id): (ChatId, MessageId),
+) -> Result<Option<String>, super::HandlerError> {
+    if data == "new" {
+        plan_flow::start_new_plan(bot, context, lang, user_id, chat_id, None).await?;
+        return Ok(Some(String::new()));
+    }
+    let Some((action, plan_id)) = data.split_once(':') else { return Ok(None) };
+    let Some(plan_id) = ids::parse_public_id(ids::PLAN, plan_id) else { return Ok(None) };
+    let Some(plan) = context.db.find_team_plan(creator.team_id, plan_id).await? else { return Ok(None) };
+    let outcome: Result<String, DomainError> = match action {
+        "ar" | "re" => {
+            let status = if action == "ar" { plans::ARCHIVED } else { plans::ACTIVE };
+            match plans::set_plan_status(&context.db, creator.team_id, &plan, status).await {
+                Ok(()) => {
+                    plans_screen(context, lang, creator).await.edit(bot, chat_id, message_id).await;
+                    Ok(lang.t_with(&format!("plan-now-{status}"), &[("name", plan.name.as_str().into())]))
+                }
+                Err(error) => Err(error),
+            }
+        }
+        "rn" => {
+            plan_flow::start_rename(bot, context, lang, user_id, chat_id, &plan).await?;
+            Ok(String::new())
+        }
+        "ln" => {
+            plan_flow::start_link(bot, context, lang, user_id, chat_id, &plan).await?;
+            Ok(String::new())
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(outcome.unwrap_or_else(|error| replies::error_text(lang, &error))))
 }

@@ -6,7 +6,7 @@ use chrono::Duration;
 use teloxide::prelude::*;
 use teloxide::types::{ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup, User};
 
-use super::{BotContext, HandlerResult, TgBot, lang_of, replies};
+use super::{BotContext, HandlerResult, TgBot, creator_lang, replies};
 use crate::db::plans::Plan;
 use crate::db::redemption::{ChatInvite, Subscription};
 use crate::domain::clock::now;
@@ -22,29 +22,39 @@ pub fn looks_like_code(text: &str) -> bool {
     (8..=16).contains(&symbols.len()) && symbols.iter().all(char::is_ascii_alphanumeric)
 }
 
-pub async fn redeem_command(bot: TgBot, message: Message, args: String, context: Arc<BotContext>) -> HandlerResult {
+pub async fn redeem_command(
+    bot: TgBot,
+    message: Message,
+    args: String,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
     if args.trim().is_empty() {
-        let lang = lang_of(message.from.as_ref(), None);
         bot.send_message(message.chat.id, lang.t("usage-redeem")).await?;
         return Ok(());
     }
-    redeem_and_answer(&bot, &message, &args, &context).await
+    redeem_and_answer(&bot, &message, &args, &lang, &context).await
 }
 
 /// A plain message: a code is redeemed, anything else gets the usual "I did not understand".
-pub async fn plain_text(bot: TgBot, message: Message, context: Arc<BotContext>) -> HandlerResult {
+pub async fn plain_text(bot: TgBot, message: Message, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
     match message.text() {
         Some(text) if message.chat.is_private() && looks_like_code(text) => {
             let text = text.to_owned();
-            redeem_and_answer(&bot, &message, &text, &context).await
+            redeem_and_answer(&bot, &message, &text, &lang, &context).await
         }
-        _ => super::start::other_message(bot, message).await,
+        _ => super::start::other_message(bot, message, lang).await,
     }
 }
 
-pub async fn redeem_and_answer(bot: &TgBot, message: &Message, input: &str, context: &BotContext) -> HandlerResult {
+pub async fn redeem_and_answer(
+    bot: &TgBot,
+    message: &Message,
+    input: &str,
+    lang: &Lang,
+    context: &BotContext,
+) -> HandlerResult {
     let Some(user) = message.from.as_ref() else { return Ok(()) };
-    let lang = lang_of(Some(user), None);
     if !message.chat.is_private() {
         bot.send_message(message.chat.id, lang.t("redeem-private-chat-only")).await?;
         return Ok(());
@@ -164,7 +174,7 @@ async fn tell_creators(bot: &TgBot, context: &BotContext, subscriber: &User, red
     };
     for creator in creators {
         let Some(chat_id) = creator.linked_chat_id else { continue };
-        let lang = lang_of(None, Some(&creator));
+        let lang = creator_lang(&creator);
         let name = subscriber.full_name();
         let id = subscriber.id.0.to_string();
         let who = match &subscriber.username {
@@ -194,9 +204,8 @@ async fn tell_creators(bot: &TgBot, context: &BotContext, subscriber: &User, red
     }
 }
 
-pub async fn my_command(bot: TgBot, message: Message, context: Arc<BotContext>) -> HandlerResult {
+pub async fn my_command(bot: TgBot, message: Message, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
     let Some(user) = message.from.as_ref() else { return Ok(()) };
-    let lang = lang_of(Some(user), None);
     let subscriptions = match context.db.subscriptions_of(user.id.0 as i64).await {
         Ok(subscriptions) => subscriptions,
         Err(error) => {

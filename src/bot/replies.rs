@@ -28,7 +28,7 @@ pub fn error_text(lang: &Lang, error: &DomainError) -> String {
     match error {
         DomainError::Validation { field, reason } => lang.t_with(
             "error-validation",
-            &[("field", (*field).into()), ("reason", validation_reason(lang, reason).into())],
+            &[("field", lang.t(&format!("field-{field}")).into()), ("reason", validation_reason(lang, reason).into())],
         ),
         DomainError::NotFound { resource } => lang.t(&format!("error-not-found-{resource}")),
         DomainError::AuthenticationRequired => lang.t("error-authentication-required"),
@@ -75,7 +75,11 @@ pub fn plan_line(lang: &Lang, plan: &Plan) -> String {
             ("name", plan.name.as_str().into()),
             ("duration", duration_text(lang, duration).into()),
             ("plan_id", ids::public_id(ids::PLAN, plan.id).into()),
-            ("status", plan.status.as_str().into()),
+            ("status", lang.t(&format!("plan-status-{}", plan.status)).into()),
+            (
+                "linked",
+                lang.t(if plan.linked_chat_id.is_some() { "plan-chat-linked" } else { "plan-chat-none" }).into(),
+            ),
         ],
     )
 }
@@ -90,14 +94,25 @@ pub fn expiry_text(lang: &Lang, expires_at: Option<DateTime<Utc>>) -> String {
 /// How long `count` messages take into one chat at the configured pace, in words.
 pub fn messages_duration_text(lang: &Lang, count: i64, throttle: &ThrottleSettings) -> String {
     let per_minute = (throttle.messages_per_sec_chat.max(1) * 60).min(throttle.messages_per_min_chat.max(1));
-    let seconds = (count * 60 + i64::from(per_minute) - 1) / i64::from(per_minute);
+    about_duration_text(lang, (count * 60 + i64::from(per_minute) - 1) / i64::from(per_minute))
+}
+
+/// A duration in seconds as people say it: about 40 seconds, about 3 minutes, about 2 hours.
+pub fn about_duration_text(lang: &Lang, seconds: i64) -> String {
     if seconds < 90 {
-        lang.t_with("about-seconds", &[("count", seconds.into())])
+        lang.t_with("about-seconds", &[("count", seconds.max(1).into())])
     } else if seconds < 90 * 60 {
         lang.t_with("about-minutes", &[("count", ((seconds + 30) / 60).into())])
     } else {
         lang.t_with("about-hours", &[("count", ((seconds + 1800) / 3600).into())])
     }
+}
+
+/// A bar of ten cells for `done` of `total`.
+pub fn progress_bar(done: i64, total: i64) -> (String, i64) {
+    let percent = if total > 0 { (done * 100 / total).clamp(0, 100) } else { 100 };
+    let filled = (percent / 10) as usize;
+    (format!("{}{}", "▓".repeat(filled), "░".repeat(10 - filled)), percent)
 }
 
 pub fn delivery_text(lang: &Lang, export_type: ExportType) -> String {
@@ -182,6 +197,13 @@ pub fn job_line(lang: &Lang, job: &JobView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_progress_bar_fills_by_tenths() {
+        assert_eq!(progress_bar(0, 40), ("░░░░░░░░░░".to_owned(), 0));
+        assert_eq!(progress_bar(19, 40), ("▓▓▓▓░░░░░░".to_owned(), 47));
+        assert_eq!(progress_bar(40, 40), ("▓▓▓▓▓▓▓▓▓▓".to_owned(), 100));
+    }
 
     #[test]
     fn entity_offsets_count_utf16_units() {

@@ -3,15 +3,21 @@ use std::sync::Arc;
 
 use teloxide::prelude::*;
 
-use super::{BotContext, HandlerResult, TgBot, lang_of, redeem, replies};
+use super::{BotContext, HandlerResult, TgBot, menu, redeem, register_creator_commands, replies};
 use crate::domain::clock::now;
 use crate::domain::creators::{self, INVITE_PREFIX, InviteAcceptance, Joiner};
+use crate::i18n::Lang;
 
-pub async fn start(bot: TgBot, message: Message, payload: String, context: Arc<BotContext>) -> HandlerResult {
+pub async fn start(
+    bot: TgBot,
+    message: Message,
+    payload: String,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
     let Some(user) = message.from.as_ref() else { return Ok(()) };
     if let Some(token) = payload.trim().strip_prefix(INVITE_PREFIX) {
         if !message.chat.is_private() {
-            let lang = lang_of(Some(user), None);
             bot.send_message(message.chat.id, lang.t("invite-private-chat-only")).await?;
             return Ok(());
         }
@@ -22,44 +28,49 @@ pub async fn start(bot: TgBot, message: Message, payload: String, context: Arc<B
             chat_id: message.chat.id.0,
         };
         let text = match creators::accept_invite(&context.db, &context.secret, token, joiner, now()).await {
-            Ok(InviteAcceptance::Joined(creator)) => lang_of(Some(user), Some(&creator)).t("invite-accepted"),
-            Ok(InviteAcceptance::AlreadyCreator(creator)) => {
-                lang_of(Some(user), Some(&creator)).t("invite-already-creator")
+            Ok(InviteAcceptance::Joined(creator)) => {
+                if let Err(error) = register_creator_commands(&bot, &creator, &lang).await {
+                    log::warn!("accessbot::bot cannot register a new creator's command menu: {error}");
+                }
+                lang.t("invite-accepted")
             }
-            Err(error) => replies::error_text(&lang_of(Some(user), None), &error),
+            Ok(InviteAcceptance::AlreadyCreator(_)) => lang.t("invite-already-creator"),
+            Err(error) => replies::error_text(&lang, &error),
         };
         bot.send_message(message.chat.id, text).await?;
         return Ok(());
     }
     if redeem::looks_like_code(&payload) {
-        return redeem::redeem_and_answer(&bot, &message, &payload, &context).await;
+        return redeem::redeem_and_answer(&bot, &message, &payload, &lang, &context).await;
     }
-    help(bot, message, context).await
+    let is_creator = creators::find_creator(&context.db, user.id.0 as i64).await.ok().flatten().is_some();
+    if is_creator && message.chat.is_private() {
+        menu::creator_menu(&lang).send(&bot, message.chat.id).await?;
+        return Ok(());
+    }
+    help(bot, message, lang, context).await
 }
 
-pub async fn help(bot: TgBot, message: Message, context: Arc<BotContext>) -> HandlerResult {
+pub async fn help(bot: TgBot, message: Message, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
     let user = message.from.as_ref();
     let creator = match user {
         Some(user) => creators::find_creator(&context.db, user.id.0 as i64).await.ok().flatten(),
         None => None,
     };
-    let lang = lang_of(user, creator.as_ref());
     let key = if creator.is_some() { "help-creator" } else { "help-everyone" };
     bot.send_message(message.chat.id, lang.t(key)).await?;
     Ok(())
 }
 
-pub async fn not_a_creator(bot: TgBot, message: Message) -> HandlerResult {
-    let lang = lang_of(message.from.as_ref(), None);
+pub async fn not_a_creator(bot: TgBot, message: Message, lang: Lang) -> HandlerResult {
     bot.send_message(message.chat.id, lang.t("not-a-creator")).await?;
     Ok(())
 }
 
-pub async fn other_message(bot: TgBot, message: Message) -> HandlerResult {
+pub async fn other_message(bot: TgBot, message: Message, lang: Lang) -> HandlerResult {
     if !message.chat.is_private() {
         return Ok(());
     }
-    let lang = lang_of(message.from.as_ref(), None);
     bot.send_message(message.chat.id, lang.t("unknown-message")).await?;
     Ok(())
 }

@@ -1,35 +1,155 @@
-//! `/status` and `/status <job_id>`.
+//! `/status`: recent jobs as buttons, one job with Refresh, and "Try delivery again" (also `/resend`).
 use std::sync::Arc;
 
 use teloxide::prelude::*;
+use teloxide::types::{ChatId, InlineKeyboardButton, MessageId};
 
-use super::{BotContext, HandlerResult, TgBot, lang_of, replies};
+use super::screen::Screen;
+use super::{BotContext, HandlerError, HandlerResult, TgBot, replies};
+use crate::db::generation::job_status;
 use crate::db::teams::Creator;
-use crate::domain::jobs;
+use crate::domain::clock::now;
+use crate::domain::jobs::{self, JobView};
+use crate::domain::{DomainError, ids};
+use crate::i18n::Lang;
+
+const CALLBACK_PREFIX: &str = "st:";
+
+fn job_data(action: &str, job_id: &str) -> String {
+    let bare = job_id.strip_prefix(ids::JOB).unwrap_or(job_id);
+    format!("{CALLBACK_PREFIX}{action}:{bare}")
+}
+
+pub async fn jobs_screen(context: &BotContext, lang: &Lang, creator: &Creator) -> Screen {
+    match jobs::recent_jobs(&context.db, creator).await {
+        Ok(list) if list.is_empty() => Screen::new(lang.t("jobs-empty")),
+        Ok(list) => {
+            let rows = list.iter().map(|job| {
+                let label = lang.t_with(
+                    "button-job",
+                    &[
+                        ("plan", job.plan_name.as_str().into()),
+                        ("quantity", job.quantity.into()),
+                        ("status", lang.t(&format!("job-state-{}", job.status)).into()),
+                        ("enqueued_at", replies::format_time(job.enqueued_at).into()),
+                    ],
+                );
+                vec![InlineKeyboardButton::callback(label, job_data("j", &job.job_id))]
+            });
+            Screen::new(lang.t("jobs-header")).rows(rows)
+        }
+        Err(error) => Screen::new(replies::error_text(lang, &error)),
+    }
+}
+
+pub fn job_screen(lang: &Lang, job: &JobView) -> Screen {
+    let mut first = vec![InlineKeyboardButton::callback(lang.t("button-refresh"), job_data("j", &job.job_id))];
+    if job.status == job_status::FAILED {
+        first.push(InlineKeyboardButton::callback(lang.t("button-retry-delivery"), job_data("r", &job.job_id)));
+    }
+    Screen::new(replies::job_text(lang, job))
+        .row(first)
+        .row(vec![InlineKeyboardButton::callback(lang.t("button-jobs"), format!("{CALLBACK_PREFIX}l"))])
+}
 
 pub async fn status_command(
     bot: TgBot,
     message: Message,
     args: String,
     creator: Creator,
+    lang: Lang,
     context: Arc<BotContext>,
 ) -> HandlerResult {
-    let lang = lang_of(message.from.as_ref(), Some(&creator));
-    let text = if args.trim().is_empty() {
-        match jobs::recent_jobs(&context.db, &creator).await {
-            Ok(list) if list.is_empty() => lang.t("jobs-empty"),
-            Ok(list) => {
-                let lines: Vec<String> = list.iter().map(|job| replies::job_line(&lang, job)).collect();
-                format!("{}\n\n{}", lang.t("jobs-header"), lines.join("\n"))
-            }
-            Err(error) => replies::error_text(&lang, &error),
-        }
+    let screen = if args.trim().is_empty() {
+        jobs_screen(&context, &lang, &creator).await
     } else {
         match jobs::job_of_creator(&context.db, &creator, args.trim()).await {
-            Ok(job) => replies::job_text(&lang, &job),
-            Err(error) => replies::error_text(&lang, &error),
+            Ok(job) => job_screen(&lang, &job),
+            Err(error) => Screen::new(replies::error_text(&lang, &error)),
         }
+    };
+    screen.send(&bot, message.chat.id).await?;
+    Ok(())
+}
+
+/// `/resend <job_id>`: tries a failed delivery again into the creator's linked chat.
+pub async fn resend_command(
+    bot: TgBot,
+    message: Message,
+    args: String,
+    creator: Creator,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    if args.trim().is_empty() {
+        bot.send_message(message.chat.id, lang.t("usage-resend")).await?;
+        return Ok(());
+    }
+    let text = match context.queue.retry_delivery(&creator, args.trim(), None, now()).await {
+        Ok(job_id) => lang.t_with("delivery-retried", &[("job_id", job_id.into())]),
+        Err(error) => replies::error_text(&lang, &error),
     };
     bot.send_message(message.chat.id, text).await?;
     Ok(())
+}
+
+pub fn is_status_callback(query: CallbackQuery) -> bool {
+    query.data.as_deref().is_some_and(|data| data.starts_with(CALLBACK_PREFIX))
+}
+
+pub async fn callback(bot: TgBot, query: CallbackQuery, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
+    let creator = super::creator_of_callback(&query, &context).await;
+    let at = query.regular_message().map(|m| (m.chat.id, m.id));
+    let data = query.data.as_deref().and_then(|d| d.strip_prefix(CALLBACK_PREFIX)).unwrap_or_default().to_owned();
+    let answer = match (creator, at) {
+        (Some(creator), Some(at)) => run_action(&bot, &context, &lang, &creator, &data, at).await?,
+        _ => None,
+    };
+    bot.answer_callback_query(query.id.clone()).text(answer.unwrap_or_else(|| lang.t("menu-expired"))).await?;
+    Ok(())
+}
+
+async fn run_action(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    creator: &Creator,
+    data: &str,
+    (chat_id, message_id): (ChatId, MessageId),
+) -> Result<Option<String>, HandlerError> {
+    if data == "l" {
+        jobs_screen(context, lang, creator).await.edit(bot, chat_id, message_id).await;
+        return Ok(Some(String::new()));
+    }
+    let Some((action, job_id)) = data.split_once(':') else { return Ok(None) };
+    let outcome: Result<String, DomainError> = match action {
+        "j" => match jobs::job_of_creator(&context.db, creator, job_id).await {
+            Ok(job) => {
+                job_screen(lang, &job).edit(bot, chat_id, message_id).await;
+                Ok(String::new())
+            }
+            Err(error) => Err(error),
+        },
+        "r" => {
+            // This message becomes the job's status message, so it shows "queued" before the worker may edit it.
+            let in_linked_chat = creator.linked_chat_id == Some(chat_id.0);
+            if in_linked_chat {
+                let public = format!("{}{}", ids::JOB, job_id.strip_prefix(ids::JOB).unwrap_or(job_id));
+                let queued = lang.t_with("job-status-queued", &[("job_id", public.into())]);
+                Screen::new(queued).edit(bot, chat_id, message_id).await;
+            }
+            let status_message = in_linked_chat.then_some(message_id.0);
+            match context.queue.retry_delivery(creator, job_id, status_message, now()).await {
+                Ok(job_id) => Ok(lang.t_with("delivery-retried", &[("job_id", job_id.into())])),
+                Err(error) => {
+                    if let Ok(job) = jobs::job_of_creator(&context.db, creator, job_id).await {
+                        job_screen(lang, &job).edit(bot, chat_id, message_id).await;
+                    }
+                    Err(error)
+                }
+            }
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(outcome.unwrap_or_else(|error| replies::error_text(lang, &error))))
 }

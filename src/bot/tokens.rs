@@ -5,7 +5,7 @@ use teloxide::prelude::*;
 use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, MessageId};
 use uuid::Uuid;
 
-use super::{BotContext, HandlerResult, TgBot, lang_of, replies};
+use super::{BotContext, HandlerResult, TgBot, replies};
 use crate::db::teams::Creator;
 use crate::domain::DomainError;
 use crate::domain::clock::now;
@@ -146,8 +146,13 @@ fn issued_text(lang: &Lang, issued: &IssuedToken) -> String {
     )
 }
 
-pub async fn tokens_command(bot: TgBot, message: Message, creator: Creator, context: Arc<BotContext>) -> HandlerResult {
-    let lang = lang_of(message.from.as_ref(), Some(&creator));
+pub async fn tokens_command(
+    bot: TgBot,
+    message: Message,
+    creator: Creator,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
     match tokens::list_tokens(&context.db, &creator).await {
         Ok(list) => {
             bot.send_message(message.chat.id, list_text(&lang, &list))
@@ -166,9 +171,9 @@ pub async fn new_token_command(
     message: Message,
     args: String,
     creator: Creator,
+    lang: Lang,
     context: Arc<BotContext>,
 ) -> HandlerResult {
-    let lang = lang_of(message.from.as_ref(), Some(&creator));
     match tokens::start_token_draft(&context.db, &creator, Some(&args), now()).await {
         Ok(draft) => {
             bot.send_message(message.chat.id, draft_text(&lang, &draft))
@@ -188,9 +193,8 @@ pub fn is_token_callback(query: CallbackQuery) -> bool {
 }
 
 /// Every tap is answered; a tap on a draft or token that is not the tapper's changes nothing.
-pub async fn callback(bot: TgBot, query: CallbackQuery, context: Arc<BotContext>) -> HandlerResult {
+pub async fn callback(bot: TgBot, query: CallbackQuery, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
     let creator = super::creator_of_callback(&query, &context).await;
-    let lang = lang_of(Some(&query.from), creator.as_ref());
     let action = query.data.as_deref().and_then(TokenAction::parse);
     let card = query.regular_message().map(|m| (m.chat.id, m.id));
     let (Some(creator), Some(action), Some((chat_id, message_id))) = (creator, action, card) else {

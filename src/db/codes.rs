@@ -52,6 +52,19 @@ pub struct CodePage {
 }
 
 impl Db {
+    pub async fn count_plan_codes(
+        &self,
+        plan_id: Uuid,
+        filter: CodeFilter,
+        now: DateTime<Utc>,
+    ) -> Result<u64, DbError> {
+        access_code::Entity::find()
+            .filter(access_code::Column::PlanId.eq(plan_id))
+            .filter(filter.condition(now))
+            .count(self.conn())
+            .await
+    }
+
     /// The plan's codes matching `filter`, newest batch first and in batch order within a batch.
     pub async fn plan_codes(
         &self,

@@ -306,6 +306,34 @@ impl Db {
         Ok(result.rows_affected == 1)
     }
 
+    /// Puts a failed job of `creator_id` back in the queue to deliver what it still holds into
+    /// `delivery_chat_id`; false when the job is not that creator's or has not failed.
+    pub async fn requeue_failed_job(
+        &self,
+        job_id: Uuid,
+        creator_id: Uuid,
+        delivery_chat_id: i64,
+        status_message_id: Option<i32>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        use generation_job::Column as C;
+        let result = generation_job::Entity::update_many()
+            .col_expr(C::Status, Expr::value(job_status::QUEUED))
+            .col_expr(C::Attempts, Expr::value(0))
+            .col_expr(C::RunAt, Expr::value(now))
+            .col_expr(C::DeliveryChatId, Expr::value(delivery_chat_id))
+            .col_expr(C::StatusMessageId, Expr::value(status_message_id))
+            .col_expr(C::ErrorCode, Expr::value(Option::<String>::None))
+            .col_expr(C::ErrorMessage, Expr::value(Option::<String>::None))
+            .col_expr(C::CompletedAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(C::Id.eq(job_id))
+            .filter(C::CreatorId.eq(creator_id))
+            .filter(C::Status.eq(job_status::FAILED))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
     /// Hands a job back to the queue, to run again at `run_at` (by this or another worker).
     pub async fn release_job(&self, job_id: Uuid, worker_id: &str, run_at: DateTime<Utc>) -> Result<bool, DbError> {
         let result = generation_job::Entity::update_many()

@@ -63,6 +63,30 @@ impl Db {
         Ok(result.rows_affected == 1)
     }
 
+    /// Renames the team's plan; `NameTaken` when another plan of the team has the name.
+    pub async fn rename_plan(
+        &self,
+        team_id: Uuid,
+        plan_id: Uuid,
+        name: &str,
+        name_key: &str,
+    ) -> Result<PlanInsert, DbError> {
+        let update = plan::Entity::update_many()
+            .col_expr(plan::Column::Name, Expr::value(name))
+            .col_expr(plan::Column::NameKey, Expr::value(name_key))
+            .filter(plan::Column::Id.eq(plan_id))
+            .filter(plan::Column::TeamId.eq(team_id))
+            .exec(self.conn())
+            .await;
+        match update {
+            Ok(_) => Ok(PlanInsert::Inserted),
+            Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                Ok(PlanInsert::NameTaken)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
     pub async fn find_plan(&self, plan_id: Uuid) -> Result<Option<Plan>, DbError> {
         plan::Entity::find_by_id(plan_id).one(self.conn()).await
     }

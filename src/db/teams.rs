@@ -55,6 +55,20 @@ impl Db {
         creator::Entity::find().filter(creator::Column::TelegramUserId.eq(telegram_user_id)).one(self.conn()).await
     }
 
+    pub async fn set_creator_language(&self, id: Uuid, language_code: &str) -> Result<(), DbError> {
+        creator::Entity::update_many()
+            .col_expr(creator::Column::LanguageCode, Expr::value(language_code))
+            .filter(creator::Column::Id.eq(id))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Every creator, for registering their chats' command menus.
+    pub async fn list_creators(&self) -> Result<Vec<Creator>, DbError> {
+        creator::Entity::find().all(self.conn()).await
+    }
+
     pub async fn find_creator(&self, id: Uuid) -> Result<Option<Creator>, DbError> {
         creator::Entity::find_by_id(id).one(self.conn()).await
     }

@@ -24,7 +24,7 @@ pub fn parse_filter(input: Option<&str>) -> Result<CodeFilter, DomainError> {
     }
 }
 
-fn filter_name(filter: CodeFilter) -> &'static str {
+pub fn filter_name(filter: CodeFilter) -> &'static str {
     match filter {
         CodeFilter::Unredeemed => "unredeemed",
         CodeFilter::Redeemed => "redeemed",
@@ -104,6 +104,21 @@ pub async fn list_codes(
     let meta =
         PageMeta { page, limit, total, has_more: offset.saturating_add(limit) < total, status: filter_name(filter) };
     Ok(CodeList { data, meta })
+}
+
+/// How many of a plan's codes are in each state, in the order of `CODE_FILTERS`.
+pub async fn count_by_state(
+    db: &Db,
+    team_id: Uuid,
+    plan_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<(CodeFilter, u64)>, DomainError> {
+    let plan = plans::find_team_plan(db, team_id, plan_id).await?;
+    let mut counts = Vec::new();
+    for filter in [CodeFilter::Unredeemed, CodeFilter::Redeemed, CodeFilter::Expired, CodeFilter::All] {
+        counts.push((filter, db.count_plan_codes(plan.id, filter, now).await?));
+    }
+    Ok(counts)
 }
 
 #[derive(Debug, Clone, Serialize)]

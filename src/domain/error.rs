@@ -15,6 +15,7 @@ pub enum ValidationReason {
     Taken,
     NoLinkedChat,
     WrongType { expected: &'static str },
+    NotRetryable,
 }
 
 impl ValidationReason {
@@ -32,6 +33,7 @@ impl ValidationReason {
             Self::Taken => "taken",
             Self::NoLinkedChat => "no-linked-chat",
             Self::WrongType { .. } => "wrong-type",
+            Self::NotRetryable => "not-retryable",
         }
     }
 }

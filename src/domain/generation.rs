@@ -245,6 +245,34 @@ impl GenerationQueue {
         self.answer(creator, &job, now).await
     }
 
+    /// Tries a failed delivery again: the codes the job still holds go to the creator's linked chat
+    /// (and nowhere else), and `status_message_id` there shows the progress.
+    pub async fn retry_delivery(
+        &self,
+        creator: &Creator,
+        job_id: &str,
+        status_message_id: Option<i32>,
+        now: DateTime<Utc>,
+    ) -> Result<String, DomainError> {
+        let id = ids::parse_public_id(ids::JOB, job_id).ok_or(DomainError::not_found("job"))?;
+        let job = self
+            .db
+            .find_job(id)
+            .await?
+            .filter(|job| job.creator_id == creator.id)
+            .ok_or(DomainError::not_found("job"))?;
+        let chat =
+            creator.linked_chat_id.ok_or(DomainError::validation("linked_chat", ValidationReason::NoLinkedChat))?;
+        if job.status != job_status::FAILED {
+            return Err(DomainError::validation("job_id", ValidationReason::NotRetryable));
+        }
+        if !self.db.requeue_failed_job(id, creator.id, chat, status_message_id, now).await? {
+            return Err(DomainError::validation("job_id", ValidationReason::NotRetryable));
+        }
+        self.wake.notify_one();
+        Ok(ids::public_id(ids::JOB, id))
+    }
+
     /// Cancels a pending draft; false when it was already confirmed or cancelled.
     pub async fn cancel(&self, creator: &Creator, draft_id: Uuid) -> Result<bool, DomainError> {
         self.own_draft(creator, draft_id).await?;

@@ -68,13 +68,8 @@ fn name_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-pub async fn create_plan(
-    db: &Db,
-    team_id: Uuid,
-    name: &str,
-    duration: &str,
-    now: DateTime<Utc>,
-) -> Result<Plan, DomainError> {
+/// Checks a plan name on its own: present and not too long. Whether it is free is known on writing.
+fn checked_name(name: &str) -> Result<&str, DomainError> {
     let name = name.trim();
     if name.is_empty() {
         return Err(DomainError::validation("name", ValidationReason::Required));
@@ -82,6 +77,38 @@ pub async fn create_plan(
     if name.chars().count() > MAX_NAME_LEN {
         return Err(DomainError::validation("name", ValidationReason::TooLong { max: MAX_NAME_LEN }));
     }
+    Ok(name)
+}
+
+/// Checks a name for a new plan of the team before the rest of the plan is asked for.
+pub async fn check_new_name(db: &Db, team_id: Uuid, name: &str) -> Result<String, DomainError> {
+    let name = checked_name(name)?;
+    if db.find_team_plan_by_name_key(team_id, &name_key(name)).await?.is_some() {
+        return Err(DomainError::validation("name", ValidationReason::Taken));
+    }
+    Ok(name.to_owned())
+}
+
+pub async fn rename_plan(db: &Db, team_id: Uuid, plan: &Plan, name: &str) -> Result<String, DomainError> {
+    let name = checked_name(name)?;
+    let existing = db.find_team_plan_by_name_key(team_id, &name_key(name)).await?;
+    if existing.is_some_and(|other| other.id != plan.id) {
+        return Err(DomainError::validation("name", ValidationReason::Taken));
+    }
+    match db.rename_plan(team_id, plan.id, name, &name_key(name)).await? {
+        PlanInsert::Inserted => Ok(name.to_owned()),
+        PlanInsert::NameTaken => Err(DomainError::validation("name", ValidationReason::Taken)),
+    }
+}
+
+pub async fn create_plan(
+    db: &Db,
+    team_id: Uuid,
+    name: &str,
+    duration: &str,
+    now: DateTime<Utc>,
+) -> Result<Plan, DomainError> {
+    let name = checked_name(name)?;
     let (duration_unit, duration_amount) = PlanDuration::parse(duration)?.columns();
     let plan = Plan {
         id: ids::new_id(),

@@ -1,0 +1,126 @@
+//! Guided conversations in the bot, and users' chosen languages.
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+use super::entities::{conversation, user_language};
+use super::{Db, DbError};
+
+pub use conversation::Model as Conversation;
+
+pub mod conversation_status {
+    pub const OPEN: &str = "open";
+    pub const DONE: &str = "done";
+    pub const CANCELLED: &str = "cancelled";
+}
+
+/// The next step of a conversation, written only if nobody moved it on meanwhile.
+pub struct StepUpdate<'a> {
+    pub step: &'a str,
+    pub state: String,
+    pub message_id: Option<i32>,
+    pub now: DateTime<Utc>,
+}
+
+impl Db {
+    /// Opens a conversation, closing any other open one of the same user in the same chat,
+    /// so only the newest menu answers.
+    pub async fn open_conversation(&self, conversation: Conversation) -> Result<(), DbError> {
+        self.close_conversations(conversation.telegram_user_id, conversation.chat_id, conversation_status::CANCELLED)
+            .await?;
+        conversation::Entity::insert(conversation.into_active_model()).exec(self.conn()).await?;
+        Ok(())
+    }
+
+    pub async fn find_conversation(&self, id: Uuid) -> Result<Option<Conversation>, DbError> {
+        conversation::Entity::find_by_id(id).one(self.conn()).await
+    }
+
+    /// The open conversation of a user in a chat, newest first.
+    pub async fn open_conversation_in_chat(
+        &self,
+        telegram_user_id: i64,
+        chat_id: i64,
+    ) -> Result<Option<Conversation>, DbError> {
+        conversation::Entity::find()
+            .filter(conversation::Column::TelegramUserId.eq(telegram_user_id))
+            .filter(conversation::Column::ChatId.eq(chat_id))
+            .filter(conversation::Column::Status.eq(conversation_status::OPEN))
+            .order_by_desc(conversation::Column::UpdatedAt)
+            .one(self.conn())
+            .await
+    }
+
+    /// Moves an open conversation from `revision` to the next step; false when it was not at
+    /// `revision` any more (a second tap, or a tap on an older menu).
+    pub async fn advance_conversation(&self, id: Uuid, revision: i32, update: StepUpdate<'_>) -> Result<bool, DbError> {
+        let result = conversation::Entity::update_many()
+            .col_expr(conversation::Column::Step, Expr::value(update.step))
+            .col_expr(conversation::Column::State, Expr::value(update.state))
+            .col_expr(conversation::Column::MessageId, Expr::value(update.message_id))
+            .col_expr(conversation::Column::Revision, Expr::value(revision + 1))
+            .col_expr(conversation::Column::UpdatedAt, Expr::value(update.now))
+            .filter(conversation::Column::Id.eq(id))
+            .filter(conversation::Column::Revision.eq(revision))
+            .filter(conversation::Column::Status.eq(conversation_status::OPEN))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    /// Records the message that now shows the conversation, without moving it to another step.
+    pub async fn set_conversation_message(&self, id: Uuid, message_id: i32) -> Result<(), DbError> {
+        conversation::Entity::update_many()
+            .col_expr(conversation::Column::MessageId, Expr::value(message_id))
+            .filter(conversation::Column::Id.eq(id))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Ends an open conversation; false when it had ended already.
+    pub async fn finish_conversation(&self, id: Uuid, status: &str) -> Result<bool, DbError> {
+        let result = conversation::Entity::update_many()
+            .col_expr(conversation::Column::Status, Expr::value(status))
+            .filter(conversation::Column::Id.eq(id))
+            .filter(conversation::Column::Status.eq(conversation_status::OPEN))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    /// Ends every open conversation of a user in a chat; the number ended.
+    pub async fn close_conversations(&self, telegram_user_id: i64, chat_id: i64, status: &str) -> Result<u64, DbError> {
+        let result = conversation::Entity::update_many()
+            .col_expr(conversation::Column::Status, Expr::value(status))
+            .filter(conversation::Column::TelegramUserId.eq(telegram_user_id))
+            .filter(conversation::Column::ChatId.eq(chat_id))
+            .filter(conversation::Column::Status.eq(conversation_status::OPEN))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected)
+    }
+
+    pub async fn chosen_language(&self, telegram_user_id: i64) -> Result<Option<String>, DbError> {
+        Ok(user_language::Entity::find_by_id(telegram_user_id).one(self.conn()).await?.map(|row| row.language_code))
+    }
+
+    pub async fn choose_language(
+        &self,
+        telegram_user_id: i64,
+        language_code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        let row = user_language::Model { telegram_user_id, language_code: language_code.to_owned(), updated_at: now };
+        user_language::Entity::insert(row.into_active_model())
+            .on_conflict(
+                OnConflict::column(user_language::Column::TelegramUserId)
+                    .update_columns([user_language::Column::LanguageCode, user_language::Column::UpdatedAt])
+                    .to_owned(),
+            )
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,25 @@
+//! The `conversations` table.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "conversations")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub telegram_user_id: i64,
+    pub chat_id: i64,
+    pub kind: String,
+    pub step: String,
+    pub revision: i32,
+    #[sea_orm(column_type = "Text")]
+    pub state: String,
+    pub message_id: Option<i32>,
+    pub status: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

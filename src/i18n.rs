@@ -96,3 +96,48 @@ impl From<usize> for Arg {
         Self::Number(value as i64)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    const SOURCES: &[(&str, &str)] =
+        &[("en", include_str!("../locales/en/main.ftl")), ("ru", include_str!("../locales/ru/main.ftl"))];
+
+    fn message_ids(source: &str) -> BTreeSet<&str> {
+        source
+            .lines()
+            .filter(|line| line.starts_with(|c: char| c.is_ascii_lowercase()))
+            .filter_map(|line| line.split_once(" =").map(|(id, _)| id))
+            .collect()
+    }
+
+    #[test]
+    fn every_key_exists_in_every_language() {
+        assert_eq!(SOURCES.len(), LANGUAGES.len(), "a locale file per language");
+        let (first, english) = (SOURCES[0].0, message_ids(SOURCES[0].1));
+        assert!(english.len() > 100);
+        for (language, source) in &SOURCES[1..] {
+            let ids = message_ids(source);
+            let missing: Vec<_> = english.difference(&ids).collect();
+            let extra: Vec<_> = ids.difference(&english).collect();
+            assert!(missing.is_empty(), "{language} lacks keys that {first} has: {missing:?}");
+            assert!(extra.is_empty(), "{language} has keys that {first} lacks: {extra:?}");
+        }
+    }
+
+    #[test]
+    fn russian_counts_take_their_plural_forms() {
+        let ru = Lang::from_code(Some("ru"));
+        let forms: Vec<String> = [1, 2, 5, 11, 21, 22, 25, 111]
+            .iter()
+            .map(|n| ru.t_with("duration-days", &[("count", Arg::from(*n))]))
+            .collect();
+        assert_eq!(forms, ["1 день", "2 дня", "5 дней", "11 дней", "21 день", "22 дня", "25 дней", "111 дней"]);
+        let en = Lang::from_code(Some("en-GB"));
+        assert_eq!(en.t_with("duration-days", &[("count", Arg::from(1))]), "1 day");
+        assert_eq!(Lang::from_code(Some("de")), Lang::default(), "unknown languages fall back to English");
+    }
+}

@@ -107,9 +107,10 @@ fn invite_rights() -> ChatAdministratorRights {
         can_post_messages: None,
         can_edit_messages: None,
         can_pin_messages: None,
-        can_post_stories: None,
-        can_edit_stories: None,
-        can_delete_stories: None,
+        // The Bot API requires the story rights to be present, though teloxide makes them optional.
+        can_post_stories: Some(false),
+        can_edit_stories: Some(false),
+        can_delete_stories: Some(false),
         can_manage_topics: None,
     }
 }

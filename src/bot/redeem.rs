@@ -63,8 +63,8 @@ pub async fn redeem_and_answer(
     let outcome = redemption::redeem(&context.db, &context.secret, &subscriber, input, now()).await;
     match outcome {
         Ok(RedeemOutcome::Redeemed(redeemed)) => {
-            let join = join_button(bot, context, &lang, &redeemed.plan, &redeemed.subscription).await;
-            let mut request = bot.send_message(message.chat.id, redeemed_text(&lang, &redeemed, join.is_some()));
+            let join = join_button(bot, context, lang, &redeemed.plan, &redeemed.subscription).await;
+            let mut request = bot.send_message(message.chat.id, redeemed_text(lang, &redeemed, join.is_some()));
             if let Some(button) = join {
                 request = request.reply_markup(InlineKeyboardMarkup::new(vec![vec![button]]));
             }
@@ -72,10 +72,10 @@ pub async fn redeem_and_answer(
             tell_creators(bot, context, user, &redeemed).await;
         }
         Ok(RedeemOutcome::Refused(refusal)) => {
-            bot.send_message(message.chat.id, refusal_text(&lang, refusal)).await?;
+            bot.send_message(message.chat.id, refusal_text(lang, refusal)).await?;
         }
         Err(error) => {
-            bot.send_message(message.chat.id, replies::error_text(&lang, &error)).await?;
+            bot.send_message(message.chat.id, replies::error_text(lang, &error)).await?;
         }
     }
     Ok(())

@@ -85,11 +85,14 @@ pub async fn resend_command(
         bot.send_message(message.chat.id, lang.t("usage-resend")).await?;
         return Ok(());
     }
-    let text = match context.queue.retry_delivery(&creator, args.trim(), None, now()).await {
-        Ok(job_id) => lang.t_with("delivery-retried", &[("job_id", job_id.into())]),
-        Err(error) => replies::error_text(&lang, &error),
-    };
-    bot.send_message(message.chat.id, text).await?;
+    // The answer becomes the job's status message, so it is sent before the worker may edit it.
+    let job_id = format!("{}{}", ids::JOB, args.trim().strip_prefix(ids::JOB).unwrap_or(args.trim()));
+    let queued = lang.t_with("delivery-retried", &[("job_id", job_id.into())]);
+    let answer = bot.send_message(message.chat.id, queued).await?;
+    let status_message = (creator.linked_chat_id == Some(message.chat.id.0)).then_some(answer.id.0);
+    if let Err(error) = context.queue.retry_delivery(&creator, args.trim(), status_message, now()).await {
+        Screen::new(replies::error_text(&lang, &error)).edit(&bot, message.chat.id, answer.id).await;
+    }
     Ok(())
 }
 
@@ -151,5 +154,10 @@ async fn run_action(
         }
         _ => return Ok(None),
     };
-    Ok(Some(outcome.unwrap_or_else(|error| replies::error_text(lang, &error))))
+    Ok(match outcome {
+        Ok(answer) => Some(answer),
+        // Someone else's job, or none: the button is treated as forged.
+        Err(DomainError::NotFound { .. }) => None,
+        Err(error) => Some(replies::error_text(lang, &error)),
+    })
 }

@@ -102,6 +102,14 @@ impl Db {
         Ok(result.rows_affected)
     }
 
+    pub async fn forget_conversations_before(&self, before: DateTime<Utc>) -> Result<u64, DbError> {
+        let result = conversation::Entity::delete_many()
+            .filter(conversation::Column::UpdatedAt.lt(before))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected)
+    }
+
     pub async fn chosen_language(&self, telegram_user_id: i64) -> Result<Option<String>, DbError> {
         Ok(user_language::Entity::find_by_id(telegram_user_id).one(self.conn()).await?.map(|row| row.language_code))
     }

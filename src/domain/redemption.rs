@@ -160,5 +160,7 @@ pub async fn sweep_expired_codes(db: &Db, now: DateTime<Utc>) -> Result<usize, D
         }
     }
     db.forget_attempts_before(now - Duration::days(1)).await?;
+    // A conversation idle this long has long expired; its row only takes space.
+    db.forget_conversations_before(now - Duration::days(7)).await?;
     Ok(total)
 }

@@ -62,13 +62,14 @@ async fn a_creator_makes_and_lists_plans(engine: Engine) {
     assert!(taken.str("text").unwrap().contains("name: is already used"), "{taken:?}");
     let bad = app.send_text(ANN, "Ann", "/newplan Weekly soon").await;
     assert!(bad.str("text").unwrap().contains("duration: must be one of"), "{bad:?}");
-    let usage = app.send_text(ANN, "Ann", "/newplan").await;
+    let usage = app.send_text(ANN, "Ann", "/newplan VIP").await;
     assert!(usage.str("text").unwrap().contains("Usage: /newplan"));
 
     let plans = app.send_text(ANN, "Ann", "/plans").await;
     let text = plans.str("text").unwrap();
     assert!(text.contains("Your 2 plans"), "{text}");
-    assert!(text.contains("VIP Club — 30 days") && text.contains("Forever — lifetime access") && text.contains("pln_"));
+    assert!(text.contains("VIP Club — 30 days (active, no chat linked)"), "{text}");
+    assert!(text.contains("Forever — lifetime access") && text.contains("pln_"), "{text}");
     app.assert_no_violations();
 }
 
@@ -80,10 +81,8 @@ async fn the_command_menu_is_registered_at_start(engine: Engine) {
         .await;
     let commands = registered.json("commands").unwrap();
     let names: Vec<&str> = commands.as_array().unwrap().iter().map(|c| c["command"].as_str().unwrap()).collect();
-    assert_eq!(
-        names,
-        ["start", "help", "redeem", "my", "generate", "newplan", "plans", "status", "billing", "tokens", "newtoken"]
-    );
+    assert_eq!(names, ["start", "help", "redeem", "my", "language"], "everyone sees the subscriber commands");
+    assert!(registered.params.get("scope").is_none() && registered.params.get("language_code").is_none());
     app.assert_no_violations();
 }
 

@@ -23,8 +23,17 @@ async fn status_lists_recent_jobs_and_shows_one_only_to_its_creator(engine: Engi
     let job_id = ids::public_id(ids::JOB, job.id);
 
     let list = app.send_text(ANN, "Ann", "/status").await;
-    let text = list.str("text").unwrap();
-    assert!(text.contains(&job_id) && text.contains("3 codes") && text.contains("completed"), "{text}");
+    assert!(list.str("text").unwrap().contains("recent jobs"));
+    let button = TestApp::button_labeled(&list, "VIP · 3 · completed");
+    assert_eq!(button, format!("st:j:{}", &job_id[4..]));
+    let tapped = app.tap_edit(ANN, &list, &button).await;
+    assert!(tapped.str("text").unwrap().contains("Status: completed (3 of 3 delivered)"));
+    let refresh = TestApp::button_labeled(&tapped, "Refresh");
+    assert!(TestApp::buttons(&tapped).iter().all(|(label, _)| !label.contains("Try delivery again")));
+    let refreshed = app.tap_edit(ANN, &tapped, &refresh).await;
+    assert!(refreshed.str("text").unwrap().contains(&job_id));
+    let bob_taps = app.tap(BOB, &list, &button).await;
+    assert_eq!(bob_taps.str("text"), Some("This menu has expired."), "another creator's job is not shown");
 
     let one = app.send_text(ANN, "Ann", &format!("/status {job_id}")).await;
     let text = one.str("text").unwrap();

@@ -172,14 +172,77 @@ impl TestApp {
     }
 
     fn message_json(&self, user_id: i64, name: &str, text: &str) -> Value {
+        self.message_json_in(user_id, name, "en", text)
+    }
+
+    fn message_json_in(&self, user_id: i64, name: &str, language: &str, text: &str) -> Value {
         json!({
             "message": {
                 "message_id": 1, "date": now().timestamp(),
                 "chat": {"id": user_id, "type": "private", "first_name": name},
-                "from": user_json(user_id, name, "en"),
+                "from": user_json(user_id, name, language),
                 "text": text,
             }
         })
+    }
+
+    /// Sends `text` from a user whose Telegram app speaks `language`; the bot's first answer.
+    pub async fn send_text_in(&self, user_id: i64, name: &str, language: &str, text: &str) -> Recorded {
+        let before = self.telegram.requests().len();
+        self.telegram.push_update(self.message_json_in(user_id, name, language, text));
+        self.next_message_to(user_id, before).await
+    }
+
+    /// Shares `chat_id` through the chat picker, as the user's client does; the bot's first answer.
+    pub async fn share_chat(&self, user_id: i64, request_id: i64, chat_id: i64, title: &str) -> Recorded {
+        let before = self.telegram.requests().len();
+        self.telegram.push_update(json!({
+            "message": {
+                "message_id": 2, "date": now().timestamp(),
+                "chat": {"id": user_id, "type": "private", "first_name": "Ann"},
+                "from": user_json(user_id, "Ann", "en"),
+                "chat_shared": {"request_id": request_id, "chat_id": chat_id, "title": title},
+            }
+        }));
+        self.next_message_to(user_id, before).await
+    }
+
+    /// The newest edit of the message `shown` (a sent message or an edit of it) after `after` requests.
+    pub async fn next_edit_of(&self, shown: &Recorded, after: usize) -> Recorded {
+        let message_id = message_id_of(shown);
+        self.telegram
+            .wait_for(WAIT, |requests| {
+                requests
+                    .iter()
+                    .skip(after)
+                    .rfind(|r| r.method == "editMessageText" && r.int("message_id") == Some(message_id))
+                    .cloned()
+            })
+            .await
+    }
+
+    /// The first edit of the message `shown` whose text contains `needle`.
+    pub async fn edit_of_containing(&self, shown: &Recorded, needle: &str) -> Recorded {
+        let message_id = message_id_of(shown);
+        self.telegram
+            .wait_for(WAIT, |requests| {
+                requests
+                    .iter()
+                    .find(|r| {
+                        r.method == "editMessageText"
+                            && r.int("message_id") == Some(message_id)
+                            && r.str("text").is_some_and(|t| t.contains(needle))
+                    })
+                    .cloned()
+            })
+            .await
+    }
+
+    /// Taps a button of a menu and returns the menu as the tap edited it.
+    pub async fn tap_edit(&self, user_id: i64, shown: &Recorded, data: &str) -> Recorded {
+        let before = self.telegram.requests().len();
+        self.tap(user_id, shown, data).await;
+        self.next_edit_of(shown, before).await
     }
 
     /// Sends `text` from `user_id` in their private chat and returns the bot's first answer there.
@@ -204,12 +267,13 @@ impl TestApp {
 
     pub fn callback_json(&self, user_id: i64, card: &Recorded, data: &str) -> Value {
         let chat_id = card.int("chat_id").unwrap();
+        let message_id = message_id_of(card);
         json!({
             "callback_query": {
                 "id": format!("cq-{}", ulid::Ulid::generate()),
                 "from": user_json(user_id, "Tapper", "en"),
                 "message": {
-                    "message_id": card.message_id, "date": now().timestamp(),
+                    "message_id": message_id, "date": now().timestamp(),
                     "chat": {"id": chat_id, "type": "private", "first_name": "Someone"},
                     "from": {"id": super::fake_telegram::BOT_ID, "is_bot": true, "first_name": "Access Bot"},
                     "text": card.str("text").unwrap_or_default(),
@@ -229,6 +293,28 @@ impl TestApp {
                 requests.iter().skip(before).find(|r| r.method == "answerCallbackQuery").cloned()
             })
             .await
+    }
+
+    /// Every inline button of a message: (label, callback data or URL).
+    pub fn buttons(card: &Recorded) -> Vec<(String, String)> {
+        let Some(markup) = card.json("reply_markup") else { return Vec::new() };
+        let Some(rows) = markup["inline_keyboard"].as_array() else { return Vec::new() };
+        rows.iter()
+            .flat_map(|row| row.as_array().unwrap().iter())
+            .map(|button| {
+                let target = button["callback_data"].as_str().or(button["url"].as_str()).unwrap_or_default();
+                (button["text"].as_str().unwrap_or_default().to_owned(), target.to_owned())
+            })
+            .collect()
+    }
+
+    /// The data of the button whose label contains `label`.
+    pub fn button_labeled(card: &Recorded, label: &str) -> String {
+        Self::buttons(card)
+            .into_iter()
+            .find(|(text, _)| text.contains(label))
+            .unwrap_or_else(|| panic!("no button labeled {label:?} on {:?}", Self::buttons(card)))
+            .1
     }
 
     /// The `callback_data` of the button of `card` whose data starts with `prefix`.
@@ -338,4 +424,9 @@ pub fn file_request(plan: &str, quantity: i64) -> accessbot::domain::generation:
         expiry_preset: "no_expiry".to_owned(),
         ..Default::default()
     }
+}
+
+/// The id of the message a request sent, or of the message it edited.
+pub fn message_id_of(shown: &Recorded) -> i64 {
+    shown.int("message_id").unwrap_or(shown.message_id)
 }

@@ -79,6 +79,8 @@ struct Inner {
     delay: HashMap<String, Duration>,
     /// Every call, answered or not: (method, when).
     attempts: Vec<(String, tokio::time::Instant)>,
+    /// What `getChatMember` answers, by (chat, user); others are not members.
+    members: HashMap<(i64, i64), Value>,
     /// Updates below this id were confirmed by a later `getUpdates` and are never handed out again.
     confirmed_offset: i64,
 }
@@ -120,6 +122,28 @@ impl FakeTelegram {
 
     pub fn violations(&self) -> Vec<String> {
         self.inner.lock().unwrap().violations.clone()
+    }
+
+    /// Makes `user_id` a member of `chat_id` with `status`; an administrator may invite users when `can_invite`.
+    pub fn set_member(&self, chat_id: i64, user_id: i64, status: &str, can_invite: bool) {
+        let user = if user_id == BOT_ID { bot_user() } else { user_json(user_id, "Someone", "en") };
+        let mut member = json!({"status": status, "user": user});
+        if status == "administrator" {
+            for right in [
+                "can_be_edited",
+                "is_anonymous",
+                "can_manage_chat",
+                "can_delete_messages",
+                "can_manage_video_chats",
+                "can_restrict_members",
+                "can_promote_members",
+                "can_change_info",
+            ] {
+                member[right] = json!(false);
+            }
+            member["can_invite_users"] = json!(can_invite);
+        }
+        self.inner.lock().unwrap().members.insert((chat_id, user_id), member);
     }
 
     pub fn script(&self, method: &str, answer: Scripted) {
@@ -326,6 +350,16 @@ async fn handle(
     };
     match key.as_str() {
         "getme" => ok(me()),
+        "getchatmember" => {
+            let user_id = match params.get("user_id") {
+                Some(Value::Number(n)) => n.as_i64().unwrap_or_default(),
+                Some(Value::String(s)) => s.parse().unwrap_or_default(),
+                _ => 0,
+            };
+            let member = fake.inner.lock().unwrap().members.get(&(chat_id, user_id)).cloned();
+            let user = if user_id == BOT_ID { bot_user() } else { user_json(user_id, "Someone", "en") };
+            ok(member.unwrap_or_else(|| json!({"status": "left", "user": user})))
+        }
         "sendmessage" => ok(json!({
             "message_id": message_id, "date": now_unix(), "chat": chat_json(chat_id), "from": bot_user(),
             "text": params.get("text").cloned().unwrap_or(json!(""))

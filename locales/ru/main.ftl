@@ -1,0 +1,413 @@
+## Commands menu
+command-start = Начало: что умеет этот бот
+command-help = Как пользоваться ботом
+command-redeem = Активировать код доступа
+command-my = Ваши подписки и ссылки-приглашения
+command-generate = Сгенерировать коды доступа для плана
+command-newplan = Создать план
+command-plans = Ваши планы
+command-status = Как идут ваши задания генерации
+command-billing = Тариф, бесплатные активации и перерасход в этом цикле
+command-codes = Ваши коды по планам, скрытые, по состоянию
+command-resend = Повторить неудавшуюся доставку: /resend <job_id>
+command-cancel = Выйти из текущего меню или вопроса
+command-language = Выбрать язык бота
+command-tokens = API-токены для ИИ-ассистентов (MCP)
+command-newtoken = Создать API-токен для ИИ-ассистента
+
+## Welcome and help
+help-everyone =
+    👋 Этот бот открывает доступ к закрытым каналам и группам Telegram.
+    Если автор дал вам код доступа, отправьте его боту (или /redeem <код>), чтобы получить приглашение.
+    /my показывает ваши подписки и даёт свежие ссылки-приглашения.
+    Авторы: попросите у оператора бота ссылку-приглашение, чтобы начать.
+help-creator =
+    👋 Вы автор. Вот что вы можете:
+    /generate — сгенерировать одноразовые коды, по шагам с кнопками
+      или одной строкой: /generate <план> <количество> <file|messages> <срок>, например /generate VIP 100 file 1_month
+    /newplan — создать план (или одной строкой: /newplan VIP 30d)
+    /plans — ваши планы: переименовать, архивировать, вернуть, привязать канал или группу
+    /codes — ваши коды по планам, скрытые, по состоянию
+    /status — ваши последние задания; /resend <job_id> — повторить неудавшуюся доставку
+    /cancel — выйти из текущего меню; /language — выбрать язык
+    /billing — ваш тариф, оставшиеся бесплатные активации и перерасход в этом цикле
+    /tokens — API-токены, с которыми ИИ-ассистент генерирует и отслеживает коды через MCP; /newtoken <имя> — новый токен
+    Коды доставляются в этот чат.
+not-a-creator = Эта команда для авторов. Если вы продаёте доступ к каналу, попросите у оператора бота ссылку-приглашение.
+unknown-message = Я не понял. Отправьте /help, чтобы узнать, что я умею.
+invite-accepted =
+    🎉 Добро пожаловать! Теперь вы автор, и в этот чат будут приходить ваши коды.
+    Начните с /newplan, затем /generate. Всё остальное — в /help.
+invite-already-creator = Вы уже автор. Отправьте /help, чтобы узнать, что можно сделать.
+invite-private-chat-only = Откройте ссылку-приглашение в личном чате с ботом.
+
+## Plans
+usage-newplan = Использование: /newplan <название> <срок>, например /newplan VIP 30d. Сроки: 7d, 2w, 6mo, 1y, lifetime. Или просто /newplan — по шагам.
+plan-created = ✅ План создан:
+    { $plan }
+plans-empty = У вас пока нет планов. Создайте план командой /newplan.
+plans-header = { $count ->
+    [one] Ваш { $count } план:
+    [few] Ваши { $count } плана:
+   *[other] Ваши { $count } планов:
+}
+plan-line = • { $name } — { $duration } ({ $status }, { $linked }) — { $plan_id }
+plan-status-active = активен
+plan-status-archived = в архиве
+plan-chat-linked = чат привязан
+plan-chat-none = чат не привязан
+button-rename-plan = ✏️ { $name }
+button-archive-plan = 🗄 В архив
+button-reactivate-plan = ♻️ Вернуть
+button-link-plan = 🔗 Чат
+button-new-plan = ➕ Новый план
+plan-now-archived = «{ $name }» в архиве: он не предлагается для генерации, а его неиспользованные коды больше не действуют.
+plan-now-active = «{ $name }» снова активен.
+newplan-ask-name = 🆕 Как назвать новый план? Отправьте название.
+newplan-ask-duration = На какой срок активация «{ $name }» даёт доступ?
+newplan-ask-days = Сколько дней доступа? Отправьте число.
+plan-duration-1w = 1 неделя
+plan-duration-1mo = 1 месяц
+plan-duration-3mo = 3 месяца
+plan-duration-1y = 1 год
+plan-duration-lifetime = Навсегда
+plan-duration-custom = Своё число дней…
+rename-ask-name = ✏️ Отправьте новое название для «{ $plan }».
+rename-ask-again = Отправьте новое название.
+rename-done = ✅ «{ $old }» теперь называется «{ $name }».
+link-ask-chat =
+    🔗 Какой канал или группу открывает «{ $plan }»? Выберите кнопками ниже; бот должен быть там администратором с правом приглашать пользователей.
+    Или нажмите «Пропустить»: привязать можно позже в /plans.
+button-pick-channel = 📢 Выбрать канал
+button-pick-group = 👥 Выбрать группу
+button-skip = Пропустить
+link-not-admin = ⚠️ Бот не администратор в «{ $chat }». Добавьте его администратором с правом «Пригласительные ссылки» и выберите чат снова.
+link-no-invite-right = ⚠️ Бот администратор в «{ $chat }», но не может приглашать пользователей. Включите ему право «Пригласительные ссылки» и выберите чат снова.
+link-done = ✅ «{ $chat }» привязан к «{ $plan }». Каждый, кто активирует код, получит одноразовую ссылку-приглашение.
+link-skipped = Чат не привязан. Привязать его можно в любой момент в /plans.
+duration-lifetime = пожизненный доступ
+duration-days = { $count ->
+    [one] { $count } день
+    [few] { $count } дня
+   *[other] { $count } дней
+}
+duration-weeks = { $count ->
+    [one] { $count } неделя
+    [few] { $count } недели
+   *[other] { $count } недель
+}
+duration-months = { $count ->
+    [one] { $count } месяц
+    [few] { $count } месяца
+   *[other] { $count } месяцев
+}
+duration-years = { $count ->
+    [one] { $count } год
+    [few] { $count } года
+   *[other] { $count } лет
+}
+
+## The guided /generate
+wizard-plan = 🎟 Для какого плана коды?
+wizard-plan-paged = 🎟 Для какого плана коды? (страница { $page } из { $pages })
+wizard-plan-none = У вас пока нет активного плана. Сначала создайте его.
+wizard-quantity = Сколько кодов для «{ $plan }»? Нажмите число или отправьте любое от { $min } до { $max }.
+wizard-delivery =
+    Как доставить коды?
+    📄 CSV-файл: один документ со всеми кодами и ссылками активации, сразу.
+    💬 Сообщение на каждый код: { $count ->
+        [one] { $count } сообщение
+        [few] { $count } сообщения
+       *[other] { $count } сообщений
+    } в этот чат, это займёт { $duration } в темпе Telegram.
+button-delivery-file = 📄 CSV-файл
+button-delivery-messages = 💬 Сообщение на каждый код
+wizard-expiry = Когда неиспользованные коды истекают?
+expiry-choice-no_expiry = Никогда
+expiry-choice-1_day = 1 день
+expiry-choice-1_week = 1 неделя
+expiry-choice-1_month = 1 месяц
+expiry-choice-1_year = 1 год
+expiry-choice-custom = Свой срок…
+wizard-unit = Свой срок: в каких единицах?
+wizard-amount = Сколько ({ $unit })? Отправьте число.
+unit-days = дни
+unit-weeks = недели
+unit-months = месяцы
+unit-years = годы
+button-back = ⬅ Назад
+button-previous = ◀ Назад
+button-next = Дальше ▶
+wizard-cancelled = Отменено. Ничего не создано.
+cancel-nothing = Отменять нечего.
+
+## Generating
+usage-generate =
+    Использование: /generate <план> <количество> <file|messages> <срок>
+    например /generate VIP 100 file 1_month
+    количество: 1–1000; срок: no_expiry, 1_day, 1_week, 1_month, 1_year или <N>_<days|weeks|months|years>
+    Или просто /generate — по шагам с кнопками.
+generate-card =
+    🎟 Сгенерировать { $quantity ->
+        [one] { $quantity } код
+        [few] { $quantity } кода
+       *[other] { $quantity } кодов
+    } для { $plan }
+    Срок: { $expiry }
+    Доставка: { $delivery }
+
+    Стоимость, если активируют все коды:
+    бесплатных активаций осталось в этом цикле: { $free_remaining }
+    платных: { $chargeable_quantity }
+    стоимость: ${ $cost }
+generate-card-messages-note = Отправка { $count ->
+    [one] { $count } сообщения
+   *[other] { $count } сообщений
+} в этот чат займёт { $duration } в темпе Telegram.
+delivery-file = один CSV-файл в этот чат
+delivery-messages = по сообщению на код в этот чат
+expiry-never = бессрочно
+expiry-on = истекают { $date }
+about-seconds = { $count ->
+    [one] около { $count } секунды
+   *[other] около { $count } секунд
+}
+about-minutes = { $count ->
+    [one] около { $count } минуты
+   *[other] около { $count } минут
+}
+about-hours = { $count ->
+    [one] около { $count } часа
+   *[other] около { $count } часов
+}
+button-generate = ✅ Сгенерировать
+button-agree-messages = ✅ Согласен: отправить { $count ->
+    [one] { $count } сообщение
+    [few] { $count } сообщения
+   *[other] { $count } сообщений
+} в этот чат ({ $duration })
+button-cancel = ✖ Отмена
+generate-cancelled = Отменено. Ничего не сгенерировано.
+generate-queued = Поставлено в очередь как задание { $job_id }.
+generate-already-queued = Уже в очереди как задание { $job_id }.
+menu-expired = Это меню устарело.
+
+## Job progress
+job-status-queued = ⏳ Задание { $job_id } в очереди.
+job-status-generating = ⚙️ Задание { $job_id }: генерирую коды…
+job-status-delivering =
+    📤 Задание { $job_id }: доставка…
+    { $bar } { $percent }%
+    доставлено { $done } из { $total }
+job-status-eta = Осталось { $duration }.
+button-status = 📋 Статус
+button-generate-more = ➕ Сгенерировать ещё
+job-status-done = ✅ Задание { $job_id } выполнено: { $count ->
+    [one] доставлен { $count } код.
+    [few] доставлено { $count } кода.
+   *[other] доставлено { $count } кодов.
+}
+job-status-failed = ❌ Задание { $job_id } не выполнено: { $reason }
+csv-caption-expiring = { $count ->
+    [one] { $count } код
+    [few] { $count } кода
+   *[other] { $count } кодов
+} для { $plan }. Истекают { $expires_at }.
+csv-caption-no-expiry = { $count ->
+    [one] { $count } код
+    [few] { $count } кода
+   *[other] { $count } кодов
+} для { $plan }. Бессрочные.
+code-message =
+    { $code }
+    { $link }
+delivery-failed-blocked = Бот заблокирован в чате доставки. Разблокируйте бота и запросите коды снова; они сохранены.
+delivery-failed-chat-gone = Чата доставки больше нет, или бота из него удалили. Откройте личный чат с ботом снова; коды сохранены.
+delivery-failed-rejected = Telegram отклонил доставку: { $reason }
+delivery-failed-unreachable = Telegram недоступен после нескольких попыток: { $reason }
+delivery-failed-codes-gone = Коды этого задания больше не хранятся для доставки.
+
+## Jobs
+jobs-empty = У вас пока нет заданий генерации. Начните с /generate.
+jobs-header = Ваши последние задания; нажмите, чтобы открыть:
+button-job = { $plan } · { $quantity } · { $status } · { $enqueued_at }
+button-refresh = 🔄 Обновить
+button-retry-delivery = 📤 Доставить снова
+button-jobs = ⬅ Задания
+usage-resend = Использование: /resend <job_id>. Бот отправит в этот чат коды, которые ещё хранит неудавшееся задание.
+delivery-retried = Пробую снова доставить задание { $job_id }.
+job-line = • { $job_id } — { $quantity ->
+    [one] { $quantity } код
+    [few] { $quantity } кода
+   *[other] { $quantity } кодов
+} — { $status } — { $enqueued_at }
+job-details =
+    Задание { $job_id }
+    План: { $plan }
+    Количество: { $quantity }
+    Доставка: { $delivery }
+    Коды: { $expiry }
+    Статус: { $status } (доставлено { $delivered } из { $quantity })
+    В очереди с: { $enqueued_at }
+job-result = Результат: { $count ->
+    [one] { $count } код
+    [few] { $count } кода
+   *[other] { $count } кодов
+} в партии { $batch_id }
+job-error = Ошибка { $code }: { $message }
+job-state-queued = в очереди
+job-state-running = выполняется
+job-state-completed = выполнено
+job-state-failed = не выполнено
+
+## Errors
+error-validation = ⚠️ { $field }: { $reason }
+validation-required = обязательно
+validation-not-an-integer = должно быть целым числом
+validation-out-of-range = должно быть от { $min } до { $max }
+validation-unknown-value = должно быть одним из: { $allowed }
+validation-consent-required = нужно ваше явное согласие на отправку сообщения на каждый код
+validation-not-positive = должно быть больше нуля
+validation-too-far-ahead = не может быть дальше чем через { $years } лет
+validation-too-long = не длиннее { $max } символов
+validation-taken = уже занято другим вашим планом
+validation-wrong-type = должно быть типа { $expected }
+validation-not-retryable = это не неудавшееся задание; повторить можно только неудавшуюся доставку
+validation-no-linked-chat = у вас нет привязанного чата Telegram для доставки кодов; сначала откройте личный чат с ботом
+error-not-found-plan = ⚠️ Такого плана нет. Отправьте /plans, чтобы увидеть свои.
+error-not-found-job = ⚠️ Такого задания нет. Отправьте /status, чтобы увидеть свои.
+error-not-found-invite = ⚠️ Ссылка-приглашение недействительна: её уже использовали, срок истёк или её не было. Попросите у оператора новую.
+error-not-found-draft = Это меню устарело.
+error-not-found-token = ⚠️ Такого токена нет. Отправьте /tokens, чтобы увидеть свои.
+error-not-found-creator = ⚠️ В этой команде нет такого автора.
+error-not-found-team = ⚠️ Ваша команда не найдена.
+error-not-found-tier = ⚠️ Тариф вашей команды не найден.
+error-authentication-required = Нужна аутентификация.
+error-token-missing-ability = У этого токена нет права { $ability }.
+error-rate-limited = Слишком много запросов. Попробуйте через { $seconds } с.
+error-internal = У нас что-то пошло не так. Номер ошибки: { $reference }
+delivery-failed-too-many-attempts = Задание прерывалось { $attempts } раз и остановлено; уже созданные коды сохранены.
+
+## API tokens
+tokens-empty = 🔑 У вас пока нет API-токенов. Токен позволяет ИИ-ассистенту (Claude Desktop, Cursor, любой MCP-клиент) генерировать и отслеживать ваши коды.
+tokens-header = { $count ->
+    [one] 🔑 Ваш { $count } API-токен:
+    [few] 🔑 Ваши { $count } API-токена:
+   *[other] 🔑 Ваши { $count } API-токенов:
+}
+token-line = • { $name } — { $abilities } — создан { $created_at } — использован { $last_used }
+token-never-used = никогда
+token-abilities-none = без прав
+button-revoke-token = 🗑 Отозвать { $name }
+button-new-token = ➕ Новый токен
+token-draft =
+    🔑 Новый API-токен «{ $name }»
+    Отметьте, что ему можно, и нажмите «Создать». Токен показывается только один раз.
+ability-mcp-full = подключаться по MCP и смотреть задания
+ability-create-codes = генерировать коды и смотреть их стоимость
+ability-view-codes = смотреть коды (скрытые)
+button-create-token = ✅ Создать
+token-pick-abilities = Отметьте права и нажмите «Создать».
+token-created =
+    🔑 Токен «{ $name }» создан ({ $abilities }).
+    Скопируйте его сейчас: он показывается только один раз.
+
+    { $token }
+
+    Ассистент отправляет его как «Authorization: Bearer <token>» на MCP-адрес бота (/mcp). Отозвать можно в любой момент в /tokens.
+token-created-short = Токен создан.
+token-cancelled = Токен не создан.
+token-revoked = Токен отозван.
+
+## Redeeming
+usage-redeem = Отправьте код, который вам дали, например /redeem ABCD-EFGH-JKMN (или просто отправьте сам код).
+redeem-private-chat-only = Отправьте код боту в личном чате.
+redeem-success = ✅ Код принят: у вас есть доступ к { $plan } { $until }.
+access-lifetime = навсегда
+access-until = до { $date }
+access-ended = закончился { $date }
+redeem-join = Нажмите «Вступить» ниже: ссылка-приглашение работает один раз в течение 24 часов. /my в любой момент даст новую.
+redeem-invite-unavailable = Сейчас не удалось создать ссылку-приглашение; автору сообщили. Попробуйте /my чуть позже.
+button-join = 🚪 Вступить в { $plan }
+redeem-unknown = ❌ Этот код недействителен. Проверьте его и отправьте снова.
+redeem-already-redeemed = ❌ Этот код уже использован.
+redeem-expired = ❌ Срок действия этого кода истёк.
+redeem-plan-archived = ❌ План этого кода больше не предлагается.
+redeem-too-many-attempts = ⏳ Слишком много неверных кодов. Попробуйте через { $minutes ->
+    [one] { $minutes } минуту
+    [few] { $minutes } минуты
+   *[other] { $minutes } минут
+} (в { $time }).
+creator-code-redeemed = 🎟 Код { $code } активировал { $who } в плане { $plan }. Бесплатных активаций осталось в этом цикле: { $left } из { $allotment }.
+subscriber-with-username = { $name } (@{ $username }, id { $id })
+subscriber-without-username = { $name } (id { $id })
+creator-code-redeemed-overage = Эта активация сверх вашего лимита и оплачивается как перерасход.
+my-empty = У вас пока нет подписок. Отправьте код доступа, чтобы получить подписку.
+my-header = Ваши подписки:
+my-line = • { $plan } — { $state }
+
+## Billing
+billing-overview =
+    💳 Тариф: { $tier } — { $allotment ->
+        [one] { $allotment } бесплатная активация
+        [few] { $allotment } бесплатные активации
+       *[other] { $allotment } бесплатных активаций
+    } за месячный цикл
+    Цикл: { $start } → { $end }
+    Использовано бесплатных активаций: { $free_used } из { $allotment } (осталось { $free_left })
+    Активаций сверх лимита: { $overage } — ${ $cost } (${ $price } за каждую)
+    Записей, ждущих отправки в Stripe: { $pending }; с ошибкой: { $failed }
+    Генерация кодов бесплатна; считаются только активации.
+billing-no-customer = ⚠️ У вашей команды ещё нет клиента Stripe, поэтому перерасход ждёт, пока оператор его не укажет. Ничего не теряется.
+billing-failed-note = ⚠️ Stripe отклонил некоторые записи; причину оператор увидит в журнале.
+tier-free = Free
+tier-starter = Starter
+tier-growth = Growth
+
+## Codes
+codes-pick-plan = 🎟 Коды какого плана? Выберите план.
+codes-header =
+    🎟 Коды «{ $plan }» — { $filter }, страница { $page } из { $pages }
+    Не активированы { $unredeemed } · Активированы { $redeemed } · Истекли { $expired } · Все { $all }
+codes-none = Кодов в этом состоянии нет.
+code-line = • { $code } — { $state }
+code-state-open = не активирован, бессрочный
+code-state-expires = не активирован, истекает { $date }
+code-state-expired = истёк { $date }
+code-state-redeemed = активирован { $date }
+code-filter-unredeemed = Не активированы
+code-filter-redeemed = Активированы
+code-filter-expired = Истекли
+code-filter-all = Все
+button-plans = ⬅ Планы
+
+## Menu and language
+creator-menu = 👋 Что хотите сделать?
+menu-generate = 🎟 Сгенерировать
+menu-plans = 📦 Планы
+menu-jobs = 📋 Задания
+menu-codes = 🔎 Коды
+menu-help = ❓ Помощь
+language-name = Русский
+language-pick = Выберите язык:
+language-chosen = Теперь бот говорит с вами по-русски.
+
+## Field names in error messages
+field-quantity = количество
+field-export_type = способ доставки
+field-expiry_preset = срок
+field-custom_expiry_amount = свой срок
+field-custom_expiry_type = единица срока
+field-consent = согласие
+field-plan_id = план
+field-name = название
+field-duration = срок доступа
+field-linked_chat = привязанный чат
+field-days = дни
+field-job_id = задание
+field-status = состояние
+field-limit = размер страницы
+field-page = страница
+field-abilities = права
+field-creator = автор
+field-tier = тариф

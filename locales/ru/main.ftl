@@ -411,3 +411,18 @@ field-page = страница
 field-abilities = права
 field-creator = автор
 field-tier = тариф
+
+## Dates
+date-time = { $day } { $month } { $year }, { $time } UTC
+month-1 = янв
+month-2 = фев
+month-3 = мар
+month-4 = апр
+month-5 = мая
+month-6 = июн
+month-7 = июл
+month-8 = авг
+month-9 = сен
+month-10 = окт
+month-11 = ноя
+month-12 = дек

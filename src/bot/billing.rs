@@ -15,8 +15,8 @@ pub fn billing_text(lang: &Lang, overview: &BillingOverview) -> String {
         &[
             ("tier", lang.t(&format!("tier-{}", overview.tier)).into()),
             ("allotment", overview.allotment.into()),
-            ("start", replies::format_time(overview.cycle_start).into()),
-            ("end", replies::format_time(overview.cycle_end).into()),
+            ("start", replies::format_time(lang, overview.cycle_start).into()),
+            ("end", replies::format_time(lang, overview.cycle_end).into()),
             ("free_used", overview.free_used.into()),
             ("free_left", overview.free_left.into()),
             ("overage", overview.overage.into()),

@@ -53,11 +53,15 @@ async fn plan_picker(context: &BotContext, lang: &Lang, creator: &Creator) -> Sc
 fn code_line(lang: &Lang, code: &CodeView) -> String {
     let at = now();
     let state = match (code.redeemed_at, code.expires_at) {
-        (Some(redeemed), _) => lang.t_with("code-state-redeemed", &[("date", replies::format_time(redeemed).into())]),
-        (None, Some(expires)) if expires <= at => {
-            lang.t_with("code-state-expired", &[("date", replies::format_time(expires).into())])
+        (Some(redeemed), _) => {
+            lang.t_with("code-state-redeemed", &[("date", replies::format_time(lang, redeemed).into())])
         }
-        (None, Some(expires)) => lang.t_with("code-state-expires", &[("date", replies::format_time(expires).into())]),
+        (None, Some(expires)) if expires <= at => {
+            lang.t_with("code-state-expired", &[("date", replies::format_time(lang, expires).into())])
+        }
+        (None, Some(expires)) => {
+            lang.t_with("code-state-expires", &[("date", replies::format_time(lang, expires).into())])
+        }
         (None, None) => lang.t("code-state-open"),
     };
     lang.t_with("code-line", &[("code", code.code_masked.as_str().into()), ("state", state.into())])

@@ -84,7 +84,7 @@ pub async fn redeem_and_answer(
 fn access_until_text(lang: &Lang, subscription: &Subscription) -> String {
     match subscription.ends_at {
         None => lang.t("access-lifetime"),
-        Some(end) => lang.t_with("access-until", &[("date", replies::format_time(end).into())]),
+        Some(end) => lang.t_with("access-until", &[("date", replies::format_time(lang, end).into())]),
     }
 }
 
@@ -113,7 +113,7 @@ fn refusal_text(lang: &Lang, refusal: Refusal) -> String {
             let minutes = ((retry_at - now()).num_seconds().max(1) + 59) / 60;
             lang.t_with(
                 "redeem-too-many-attempts",
-                &[("minutes", minutes.into()), ("time", replies::format_time(retry_at).into())],
+                &[("minutes", minutes.into()), ("time", replies::format_time(lang, retry_at).into())],
             )
         }
     }
@@ -227,7 +227,10 @@ pub async fn my_command(bot: TgBot, message: Message, lang: Lang, context: Arc<B
         let state = if active {
             access_until_text(&lang, subscription)
         } else {
-            lang.t_with("access-ended", &[("date", replies::format_time(subscription.ends_at.unwrap_or(at)).into())])
+            lang.t_with(
+                "access-ended",
+                &[("date", replies::format_time(&lang, subscription.ends_at.unwrap_or(at)).into())],
+            )
         };
         lines.push(lang.t_with("my-line", &[("plan", plan.name.as_str().into()), ("state", state.into())]));
         if active && let Some(button) = join_button(&bot, &context, &lang, plan, subscription).await {

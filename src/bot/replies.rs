@@ -19,9 +19,18 @@ pub fn monospace(text: &str, needle: &str) -> Vec<MessageEntity> {
     vec![MessageEntity::code(text[..byte_offset].encode_utf16().count(), needle.encode_utf16().count())]
 }
 
-/// A time as creators read it: `2026-12-24 14:00 UTC`.
-pub fn format_time(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+/// A time as people read it, with the month's name in their language: `24 Dec 2026, 14:00 UTC`.
+pub fn format_time(lang: &Lang, at: DateTime<Utc>) -> String {
+    use chrono::Datelike;
+    lang.t_with(
+        "date-time",
+        &[
+            ("day", at.day().to_string().into()),
+            ("month", lang.t(&format!("month-{}", at.month())).into()),
+            ("year", at.year().to_string().into()),
+            ("time", at.format("%H:%M").to_string().into()),
+        ],
+    )
 }
 
 pub fn error_text(lang: &Lang, error: &DomainError) -> String {
@@ -87,7 +96,7 @@ pub fn plan_line(lang: &Lang, plan: &Plan) -> String {
 pub fn expiry_text(lang: &Lang, expires_at: Option<DateTime<Utc>>) -> String {
     match expires_at {
         None => lang.t("expiry-never"),
-        Some(at) => lang.t_with("expiry-on", &[("date", format_time(at).into())]),
+        Some(at) => lang.t_with("expiry-on", &[("date", format_time(lang, at).into())]),
     }
 }
 
@@ -160,7 +169,7 @@ pub fn job_text(lang: &Lang, job: &JobView) -> String {
             ("expiry", expiry_text(lang, job.expires_at).into()),
             ("status", status.into()),
             ("delivered", job.delivered.into()),
-            ("enqueued_at", format_time(job.enqueued_at).into()),
+            ("enqueued_at", format_time(lang, job.enqueued_at).into()),
         ],
     );
     if let Some(result) = &job.result {
@@ -189,7 +198,7 @@ pub fn job_line(lang: &Lang, job: &JobView) -> String {
             ("job_id", job.job_id.as_str().into()),
             ("quantity", job.quantity.into()),
             ("status", lang.t(&format!("job-state-{}", job.status)).into()),
-            ("enqueued_at", format_time(job.enqueued_at).into()),
+            ("enqueued_at", format_time(lang, job.enqueued_at).into()),
         ],
     )
 }
@@ -197,6 +206,14 @@ pub fn job_line(lang: &Lang, job: &JobView) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_read_with_the_month_named_in_the_language() {
+        use chrono::TimeZone;
+        let at = Utc.with_ymd_and_hms(2026, 12, 4, 9, 5, 0).unwrap();
+        assert_eq!(format_time(&Lang::default(), at), "4 Dec 2026, 09:05 UTC");
+        assert_eq!(format_time(&Lang::from_code(Some("ru")), at), "4 дек 2026, 09:05 UTC");
+    }
 
     #[test]
     fn the_progress_bar_fills_by_tenths() {

@@ -31,7 +31,7 @@ pub async fn jobs_screen(context: &BotContext, lang: &Lang, creator: &Creator) -
                         ("plan", job.plan_name.as_str().into()),
                         ("quantity", job.quantity.into()),
                         ("status", lang.t(&format!("job-state-{}", job.status)).into()),
-                        ("enqueued_at", replies::format_time(job.enqueued_at).into()),
+                        ("enqueued_at", replies::format_time(lang, job.enqueued_at).into()),
                     ],
                 );
                 vec![InlineKeyboardButton::callback(label, job_data("j", &job.job_id))]

@@ -75,7 +75,7 @@ fn list_text(lang: &Lang, list: &[TokenSummary]) -> String {
         .iter()
         .map(|token| {
             let last_used = match token.last_used_at {
-                Some(at) => replies::format_time(at),
+                Some(at) => replies::format_time(lang, at),
                 None => lang.t("token-never-used"),
             };
             lang.t_with(
@@ -83,7 +83,7 @@ fn list_text(lang: &Lang, list: &[TokenSummary]) -> String {
                 &[
                     ("name", token.name.as_str().into()),
                     ("abilities", abilities_text(lang, token.abilities).into()),
-                    ("created_at", replies::format_time(token.created_at).into()),
+                    ("created_at", replies::format_time(lang, token.created_at).into()),
                     ("last_used", last_used.into()),
                 ],
             )

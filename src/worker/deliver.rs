@@ -286,7 +286,11 @@ impl<'a> JobRun<'a> {
         match self.job.expires_at {
             Some(at) => self.lang.t_with(
                 "csv-caption-expiring",
-                &[("count", count.into()), ("plan", plan), ("expires_at", crate::bot::replies::format_time(at).into())],
+                &[
+                    ("count", count.into()),
+                    ("plan", plan),
+                    ("expires_at", crate::bot::replies::format_time(&self.lang, at).into()),
+                ],
             ),
             None => self.lang.t_with("csv-caption-no-expiry", &[("count", count.into()), ("plan", plan)]),
         }

@@ -401,7 +401,7 @@ async fn refused_and_too_old_records_fail_and_billing_shows_the_cycle(engine: En
     let cycle = accessbot::domain::billing::cycle_start(team.billing_anchor_at, now());
     for expected in [
         "Tier: Free — 5 free redemptions per monthly cycle".to_owned(),
-        format!("Cycle: {} → ", accessbot::bot::replies::format_time(cycle)),
+        format!("Cycle: {} → ", accessbot::bot::replies::format_time(&accessbot::i18n::Lang::default(), cycle)),
         "Free redemptions used: 5 of 5 (0 left)".to_owned(),
         "Overage redemptions: 3 — $0.09 ($0.03 each)".to_owned(),
         "Usage records waiting for Stripe: 0; failed: 2".to_owned(),

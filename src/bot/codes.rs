@@ -5,7 +5,7 @@ use teloxide::prelude::*;
 use teloxide::types::{ChatId, InlineKeyboardButton};
 
 use super::screen::Screen;
-use super::{BotContext, HandlerResult, TgBot, replies};
+use super::{BotContext, HandlerResult, MenuTap, TgBot, answer_tap, replies};
 use crate::db::codes::CodeFilter;
 use crate::db::teams::Creator;
 use crate::domain::access_codes::{self, CodeListRequest, CodeView, filter_name};
@@ -13,7 +13,7 @@ use crate::domain::clock::now;
 use crate::domain::{DomainError, ids, plans};
 use crate::i18n::Lang;
 
-const CALLBACK_PREFIX: &str = "cd:";
+pub const CALLBACK_PREFIX: &str = "cd:";
 const PAGE_SIZE: i64 = 10;
 
 fn filter_letter(filter: CodeFilter) -> char {
@@ -160,41 +160,31 @@ pub async fn show_picker(
     Ok(())
 }
 
-pub fn is_codes_callback(query: CallbackQuery) -> bool {
-    query.data.as_deref().is_some_and(|data| data.starts_with(CALLBACK_PREFIX))
-}
-
-pub async fn callback(bot: TgBot, query: CallbackQuery, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
-    let creator = super::creator_of_callback(&query, &context).await;
-    let at = query.regular_message().map(|m| (m.chat.id, m.id));
-    let data = query.data.as_deref().and_then(|d| d.strip_prefix(CALLBACK_PREFIX)).unwrap_or_default();
-    let mut answer = None;
-    if let (Some(creator), Some((chat_id, message_id))) = (creator, at) {
-        let screen = if data == "l" {
-            Some(Ok(plan_picker(&context, &lang, &creator).await))
-        } else {
-            let parts: Vec<&str> = data.split(':').collect();
-            match parts.as_slice() {
-                [plan, letter, page] => {
-                    match (ids::parse_public_id(ids::PLAN, plan), filter_of_letter(letter), page.parse::<i64>()) {
-                        (Some(_), Some(filter), Ok(page)) => {
-                            Some(codes_page(&context, &lang, &creator, plan, filter, page).await)
-                        }
-                        _ => None,
-                    }
-                }
-                _ => None,
+pub async fn callback(
+    bot: TgBot,
+    query: CallbackQuery,
+    tap: MenuTap,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    let screen = match tap.data.split(':').collect::<Vec<_>>().as_slice() {
+        ["l"] => Some(Ok(plan_picker(&context, &lang, &tap.creator).await)),
+        [plan, letter, page] => match (ids::parse_public_id(ids::PLAN, plan), filter_of_letter(letter), page.parse()) {
+            (Some(_), Some(filter), Ok(page)) => {
+                Some(codes_page(&context, &lang, &tap.creator, plan, filter, page).await)
             }
-        };
-        answer = match screen {
-            Some(Ok(screen)) => {
-                screen.edit(&bot, chat_id, message_id).await;
-                Some(String::new())
-            }
-            Some(Err(DomainError::NotFound { .. })) | None => None,
-            Some(Err(error)) => Some(replies::error_text(&lang, &error)),
-        };
-    }
-    bot.answer_callback_query(query.id.clone()).text(answer.unwrap_or_else(|| lang.t("menu-expired"))).await?;
-    Ok(())
+            _ => None,
+        },
+        _ => None,
+    };
+    let answer = match screen {
+        Some(Ok(screen)) => {
+            screen.edit(&bot, tap.chat_id, tap.message_id).await;
+            Some(String::new())
+        }
+        // Another team's plan, or none: the button is treated as forged.
+        Some(Err(DomainError::NotFound { .. })) | None => None,
+        Some(Err(error)) => Some(replies::error_text(&lang, &error)),
+    };
+    answer_tap(&bot, &query, &lang, answer).await
 }

@@ -5,13 +5,16 @@ use teloxide::prelude::*;
 use teloxide::types::{ChatId, InlineKeyboardButton, KeyboardRemove};
 
 use super::screen::Screen;
-use super::{BotContext, HandlerResult, TgBot, codes, generate_flow, plans, register_creator_commands, status};
+use super::{
+    BotContext, HandlerResult, MenuTap, TgBot, answer_tap, codes, generate_flow, plans, register_creator_commands,
+    status,
+};
 use crate::db::conversations::conversation_status;
 use crate::db::teams::Creator;
 use crate::domain::clock::now;
 use crate::i18n::{LANGUAGES, Lang};
 
-const MENU_PREFIX: &str = "menu:";
+pub const MENU_PREFIX: &str = "menu:";
 const LANGUAGE_PREFIX: &str = "lang:";
 const MENU_ITEMS: [&str; 5] = ["generate", "plans", "jobs", "codes", "help"];
 
@@ -23,28 +26,16 @@ pub fn creator_menu(lang: &Lang) -> Screen {
     Screen::new(lang.t("creator-menu")).rows(buttons.chunks(2).map(<[_]>::to_vec))
 }
 
-pub fn is_menu_callback(query: CallbackQuery) -> bool {
-    query.data.as_deref().is_some_and(|data| data.starts_with(MENU_PREFIX))
-}
-
 /// A tap on the creator menu opens what the command would, in a new message.
-pub async fn menu_callback(bot: TgBot, query: CallbackQuery, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
-    let creator = super::creator_of_callback(&query, &context).await;
-    let chat = query.regular_message().map(|m| m.chat.id);
-    let item = query.data.as_deref().and_then(|d| d.strip_prefix(MENU_PREFIX)).unwrap_or_default().to_owned();
-    let known = match (creator, chat) {
-        (Some(creator), Some(chat)) => {
-            open_item(&bot, &context, &lang, &creator, query.from.id.0 as i64, chat, &item).await?
-        }
-        _ => false,
-    };
-    let request = bot.answer_callback_query(query.id.clone());
-    if known {
-        request.await?
-    } else {
-        request.text(lang.t("menu-expired")).await?
-    };
-    Ok(())
+pub async fn menu_callback(
+    bot: TgBot,
+    query: CallbackQuery,
+    tap: MenuTap,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    let opened = open_item(&bot, &context, &lang, &tap.creator, tap.user_id, tap.chat_id, &tap.data).await?;
+    answer_tap(&bot, &query, &lang, opened.then(String::new)).await
 }
 
 async fn open_item(

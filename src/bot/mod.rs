@@ -20,7 +20,7 @@ use std::sync::Arc;
 use teloxide::adaptors::Throttle;
 use teloxide::dispatching::UpdateHandler;
 use teloxide::prelude::*;
-use teloxide::types::{BotCommandScope, Recipient, UserId};
+use teloxide::types::{BotCommandScope, ChatId, MessageId, Recipient, UserId};
 
 use crate::config::ThrottleSettings;
 use crate::db::Db;
@@ -90,6 +90,34 @@ async fn creator_of_callback(query: &CallbackQuery, context: &BotContext) -> Opt
     }
 }
 
+/// A creator's tap on a button of one of their menus.
+#[derive(Clone)]
+pub struct MenuTap {
+    pub creator: Creator,
+    pub user_id: i64,
+    pub chat_id: ChatId,
+    pub message_id: MessageId,
+    /// The button's data after the menu's prefix.
+    pub data: String,
+}
+
+impl MenuTap {
+    async fn of(query: &CallbackQuery, context: &BotContext, prefix: &str) -> Option<Self> {
+        let data = query.data.as_deref()?.strip_prefix(prefix)?.to_owned();
+        let message = query.regular_message()?;
+        let creator = creator_of_callback(query, context).await?;
+        Some(Self { creator, user_id: query.from.id.0 as i64, chat_id: message.chat.id, message_id: message.id, data })
+    }
+}
+
+/// Taps on the buttons whose data starts with `prefix`, from a creator, on a message the bot can edit.
+/// Others fall through the tree to the last endpoint, which says the menu has expired.
+fn menu_taps(prefix: &'static str) -> UpdateHandler<HandlerError> {
+    dptree::filter_map_async(move |query: CallbackQuery, context: Arc<BotContext>| async move {
+        MenuTap::of(&query, &context, prefix).await
+    })
+}
+
 /// The open conversation a message from a creator continues, when its step reads typed text.
 async fn flow_of_message(message: Message, context: Arc<BotContext>) -> Option<(Flow, Creator)> {
     let user = message.from.as_ref()?;
@@ -145,15 +173,16 @@ async fn conversation_callback(
             };
         }
     }
-    answer_tap(&bot, &query, answer.or_else(|| Some(lang.t("menu-expired")))).await
+    answer_tap(&bot, &query, &lang, answer).await
 }
 
-/// Answers a callback query, with a toast when there is something to say.
-async fn answer_tap(bot: &TgBot, query: &CallbackQuery, text: Option<String>) -> HandlerResult {
+/// Answers a callback query: with `answer` as a toast when it says something, and with "this menu has
+/// expired" when the tap led nowhere (`None`).
+pub async fn answer_tap(bot: &TgBot, query: &CallbackQuery, lang: &Lang, answer: Option<String>) -> HandlerResult {
     let request = bot.answer_callback_query(query.id.clone());
-    match text.filter(|text| !text.is_empty()) {
-        Some(text) => request.text(text).await?,
-        None => request.await?,
+    match answer.unwrap_or_else(|| lang.t("menu-expired")) {
+        text if text.is_empty() => request.await?,
+        text => request.text(text).await?,
     };
     Ok(())
 }
@@ -191,10 +220,10 @@ pub fn schema() -> UpdateHandler<HandlerError> {
     let callbacks = Update::filter_callback_query()
         .branch(dptree::filter(conversation::is_conversation_callback).endpoint(conversation_callback))
         .branch(dptree::filter(tokens::is_token_callback).endpoint(tokens::callback))
-        .branch(dptree::filter(plans::is_plans_callback).endpoint(plans::callback))
-        .branch(dptree::filter(status::is_status_callback).endpoint(status::callback))
-        .branch(dptree::filter(codes::is_codes_callback).endpoint(codes::callback))
-        .branch(dptree::filter(menu::is_menu_callback).endpoint(menu::menu_callback))
+        .branch(menu_taps(plans::CALLBACK_PREFIX).endpoint(plans::callback))
+        .branch(menu_taps(status::CALLBACK_PREFIX).endpoint(status::callback))
+        .branch(menu_taps(codes::CALLBACK_PREFIX).endpoint(codes::callback))
+        .branch(menu_taps(menu::MENU_PREFIX).endpoint(menu::menu_callback))
         .branch(dptree::filter(menu::is_language_callback).endpoint(menu::language_callback))
         .endpoint(generate::callback);
 

@@ -2,16 +2,16 @@
 use std::sync::Arc;
 
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, InlineKeyboardButton, MessageId};
+use teloxide::types::InlineKeyboardButton;
 
 use super::screen::Screen;
-use super::{BotContext, HandlerResult, TgBot, plan_flow, replies};
+use super::{BotContext, HandlerResult, MenuTap, TgBot, answer_tap, plan_flow, replies};
 use crate::db::teams::Creator;
 use crate::domain::clock::now;
 use crate::domain::{DomainError, ids, plans};
 use crate::i18n::Lang;
 
-const CALLBACK_PREFIX: &str = "pl:";
+pub const CALLBACK_PREFIX: &str = "pl:";
 
 pub async fn new_plan(
     bot: TgBot,
@@ -78,34 +78,26 @@ pub async fn list_plans(
     Ok(())
 }
 
-pub fn is_plans_callback(query: CallbackQuery) -> bool {
-    query.data.as_deref().is_some_and(|data| data.starts_with(CALLBACK_PREFIX))
-}
-
 /// A tap on the plan list; the plan must belong to the tapper's team.
-pub async fn callback(bot: TgBot, query: CallbackQuery, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
-    let creator = super::creator_of_callback(&query, &context).await;
-    let at = query.regular_message().map(|m| (m.chat.id, m.id));
-    let data = query.data.as_deref().and_then(|d| d.strip_prefix(CALLBACK_PREFIX)).unwrap_or_default().to_owned();
-    let answer = match (creator, at) {
-        (Some(creator), Some(at)) => {
-            run_action(&bot, &context, &lang, &creator, query.from.id.0 as i64, &data, at).await?
-        }
-        _ => None,
-    };
-    bot.answer_callback_query(query.id.clone()).text(answer.unwrap_or_else(|| lang.t("menu-expired"))).await?;
-    Ok(())
+pub async fn callback(
+    bot: TgBot,
+    query: CallbackQuery,
+    tap: MenuTap,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    let answer = run_action(&bot, &context, &lang, &tap).await?;
+    answer_tap(&bot, &query, &lang, answer).await
 }
 
 async fn run_action(
     bot: &TgBot,
     context: &BotContext,
     lang: &Lang,
-    creator: &Creator,
-    user_id: i64,
-    data: &str,
-    (chat_id, message_id): (ChatId, MessageId),
+    tap: &MenuTap,
 ) -> Result<Option<String>, super::HandlerError> {
+    let MenuTap { creator, user_id, chat_id, message_id, data } = tap;
+    let (user_id, chat_id, message_id) = (*user_id, *chat_id, *message_id);
     if data == "new" {
         plan_flow::start_new_plan(bot, context, lang, user_id, chat_id, None).await?;
         return Ok(Some(String::new()));

@@ -2,10 +2,10 @@
 use std::sync::Arc;
 
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, InlineKeyboardButton, MessageId};
+use teloxide::types::InlineKeyboardButton;
 
 use super::screen::Screen;
-use super::{BotContext, HandlerError, HandlerResult, TgBot, replies};
+use super::{BotContext, HandlerError, HandlerResult, MenuTap, TgBot, answer_tap, replies};
 use crate::db::generation::job_status;
 use crate::db::teams::Creator;
 use crate::domain::clock::now;
@@ -13,7 +13,7 @@ use crate::domain::jobs::{self, JobView};
 use crate::domain::{DomainError, ids};
 use crate::i18n::Lang;
 
-const CALLBACK_PREFIX: &str = "st:";
+pub const CALLBACK_PREFIX: &str = "st:";
 
 fn job_data(action: &str, job_id: &str) -> String {
     let bare = job_id.strip_prefix(ids::JOB).unwrap_or(job_id);
@@ -96,30 +96,25 @@ pub async fn resend_command(
     Ok(())
 }
 
-pub fn is_status_callback(query: CallbackQuery) -> bool {
-    query.data.as_deref().is_some_and(|data| data.starts_with(CALLBACK_PREFIX))
-}
-
-pub async fn callback(bot: TgBot, query: CallbackQuery, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
-    let creator = super::creator_of_callback(&query, &context).await;
-    let at = query.regular_message().map(|m| (m.chat.id, m.id));
-    let data = query.data.as_deref().and_then(|d| d.strip_prefix(CALLBACK_PREFIX)).unwrap_or_default().to_owned();
-    let answer = match (creator, at) {
-        (Some(creator), Some(at)) => run_action(&bot, &context, &lang, &creator, &data, at).await?,
-        _ => None,
-    };
-    bot.answer_callback_query(query.id.clone()).text(answer.unwrap_or_else(|| lang.t("menu-expired"))).await?;
-    Ok(())
+pub async fn callback(
+    bot: TgBot,
+    query: CallbackQuery,
+    tap: MenuTap,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    let answer = run_action(&bot, &context, &lang, &tap).await?;
+    answer_tap(&bot, &query, &lang, answer).await
 }
 
 async fn run_action(
     bot: &TgBot,
     context: &BotContext,
     lang: &Lang,
-    creator: &Creator,
-    data: &str,
-    (chat_id, message_id): (ChatId, MessageId),
+    tap: &MenuTap,
 ) -> Result<Option<String>, HandlerError> {
+    let MenuTap { creator, chat_id, message_id, data, .. } = tap;
+    let (chat_id, message_id) = (*chat_id, *message_id);
     if data == "l" {
         jobs_screen(context, lang, creator).await.edit(bot, chat_id, message_id).await;
         return Ok(Some(String::new()));

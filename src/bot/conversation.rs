@@ -2,10 +2,11 @@
 //! nothing, and the callback data of their buttons, checked on every tap.
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
-use teloxide::types::{CallbackQuery, InlineKeyboardButton};
+use teloxide::types::{CallbackQuery, ChatId, InlineKeyboardButton, MessageId};
 use uuid::Uuid;
 
-use super::BotContext;
+use super::screen::{Screen, strip_buttons};
+use super::{BotContext, HandlerResult, TgBot};
 use crate::db::DbError;
 use crate::db::conversations::{Conversation, StepUpdate, conversation_status};
 use crate::domain::ids;
@@ -184,6 +185,22 @@ impl BotContext {
     pub async fn move_flow_to_message(&self, flow: &mut Flow, message_id: i32) -> Result<(), DbError> {
         flow.message_id = Some(message_id);
         self.db.set_conversation_message(flow.id, message_id).await
+    }
+
+    /// Shows the conversation in a new message at the bottom of the chat (after typed text, the old
+    /// menu is no longer in view) and takes the buttons off the message that showed it before.
+    pub async fn show_flow_below(&self, bot: &TgBot, flow: &mut Flow, screen: Screen) -> HandlerResult {
+        let sent = screen.send(bot, ChatId(flow.chat_id)).await?;
+        self.retire_flow_message(bot, flow).await;
+        self.move_flow_to_message(flow, sent.id.0).await?;
+        Ok(())
+    }
+
+    /// Takes the buttons off the message that showed the conversation.
+    pub async fn retire_flow_message(&self, bot: &TgBot, flow: &Flow) {
+        if let Some(old) = flow.message_id {
+            strip_buttons(bot, ChatId(flow.chat_id), MessageId(old)).await;
+        }
     }
 
     pub async fn finish_flow(&self, flow: &Flow, status: &str) -> Result<bool, DbError> {

@@ -3,7 +3,7 @@
 use teloxide::types::{ChatId, InlineKeyboardButton, MessageId};
 
 use super::conversation::{Flow, FlowState, kind};
-use super::screen::{Screen, strip_buttons};
+use super::screen::Screen;
 use super::{BotContext, HandlerError, HandlerResult, TgBot, generate, plan_flow, replies};
 use crate::db::conversations::conversation_status;
 use crate::db::teams::Creator;
@@ -355,7 +355,6 @@ pub async fn on_text(
     mut flow: Flow,
     text: &str,
 ) -> HandlerResult {
-    let chat_id = ChatId(flow.chat_id);
     let mut state = flow.state.clone();
     let outcome: Result<Option<Screen>, DomainError> = match flow.step.as_str() {
         step::QUANTITY => match checked_quantity(text) {
@@ -396,10 +395,5 @@ pub async fn on_text(
             Screen { text: format!("{}\n\n{}", replies::error_text(lang, &error), question.text), rows: question.rows }
         }
     };
-    let sent = screen.send(bot, chat_id).await?;
-    if let Some(old) = flow.message_id {
-        strip_buttons(bot, chat_id, MessageId(old)).await;
-    }
-    context.move_flow_to_message(&mut flow, sent.id.0).await?;
-    Ok(())
+    context.show_flow_below(bot, &mut flow, screen).await
 }

@@ -7,7 +7,7 @@ use teloxide::types::{
 };
 
 use super::conversation::{Flow, FlowState, kind};
-use super::screen::{Screen, strip_buttons};
+use super::screen::Screen;
 use super::{BotContext, HandlerResult, TgBot, replies};
 use crate::db::conversations::conversation_status;
 use crate::db::plans::Plan;
@@ -338,12 +338,8 @@ pub async fn on_message(
                 if !context.advance_flow(&mut flow, step::DURATION, state, now()).await? {
                     return Ok(());
                 }
-                let sent = duration_screen(&flow, lang).send(bot, chat_id).await?;
-                if let Some(old) = flow.message_id {
-                    strip_buttons(bot, chat_id, MessageId(old)).await;
-                }
-                context.move_flow_to_message(&mut flow, sent.id.0).await?;
-                return Ok(());
+                let screen = duration_screen(&flow, lang);
+                return context.show_flow_below(bot, &mut flow, screen).await;
             }
             Err(error) => Some(error),
         },
@@ -351,9 +347,7 @@ pub async fn on_message(
             let duration = format!("{}d", text.trim());
             match plans::PlanDuration::parse(&duration) {
                 Ok(_) => {
-                    if let Some(old) = flow.message_id {
-                        strip_buttons(bot, chat_id, MessageId(old)).await;
-                    }
+                    context.retire_flow_message(bot, &flow).await;
                     flow.message_id = None;
                     create_and_offer_link(bot, context, lang, creator, &mut flow, &duration).await?.err()
                 }
@@ -373,9 +367,7 @@ pub async fn on_message(
             match plans::rename_plan(&context.db, creator.team_id, &plan, text).await {
                 Ok(name) => {
                     context.finish_flow(&flow, conversation_status::DONE).await?;
-                    if let Some(old) = flow.message_id {
-                        strip_buttons(bot, chat_id, MessageId(old)).await;
-                    }
+                    context.retire_flow_message(bot, &flow).await;
                     let done = lang.t_with("rename-done", &[("old", plan.name.as_str().into()), ("name", name.into())]);
                     bot.send_message(chat_id, done).await?;
                     return Ok(());
@@ -392,10 +384,6 @@ pub async fn on_message(
         _ => lang.t("newplan-ask-name"),
     };
     let text = format!("{}\n\n{question}", replies::error_text(lang, &problem));
-    let sent = Screen::new(text).row(cancel_row(&flow, lang)).send(bot, chat_id).await?;
-    if let Some(old) = flow.message_id {
-        strip_buttons(bot, chat_id, MessageId(old)).await;
-    }
-    context.move_flow_to_message(&mut flow, sent.id.0).await?;
-    Ok(())
+    let screen = Screen::new(text).row(cancel_row(&flow, lang));
+    context.show_flow_below(bot, &mut flow, screen).await
 }

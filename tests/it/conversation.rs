@@ -68,6 +68,10 @@ async fn the_wizard_leads_to_a_delivered_csv_and_rejects_bad_numbers(engine: Eng
     let job_id = ids::public_id(ids::JOB, job.id);
     assert_eq!(TestApp::button_labeled(&summary, "Status"), format!("st:j:{}", &job_id[4..]));
     assert_eq!(TestApp::button_labeled(&summary, "Generate more"), "menu:generate");
+    let before_more = app.telegram.requests().len();
+    app.tap(ANN, &summary, "menu:generate").await;
+    let more = app.next_message_to(ANN, before_more).await;
+    assert!(text(&more).contains("Which plan"), "Generate more opens the wizard again: {more:?}");
     let again = app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
     assert!(text(&again).contains("Already queued"), "confirming twice makes one job");
     assert_eq!(app.jobs_of(ANN).await.len(), 1);
@@ -180,6 +184,10 @@ async fn more_than_eight_plans_are_paged_and_archived_ones_are_not_offered(engin
     let labels: Vec<String> = TestApp::buttons(&second).into_iter().map(|(label, _)| label).collect();
     assert_eq!(labels[0], "Plan 10");
     assert!(labels.iter().any(|label| label.contains("Previous")) && labels.iter().any(|l| l.contains("New plan")));
+    let ask = app.tap_edit(ANN, &second, &TestApp::button_labeled(&second, "New plan")).await;
+    assert!(text(&ask).contains("What should the new plan be called?"), "the same message asks: {ask:?}");
+    let durations = type_text(&app, "Plan 11").await;
+    assert!(text(&durations).contains("How long does a redemption of “Plan 11” give access?"));
 }
 
 async fn a_plan_is_made_step_by_step_and_linked_only_where_the_bot_may_invite(engine: Engine) {

@@ -118,7 +118,7 @@ pub async fn language_callback(bot: TgBot, query: CallbackQuery, context: Arc<Bo
     let lang = Lang::from_code(Some(code));
     if let Some(creator) = context.db.find_creator_by_telegram_user(user_id).await? {
         context.db.set_creator_language(creator.id, code).await?;
-        if let Err(error) = register_creator_commands(&bot, &creator, &lang).await {
+        if let Err(error) = register_creator_commands(&bot, &creator, Some(code)).await {
             log::warn!("accessbot::bot cannot register a creator's command menu: {error}");
         }
     }

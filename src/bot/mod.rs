@@ -248,15 +248,29 @@ pub async fn register_commands(bot: &TgBot) -> Result<(), teloxide::RequestError
     Ok(())
 }
 
-/// Registers the creators' command menu in a creator's chat, in their language.
+/// Registers the creators' command menu in a creator's chat. Without a language chosen with /language it is
+/// registered in every language the bot speaks, so it follows the Telegram app's language; with one, only in
+/// that language, and the per-language menus are removed so they cannot override the choice.
 pub async fn register_creator_commands(
     bot: &TgBot,
     creator: &Creator,
-    lang: &Lang,
+    chosen: Option<&str>,
 ) -> Result<(), teloxide::RequestError> {
     let Some(chat_id) = creator.linked_chat_id else { return Ok(()) };
     let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(chat_id)) };
-    bot.set_my_commands(bot_commands(lang, Command::CREATOR_MENU)).scope(scope).await?;
+    let fallback = Lang::from_code(chosen);
+    bot.set_my_commands(bot_commands(&fallback, Command::CREATOR_MENU)).scope(scope.clone()).await?;
+    for code in LANGUAGES.iter().filter(|code| Lang::from_code(Some(code)) != Lang::default()) {
+        if chosen.is_some() {
+            bot.delete_my_commands().scope(scope.clone()).language_code(*code).await?;
+        } else {
+            let lang = Lang::from_code(Some(code));
+            bot.set_my_commands(bot_commands(&lang, Command::CREATOR_MENU))
+                .scope(scope.clone())
+                .language_code(*code)
+                .await?;
+        }
+    }
     Ok(())
 }
 
@@ -270,7 +284,8 @@ pub async fn register_all_creator_commands(bot: TgBot, db: Db) {
         }
     };
     for creator in creators {
-        if let Err(error) = register_creator_commands(&bot, &creator, &creator_lang(&creator)).await {
+        let chosen = db.chosen_language(creator.telegram_user_id).await.ok().flatten();
+        if let Err(error) = register_creator_commands(&bot, &creator, chosen.as_deref()).await {
             log::warn!("accessbot::bot cannot register a creator's command menu: {error}");
         }
     }

@@ -29,7 +29,7 @@ pub async fn start(
         };
         let text = match creators::accept_invite(&context.db, &context.secret, token, joiner, now()).await {
             Ok(InviteAcceptance::Joined(creator)) => {
-                if let Err(error) = register_creator_commands(&bot, &creator, &lang).await {
+                if let Err(error) = register_creator_commands(&bot, &creator, None).await {
                     log::warn!("accessbot::bot cannot register a new creator's command menu: {error}");
                 }
                 lang.t("invite-accepted")

@@ -394,6 +394,10 @@ async fn russian_speakers_get_russian_with_plural_forms_and_can_switch(engine: E
         })
         .await;
     assert_eq!(menu.json("commands").unwrap()[1]["description"], json!("Generate access codes for a plan"));
+    let removed =
+        app.telegram.wait_for(WAIT, |r| r.iter().skip(before).find(|r| r.method == "deleteMyCommands").cloned()).await;
+    assert_eq!(removed.str("language_code"), Some("ru"), "the Russian menu no longer overrides the choice");
+    assert_eq!(removed.json("scope").unwrap(), json!({"type": "chat", "chat_id": ANN}));
     let card = app.send_text_in(ANN, "Ann", "ru", "/generate VIP 2 file no_expiry").await;
     assert!(text(&card).contains("Generate 2 codes for VIP"), "the chosen language wins: {card:?}");
 }
@@ -426,16 +430,26 @@ async fn command_menus_are_registered_per_scope_and_language(engine: Engine) {
     let before = app.telegram.requests().len();
     let token = accessbot::domain::creators::create_invite(&app.db, &app.secret, now()).await.unwrap();
     app.send_text_in(ANN, "Ann", "ru", &format!("/start join_{token}")).await;
-    let creator_menu =
-        app.telegram.wait_for(WAIT, |r| r.iter().skip(before).find(|r| r.method == "setMyCommands").cloned()).await;
-    assert_eq!(creator_menu.json("scope").unwrap(), json!({"type": "chat", "chat_id": ANN}));
-    let names = names(&creator_menu);
+    let creator_menus = app
+        .telegram
+        .wait_for(WAIT, |r| {
+            let menus: Vec<Recorded> = r.iter().skip(before).filter(|r| r.method == "setMyCommands").cloned().collect();
+            (menus.len() == 2).then_some(menus)
+        })
+        .await;
+    for menu in &creator_menus {
+        assert_eq!(menu.json("scope").unwrap(), json!({"type": "chat", "chat_id": ANN}), "only in Ann's chat");
+    }
+    let names = names(&creator_menus[0]);
     for command in
         ["generate", "plans", "newplan", "codes", "status", "resend", "billing", "tokens", "cancel", "redeem"]
     {
         assert!(names.iter().any(|n| n == command), "{command} in {names:?}");
     }
-    assert_eq!(creator_menu.json("commands").unwrap()[1]["description"], json!("Сгенерировать коды доступа для плана"));
+    let english = creator_menus.iter().find(|m| m.str("language_code").is_none()).unwrap();
+    let russian = creator_menus.iter().find(|m| m.str("language_code") == Some("ru")).unwrap();
+    assert_eq!(english.json("commands").unwrap()[1]["description"], json!("Generate access codes for a plan"));
+    assert_eq!(russian.json("commands").unwrap()[1]["description"], json!("Сгенерировать коды доступа для плана"));
     let start = app.send_text_in(ANN, "Ann", "ru", "/start").await;
     let labels: Vec<String> = TestApp::buttons(&start).into_iter().map(|(label, _)| label).collect();
     assert_eq!(labels.len(), 5, "{labels:?}");

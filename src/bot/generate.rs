@@ -108,7 +108,7 @@ pub async fn generate_command(
     if args.trim().is_empty() {
         let Some(user) = message.from.as_ref() else { return Ok(()) };
         let user_id = user.id.0 as i64;
-        return super::generate_flow::start(&bot, &context, &lang, &creator, user_id, message.chat.id, None).await;
+        return super::generate_flow::start(&bot, &context, &lang, &creator, user_id, message.chat.id).await;
     }
     let Some(request) = parse_one_liner(&args) else {
         bot.send_message(message.chat.id, lang.t("usage-generate")).await?;

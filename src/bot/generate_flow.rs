@@ -9,7 +9,9 @@ use crate::db::conversations::conversation_status;
 use crate::db::teams::Creator;
 use crate::domain::clock::now;
 use crate::domain::expiry::{CALENDAR_UNITS, ExpiryChoice};
-use crate::domain::generation::{ExportType, GenerationRequest, MAX_QUANTITY, MIN_QUANTITY, parse_quantity};
+use crate::domain::generation::{
+    ExportType, GenerationRequest, MAX_QUANTITY, MIN_QUANTITY, check_quantity, parse_quantity,
+};
 use crate::domain::{DomainError, ValidationReason, ids, plans};
 use crate::i18n::Lang;
 
@@ -32,7 +34,7 @@ pub fn awaits_text(flow: &Flow) -> bool {
     matches!(flow.step.as_str(), step::QUANTITY | step::AMOUNT)
 }
 
-/// Opens the wizard, in a new message or, from a menu, in place of `replace`.
+/// Opens the wizard in a new message.
 pub async fn start(
     bot: &TgBot,
     context: &BotContext,
@@ -40,7 +42,6 @@ pub async fn start(
     creator: &Creator,
     user_id: i64,
     chat_id: ChatId,
-    replace: Option<MessageId>,
 ) -> HandlerResult {
     let mut flow =
         context.open_flow(user_id, chat_id.0, kind::GENERATE, step::PLAN, FlowState::default(), now()).await?;
@@ -48,16 +49,8 @@ pub async fn start(
         Ok(screen) => screen,
         Err(error) => Screen::new(replies::error_text(lang, &error)),
     };
-    match replace {
-        Some(message_id) => {
-            screen.edit(bot, chat_id, message_id).await;
-            context.move_flow_to_message(&mut flow, message_id.0).await?;
-        }
-        None => {
-            let sent = screen.send(bot, chat_id).await?;
-            context.move_flow_to_message(&mut flow, sent.id.0).await?;
-        }
-    }
+    let sent = screen.send(bot, chat_id).await?;
+    context.move_flow_to_message(&mut flow, sent.id.0).await?;
     Ok(())
 }
 
@@ -189,7 +182,8 @@ async fn confirm(
         return Ok(None);
     }
     let mut rows = generate::card_keyboard(lang, &card, context).inline_keyboard;
-    rows.push(nav_row(flow, lang, true).into_iter().take(1).collect());
+    // The card's own Cancel withdraws the draft; Back returns to the expiry step.
+    rows.push(vec![flow.button(lang.t("button-back"), "b")]);
     Ok(Some(Screen::new(replies::card_text(lang, &card, &context.throttle)).rows(rows)))
 }
 
@@ -252,7 +246,7 @@ async fn transition(
             step::QUANTITY
         }
         (step::QUANTITY, Some(("q", quantity))) => {
-            state.quantity = Some(checked_quantity(quantity)?);
+            state.quantity = Some(parse_quantity(quantity).and_then(check_quantity)?);
             step::DELIVERY
         }
         (step::DELIVERY, Some(("d", export_type))) => {
@@ -313,17 +307,6 @@ pub async fn on_tap(
     }
 }
 
-fn checked_quantity(input: &str) -> Result<i64, DomainError> {
-    let quantity = parse_quantity(input)?;
-    if !(MIN_QUANTITY..=MAX_QUANTITY).contains(&quantity) {
-        return Err(DomainError::validation(
-            "quantity",
-            ValidationReason::OutOfRange { min: MIN_QUANTITY, max: MAX_QUANTITY },
-        ));
-    }
-    Ok(quantity)
-}
-
 async fn cancel(context: &BotContext, creator: &Creator, flow: &Flow) -> Result<(), DomainError> {
     if let Some(draft_id) = flow.state.draft_id {
         context.queue.cancel(creator, draft_id).await?;
@@ -357,7 +340,7 @@ pub async fn on_text(
 ) -> HandlerResult {
     let mut state = flow.state.clone();
     let outcome: Result<Option<Screen>, DomainError> = match flow.step.as_str() {
-        step::QUANTITY => match checked_quantity(text) {
+        step::QUANTITY => match parse_quantity(text).and_then(check_quantity) {
             Ok(quantity) => {
                 state.quantity = Some(quantity);
                 if context.advance_flow(&mut flow, step::DELIVERY, state, now()).await? {

@@ -48,7 +48,7 @@ async fn open_item(
     item: &str,
 ) -> Result<bool, super::HandlerError> {
     match item {
-        "generate" => generate_flow::start(bot, context, lang, creator, user_id, chat, None).await?,
+        "generate" => generate_flow::start(bot, context, lang, creator, user_id, chat).await?,
         "plans" => {
             plans::plans_screen(context, lang, creator).await.send(bot, chat).await?;
         }

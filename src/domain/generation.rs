@@ -68,6 +68,17 @@ pub fn parse_quantity(input: &str) -> Result<i64, DomainError> {
     input.trim().parse().map_err(|_| DomainError::validation("quantity", ValidationReason::NotAnInteger))
 }
 
+/// Checks a quantity against the batch limits.
+pub fn check_quantity(quantity: i64) -> Result<i64, DomainError> {
+    if !(MIN_QUANTITY..=MAX_QUANTITY).contains(&quantity) {
+        return Err(DomainError::validation(
+            "quantity",
+            ValidationReason::OutOfRange { min: MIN_QUANTITY, max: MAX_QUANTITY },
+        ));
+    }
+    Ok(quantity)
+}
+
 /// Checks every field of the request; the plan must belong to `team_id`.
 pub async fn validate(
     db: &Db,
@@ -75,12 +86,7 @@ pub async fn validate(
     request: &GenerationRequest,
     now: DateTime<Utc>,
 ) -> Result<ValidGeneration, DomainError> {
-    if !(MIN_QUANTITY..=MAX_QUANTITY).contains(&request.quantity) {
-        return Err(DomainError::validation(
-            "quantity",
-            ValidationReason::OutOfRange { min: MIN_QUANTITY, max: MAX_QUANTITY },
-        ));
-    }
+    check_quantity(request.quantity)?;
     let export_type = ExportType::parse(&request.export_type)?;
     if export_type == ExportType::Messages && !request.consent {
         return Err(DomainError::validation("consent", ValidationReason::ConsentRequired));

@@ -79,6 +79,10 @@ pub struct Settings {
     pub database_url: String,
     pub database_max_connections: u32,
     pub instance_secret: Option<Secret>,
+    /// Whether this instance takes updates from Telegram. Telegram hands updates to one poller per bot,
+    /// so among several instances exactly one receives them; the others run the worker, the MCP
+    /// server and the background tasks.
+    pub receive_updates: bool,
     pub worker: WorkerSettings,
     pub throttle: ThrottleSettings,
     pub http: HttpSettings,
@@ -98,6 +102,15 @@ impl std::error::Error for ConfigError {}
 
 fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn flag(name: &str, default: bool) -> Result<bool, ConfigError> {
+    match var(name).map(|v| v.to_ascii_lowercase()).as_deref() {
+        None => Ok(default),
+        Some("true" | "1" | "yes") => Ok(true),
+        Some("false" | "0" | "no") => Ok(false),
+        Some(other) => Err(ConfigError(format!("{name} must be true or false, got {other:?}"))),
+    }
 }
 
 fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, ConfigError> {
@@ -124,6 +137,7 @@ impl Settings {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             database_max_connections: number("DATABASE_MAX_CONNECTIONS", 10)?,
             instance_secret: var("ACCESSBOT_SECRET").map(Secret::new),
+            receive_updates: flag("RECEIVE_UPDATES", true)?,
             worker: WorkerSettings {
                 concurrency: number("WORKER_CONCURRENCY", 2usize)?.max(1),
                 lease: Duration::from_secs(number("WORKER_LEASE_SECONDS", 30)?),

@@ -122,10 +122,12 @@ impl Application {
 
     /// Runs the bot, the worker and the MCP server until `stop` completes, then lets the in-flight send finish.
     pub async fn run_until(self, stop: impl Future<Output = ()>) -> Result<(), StartupError> {
-        if let Err(error) = bot::register_commands(&self.bot).await {
-            log::warn!("accessbot::startup cannot register the command menu: {error}");
+        if self.settings.receive_updates {
+            if let Err(error) = bot::register_commands(&self.bot).await {
+                log::warn!("accessbot::startup cannot register the command menu: {error}");
+            }
+            tokio::spawn(bot::register_all_creator_commands(self.bot.clone(), self.db.clone()));
         }
-        tokio::spawn(bot::register_all_creator_commands(self.bot.clone(), self.db.clone()));
         let wake = Arc::new(Notify::new());
         let (stop_sender, stop_receiver) = watch::channel(false);
         let instance_id = format!("{}-{}", std::process::id(), &ulid::Ulid::generate().to_string()[20..]);
@@ -181,23 +183,32 @@ impl Application {
             bot_user_id: self.bot_user_id,
             throttle: self.settings.throttle,
         });
-        let mut dispatcher = Dispatcher::builder(self.bot.clone(), bot::schema())
-            .dependencies(dptree::deps![context])
-            .default_handler(|_| async {})
-            .error_handler(LoggingErrorHandler::with_custom_text("accessbot::bot a handler failed"))
-            .build();
-        let shutdown = dispatcher.shutdown_token();
-        let dispatching = tokio::spawn(async move { dispatcher.dispatch().await });
+        let (shutdown, dispatching) = if self.settings.receive_updates {
+            let mut dispatcher = Dispatcher::builder(self.bot.clone(), bot::schema())
+                .dependencies(dptree::deps![context])
+                .default_handler(|_| async {})
+                .error_handler(LoggingErrorHandler::with_custom_text("accessbot::bot a handler failed"))
+                .build();
+            let shutdown = dispatcher.shutdown_token();
+            (Some(shutdown), Some(tokio::spawn(async move { dispatcher.dispatch().await })))
+        } else {
+            log::info!("accessbot::startup RECEIVE_UPDATES=false: another instance takes Telegram's updates");
+            (None, None)
+        };
         log::info!("accessbot::startup running as @{}; MCP at http://{http_addr}/mcp", self.bot_username);
 
         stop.await;
         let _ = stop_sender.send(true);
         http_stop.cancel();
-        if let Ok(stopped) = shutdown.shutdown() {
+        if let Some(token) = &shutdown
+            && let Ok(stopped) = token.shutdown()
+        {
             stopped.await;
         }
         let _ = worker.await;
-        let _ = dispatching.await;
+        if let Some(dispatching) = dispatching {
+            let _ = dispatching.await;
+        }
         let _ = http.await;
         let _ = reporter.await;
         let _ = sweeper.await;

@@ -194,6 +194,36 @@ async fn a_job_that_keeps_losing_its_worker_fails_instead_of_looping(engine: Eng
     assert!(app.telegram.calls("sendDocument").is_empty());
 }
 
+async fn an_instance_that_does_not_receive_updates_still_delivers_and_serves_mcp(engine: Engine) {
+    let mut app = creator_with_plan(engine).await;
+    app.stop().await;
+    app.settings.receive_updates = false;
+    let before = app.telegram.requests().len();
+    app.start_instance().await;
+    app.telegram.push_update(serde_json::json!({"message": {
+        "message_id": 1, "date": now().timestamp(),
+        "chat": {"id": ANN, "type": "private", "first_name": "Ann"},
+        "from": crate::support::fake_telegram::user_json(ANN, "Ann", "en"), "text": "/plans",
+    }}));
+    app.queue().enqueue(&app.creator(ANN).await, &file_request("VIP", 3), "test", now()).await.unwrap();
+    app.telegram.wait_for(WAIT, |r| r.iter().skip(before).find(|r| r.method == "sendDocument").cloned()).await;
+    let health = reqwest::get(format!("http://{}/healthz", app.http_addr)).await.unwrap();
+    assert_eq!(health.status(), 200, "the MCP side runs");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let seen: Vec<String> = app.telegram.requests().iter().skip(before).map(|r| r.method.clone()).collect();
+    assert!(!seen.iter().any(|m| m == "setMyCommands"), "menus are the receiving instance's job: {seen:?}");
+    assert!(
+        !app.telegram.requests().iter().skip(before).any(|r| r.str("text").is_some_and(|t| t.contains("plans"))),
+        "the update was left for the instance that receives updates"
+    );
+
+    app.settings.receive_updates = true;
+    let before = app.telegram.requests().len();
+    app.start_instance().await;
+    let answer = app.next_message_to(ANN, before).await;
+    assert!(answer.str("text").unwrap().contains("Your plan"), "the receiving instance answers it: {answer:?}");
+}
+
 on_every_engine!(
     a_job_that_keeps_losing_its_worker_fails_instead_of_looping,
     a_process_killed_mid_delivery_resumes_after_a_restart_without_losing_a_code,
@@ -201,4 +231,5 @@ on_every_engine!(
     a_retry_after_is_waited_out_and_nothing_is_skipped,
     a_blocked_bot_fails_the_job_with_delivery_failed_and_keeps_the_codes,
     two_instances_do_each_of_fifty_jobs_exactly_once,
+    an_instance_that_does_not_receive_updates_still_delivers_and_serves_mcp,
 );

@@ -76,6 +76,7 @@ pub fn test_settings(telegram: &FakeTelegram, database_url: &str) -> Settings {
         database_url: database_url.to_owned(),
         database_max_connections: 5,
         instance_secret: Some(Secret::new(TEST_SECRET)),
+        receive_updates: true,
         worker: WorkerSettings {
             concurrency: 2,
             lease: Duration::from_secs(2),

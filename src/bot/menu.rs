@@ -18,10 +18,15 @@ pub const MENU_PREFIX: &str = "menu:";
 const LANGUAGE_PREFIX: &str = "lang:";
 const MENU_ITEMS: [&str; 5] = ["generate", "plans", "jobs", "codes", "help"];
 
+/// The data of the creator menu's button that opens `item`.
+pub fn item_data(item: &str) -> String {
+    format!("{MENU_PREFIX}{item}")
+}
+
 pub fn creator_menu(lang: &Lang) -> Screen {
     let buttons: Vec<InlineKeyboardButton> = MENU_ITEMS
         .iter()
-        .map(|item| InlineKeyboardButton::callback(lang.t(&format!("menu-{item}")), format!("{MENU_PREFIX}{item}")))
+        .map(|item| InlineKeyboardButton::callback(lang.t(&format!("menu-{item}")), item_data(item)))
         .collect();
     Screen::new(lang.t("creator-menu")).rows(buttons.chunks(2).map(<[_]>::to_vec))
 }

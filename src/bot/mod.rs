@@ -32,6 +32,8 @@ use crate::i18n::{LANGUAGES, Lang};
 use conversation::{Flow, kind};
 
 pub use commands::Command;
+pub use menu::item_data as menu_button_data;
+pub use status::job_data as job_button_data;
 
 /// The bot as every part of the application uses it: all sends go through Telegram's rate limits.
 pub type TgBot = Throttle<Bot>;

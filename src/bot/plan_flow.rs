@@ -343,17 +343,14 @@ pub async fn on_message(
             }
             Err(error) => Some(error),
         },
-        (kind::NEW_PLAN, step::DAYS) => {
-            let duration = format!("{}d", text.trim());
-            match plans::PlanDuration::parse(&duration) {
-                Ok(_) => {
-                    context.retire_flow_message(bot, &flow).await;
-                    flow.message_id = None;
-                    create_and_offer_link(bot, context, lang, creator, &mut flow, &duration).await?.err()
-                }
-                Err(_) => Some(DomainError::validation("days", crate::domain::ValidationReason::NotPositive)),
+        (kind::NEW_PLAN, step::DAYS) => match plans::days_duration(text) {
+            Ok(duration) => {
+                context.retire_flow_message(bot, &flow).await;
+                flow.message_id = None;
+                create_and_offer_link(bot, context, lang, creator, &mut flow, &duration).await?.err()
             }
-        }
+            Err(error) => Some(error),
+        },
         (kind::RENAME_PLAN, step::NAME) => {
             let plan = match flow.state.plan_id {
                 Some(plan_id) => context.db.find_team_plan(creator.team_id, plan_id).await?,

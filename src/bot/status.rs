@@ -15,9 +15,15 @@ use crate::i18n::Lang;
 
 pub const CALLBACK_PREFIX: &str = "st:";
 
-fn job_data(action: &str, job_id: &str) -> String {
+/// The data of a button about a job: `st:j:<ULID>` shows it, `st:r:<ULID>` tries its delivery again.
+pub fn job_data(action: &str, job_id: &str) -> String {
     let bare = job_id.strip_prefix(ids::JOB).unwrap_or(job_id);
     format!("{CALLBACK_PREFIX}{action}:{bare}")
+}
+
+/// A job id as typed or carried by a button, spelled with its prefix.
+fn prefixed_job_id(job_id: &str) -> String {
+    format!("{}{}", ids::JOB, job_id.strip_prefix(ids::JOB).unwrap_or(job_id))
 }
 
 pub async fn jobs_screen(context: &BotContext, lang: &Lang, creator: &Creator) -> Screen {
@@ -86,8 +92,7 @@ pub async fn resend_command(
         return Ok(());
     }
     // The answer becomes the job's status message, so it is sent before the worker may edit it.
-    let job_id = format!("{}{}", ids::JOB, args.trim().strip_prefix(ids::JOB).unwrap_or(args.trim()));
-    let queued = lang.t_with("delivery-retried", &[("job_id", job_id.into())]);
+    let queued = lang.t_with("delivery-retried", &[("job_id", prefixed_job_id(args.trim()).into())]);
     let answer = bot.send_message(message.chat.id, queued).await?;
     let status_message = (creator.linked_chat_id == Some(message.chat.id.0)).then_some(answer.id.0);
     if let Err(error) = context.queue.retry_delivery(&creator, args.trim(), status_message, now()).await {
@@ -132,8 +137,7 @@ async fn run_action(
             // This message becomes the job's status message, so it shows "queued" before the worker may edit it.
             let in_linked_chat = creator.linked_chat_id == Some(chat_id.0);
             if in_linked_chat {
-                let public = format!("{}{}", ids::JOB, job_id.strip_prefix(ids::JOB).unwrap_or(job_id));
-                let queued = lang.t_with("job-status-queued", &[("job_id", public.into())]);
+                let queued = lang.t_with("job-status-queued", &[("job_id", prefixed_job_id(job_id).into())]);
                 Screen::new(queued).edit(bot, chat_id, message_id).await;
             }
             let status_message = in_linked_chat.then_some(message_id.0);

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::DomainError;
 use crate::db::Db;
+use crate::db::teams::{Team, Tier};
 
 /// What a batch would cost if every code were redeemed this cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,7 +63,6 @@ pub struct BillingOverview {
     pub allotment: i64,
     pub cycle_start: DateTime<Utc>,
     pub cycle_end: DateTime<Utc>,
-    pub redeemed: i64,
     pub free_used: i64,
     pub free_left: i64,
     pub overage: i64,
@@ -87,13 +87,26 @@ fn format_cents(cents: i64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
 }
 
-/// The team's tier, cycle, free and overage redemptions, and usage records not yet billed.
-pub async fn overview(db: &Db, team_id: Uuid, now: DateTime<Utc>) -> Result<BillingOverview, DomainError> {
-    use crate::db::redemption::usage_status;
+/// A team, its tier, and where it stands in the billing cycle that contains `now`.
+struct CycleUsage {
+    team: Team,
+    tier: Tier,
+    start: DateTime<Utc>,
+    redeemed: i64,
+}
+
+async fn cycle_usage(db: &Db, team_id: Uuid, now: DateTime<Utc>) -> Result<CycleUsage, DomainError> {
     let team = db.find_team(team_id).await?.ok_or(DomainError::not_found("team"))?;
     let tier = db.find_tier(&team.tier_id).await?.ok_or(DomainError::not_found("tier"))?;
     let start = cycle_start(team.billing_anchor_at, now);
     let redeemed = db.count_redemptions_since(team_id, start).await? as i64;
+    Ok(CycleUsage { team, tier, start, redeemed })
+}
+
+/// The team's tier, cycle, free and overage redemptions, and usage records not yet billed.
+pub async fn overview(db: &Db, team_id: Uuid, now: DateTime<Utc>) -> Result<BillingOverview, DomainError> {
+    use crate::db::redemption::usage_status;
+    let CycleUsage { team, tier, start, redeemed } = cycle_usage(db, team_id, now).await?;
     let allotment = i64::from(tier.monthly_allotment);
     let overage = (redeemed - allotment).max(0);
     let price = i64::from(tier.overage_price_cents);
@@ -102,7 +115,6 @@ pub async fn overview(db: &Db, team_id: Uuid, now: DateTime<Utc>) -> Result<Bill
         allotment,
         cycle_start: start,
         cycle_end: cycle_end(team.billing_anchor_at, start),
-        redeemed,
         free_used: redeemed.min(allotment),
         free_left: (allotment - redeemed).max(0),
         overage,
@@ -116,10 +128,8 @@ pub async fn overview(db: &Db, team_id: Uuid, now: DateTime<Utc>) -> Result<Bill
 
 /// The preview of generating `quantity` codes for `team_id` now.
 pub async fn preview(db: &Db, team_id: Uuid, quantity: i64, now: DateTime<Utc>) -> Result<CostPreview, DomainError> {
-    let team = db.find_team(team_id).await?.ok_or(DomainError::not_found("team"))?;
-    let tier = db.find_tier(&team.tier_id).await?.ok_or(DomainError::not_found("tier"))?;
-    let used = db.count_redemptions_since(team_id, cycle_start(team.billing_anchor_at, now)).await?;
-    Ok(CostPreview::compute(tier.monthly_allotment.into(), used as i64, quantity, tier.overage_price_cents.into()))
+    let CycleUsage { tier, redeemed, .. } = cycle_usage(db, team_id, now).await?;
+    Ok(CostPreview::compute(tier.monthly_allotment.into(), redeemed, quantity, tier.overage_price_cents.into()))
 }
 
 #[cfg(test)]

@@ -64,6 +64,14 @@ impl PlanDuration {
     }
 }
 
+/// A typed number of days as a plan duration (`45` → `45d`); anything but a positive count is refused.
+pub fn days_duration(input: &str) -> Result<String, DomainError> {
+    let duration = format!("{}d", input.trim());
+    PlanDuration::parse(&duration)
+        .map(|_| duration)
+        .map_err(|_| DomainError::validation("days", ValidationReason::NotPositive))
+}
+
 fn name_key(name: &str) -> String {
     name.trim().to_lowercase()
 }

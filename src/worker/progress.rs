@@ -5,8 +5,8 @@ use teloxide::prelude::*;
 use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, MessageId};
 use uuid::Uuid;
 
-use crate::bot::TgBot;
 use crate::bot::replies::{about_duration_text, progress_bar};
+use crate::bot::{TgBot, job_button_data, menu_button_data};
 use crate::db::Db;
 use crate::i18n::{Arg, Lang};
 
@@ -102,15 +102,18 @@ impl StatusMessage {
 
     /// The summary's buttons: the job's status, and generating more (or trying delivery again).
     fn buttons(&self, stage: &Stage) -> Option<InlineKeyboardMarkup> {
-        let bare = self.job_public_id.strip_prefix(crate::domain::ids::JOB).unwrap_or(&self.job_public_id);
-        let status = InlineKeyboardButton::callback(self.lang.t("button-status"), format!("st:j:{bare}"));
+        let status =
+            InlineKeyboardButton::callback(self.lang.t("button-status"), job_button_data("j", &self.job_public_id));
         match stage {
             Stage::Done { .. } => Some(InlineKeyboardMarkup::new(vec![vec![
                 status,
-                InlineKeyboardButton::callback(self.lang.t("button-generate-more"), "menu:generate"),
+                InlineKeyboardButton::callback(self.lang.t("button-generate-more"), menu_button_data("generate")),
             ]])),
             Stage::Failed { .. } => Some(InlineKeyboardMarkup::new(vec![vec![
-                InlineKeyboardButton::callback(self.lang.t("button-retry-delivery"), format!("st:r:{bare}")),
+                InlineKeyboardButton::callback(
+                    self.lang.t("button-retry-delivery"),
+                    job_button_data("r", &self.job_public_id),
+                ),
                 status,
             ]])),
             _ => None,

@@ -4,7 +4,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use teloxide::prelude::*;
 
-use crate::bot::replies;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::clock::now;
@@ -14,6 +13,7 @@ use crate::domain::tokens::{self, Abilities};
 use crate::domain::{DomainError, ids, teams};
 use crate::i18n::Lang;
 use crate::startup::{self, Application, StartupError};
+use crate::views::errors;
 
 #[derive(Parser, Debug)]
 #[command(name = "accessbot", version, about = "Sell access to private Telegram channels with single-use codes")]
@@ -192,7 +192,7 @@ fn print_outcome(outcome: Result<String, CliError>) -> ExitCode {
         }
         Err(CliError::Startup(error)) => exit_with(error),
         Err(CliError::Domain(error)) => {
-            eprintln!("accessbot: {}", replies::error_text(&Lang::default(), &error).trim_start_matches("⚠️ "));
+            eprintln!("accessbot: {}", errors::plain(&Lang::default(), &error));
             match error {
                 DomainError::Internal { .. } => ExitCode::FAILURE,
                 _ => ExitCode::from(2),

@@ -58,9 +58,9 @@ pub struct HttpSettings {
     pub mcp_calls_per_minute: u32,
 }
 
-/// Overage billing through Stripe's meter events, and the background tasks around redemption.
+/// The usage reporter: overage redemptions sent to Stripe as meter events.
 #[derive(Debug, Clone)]
-pub struct BillingSettings {
+pub struct UsageReportSettings {
     pub stripe_api_key: Option<Secret>,
     pub stripe_api_base: String,
     pub meter_event_name: String,
@@ -68,8 +68,12 @@ pub struct BillingSettings {
     pub report_interval: Duration,
     /// The first wait before a usage record is sent again, doubled per try, at most an hour.
     pub retry_base_delay: Duration,
-    /// How often codes past their expiry are marked expired.
-    pub sweep_interval: Duration,
+}
+
+/// The expiry sweeper: codes past their expiry marked expired, and old rows forgotten.
+#[derive(Debug, Clone)]
+pub struct ExpirySweepSettings {
+    pub interval: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -86,7 +90,8 @@ pub struct Settings {
     pub worker: WorkerSettings,
     pub throttle: ThrottleSettings,
     pub http: HttpSettings,
-    pub billing: BillingSettings,
+    pub usage_report: UsageReportSettings,
+    pub expiry_sweep: ExpirySweepSettings,
 }
 
 #[derive(Debug)]
@@ -161,13 +166,15 @@ impl Settings {
                     .collect(),
                 mcp_calls_per_minute: number("MCP_CALLS_PER_MINUTE", 120)?,
             },
-            billing: BillingSettings {
+            usage_report: UsageReportSettings {
                 stripe_api_key: var("STRIPE_API_KEY").map(Secret::new),
                 stripe_api_base: var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".to_owned()),
                 meter_event_name: var("STRIPE_METER_EVENT_NAME").unwrap_or_else(|| "access_code_overage".to_owned()),
                 report_interval: Duration::from_millis(number("USAGE_REPORT_INTERVAL_MS", 5000)?),
                 retry_base_delay: Duration::from_millis(number("USAGE_RETRY_BASE_MS", 5000)?),
-                sweep_interval: Duration::from_secs(number("EXPIRY_SWEEP_INTERVAL_SECONDS", 60)?),
+            },
+            expiry_sweep: ExpirySweepSettings {
+                interval: Duration::from_secs(number("EXPIRY_SWEEP_INTERVAL_SECONDS", 60)?),
             },
         })
     }

@@ -7,4 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod i18n;
 pub mod startup;
+pub mod stripe;
+pub mod telegram;
+pub mod views;
 pub mod worker;

@@ -9,11 +9,12 @@ use teloxide::types::UserId;
 use tokio::sync::{Notify, watch};
 
 use crate::api::{self, ApiContext, RateLimiter};
-use crate::bot::{self, BotContext, TgBot};
+use crate::bot::{self, BotContext};
 use crate::config::Settings;
 use crate::db::Db;
 use crate::domain::generation::GenerationQueue;
 use crate::domain::secret::InstanceSecret;
+use crate::telegram::TgBot;
 use crate::worker::{self, WorkerContext};
 
 #[derive(Debug)]
@@ -54,18 +55,7 @@ pub fn load_instance_secret(settings: &Settings) -> Result<InstanceSecret, Start
 
 /// The Telegram bot for these settings, with its throttle.
 pub fn build_bot(settings: &Settings) -> Result<TgBot, StartupError> {
-    let token = settings.telegram_token.as_ref().ok_or(StartupError::MissingToken)?;
-    let mut bot = Bot::new(token.expose());
-    if let Some(url) = &settings.telegram_api_url {
-        bot = bot.set_api_url(url.clone());
-    }
-    let limits = teloxide::adaptors::throttle::Limits {
-        messages_per_sec_chat: settings.throttle.messages_per_sec_chat,
-        messages_per_min_chat: settings.throttle.messages_per_min_chat,
-        messages_per_min_channel_or_supergroup: settings.throttle.messages_per_min_group,
-        messages_per_sec_overall: settings.throttle.messages_per_sec_overall,
-    };
-    Ok(teloxide::adaptors::Throttle::new_spawn(bot, limits))
+    crate::telegram::build_bot(settings).ok_or(StartupError::MissingToken)
 }
 
 pub struct Application {
@@ -115,7 +105,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
         self.run_until(async {
             let _ = tokio::signal::ctrl_c().await;
-            log::info!("accessbot::startup stopping: finishing the send in flight");
+            log::info!("stopping: finishing the send in flight");
         })
         .await
     }
@@ -124,23 +114,23 @@ impl Application {
     pub async fn run_until(self, stop: impl Future<Output = ()>) -> Result<(), StartupError> {
         if self.settings.receive_updates {
             if let Err(error) = bot::register_commands(&self.bot).await {
-                log::warn!("accessbot::startup cannot register the command menu: {error}");
+                log::warn!("cannot register the command menu: {error}");
             }
             tokio::spawn(bot::register_all_creator_commands(self.bot.clone(), self.db.clone()));
         }
         let wake = Arc::new(Notify::new());
         let (stop_sender, stop_receiver) = watch::channel(false);
         let instance_id = format!("{}-{}", std::process::id(), &ulid::Ulid::generate().to_string()[20..]);
-        worker::billing::warn_about_unbillable_usage(&self.db, &self.settings.billing).await;
-        let reporter = tokio::spawn(worker::billing::report_usage(
+        worker::usage_reporter::warn_about_unbillable_usage(&self.db, &self.settings.usage_report).await;
+        let reporter = tokio::spawn(worker::usage_reporter::run(
             self.db.clone(),
-            self.settings.billing.clone(),
+            self.settings.usage_report.clone(),
             format!("{instance_id}/usage"),
             stop_receiver.clone(),
         ));
-        let sweeper = tokio::spawn(worker::billing::sweep_expired(
+        let sweeper = tokio::spawn(worker::expiry_sweeper::run(
             self.db.clone(),
-            self.settings.billing.clone(),
+            self.settings.expiry_sweep.clone(),
             stop_receiver.clone(),
         ));
         let worker = tokio::spawn(worker::run(
@@ -171,7 +161,7 @@ impl Application {
                 let serving = axum::serve(self.http_listener, router)
                     .with_graceful_shutdown(async move { stopped.cancelled().await });
                 if let Err(error) = serving.await {
-                    log::error!("accessbot::startup the HTTP server stopped: {error}");
+                    log::error!("the HTTP server stopped: {error}");
                 }
             }
         });
@@ -187,15 +177,15 @@ impl Application {
             let mut dispatcher = Dispatcher::builder(self.bot.clone(), bot::schema())
                 .dependencies(dptree::deps![context])
                 .default_handler(|_| async {})
-                .error_handler(LoggingErrorHandler::with_custom_text("accessbot::bot a handler failed"))
+                .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
                 .build();
             let shutdown = dispatcher.shutdown_token();
             (Some(shutdown), Some(tokio::spawn(async move { dispatcher.dispatch().await })))
         } else {
-            log::info!("accessbot::startup RECEIVE_UPDATES=false: another instance takes Telegram's updates");
+            log::info!("RECEIVE_UPDATES=false: another instance takes Telegram's updates");
             (None, None)
         };
-        log::info!("accessbot::startup running as @{}; MCP at http://{http_addr}/mcp", self.bot_username);
+        log::info!("running as @{}; MCP at http://{http_addr}/mcp", self.bot_username);
 
         stop.await;
         let _ = stop_sender.send(true);

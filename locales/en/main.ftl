@@ -247,7 +247,9 @@ job-state-completed = completed
 job-state-failed = failed
 
 ## Errors
-error-validation = ⚠️ { $field }: { $reason }
+# An error shown in a chat, when the person can fix what it names.
+error-chat-warning = ⚠️ { $message }
+error-validation = { $field }: { $reason }
 validation-required = is required
 validation-not-an-integer = must be a whole number
 validation-out-of-range = must be between { $min } and { $max }
@@ -260,14 +262,14 @@ validation-taken = is already used by another of your plans
 validation-wrong-type = must be a { $expected }
 validation-not-retryable = is not a failed job; only failed deliveries can be tried again
 validation-no-linked-chat = you have no linked Telegram chat to deliver codes to; open a private chat with the bot first
-error-not-found-plan = ⚠️ No such plan. Send /plans to see yours.
-error-not-found-job = ⚠️ No such job. Send /status to see yours.
-error-not-found-invite = ⚠️ This invite link is not valid: it was used already, has expired, or never existed. Ask the operator for a new one.
+error-not-found-plan = No such plan. Send /plans to see yours.
+error-not-found-job = No such job. Send /status to see yours.
+error-not-found-invite = This invite link is not valid: it was used already, has expired, or never existed. Ask the operator for a new one.
 error-not-found-draft = This menu has expired.
-error-not-found-token = ⚠️ No such token. Send /tokens to see yours.
-error-not-found-creator = ⚠️ No such creator in this team.
-error-not-found-team = ⚠️ Your team could not be found.
-error-not-found-tier = ⚠️ Your team's tier could not be found.
+error-not-found-token = No such token. Send /tokens to see yours.
+error-not-found-creator = No such creator in this team.
+error-not-found-team = Your team could not be found.
+error-not-found-tier = Your team's tier could not be found.
 error-authentication-required = Authentication is required.
 error-token-missing-ability = This token lacks the ability { $ability }.
 error-rate-limited = Too many requests. Try again in { $seconds } seconds.

@@ -261,7 +261,9 @@ job-state-completed = выполнено
 job-state-failed = не выполнено
 
 ## Errors
-error-validation = ⚠️ { $field }: { $reason }
+# Ошибка в чате, когда человек может исправить то, что она называет.
+error-chat-warning = ⚠️ { $message }
+error-validation = { $field }: { $reason }
 validation-required = обязательно
 validation-not-an-integer = должно быть целым числом
 validation-out-of-range = должно быть от { $min } до { $max }
@@ -274,14 +276,14 @@ validation-taken = уже занято другим вашим планом
 validation-wrong-type = должно быть типа { $expected }
 validation-not-retryable = это не неудавшееся задание; повторить можно только неудавшуюся доставку
 validation-no-linked-chat = у вас нет привязанного чата Telegram для доставки кодов; сначала откройте личный чат с ботом
-error-not-found-plan = ⚠️ Такого плана нет. Отправьте /plans, чтобы увидеть свои.
-error-not-found-job = ⚠️ Такого задания нет. Отправьте /status, чтобы увидеть свои.
-error-not-found-invite = ⚠️ Ссылка-приглашение недействительна: её уже использовали, срок истёк или её не было. Попросите у оператора новую.
+error-not-found-plan = Такого плана нет. Отправьте /plans, чтобы увидеть свои.
+error-not-found-job = Такого задания нет. Отправьте /status, чтобы увидеть свои.
+error-not-found-invite = Ссылка-приглашение недействительна: её уже использовали, срок истёк или её не было. Попросите у оператора новую.
 error-not-found-draft = Это меню устарело.
-error-not-found-token = ⚠️ Такого токена нет. Отправьте /tokens, чтобы увидеть свои.
-error-not-found-creator = ⚠️ В этой команде нет такого автора.
-error-not-found-team = ⚠️ Ваша команда не найдена.
-error-not-found-tier = ⚠️ Тариф вашей команды не найден.
+error-not-found-token = Такого токена нет. Отправьте /tokens, чтобы увидеть свои.
+error-not-found-creator = В этой команде нет такого автора.
+error-not-found-team = Ваша команда не найдена.
+error-not-found-tier = Тариф вашей команды не найден.
 error-authentication-required = Нужна аутентификация.
 error-token-missing-ability = У этого токена нет права { $ability }.
 error-rate-limited = Слишком много запросов. Попробуйте через { $seconds } с.

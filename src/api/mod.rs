@@ -52,7 +52,7 @@ async fn healthz(State(context): State<Arc<ApiContext>>) -> (StatusCode, &'stati
     match context.db.ping().await {
         Ok(()) => (StatusCode::OK, "ok"),
         Err(error) => {
-            log::error!("accessbot::api the database does not answer: {error}");
+            log::error!("the database does not answer: {error}");
             (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
         }
     }

@@ -7,14 +7,15 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::ApiContext;
-use crate::bot::replies;
-use crate::domain::access_codes::{self, CodeListRequest};
+use crate::domain::billing;
 use crate::domain::clock::now;
+use crate::domain::code_listing::{self, CodeListRequest};
 use crate::domain::generation::GenerationRequest;
 use crate::domain::jobs;
 use crate::domain::tokens::{Ability, Caller};
 use crate::domain::{DomainError, ValidationReason};
 use crate::i18n::Lang;
+use crate::views::errors;
 
 pub const BULK_GENERATE: &str = "bulk_generate_access_codes";
 pub const GET_JOB_STATUS: &str = "get_job_status";
@@ -96,11 +97,9 @@ pub fn all() -> Vec<Tool> {
     ]
 }
 
-/// `{error: {code, message, field?, required_ability?, retry_after?}}`, with the bot's English message.
+/// `{error: {code, message, field?, required_ability?, retry_after?}}`, with the English message.
 pub fn error_envelope(error: &DomainError) -> Value {
-    // The bot's text, without the warning sign that opens it in a chat.
-    let message = replies::error_text(&Lang::default(), error);
-    let message = message.trim_start_matches("⚠️").trim_start();
+    let message = errors::plain(&Lang::default(), error);
     let mut body = json!({"code": error.code(), "message": message});
     match error {
         DomainError::Validation { field, .. } => body["field"] = json!(field),
@@ -212,7 +211,7 @@ async fn preview_cost(context: &ApiContext, caller: &Caller, args: &Arguments<'_
     caller.require(Ability::CreateCodes)?;
     let plan_id = args.required_text("plan_id")?;
     let quantity = args.required_integer("quantity")?;
-    data(access_codes::preview_plan_cost(&context.db, caller.creator.team_id, &plan_id, quantity, now()).await?)
+    data(billing::preview_plan_cost(&context.db, caller.creator.team_id, &plan_id, quantity, now()).await?)
 }
 
 async fn list_codes(context: &ApiContext, caller: &Caller, args: &Arguments<'_>) -> Result<Value, DomainError> {
@@ -223,6 +222,6 @@ async fn list_codes(context: &ApiContext, caller: &Caller, args: &Arguments<'_>)
         limit: args.integer("limit")?,
         page: args.integer("page")?,
     };
-    let list = access_codes::list_codes(&context.db, caller.creator.team_id, &request, now()).await?;
+    let list = code_listing::list_codes(&context.db, caller.creator.team_id, &request, now()).await?;
     serde_json::to_value(list).map_err(|error| DomainError::internal("serialising a tool result", error))
 }

@@ -3,39 +3,13 @@ use std::sync::Arc;
 
 use teloxide::prelude::*;
 
-use super::{BotContext, HandlerResult, TgBot, replies};
+use super::{BotContext, HandlerResult};
 use crate::db::teams::Creator;
-use crate::domain::billing::{self, BillingOverview};
+use crate::domain::billing;
 use crate::domain::clock::now;
 use crate::i18n::Lang;
-
-pub fn billing_text(lang: &Lang, overview: &BillingOverview) -> String {
-    let mut text = lang.t_with(
-        "billing-overview",
-        &[
-            ("tier", lang.t(&format!("tier-{}", overview.tier)).into()),
-            ("allotment", overview.allotment.into()),
-            ("start", replies::format_time(lang, overview.cycle_start).into()),
-            ("end", replies::format_time(lang, overview.cycle_end).into()),
-            ("free_used", overview.free_used.into()),
-            ("free_left", overview.free_left.into()),
-            ("overage", overview.overage.into()),
-            ("cost", overview.overage_cost().into()),
-            ("price", overview.overage_price().into()),
-            ("pending", overview.records_pending.into()),
-            ("failed", overview.records_failed.into()),
-        ],
-    );
-    if !overview.stripe_customer && (overview.overage > 0 || overview.records_pending > 0) {
-        text.push_str("\n\n");
-        text.push_str(&lang.t("billing-no-customer"));
-    }
-    if overview.records_failed > 0 {
-        text.push_str("\n\n");
-        text.push_str(&lang.t("billing-failed-note"));
-    }
-    text
-}
+use crate::telegram::{self, TgBot};
+use crate::views::{Screen, billing as view};
 
 pub async fn billing_command(
     bot: TgBot,
@@ -44,10 +18,7 @@ pub async fn billing_command(
     lang: Lang,
     context: Arc<BotContext>,
 ) -> HandlerResult {
-    let text = match billing::overview(&context.db, creator.team_id, now()).await {
-        Ok(overview) => billing_text(&lang, &overview),
-        Err(error) => replies::error_text(&lang, &error),
-    };
-    bot.send_message(message.chat.id, text).await?;
+    let overview = billing::overview(&context.db, creator.team_id, now()).await?;
+    telegram::send(&bot, message.chat.id, Screen::new(view::overview(&lang, &overview))).await?;
     Ok(())
 }

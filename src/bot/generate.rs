@@ -1,77 +1,22 @@
-//! `/generate <plan> <quantity> <file|messages> <expiry>`: the confirmation card and its buttons.
+//! `/generate`: the one-line form and the guided wizard, both ending on the confirmation card, and the
+//! card's buttons, which queue the job.
 use std::sync::Arc;
 
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, InlineKeyboardButton, InlineKeyboardMarkup, MessageId};
-use uuid::Uuid;
+use teloxide::types::{ChatId, MessageId};
 
-use super::{BotContext, HandlerResult, TgBot, replies};
-use crate::db::conversations::conversation_status::{CANCELLED, DONE};
+use super::{BotContext, HandlerError, HandlerResult, Tap, plans};
 use crate::db::teams::Creator;
+use crate::domain::DomainError;
 use crate::domain::clock::now;
+use crate::domain::conversations::{self, ConversationStatus, Flow, FlowAction, GenerateWizard, WizardMove};
 use crate::domain::expiry::ExpiryChoice;
-use crate::domain::generation::{Confirmation, ExportType, GenerationCard, GenerationRequest, parse_quantity};
-use crate::domain::{DomainError, ids};
+use crate::domain::generation::{Confirmation, GenerationRequest, parse_quantity};
 use crate::i18n::Lang;
-
-const CALLBACK_PREFIX: &str = "gen";
-
-/// What a card's button asks for; its `callback_data` is `gen:<action>:<draft ULID>`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CardAction {
-    Generate,
-    AgreeToMessages,
-    Cancel,
-}
-
-impl CardAction {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Generate => "go",
-            Self::AgreeToMessages => "agree",
-            Self::Cancel => "cancel",
-        }
-    }
-
-    fn data(self, draft_id: Uuid) -> String {
-        format!("{CALLBACK_PREFIX}:{}:{}", self.as_str(), ulid::Ulid::from(draft_id))
-    }
-
-    fn parse(data: &str) -> Option<(Self, Uuid)> {
-        let mut parts = data.split(':');
-        if parts.next()? != CALLBACK_PREFIX {
-            return None;
-        }
-        let action = match parts.next()? {
-            "go" => Self::Generate,
-            "agree" => Self::AgreeToMessages,
-            "cancel" => Self::Cancel,
-            _ => return None,
-        };
-        let draft_id = ids::parse_public_id(ids::DRAFT, parts.next()?)?;
-        parts.next().is_none().then_some((action, draft_id))
-    }
-}
-
-pub(super) fn card_keyboard(lang: &Lang, card: &GenerationCard, context: &BotContext) -> InlineKeyboardMarkup {
-    let confirm = match card.export_type {
-        ExportType::File => {
-            InlineKeyboardButton::callback(lang.t("button-generate"), CardAction::Generate.data(card.draft_id))
-        }
-        ExportType::Messages => InlineKeyboardButton::callback(
-            lang.t_with(
-                "button-agree-messages",
-                &[
-                    ("count", card.quantity.into()),
-                    ("duration", replies::messages_duration_text(lang, card.quantity, &context.throttle).into()),
-                ],
-            ),
-            CardAction::AgreeToMessages.data(card.draft_id),
-        ),
-    };
-    let cancel = InlineKeyboardButton::callback(lang.t("button-cancel"), CardAction::Cancel.data(card.draft_id));
-    InlineKeyboardMarkup::new(vec![vec![confirm], vec![cancel]])
-}
+use crate::telegram::{self, TgBot};
+use crate::views::buttons::CardButton;
+use crate::views::generate::{Stage, confirmation_card, status_message, wizard};
+use crate::views::{Screen, errors, menu};
 
 /// Reads `<plan…> <quantity> <file|messages> <expiry>`; the plan name may contain spaces.
 fn parse_one_liner(args: &str) -> Option<Result<GenerationRequest, DomainError>> {
@@ -97,6 +42,10 @@ fn parse_one_liner(args: &str) -> Option<Result<GenerationRequest, DomainError>>
     Some(request)
 }
 
+fn wizard_of<'a>(context: &'a BotContext, creator: &'a Creator) -> GenerateWizard<'a> {
+    GenerateWizard { db: &context.db, queue: &context.queue, creator }
+}
+
 pub async fn generate_command(
     bot: TgBot,
     message: Message,
@@ -105,106 +54,161 @@ pub async fn generate_command(
     lang: Lang,
     context: Arc<BotContext>,
 ) -> HandlerResult {
+    let chat = message.chat.id;
     if args.trim().is_empty() {
         let Some(user) = message.from.as_ref() else { return Ok(()) };
-        let user_id = user.id.0 as i64;
-        return super::generate_flow::start(&bot, &context, &lang, &creator, user_id, message.chat.id).await;
+        return open_wizard(&bot, &context, &lang, &creator, user.id.0 as i64, chat).await;
     }
     let Some(request) = parse_one_liner(&args) else {
-        bot.send_message(message.chat.id, lang.t("usage-generate")).await?;
+        telegram::send(&bot, chat, menu::say(&lang, "usage-generate")).await?;
         return Ok(());
     };
-    let card = match request {
-        Ok(request) => context.queue.draft(&creator, request, now()).await,
-        Err(error) => Err(error),
+    let screen = match async { context.queue.draft(&creator, request?, now()).await }.await {
+        Ok(card) => confirmation_card(&lang, &card, &context.throttle),
+        Err(error) => Screen::new(errors::chat(&lang, &error)),
     };
-    match card {
-        Ok(card) => {
-            bot.send_message(message.chat.id, replies::card_text(&lang, &card, &context.throttle))
-                .reply_markup(card_keyboard(&lang, &card, &context))
-                .await?;
+    telegram::send(&bot, chat, screen).await?;
+    Ok(())
+}
+
+/// Opens the wizard at its plan step, in a new message.
+pub async fn open_wizard(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    creator: &Creator,
+    user_id: i64,
+    chat: ChatId,
+) -> HandlerResult {
+    let wizard_of = wizard_of(context, creator);
+    let mut flow = wizard_of.open(user_id, chat.0, now()).await?;
+    let screen = wizard_of.screen(&flow).await?;
+    let sent = telegram::send(bot, chat, wizard(lang, &flow, &screen, &context.throttle)).await?;
+    conversations::move_to_message(&context.db, &mut flow, sent.id.0).await?;
+    Ok(())
+}
+
+/// Applies a tap to the wizard shown in the tapped message; the answer to the tap, or `None` for a stale one.
+pub async fn on_tap(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    tap: &Tap,
+    mut flow: Flow,
+    action: &FlowAction,
+) -> Result<Option<String>, HandlerError> {
+    let moved = wizard_of(context, &tap.creator).tap(&mut flow, action, now()).await;
+    Ok(match moved {
+        Ok(WizardMove::Show(screen)) => {
+            telegram::edit(bot, tap.chat_id, tap.message_id, wizard(lang, &flow, &screen, &context.throttle)).await;
+            Some(String::new())
+        }
+        Ok(WizardMove::Cancelled) => {
+            telegram::edit(bot, tap.chat_id, tap.message_id, menu::say(lang, "wizard-cancelled")).await;
+            Some(lang.t("wizard-cancelled"))
+        }
+        Ok(WizardMove::NewPlan) => {
+            plans::start_new_plan(bot, context, lang, tap.user_id, tap.chat_id, Some(tap.message_id)).await?;
+            Some(String::new())
+        }
+        Ok(WizardMove::Stale) => None,
+        Err(error) => Some(errors::chat(lang, &error)),
+    })
+}
+
+/// Typed text at a step that reads it. A bad value is answered with the reason and the same question again,
+/// as the newest message.
+pub async fn on_text(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    creator: &Creator,
+    mut flow: Flow,
+    text: &str,
+) -> HandlerResult {
+    let wizard_of = wizard_of(context, creator);
+    let screen = match wizard_of.answer(&mut flow, text, now()).await {
+        Ok(WizardMove::Show(screen)) => wizard(lang, &flow, &screen, &context.throttle),
+        Ok(_) => return Ok(()),
+        Err(error) => {
+            let question = wizard_of.screen(&flow).await?;
+            wizard(lang, &flow, &question, &context.throttle).under(errors::chat(lang, &error))
+        }
+    };
+    plans::show_flow_below(bot, context, &mut flow, screen).await
+}
+
+/// A tap on the confirmation card. Every tap is answered; one that matches no pending draft of the
+/// tapping creator changes nothing.
+pub async fn card_tap(
+    bot: TgBot,
+    query: CallbackQuery,
+    button: CardButton,
+    tap: Tap,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    let answer = match button {
+        CardButton::Cancel(draft_id) => match context.queue.cancel(&tap.creator, draft_id).await {
+            Ok(true) => {
+                let cancelled = ConversationStatus::Cancelled;
+                conversations::finish_for_draft(&context.db, tap.user_id, tap.chat_id.0, draft_id, cancelled, now())
+                    .await?;
+                telegram::edit(&bot, tap.chat_id, tap.message_id, menu::say(&lang, "generate-cancelled")).await;
+                Some(lang.t("generate-cancelled"))
+            }
+            Ok(false) | Err(DomainError::NotFound { .. }) => None,
+            Err(error) => Some(errors::chat(&lang, &error)),
+        },
+        CardButton::Generate(draft_id) => confirm(&bot, &context, &lang, &tap, draft_id, false).await?,
+        CardButton::AgreeToMessages(draft_id) => confirm(&bot, &context, &lang, &tap, draft_id, true).await?,
+    };
+    super::answer_tap(&bot, &query, &lang, answer).await
+}
+
+/// Queues the draft's job; the card becomes the job's status message, showing "queued" before the worker
+/// may edit it. `consent` is the tap on the button that agrees to one message per code.
+async fn confirm(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    tap: &Tap,
+    draft_id: uuid::Uuid,
+    consent: bool,
+) -> Result<Option<String>, HandlerError> {
+    let at = (tap.chat_id, tap.message_id);
+    let status_message_id = (tap.creator.linked_chat_id == Some(at.0.0)).then_some(at.1.0);
+    let confirmation = context.queue.prepare_confirmation(&tap.creator, draft_id, consent, status_message_id, now());
+    let prepared = match confirmation.await {
+        Ok(Confirmation::AlreadyQueued(queued)) => {
+            return Ok(Some(lang.t_with("generate-already-queued", &[("job_id", queued.job_id.into())])));
+        }
+        Ok(Confirmation::Ready(prepared)) => prepared,
+        Err(DomainError::NotFound { resource: "draft" }) => return Ok(None),
+        Err(error) => return Ok(Some(errors::chat(lang, &error))),
+    };
+    telegram::edit(bot, at.0, at.1, status_message(lang, prepared.job_uuid(), &Stage::Queued)).await;
+    Ok(Some(match context.queue.commit(&tap.creator, prepared, now()).await {
+        Ok(queued) => {
+            conversations::finish_for_draft(
+                &context.db,
+                tap.user_id,
+                at.0.0,
+                draft_id,
+                ConversationStatus::Done,
+                now(),
+            )
+            .await?;
+            lang.t_with("generate-queued", &[("job_id", queued.job_id.into())])
         }
         Err(error) => {
-            bot.send_message(message.chat.id, replies::error_text(&lang, &error)).await?;
+            let text = errors::chat(lang, &error);
+            edit_text(bot, at, text.clone()).await;
+            text
         }
-    }
-    Ok(())
+    }))
 }
 
-/// Replaces the card's text and buttons; a card that can no longer be edited is left as it is.
-async fn edit_card(bot: &TgBot, chat_id: ChatId, message_id: MessageId, text: String) {
-    if let Err(error) = bot.edit_message_text(chat_id, message_id, text).await {
-        log::warn!("accessbot::bot cannot edit a generation card: {error}");
-    }
-}
-
-/// Every tap is answered; a tap that matches no pending draft of the tapping creator changes nothing.
-pub async fn callback(bot: TgBot, query: CallbackQuery, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
-    let creator = super::creator_of_callback(&query, &context).await;
-    let parsed = query.data.as_deref().and_then(CardAction::parse);
-    let card_message = query.regular_message().map(|m| (m.chat.id, m.id));
-    let (Some(creator), Some((action, draft_id)), Some((chat_id, message_id))) = (creator, parsed, card_message) else {
-        bot.answer_callback_query(query.id.clone()).text(lang.t("menu-expired")).await?;
-        return Ok(());
-    };
-    let answer = match action {
-        CardAction::Cancel => match context.queue.cancel(&creator, draft_id).await {
-            Ok(true) => {
-                let tapper = query.from.id.0 as i64;
-                super::generate_flow::finish_for_draft(&context, tapper, chat_id.0, draft_id, CANCELLED).await;
-                edit_card(&bot, chat_id, message_id, lang.t("generate-cancelled")).await;
-                lang.t("generate-cancelled")
-            }
-            Ok(false) | Err(DomainError::NotFound { .. }) => lang.t("menu-expired"),
-            Err(error) => replies::error_text(&lang, &error),
-        },
-        CardAction::Generate | CardAction::AgreeToMessages => {
-            let consent = action == CardAction::AgreeToMessages;
-            let status_message = (creator.linked_chat_id == Some(chat_id.0)).then_some(message_id.0);
-            match context.queue.prepare_confirmation(&creator, draft_id, consent, status_message, now()).await {
-                Ok(Confirmation::AlreadyQueued(queued)) => {
-                    lang.t_with("generate-already-queued", &[("job_id", queued.job_id.into())])
-                }
-                Ok(Confirmation::Ready(prepared)) => {
-                    // The card becomes the job's status message before the worker may edit it.
-                    let queued_text = lang.t_with("job-status-queued", &[("job_id", prepared.job_id().into())]);
-                    edit_card(&bot, chat_id, message_id, queued_text).await;
-                    match context.queue.commit(&creator, prepared, now()).await {
-                        Ok(queued) => {
-                            let tapper = query.from.id.0 as i64;
-                            super::generate_flow::finish_for_draft(&context, tapper, chat_id.0, draft_id, DONE).await;
-                            lang.t_with("generate-queued", &[("job_id", queued.job_id.into())])
-                        }
-                        Err(error) => {
-                            let text = replies::error_text(&lang, &error);
-                            edit_card(&bot, chat_id, message_id, text.clone()).await;
-                            text
-                        }
-                    }
-                }
-                Err(DomainError::NotFound { resource: "draft" }) => lang.t("menu-expired"),
-                Err(error) => replies::error_text(&lang, &error),
-            }
-        }
-    };
-    bot.answer_callback_query(query.id.clone()).text(answer).await?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn card_callback_data_reads_back_and_fits_telegram() {
-        let draft = ids::new_id();
-        for action in [CardAction::Generate, CardAction::AgreeToMessages, CardAction::Cancel] {
-            let data = action.data(draft);
-            assert!(data.len() <= 64);
-            assert_eq!(CardAction::parse(&data), Some((action, draft)));
-        }
-        assert_eq!(CardAction::parse("gen:go"), None);
-        assert_eq!(CardAction::parse("gen:launch:01J0000000000000000000000"), None);
-        assert_eq!(CardAction::parse(&format!("{}:extra", CardAction::Generate.data(draft))), None);
-    }
+async fn edit_text(bot: &TgBot, (chat, message): (ChatId, MessageId), text: String) {
+    telegram::edit(bot, chat, message, Screen::new(text)).await;
 }

@@ -1,42 +1,41 @@
-//! The Telegram side: the handler tree, commands, conversations and replies.
+//! The Telegram side: the handler tree. Each handler takes the update apart, calls one domain service and
+//! sends what the views render; any failure on the way is logged with a reference and answered with it.
 mod billing;
 mod codes;
+mod command_menus;
 mod commands;
-pub mod conversation;
 mod generate;
-mod generate_flow;
-mod menu;
-mod plan_flow;
+mod jobs;
 mod plans;
-mod redeem;
-pub mod replies;
-mod screen;
 mod start;
-mod status;
+mod subscriber;
 mod tokens;
 
+use std::collections::BTreeSet;
+use std::ops::ControlFlow;
 use std::sync::Arc;
 
-use teloxide::adaptors::Throttle;
-use teloxide::dispatching::UpdateHandler;
+use dptree::di::{DependencyMap, Injectable};
+use dptree::{HandlerDescription, HandlerSignature, Type};
+use teloxide::dispatching::{DpHandlerDescription, UpdateHandler};
 use teloxide::prelude::*;
-use teloxide::types::{BotCommandScope, ChatId, MessageId, Recipient, UserId};
+use teloxide::types::{ChatId, MessageId, UserId};
 
 use crate::config::ThrottleSettings;
 use crate::db::Db;
 use crate::db::teams::Creator;
+use crate::domain::DomainError;
 use crate::domain::clock::now;
+use crate::domain::conversations::{self, ConversationKind, Flow};
 use crate::domain::generation::GenerationQueue;
 use crate::domain::secret::InstanceSecret;
-use crate::i18n::{LANGUAGES, Lang};
-use conversation::{Flow, kind};
+use crate::i18n::Lang;
+use crate::telegram::TgBot;
+use crate::views::buttons::Callback;
+use crate::views::errors;
 
+pub use command_menus::{register_all_creator_commands, register_commands, register_creator_commands};
 pub use commands::Command;
-pub use menu::item_data as menu_button_data;
-pub use status::job_data as job_button_data;
-
-/// The bot as every part of the application uses it: all sends go through Telegram's rate limits.
-pub type TgBot = Throttle<Bot>;
 
 pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 pub type HandlerResult = Result<(), HandlerError>;
@@ -52,13 +51,13 @@ pub struct BotContext {
 }
 
 /// The language to answer an update in: the user's choice with /language, else their Telegram
-/// app's language, else English.
+/// app's language, else English. A failed lookup answers in the app's language and is logged.
 async fn resolve_lang(update: Update, context: Arc<BotContext>) -> Lang {
     let Some(user) = update.from() else { return Lang::default() };
     let chosen = match context.db.chosen_language(user.id.0 as i64).await {
         Ok(chosen) => chosen,
         Err(error) => {
-            log::warn!("accessbot::bot cannot read a chosen language: {error}");
+            DomainError::internal("reading a user's chosen language", error);
             None
         }
     };
@@ -70,72 +69,130 @@ pub fn creator_lang(creator: &Creator) -> Lang {
     Lang::from_code(creator.language_code.as_deref())
 }
 
-async fn creator_of_message(message: Message, context: Arc<BotContext>) -> Option<Creator> {
-    let user = message.from.as_ref()?;
-    match context.db.find_creator_by_telegram_user(user.id.0 as i64).await {
-        Ok(creator) => creator,
-        Err(error) => {
-            log::error!("accessbot::bot cannot look up the creator: {error}");
-            None
-        }
+/// The error a handler failed with, as the person is told it: a domain error as it is, anything else as
+/// "something went wrong" with the reference it was logged under.
+fn as_domain_error(error: HandlerError) -> DomainError {
+    match error.downcast::<DomainError>() {
+        Ok(domain) => *domain,
+        Err(other) => DomainError::internal("handling an update", other),
     }
 }
 
-/// The creator who tapped a button, if the tapper is one.
-async fn creator_of_callback(query: &CallbackQuery, context: &BotContext) -> Option<Creator> {
-    match context.db.find_creator_by_telegram_user(query.from.id.0 as i64).await {
-        Ok(creator) => creator,
-        Err(error) => {
-            log::error!("accessbot::bot cannot look up the creator of a callback: {error}");
-            None
+/// Tells the person behind `update` that handling it failed, in a toast for a tap, else in the chat.
+async fn tell_failure(bot: &TgBot, update: &Update, lang: &Lang, error: DomainError) {
+    let text = errors::chat(lang, &error);
+    let told = match &update.kind {
+        teloxide::types::UpdateKind::CallbackQuery(query) => {
+            bot.answer_callback_query(query.id.clone()).text(text).await.map(|_| ())
         }
+        _ => match update.chat() {
+            Some(chat) => bot.send_message(chat.id, text).await.map(|_| ()),
+            None => Ok(()),
+        },
+    };
+    if let Err(error) = told {
+        log::warn!("cannot tell a user that their update failed: {error}");
     }
 }
 
-/// A creator's tap on a button of one of their menus.
+/// Catches the failure of any handler below it and answers it, so nobody is left without a reply.
+fn reply_on_failure() -> UpdateHandler<HandlerError> {
+    dptree::from_fn_with_description(
+        DpHandlerDescription::entry(),
+        |deps: DependencyMap, cont| async move {
+            match cont(deps.clone()).await {
+                ControlFlow::Break(Err(error)) => {
+                    let error = as_domain_error(error);
+                    if let (Some(bot), Some(update)) = (deps.try_get::<TgBot>(), deps.try_get::<Update>()) {
+                        let lang = deps.try_get::<Lang>().map(|lang| (*lang).clone()).unwrap_or_default();
+                        tell_failure(&bot, &update, &lang, error).await;
+                    }
+                    ControlFlow::Break(Ok(()))
+                }
+                other => other,
+            }
+        },
+        HandlerSignature::Other {
+            obligations: Default::default(),
+            guaranteed_outcomes: BTreeSet::new(),
+            conditional_outcomes: BTreeSet::new(),
+            continues: true,
+        },
+    )
+}
+
+/// Like `dptree::filter_map_async`, for a projection that may fail: `Ok(None)` lets the update fall
+/// through to the next branch, an error ends its handling and is answered by [`reply_on_failure`].
+fn filter_map_or_fail<Projection, NewType, Args>(projection: Projection) -> UpdateHandler<HandlerError>
+where
+    Projection: Injectable<Result<Option<NewType>, DomainError>, Args> + Send + Sync + 'static,
+    NewType: Send + Sync + 'static,
+{
+    let projection = Arc::new(projection);
+    dptree::from_fn_with_description(
+        DpHandlerDescription::filter_map_async(),
+        move |container: DependencyMap, cont| {
+            let projection = Arc::clone(&projection);
+            async move {
+                let run = projection.inject(&container);
+                let found = run().await;
+                drop(run);
+                match found {
+                    Ok(Some(value)) => {
+                        let mut with_value = container.clone();
+                        with_value.insert(value);
+                        match cont(with_value).await {
+                            ControlFlow::Continue(_) => ControlFlow::Continue(container),
+                            ControlFlow::Break(result) => ControlFlow::Break(result),
+                        }
+                    }
+                    Ok(None) => ControlFlow::Continue(container),
+                    Err(error) => ControlFlow::Break(Err(Box::new(error) as HandlerError)),
+                }
+            }
+        },
+        HandlerSignature::Other {
+            obligations: Projection::obligations(),
+            guaranteed_outcomes: BTreeSet::from([Type::of::<NewType>()]),
+            conditional_outcomes: BTreeSet::new(),
+            continues: true,
+        },
+    )
+}
+
+/// The creator who sent a message, if the sender is one.
+async fn creator_of_message(message: Message, context: Arc<BotContext>) -> Result<Option<Creator>, DomainError> {
+    let Some(user) = message.from.as_ref() else { return Ok(None) };
+    Ok(context.db.find_creator_by_telegram_user(user.id.0 as i64).await?)
+}
+
+/// A creator's tap on a button the bot can edit.
 #[derive(Clone)]
-pub struct MenuTap {
+pub struct Tap {
     pub creator: Creator,
     pub user_id: i64,
     pub chat_id: ChatId,
     pub message_id: MessageId,
-    /// The button's data after the menu's prefix.
-    pub data: String,
 }
 
-impl MenuTap {
-    async fn of(query: &CallbackQuery, context: &BotContext, prefix: &str) -> Option<Self> {
-        let data = query.data.as_deref()?.strip_prefix(prefix)?.to_owned();
-        let message = query.regular_message()?;
-        let creator = creator_of_callback(query, context).await?;
-        Some(Self { creator, user_id: query.from.id.0 as i64, chat_id: message.chat.id, message_id: message.id, data })
-    }
-}
-
-/// Taps on the buttons whose data starts with `prefix`, from a creator, on a message the bot can edit.
-/// Others fall through the tree to the last endpoint, which says the menu has expired.
-fn menu_taps(prefix: &'static str) -> UpdateHandler<HandlerError> {
-    dptree::filter_map_async(move |query: CallbackQuery, context: Arc<BotContext>| async move {
-        MenuTap::of(&query, &context, prefix).await
-    })
+async fn creator_tap(query: CallbackQuery, context: Arc<BotContext>) -> Result<Option<Tap>, DomainError> {
+    let Some(message) = query.regular_message() else { return Ok(None) };
+    let user_id = query.from.id.0 as i64;
+    let Some(creator) = context.db.find_creator_by_telegram_user(user_id).await? else { return Ok(None) };
+    Ok(Some(Tap { creator, user_id, chat_id: message.chat.id, message_id: message.id }))
 }
 
 /// The open conversation a message from a creator continues, when its step reads typed text.
-async fn flow_of_message(message: Message, context: Arc<BotContext>) -> Option<(Flow, Creator)> {
-    let user = message.from.as_ref()?;
+async fn flow_of_message(message: Message, context: Arc<BotContext>) -> Result<Option<(Flow, Creator)>, DomainError> {
+    let Some(user) = message.from.as_ref() else { return Ok(None) };
     if message.text().is_some_and(|text| text.starts_with('/')) {
-        return None;
+        return Ok(None);
     }
-    let flow = context.flow_in_chat(user.id.0 as i64, message.chat.id.0, now()).await.ok().flatten()?;
-    let reads_text = match flow.kind.as_str() {
-        kind::GENERATE => generate_flow::awaits_text(&flow),
-        _ => plan_flow::awaits_text(&flow),
+    let user_id = user.id.0 as i64;
+    let Some(flow) = conversations::reading_text(&context.db, user_id, message.chat.id.0, now()).await? else {
+        return Ok(None);
     };
-    if !reads_text {
-        return None;
-    }
-    let creator = context.db.find_creator_by_telegram_user(user.id.0 as i64).await.ok().flatten()?;
-    Some((flow, creator))
+    Ok(context.db.find_creator_by_telegram_user(user_id).await?.map(|creator| (flow, creator)))
 }
 
 async fn continue_flow(
@@ -145,36 +202,35 @@ async fn continue_flow(
     lang: Lang,
     context: Arc<BotContext>,
 ) -> HandlerResult {
-    match flow.kind.as_str() {
-        kind::GENERATE => {
-            let text = message.text().unwrap_or_default();
-            generate_flow::on_text(&bot, &context, &lang, &creator, flow, text).await
+    match flow.kind {
+        ConversationKind::Generate => {
+            generate::on_text(&bot, &context, &lang, &creator, flow, message.text().unwrap_or_default()).await
         }
-        _ => plan_flow::on_message(&bot, &context, &lang, &creator, flow, &message).await,
+        ConversationKind::NewPlan | ConversationKind::RenamePlan | ConversationKind::LinkChat => {
+            plans::on_message(&bot, &context, &lang, &creator, flow, &message).await
+        }
     }
 }
 
-/// A tap on a conversation's button: checked against an open conversation of the tapper at the
-/// tapped step; anything else changes nothing and is told that the menu has expired.
-async fn conversation_callback(
+/// A tap on a conversation's button: checked against an open conversation of the tapper at the tapped
+/// revision, shown in the tapped message's chat; anything else changes nothing and "has expired".
+async fn flow_tap(
     bot: TgBot,
     query: CallbackQuery,
+    callback: Callback,
+    tap: Tap,
     lang: Lang,
     context: Arc<BotContext>,
 ) -> HandlerResult {
-    let tap = query.data.as_deref().and_then(conversation::Tap::parse);
-    let creator = creator_of_callback(&query, &context).await;
-    let at = query.regular_message().map(|m| (m.chat.id, m.id));
-    let mut answer = None;
-    if let (Some(tap), Some(creator), Some(at)) = (tap, creator, at) {
-        let flow = context.flow_of_tap(&tap, query.from.id.0 as i64, now()).await?;
-        if let Some(flow) = flow.filter(|flow| flow.chat_id == at.0.0) {
-            answer = match flow.kind.as_str() {
-                kind::GENERATE => generate_flow::on_tap(&bot, &context, &lang, &creator, flow, &tap.action, at).await?,
-                _ => plan_flow::on_tap(&bot, &context, &lang, &creator, flow, &tap.action, at).await?,
-            };
-        }
-    }
+    let Callback::Flow { conversation, revision, action } = callback else { return Ok(()) };
+    let flow = conversations::of_tap(&context.db, conversation, revision, tap.user_id, tap.chat_id.0, now()).await?;
+    let answer = match flow {
+        None => None,
+        Some(flow) => match flow.kind {
+            ConversationKind::Generate => generate::on_tap(&bot, &context, &lang, &tap, flow, &action).await?,
+            _ => plans::on_tap(&bot, &context, &lang, &tap, flow, &action).await?,
+        },
+    };
     answer_tap(&bot, &query, &lang, answer).await
 }
 
@@ -189,16 +245,25 @@ pub async fn answer_tap(bot: &TgBot, query: &CallbackQuery, lang: &Lang, answer:
     Ok(())
 }
 
+/// A tap on a button that is not the tapper's, no longer means anything, or was never ours.
+async fn expired_tap(bot: TgBot, query: CallbackQuery, lang: Lang) -> HandlerResult {
+    answer_tap(&bot, &query, &lang, None).await
+}
+
+fn decode_callback(query: CallbackQuery) -> Option<Callback> {
+    query.data.as_deref().and_then(Callback::decode)
+}
+
 /// The handler tree, shared by `serve` and the tests.
 pub fn schema() -> UpdateHandler<HandlerError> {
     use dptree::case;
 
-    let creator_commands = dptree::filter_map_async(creator_of_message)
+    let creator_commands = filter_map_or_fail(creator_of_message)
         .branch(case![Command::NewPlan(args)].endpoint(plans::new_plan))
         .branch(case![Command::Plans].endpoint(plans::list_plans))
         .branch(case![Command::Generate(args)].endpoint(generate::generate_command))
-        .branch(case![Command::Status(args)].endpoint(status::status_command))
-        .branch(case![Command::Resend(args)].endpoint(status::resend_command))
+        .branch(case![Command::Status(args)].endpoint(jobs::status_command))
+        .branch(case![Command::Resend(args)].endpoint(jobs::resend_command))
         .branch(case![Command::Codes(args)].endpoint(codes::codes_command))
         .branch(case![Command::Billing].endpoint(billing::billing_command))
         .branch(case![Command::Tokens].endpoint(tokens::tokens_command))
@@ -207,88 +272,35 @@ pub fn schema() -> UpdateHandler<HandlerError> {
     let commands = teloxide::filter_command::<Command, _>()
         .branch(case![Command::Start(payload)].endpoint(start::start))
         .branch(case![Command::Help].endpoint(start::help))
-        .branch(case![Command::Redeem(args)].endpoint(redeem::redeem_command))
-        .branch(case![Command::My].endpoint(redeem::my_command))
-        .branch(case![Command::Cancel].endpoint(menu::cancel_command))
-        .branch(case![Command::Language].endpoint(menu::language_command))
+        .branch(case![Command::Redeem(args)].endpoint(subscriber::redeem_command))
+        .branch(case![Command::My].endpoint(subscriber::my_command))
+        .branch(case![Command::Cancel].endpoint(start::cancel_command))
+        .branch(case![Command::Language].endpoint(start::language_command))
         .branch(creator_commands)
         .endpoint(start::not_a_creator);
 
     let messages = Update::filter_message()
-        .branch(dptree::filter_map_async(flow_of_message).endpoint(continue_flow))
+        .branch(filter_map_or_fail(flow_of_message).endpoint(continue_flow))
         .branch(commands)
-        .endpoint(redeem::plain_text);
-    let members = Update::filter_chat_member().endpoint(redeem::member_joined);
+        .endpoint(subscriber::plain_text);
+
+    let members = Update::filter_chat_member().endpoint(subscriber::member_joined);
+
+    let creator_taps = filter_map_or_fail(creator_tap)
+        .branch(dptree::filter(|callback: Callback| matches!(callback, Callback::Flow { .. })).endpoint(flow_tap))
+        .branch(case![Callback::Card(button)].endpoint(generate::card_tap))
+        .branch(case![Callback::Token(button)].endpoint(tokens::token_tap))
+        .branch(case![Callback::Plans(button)].endpoint(plans::plans_tap))
+        .branch(case![Callback::Jobs(button)].endpoint(jobs::jobs_tap))
+        .branch(case![Callback::Codes(button)].endpoint(codes::codes_tap))
+        .branch(case![Callback::Menu(item)].endpoint(start::menu_tap));
     let callbacks = Update::filter_callback_query()
-        .branch(dptree::filter(conversation::is_conversation_callback).endpoint(conversation_callback))
-        .branch(dptree::filter(tokens::is_token_callback).endpoint(tokens::callback))
-        .branch(menu_taps(plans::CALLBACK_PREFIX).endpoint(plans::callback))
-        .branch(menu_taps(status::CALLBACK_PREFIX).endpoint(status::callback))
-        .branch(menu_taps(codes::CALLBACK_PREFIX).endpoint(codes::callback))
-        .branch(menu_taps(menu::MENU_PREFIX).endpoint(menu::menu_callback))
-        .branch(dptree::filter(menu::is_language_callback).endpoint(menu::language_callback))
-        .endpoint(generate::callback);
+        .branch(
+            dptree::filter_map(decode_callback)
+                .branch(case![Callback::Language(code)].endpoint(start::language_tap))
+                .branch(creator_taps),
+        )
+        .endpoint(expired_tap);
 
-    dptree::entry().map_async(resolve_lang).branch(messages).branch(callbacks).branch(members)
-}
-
-fn bot_commands(lang: &Lang, names: &[&str]) -> Vec<teloxide::types::BotCommand> {
-    names.iter().map(|name| teloxide::types::BotCommand::new(*name, lang.t(&format!("command-{name}")))).collect()
-}
-
-/// Registers the subscribers' command menu for everyone, in every language the bot speaks.
-pub async fn register_commands(bot: &TgBot) -> Result<(), teloxide::RequestError> {
-    for code in LANGUAGES {
-        let lang = Lang::from_code(Some(code));
-        let request = bot.set_my_commands(bot_commands(&lang, Command::SUBSCRIBER_MENU));
-        if lang == Lang::default() {
-            request.await?
-        } else {
-            request.language_code(*code).await?
-        };
-    }
-    Ok(())
-}
-
-/// Registers the creators' command menu in a creator's chat. Without a language chosen with /language it is
-/// registered in every language the bot speaks, so it follows the Telegram app's language; with one, only in
-/// that language, and the per-language menus are removed so they cannot override the choice.
-pub async fn register_creator_commands(
-    bot: &TgBot,
-    creator: &Creator,
-    chosen: Option<&str>,
-) -> Result<(), teloxide::RequestError> {
-    let Some(chat_id) = creator.linked_chat_id else { return Ok(()) };
-    let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(chat_id)) };
-    let fallback = Lang::from_code(chosen);
-    bot.set_my_commands(bot_commands(&fallback, Command::CREATOR_MENU)).scope(scope.clone()).await?;
-    for code in LANGUAGES.iter().filter(|code| Lang::from_code(Some(code)) != Lang::default()) {
-        if chosen.is_some() {
-            bot.delete_my_commands().scope(scope.clone()).language_code(*code).await?;
-        } else {
-            let lang = Lang::from_code(Some(code));
-            bot.set_my_commands(bot_commands(&lang, Command::CREATOR_MENU))
-                .scope(scope.clone())
-                .language_code(*code)
-                .await?;
-        }
-    }
-    Ok(())
-}
-
-/// Registers every creator's menu, so a new instance or a new release shows the current commands.
-pub async fn register_all_creator_commands(bot: TgBot, db: Db) {
-    let creators = match db.list_creators().await {
-        Ok(creators) => creators,
-        Err(error) => {
-            log::warn!("accessbot::bot cannot list creators to register their command menus: {error}");
-            return;
-        }
-    };
-    for creator in creators {
-        let chosen = db.chosen_language(creator.telegram_user_id).await.ok().flatten();
-        if let Err(error) = register_creator_commands(&bot, &creator, chosen.as_deref()).await {
-            log::warn!("accessbot::bot cannot register a creator's command menu: {error}");
-        }
-    }
+    dptree::entry().map_async(resolve_lang).chain(reply_on_failure()).branch(messages).branch(callbacks).branch(members)
 }

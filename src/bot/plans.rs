@@ -1,17 +1,21 @@
-//! `/newplan` and `/plans`: the team's plans with buttons to rename, archive, re-activate and link a chat.
+//! Plans: `/newplan` (one line, or guided: name, access duration, the chat it unlocks), `/plans` with its
+//! buttons, renaming, and linking a plan's channel or group with Telegram's chat picker.
 use std::sync::Arc;
 
 use teloxide::prelude::*;
-use teloxide::types::InlineKeyboardButton;
+use teloxide::types::{ChatId, ChatMemberKind, ChatShared, KeyboardRemove, MessageId, ReplyMarkup};
 
-use super::screen::Screen;
-use super::{BotContext, HandlerResult, MenuTap, TgBot, answer_tap, plan_flow, replies};
+use super::{BotContext, HandlerError, HandlerResult, Tap, answer_tap};
+use crate::db::plans::Plan;
 use crate::db::teams::Creator;
+use crate::domain::DomainError;
 use crate::domain::clock::now;
-use crate::domain::{DomainError, ids, plans};
+use crate::domain::conversations::{self, ConversationKind, ConversationStatus, Flow, FlowAction, FlowState, Step};
+use crate::domain::plans::{self, BotMembership, ChatRightsProblem, DURATION_CHOICES, PlanStatus};
 use crate::i18n::Lang;
-
-pub const CALLBACK_PREFIX: &str = "pl:";
+use crate::telegram::{self, TgBot};
+use crate::views::buttons::PlansButton;
+use crate::views::{Screen, errors, menu, plans as view};
 
 pub async fn new_plan(
     bot: TgBot,
@@ -23,48 +27,22 @@ pub async fn new_plan(
 ) -> HandlerResult {
     let Some(user) = message.from.as_ref() else { return Ok(()) };
     if args.trim().is_empty() {
-        return plan_flow::start_new_plan(&bot, &context, &lang, user.id.0 as i64, message.chat.id, None).await;
+        return start_new_plan(&bot, &context, &lang, user.id.0 as i64, message.chat.id, None).await;
     }
     let Some((name, duration)) = args.trim().rsplit_once(char::is_whitespace) else {
-        bot.send_message(message.chat.id, lang.t("usage-newplan")).await?;
+        telegram::send(&bot, message.chat.id, menu::say(&lang, "usage-newplan")).await?;
         return Ok(());
     };
     let text = match plans::create_plan(&context.db, creator.team_id, name, duration, now()).await {
-        Ok(plan) => lang.t_with("plan-created", &[("plan", replies::plan_line(&lang, &plan).into())]),
-        Err(error) => replies::error_text(&lang, &error),
+        Ok(plan) => view::created(&lang, &plan),
+        Err(error) => errors::chat(&lang, &error),
     };
-    bot.send_message(message.chat.id, text).await?;
+    telegram::send(&bot, message.chat.id, Screen::new(text)).await?;
     Ok(())
 }
 
-/// The plan list with a row of buttons per plan.
-pub async fn plans_screen(context: &BotContext, lang: &Lang, creator: &Creator) -> Screen {
-    let list = match plans::list_plans(&context.db, creator.team_id).await {
-        Ok(list) => list,
-        Err(error) => return Screen::new(replies::error_text(lang, &error)),
-    };
-    let new_plan = vec![InlineKeyboardButton::callback(lang.t("button-new-plan"), format!("{CALLBACK_PREFIX}new"))];
-    if list.is_empty() {
-        return Screen::new(lang.t("plans-empty")).row(new_plan);
-    }
-    let lines: Vec<String> = list.iter().map(|plan| replies::plan_line(lang, plan)).collect();
-    let text = format!("{}\n\n{}", lang.t_with("plans-header", &[("count", lines.len().into())]), lines.join("\n"));
-    let rows = list.iter().map(|plan| {
-        let id = ulid::Ulid::from(plan.id);
-        let button = |key: &str, action: &str| {
-            InlineKeyboardButton::callback(
-                lang.t_with(key, &[("name", plan.name.as_str().into())]),
-                format!("{CALLBACK_PREFIX}{action}:{id}"),
-            )
-        };
-        let status = if plan.status == plans::ACTIVE {
-            button("button-archive-plan", "ar")
-        } else {
-            button("button-reactivate-plan", "re")
-        };
-        vec![button("button-rename-plan", "rn"), status, button("button-link-plan", "ln")]
-    });
-    Screen::new(text).rows(rows).row(new_plan)
+async fn plan_list(context: &BotContext, lang: &Lang, creator: &Creator) -> Result<Screen, DomainError> {
+    Ok(view::list(lang, &plans::list_plans(&context.db, creator.team_id).await?))
 }
 
 pub async fn list_plans(
@@ -74,57 +52,363 @@ pub async fn list_plans(
     lang: Lang,
     context: Arc<BotContext>,
 ) -> HandlerResult {
-    plans_screen(&context, &lang, &creator).await.send(&bot, message.chat.id).await?;
+    telegram::send(&bot, message.chat.id, plan_list(&context, &lang, &creator).await?).await?;
+    Ok(())
+}
+
+/// The plan list, as the creator menu opens it.
+pub async fn show_list(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    creator: &Creator,
+    chat: ChatId,
+) -> HandlerResult {
+    telegram::send(bot, chat, plan_list(context, lang, creator).await?).await?;
     Ok(())
 }
 
 /// A tap on the plan list; the plan must belong to the tapper's team.
-pub async fn callback(
+pub async fn plans_tap(
     bot: TgBot,
     query: CallbackQuery,
-    tap: MenuTap,
+    button: PlansButton,
+    tap: Tap,
     lang: Lang,
     context: Arc<BotContext>,
 ) -> HandlerResult {
-    let answer = run_action(&bot, &context, &lang, &tap).await?;
+    let answer = run_plans_button(&bot, &context, &lang, &tap, button).await?;
     answer_tap(&bot, &query, &lang, answer).await
 }
 
-async fn run_action(
+async fn run_plans_button(
     bot: &TgBot,
     context: &BotContext,
     lang: &Lang,
-    tap: &MenuTap,
-) -> Result<Option<String>, super::HandlerError> {
-    let MenuTap { creator, user_id, chat_id, message_id, data } = tap;
-    let (user_id, chat_id, message_id) = (*user_id, *chat_id, *message_id);
-    if data == "new" {
-        plan_flow::start_new_plan(bot, context, lang, user_id, chat_id, None).await?;
-        return Ok(Some(String::new()));
+    tap: &Tap,
+    button: PlansButton,
+) -> Result<Option<String>, HandlerError> {
+    let team_plan = |plan_id| async move { context.db.find_team_plan(tap.creator.team_id, plan_id).await };
+    let (plan_id, status) = match button {
+        PlansButton::NewPlan => {
+            start_new_plan(bot, context, lang, tap.user_id, tap.chat_id, None).await?;
+            return Ok(Some(String::new()));
+        }
+        PlansButton::Rename(plan_id) => {
+            let Some(plan) = team_plan(plan_id).await? else { return Ok(None) };
+            start_rename(bot, context, lang, tap.user_id, tap.chat_id, &plan).await?;
+            return Ok(Some(String::new()));
+        }
+        PlansButton::LinkChat(plan_id) => {
+            let Some(plan) = team_plan(plan_id).await? else { return Ok(None) };
+            start_link(bot, context, lang, tap.user_id, tap.chat_id, &plan).await?;
+            return Ok(Some(String::new()));
+        }
+        PlansButton::Archive(plan_id) => (plan_id, PlanStatus::Archived),
+        PlansButton::Reactivate(plan_id) => (plan_id, PlanStatus::Active),
+    };
+    let Some(plan) = team_plan(plan_id).await? else { return Ok(None) };
+    Ok(Some(match plans::set_plan_status(&context.db, tap.creator.team_id, &plan, status).await {
+        Ok(()) => {
+            telegram::edit(bot, tap.chat_id, tap.message_id, plan_list(context, lang, &tap.creator).await?).await;
+            view::status_changed(lang, &plan, status)
+        }
+        Err(error) => errors::chat(lang, &error),
+    }))
+}
+
+/// Shows the conversation in a new message at the bottom of the chat (after typed text, the old menu is no
+/// longer in view) and takes the buttons off the message that showed it before.
+pub async fn show_flow_below(bot: &TgBot, context: &BotContext, flow: &mut Flow, screen: Screen) -> HandlerResult {
+    let sent = telegram::send(bot, ChatId(flow.chat_id), screen).await?;
+    retire_flow_message(bot, flow).await;
+    conversations::move_to_message(&context.db, flow, sent.id.0).await?;
+    Ok(())
+}
+
+async fn retire_flow_message(bot: &TgBot, flow: &Flow) {
+    if let Some(old) = flow.message_id {
+        telegram::strip_buttons(bot, ChatId(flow.chat_id), MessageId(old)).await;
     }
-    let Some((action, plan_id)) = data.split_once(':') else { return Ok(None) };
-    let Some(plan_id) = ids::parse_public_id(ids::PLAN, plan_id) else { return Ok(None) };
-    let Some(plan) = context.db.find_team_plan(creator.team_id, plan_id).await? else { return Ok(None) };
-    let outcome: Result<String, DomainError> = match action {
-        "ar" | "re" => {
-            let status = if action == "ar" { plans::ARCHIVED } else { plans::ACTIVE };
-            match plans::set_plan_status(&context.db, creator.team_id, &plan, status).await {
-                Ok(()) => {
-                    plans_screen(context, lang, creator).await.edit(bot, chat_id, message_id).await;
-                    Ok(lang.t_with(&format!("plan-now-{status}"), &[("name", plan.name.as_str().into())]))
-                }
-                Err(error) => Err(error),
+}
+
+/// Asks for the new plan's name, in a new message or in place of `replace`.
+pub async fn start_new_plan(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    user_id: i64,
+    chat_id: ChatId,
+    replace: Option<MessageId>,
+) -> HandlerResult {
+    let state = FlowState::default();
+    let mut flow =
+        conversations::open(&context.db, user_id, chat_id.0, ConversationKind::NewPlan, Step::Name, state, now())
+            .await?;
+    let screen = view::ask_name(lang, &flow);
+    let message_id = match replace {
+        Some(message_id) => {
+            telegram::edit(bot, chat_id, message_id, screen).await;
+            message_id
+        }
+        None => telegram::send(bot, chat_id, screen).await?.id,
+    };
+    conversations::move_to_message(&context.db, &mut flow, message_id.0).await?;
+    Ok(())
+}
+
+async fn start_rename(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    user_id: i64,
+    chat_id: ChatId,
+    plan: &Plan,
+) -> HandlerResult {
+    let state = FlowState { plan_id: Some(plan.id), ..FlowState::default() };
+    let kind = ConversationKind::RenamePlan;
+    let mut flow = conversations::open(&context.db, user_id, chat_id.0, kind, Step::Name, state, now()).await?;
+    let sent = telegram::send(bot, chat_id, view::ask_new_name(lang, &flow, plan)).await?;
+    conversations::move_to_message(&context.db, &mut flow, sent.id.0).await?;
+    Ok(())
+}
+
+async fn start_link(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    user_id: i64,
+    chat_id: ChatId,
+    plan: &Plan,
+) -> HandlerResult {
+    let state = FlowState { plan_id: Some(plan.id), ..FlowState::default() };
+    let kind = ConversationKind::LinkChat;
+    let mut flow = conversations::open(&context.db, user_id, chat_id.0, kind, Step::Link, state, now()).await?;
+    let sent = ask_for_chat(bot, lang, chat_id, &plan.name, None).await?;
+    conversations::move_to_message(&context.db, &mut flow, sent.id.0).await?;
+    Ok(())
+}
+
+async fn ask_for_chat(
+    bot: &TgBot,
+    lang: &Lang,
+    chat_id: ChatId,
+    plan_name: &str,
+    problem: Option<(ChatRightsProblem, &str)>,
+) -> Result<Message, teloxide::RequestError> {
+    let question = Screen::new(view::ask_for_chat(lang, plan_name, problem));
+    telegram::send_with_markup(bot, chat_id, question, Some(ReplyMarkup::Keyboard(view::chat_picker(lang)))).await
+}
+
+async fn say_removing_keyboard(bot: &TgBot, chat_id: ChatId, text: String) -> HandlerResult {
+    telegram::send_with_markup(
+        bot,
+        chat_id,
+        Screen::new(text),
+        Some(ReplyMarkup::KeyboardRemove(KeyboardRemove::new())),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Creates the plan the conversation collected, then offers to link its chat.
+async fn create_and_offer_link(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    creator: &Creator,
+    flow: &mut Flow,
+    duration: &str,
+) -> Result<Result<(), DomainError>, HandlerError> {
+    let name = flow.state.plan_name.clone().unwrap_or_default();
+    let plan = match plans::create_plan(&context.db, creator.team_id, &name, duration, now()).await {
+        Ok(plan) => plan,
+        Err(error) => return Ok(Err(error)),
+    };
+    let chat_id = ChatId(flow.chat_id);
+    let created = Screen::new(view::created(lang, &plan));
+    match flow.message_id {
+        Some(message_id) => telegram::edit(bot, chat_id, MessageId(message_id), created).await,
+        None => {
+            telegram::send(bot, chat_id, created).await?;
+        }
+    }
+    let state = FlowState { plan_id: Some(plan.id), ..flow.state.clone() };
+    if !conversations::advance(&context.db, flow, Step::Link, state, now()).await? {
+        return Ok(Ok(()));
+    }
+    let sent = ask_for_chat(bot, lang, chat_id, &plan.name, None).await?;
+    conversations::move_to_message(&context.db, flow, sent.id.0).await?;
+    Ok(Ok(()))
+}
+
+/// A tap in a plan conversation; the answer to show, or `None` for a stale tap.
+pub async fn on_tap(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    tap: &Tap,
+    mut flow: Flow,
+    action: &FlowAction,
+) -> Result<Option<String>, HandlerError> {
+    let at = (tap.chat_id, tap.message_id);
+    if *action == FlowAction::Cancel {
+        conversations::finish(&context.db, &flow, ConversationStatus::Cancelled).await?;
+        telegram::edit(bot, at.0, at.1, menu::say(lang, "wizard-cancelled")).await;
+        return Ok(Some(lang.t("wizard-cancelled")));
+    }
+    if flow.kind != ConversationKind::NewPlan {
+        return Ok(None);
+    }
+    let state = flow.state.clone();
+    let screen = match (flow.step, action) {
+        (Step::Duration, FlowAction::Back) => {
+            if !conversations::advance(&context.db, &mut flow, Step::Name, state, now()).await? {
+                return Ok(None);
             }
+            view::ask_name(lang, &flow)
         }
-        "rn" => {
-            plan_flow::start_rename(bot, context, lang, user_id, chat_id, &plan).await?;
-            Ok(String::new())
+        (Step::Days, FlowAction::Back) => {
+            if !conversations::advance(&context.db, &mut flow, Step::Duration, state, now()).await? {
+                return Ok(None);
+            }
+            view::ask_duration(lang, &flow)
         }
-        "ln" => {
-            plan_flow::start_link(bot, context, lang, user_id, chat_id, &plan).await?;
-            Ok(String::new())
+        (Step::Duration, FlowAction::Duration(choice)) if choice == "custom" => {
+            if !conversations::advance(&context.db, &mut flow, Step::Days, state, now()).await? {
+                return Ok(None);
+            }
+            view::ask_days(lang, &flow)
+        }
+        (Step::Duration, FlowAction::Duration(choice)) if DURATION_CHOICES.contains(&choice.as_str()) => {
+            if let Err(error) = create_and_offer_link(bot, context, lang, &tap.creator, &mut flow, choice).await? {
+                return Ok(Some(errors::chat(lang, &error)));
+            }
+            return Ok(Some(String::new()));
         }
         _ => return Ok(None),
     };
-    Ok(Some(outcome.unwrap_or_else(|error| replies::error_text(lang, &error))))
+    telegram::edit(bot, at.0, at.1, screen).await;
+    Ok(Some(String::new()))
+}
+
+/// What the bot itself is in a chat, as Telegram says; a chat it is not in is `Other`.
+async fn bot_membership(bot: &TgBot, context: &BotContext, chat_id: ChatId) -> BotMembership {
+    match bot.get_chat_member(chat_id, context.bot_user_id).await {
+        Ok(member) => match member.kind {
+            ChatMemberKind::Administrator(rights) => {
+                BotMembership::Administrator { can_invite_users: rights.can_invite_users }
+            }
+            _ => BotMembership::Other,
+        },
+        Err(error) => {
+            log::info!("the bot is not in a chat a creator picked: {error}");
+            BotMembership::Other
+        }
+    }
+}
+
+/// A chat picked with the chat picker: linked when the bot may invite users there.
+async fn on_shared_chat(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    creator: &Creator,
+    mut flow: Flow,
+    shared: &ChatShared,
+) -> HandlerResult {
+    let chat_id = ChatId(flow.chat_id);
+    let plan_id = flow.state.plan_id.ok_or(DomainError::not_found("plan"))?;
+    let Some(plan) = context.db.find_team_plan(creator.team_id, plan_id).await? else {
+        conversations::finish(&context.db, &flow, ConversationStatus::Cancelled).await?;
+        telegram::send(bot, chat_id, Screen::new(errors::chat(lang, &DomainError::not_found("plan")))).await?;
+        return Ok(());
+    };
+    let title = shared.title.clone().unwrap_or_else(|| shared.chat_id.to_string());
+    if let Err(problem) = plans::check_chat_rights(bot_membership(bot, context, shared.chat_id).await) {
+        let sent = ask_for_chat(bot, lang, chat_id, &plan.name, Some((problem, title.as_str()))).await?;
+        conversations::move_to_message(&context.db, &mut flow, sent.id.0).await?;
+        return Ok(());
+    }
+    if let Err(error) = plans::link_chat(&context.db, creator.team_id, &plan, Some(shared.chat_id.0)).await {
+        return say_removing_keyboard(bot, chat_id, errors::chat(lang, &error)).await;
+    }
+    conversations::finish(&context.db, &flow, ConversationStatus::Done).await?;
+    say_removing_keyboard(bot, chat_id, view::linked(lang, &title, &plan.name)).await
+}
+
+/// A message while a plan conversation waits for text: a name, a number of days, or a picked chat.
+pub async fn on_message(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    creator: &Creator,
+    mut flow: Flow,
+    message: &Message,
+) -> HandlerResult {
+    let chat_id = ChatId(flow.chat_id);
+    if flow.step == Step::Link {
+        if let Some(shared) = message.shared_chat() {
+            return on_shared_chat(bot, context, lang, creator, flow, shared).await;
+        }
+        if view::is_skip(lang, message.text().unwrap_or_default().trim()) {
+            conversations::finish(&context.db, &flow, ConversationStatus::Done).await?;
+            return say_removing_keyboard(bot, chat_id, lang.t("link-skipped")).await;
+        }
+        let plan_name = match flow.state.plan_id {
+            Some(plan_id) => context.db.find_team_plan(creator.team_id, plan_id).await?.map(|p| p.name),
+            None => None,
+        };
+        let sent = ask_for_chat(bot, lang, chat_id, &plan_name.unwrap_or_default(), None).await?;
+        conversations::move_to_message(&context.db, &mut flow, sent.id.0).await?;
+        return Ok(());
+    }
+    let text = message.text().unwrap_or_default();
+    let problem: Option<DomainError> = match (flow.kind, flow.step) {
+        (ConversationKind::NewPlan, Step::Name) => {
+            match plans::check_new_name(&context.db, creator.team_id, text).await {
+                Ok(name) => {
+                    let state = FlowState { plan_name: Some(name), ..flow.state.clone() };
+                    if !conversations::advance(&context.db, &mut flow, Step::Duration, state, now()).await? {
+                        return Ok(());
+                    }
+                    let screen = view::ask_duration(lang, &flow);
+                    return show_flow_below(bot, context, &mut flow, screen).await;
+                }
+                Err(error) => Some(error),
+            }
+        }
+        (ConversationKind::NewPlan, Step::Days) => match plans::days_duration(text) {
+            Ok(duration) => {
+                retire_flow_message(bot, &flow).await;
+                flow.message_id = None;
+                create_and_offer_link(bot, context, lang, creator, &mut flow, &duration).await?.err()
+            }
+            Err(error) => Some(error),
+        },
+        (ConversationKind::RenamePlan, Step::Name) => {
+            let plan = match flow.state.plan_id {
+                Some(plan_id) => context.db.find_team_plan(creator.team_id, plan_id).await?,
+                None => None,
+            };
+            let Some(plan) = plan else {
+                conversations::finish(&context.db, &flow, ConversationStatus::Cancelled).await?;
+                telegram::send(bot, chat_id, Screen::new(errors::chat(lang, &DomainError::not_found("plan")))).await?;
+                return Ok(());
+            };
+            match plans::rename_plan(&context.db, creator.team_id, &plan, text).await {
+                Ok(name) => {
+                    conversations::finish(&context.db, &flow, ConversationStatus::Done).await?;
+                    retire_flow_message(bot, &flow).await;
+                    telegram::send(bot, chat_id, Screen::new(view::renamed(lang, &plan.name, &name))).await?;
+                    return Ok(());
+                }
+                Err(error) => Some(error),
+            }
+        }
+        _ => None,
+    };
+    let Some(problem) = problem else { return Ok(()) };
+    let screen = view::ask_again(lang, &flow, errors::chat(lang, &problem));
+    show_flow_below(bot, context, &mut flow, screen).await
 }

@@ -1,12 +1,21 @@
-//! `/start` (with invite links), `/help`, and answers to people who are not creators.
+//! `/start` (with invite links and redeem links), `/help`, the creator's menu, `/cancel`, `/language`, and
+//! answers to people who are not creators.
 use std::sync::Arc;
 
 use teloxide::prelude::*;
+use teloxide::types::{KeyboardRemove, MessageId, ReplyMarkup};
 
-use super::{BotContext, HandlerResult, TgBot, menu, redeem, register_creator_commands, replies};
+use super::{
+    BotContext, HandlerResult, Tap, answer_tap, codes, generate, jobs, plans, register_creator_commands, subscriber,
+};
+use crate::domain::access_code::looks_like_code_attempt;
 use crate::domain::clock::now;
+use crate::domain::conversations;
 use crate::domain::creators::{self, INVITE_PREFIX, InviteAcceptance, Joiner};
 use crate::i18n::Lang;
+use crate::telegram::{self, TgBot};
+use crate::views::buttons::MenuItem;
+use crate::views::{Screen, errors, menu};
 
 pub async fn start(
     bot: TgBot,
@@ -16,54 +25,52 @@ pub async fn start(
     context: Arc<BotContext>,
 ) -> HandlerResult {
     let Some(user) = message.from.as_ref() else { return Ok(()) };
+    let chat = message.chat.id;
     if let Some(token) = payload.trim().strip_prefix(INVITE_PREFIX) {
         if !message.chat.is_private() {
-            bot.send_message(message.chat.id, lang.t("invite-private-chat-only")).await?;
+            telegram::send(&bot, chat, menu::say(&lang, "invite-private-chat-only")).await?;
             return Ok(());
         }
         let joiner = Joiner {
             telegram_user_id: user.id.0 as i64,
             display_name: user.full_name(),
             language_code: user.language_code.clone(),
-            chat_id: message.chat.id.0,
+            chat_id: chat.0,
         };
         let text = match creators::accept_invite(&context.db, &context.secret, token, joiner, now()).await {
             Ok(InviteAcceptance::Joined(creator)) => {
                 if let Err(error) = register_creator_commands(&bot, &creator, None).await {
-                    log::warn!("accessbot::bot cannot register a new creator's command menu: {error}");
+                    log::warn!("cannot register a new creator's command menu: {error}");
                 }
                 lang.t("invite-accepted")
             }
             Ok(InviteAcceptance::AlreadyCreator(_)) => lang.t("invite-already-creator"),
-            Err(error) => replies::error_text(&lang, &error),
+            Err(error) => errors::chat(&lang, &error),
         };
-        bot.send_message(message.chat.id, text).await?;
+        telegram::send(&bot, chat, Screen::new(text)).await?;
         return Ok(());
     }
-    if redeem::looks_like_code(&payload) {
-        return redeem::redeem_and_answer(&bot, &message, &payload, &lang, &context).await;
+    if looks_like_code_attempt(&payload) {
+        return subscriber::redeem_and_answer(&bot, &message, &payload, &lang, &context).await;
     }
-    let is_creator = creators::find_creator(&context.db, user.id.0 as i64).await.ok().flatten().is_some();
-    if is_creator && message.chat.is_private() {
-        menu::creator_menu(&lang).send(&bot, message.chat.id).await?;
-        return Ok(());
-    }
-    help(bot, message, lang, context).await
+    let is_creator = creators::find_creator(&context.db, user.id.0 as i64).await?.is_some();
+    let screen =
+        if is_creator && message.chat.is_private() { menu::creator_menu(&lang) } else { menu::help(&lang, is_creator) };
+    telegram::send(&bot, chat, screen).await?;
+    Ok(())
 }
 
 pub async fn help(bot: TgBot, message: Message, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
-    let user = message.from.as_ref();
-    let creator = match user {
-        Some(user) => creators::find_creator(&context.db, user.id.0 as i64).await.ok().flatten(),
-        None => None,
+    let is_creator = match message.from.as_ref() {
+        Some(user) => creators::find_creator(&context.db, user.id.0 as i64).await?.is_some(),
+        None => false,
     };
-    let key = if creator.is_some() { "help-creator" } else { "help-everyone" };
-    bot.send_message(message.chat.id, lang.t(key)).await?;
+    telegram::send(&bot, message.chat.id, menu::help(&lang, is_creator)).await?;
     Ok(())
 }
 
 pub async fn not_a_creator(bot: TgBot, message: Message, lang: Lang) -> HandlerResult {
-    bot.send_message(message.chat.id, lang.t("not-a-creator")).await?;
+    telegram::send(&bot, message.chat.id, menu::say(&lang, "not-a-creator")).await?;
     Ok(())
 }
 
@@ -71,6 +78,78 @@ pub async fn other_message(bot: TgBot, message: Message, lang: Lang) -> HandlerR
     if !message.chat.is_private() {
         return Ok(());
     }
-    bot.send_message(message.chat.id, lang.t("unknown-message")).await?;
+    telegram::send(&bot, message.chat.id, menu::say(&lang, "unknown-message")).await?;
     Ok(())
+}
+
+/// A tap on the creator menu opens what the command would, in a new message.
+pub async fn menu_tap(
+    bot: TgBot,
+    query: CallbackQuery,
+    item: MenuItem,
+    tap: Tap,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    let (creator, chat) = (&tap.creator, tap.chat_id);
+    match item {
+        MenuItem::Generate => generate::open_wizard(&bot, &context, &lang, creator, tap.user_id, chat).await?,
+        MenuItem::Plans => plans::show_list(&bot, &context, &lang, creator, chat).await?,
+        MenuItem::Jobs => jobs::show_list(&bot, &context, &lang, creator, chat).await?,
+        MenuItem::Codes => codes::show_picker(&bot, &context, &lang, creator, chat).await?,
+        MenuItem::Help => {
+            telegram::send(&bot, chat, menu::help(&lang, true)).await?;
+        }
+    }
+    answer_tap(&bot, &query, &lang, Some(String::new())).await
+}
+
+fn removing_keyboard() -> Option<ReplyMarkup> {
+    Some(ReplyMarkup::KeyboardRemove(KeyboardRemove::new()))
+}
+
+/// `/cancel`: leaves whatever guided conversation is open in this chat.
+pub async fn cancel_command(bot: TgBot, message: Message, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
+    let Some(user) = message.from.as_ref() else { return Ok(()) };
+    let user_id = user.id.0 as i64;
+    let chat = message.chat.id;
+    let Some(flow) = conversations::in_chat(&context.db, user_id, chat.0, now()).await? else {
+        telegram::send_with_markup(&bot, chat, menu::say(&lang, "cancel-nothing"), removing_keyboard()).await?;
+        return Ok(());
+    };
+    let creator = context.db.find_creator_by_telegram_user(user_id).await?;
+    conversations::cancel(&context.db, &context.queue, creator.as_ref(), &flow).await?;
+    if let Some(message_id) = flow.message_id {
+        telegram::edit(&bot, chat, MessageId(message_id), menu::say(&lang, "wizard-cancelled")).await;
+    }
+    telegram::send_with_markup(&bot, chat, menu::say(&lang, "wizard-cancelled"), removing_keyboard()).await?;
+    Ok(())
+}
+
+/// `/language`: buttons for every language the bot speaks.
+pub async fn language_command(bot: TgBot, message: Message, lang: Lang) -> HandlerResult {
+    telegram::send(&bot, message.chat.id, menu::language_picker(&lang)).await?;
+    Ok(())
+}
+
+/// Remembers the tapper's language; a creator's command menu and job messages follow it too.
+pub async fn language_tap(
+    bot: TgBot,
+    query: CallbackQuery,
+    code: &'static str,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    let user_id = query.from.id.0 as i64;
+    context.db.choose_language(user_id, code, now()).await?;
+    let lang = Lang::from_code(Some(code));
+    if let Some(creator) = context.db.find_creator_by_telegram_user(user_id).await? {
+        context.db.set_creator_language(creator.id, code).await?;
+        if let Err(error) = register_creator_commands(&bot, &creator, Some(code)).await {
+            log::warn!("cannot register a creator's command menu: {error}");
+        }
+    }
+    if let Some(message) = query.regular_message() {
+        telegram::edit(&bot, message.chat.id, message.id, menu::say(&lang, "language-chosen")).await;
+    }
+    answer_tap(&bot, &query, &lang, Some(lang.t("language-chosen"))).await
 }

@@ -6,40 +6,25 @@ use uuid::Uuid;
 use super::entities::access_code;
 use super::generation::AccessCodeRow;
 use super::{Db, DbError};
+use crate::domain::access_code::CodeStatus;
+use crate::domain::code_listing::CodeFilter;
 
-pub mod code_status {
-    pub const UNREDEEMED: &str = "unredeemed";
-    pub const REDEEMED: &str = "redeemed";
-    pub const EXPIRED: &str = "expired";
-}
-
-/// Which codes a listing shows. A code counts as expired from its expiry time on, whether or
-/// not the sweeper has marked it yet; a redeemed code never expires.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodeFilter {
-    Unredeemed,
-    Redeemed,
-    Expired,
-    All,
-}
-
-impl CodeFilter {
-    fn condition(self, now: DateTime<Utc>) -> Condition {
-        let not_redeemed = access_code::Column::RedeemedAt.is_null();
-        let past_expiry = Condition::any()
-            .add(access_code::Column::Status.eq(code_status::EXPIRED))
-            .add(access_code::Column::ExpiresAt.lte(now));
-        match self {
-            Self::All => Condition::all(),
-            Self::Redeemed => Condition::all().add(access_code::Column::RedeemedAt.is_not_null()),
-            Self::Expired => Condition::all().add(not_redeemed).add(past_expiry),
-            Self::Unredeemed => {
-                Condition::all().add(not_redeemed).add(access_code::Column::Status.eq(code_status::UNREDEEMED)).add(
-                    Condition::any()
-                        .add(access_code::Column::ExpiresAt.is_null())
-                        .add(access_code::Column::ExpiresAt.gt(now)),
-                )
-            }
+/// The codes `filter` shows at `now`, as [`crate::domain::access_code::CodeState`] decides.
+fn condition(filter: CodeFilter, now: DateTime<Utc>) -> Condition {
+    let not_redeemed = access_code::Column::RedeemedAt.is_null();
+    let past_expiry = Condition::any()
+        .add(access_code::Column::Status.eq(CodeStatus::Expired))
+        .add(access_code::Column::ExpiresAt.lte(now));
+    match filter {
+        CodeFilter::All => Condition::all(),
+        CodeFilter::Redeemed => Condition::all().add(access_code::Column::RedeemedAt.is_not_null()),
+        CodeFilter::Expired => Condition::all().add(not_redeemed).add(past_expiry),
+        CodeFilter::Unredeemed => {
+            Condition::all().add(not_redeemed).add(access_code::Column::Status.eq(CodeStatus::Unredeemed)).add(
+                Condition::any()
+                    .add(access_code::Column::ExpiresAt.is_null())
+                    .add(access_code::Column::ExpiresAt.gt(now)),
+            )
         }
     }
 }
@@ -60,7 +45,7 @@ impl Db {
     ) -> Result<u64, DbError> {
         access_code::Entity::find()
             .filter(access_code::Column::PlanId.eq(plan_id))
-            .filter(filter.condition(now))
+            .filter(condition(filter, now))
             .count(self.conn())
             .await
     }
@@ -75,7 +60,7 @@ impl Db {
         limit: u64,
     ) -> Result<CodePage, DbError> {
         let query =
-            access_code::Entity::find().filter(access_code::Column::PlanId.eq(plan_id)).filter(filter.condition(now));
+            access_code::Entity::find().filter(access_code::Column::PlanId.eq(plan_id)).filter(condition(filter, now));
         let total = query.clone().count(self.conn()).await?;
         let codes = query
             .order_by_desc(access_code::Column::CreatedAt)

@@ -6,18 +6,13 @@ use uuid::Uuid;
 
 use super::entities::{conversation, user_language};
 use super::{Db, DbError};
+use crate::domain::conversations::{ConversationStatus, Step};
 
 pub use conversation::Model as Conversation;
 
-pub mod conversation_status {
-    pub const OPEN: &str = "open";
-    pub const DONE: &str = "done";
-    pub const CANCELLED: &str = "cancelled";
-}
-
 /// The next step of a conversation, written only if nobody moved it on meanwhile.
-pub struct StepUpdate<'a> {
-    pub step: &'a str,
+pub struct StepUpdate {
+    pub step: Step,
     pub state: String,
     pub message_id: Option<i32>,
     pub now: DateTime<Utc>,
@@ -27,7 +22,7 @@ impl Db {
     /// Opens a conversation, closing any other open one of the same user in the same chat,
     /// so only the newest menu answers.
     pub async fn open_conversation(&self, conversation: Conversation) -> Result<(), DbError> {
-        self.close_conversations(conversation.telegram_user_id, conversation.chat_id, conversation_status::CANCELLED)
+        self.close_conversations(conversation.telegram_user_id, conversation.chat_id, ConversationStatus::Cancelled)
             .await?;
         conversation::Entity::insert(conversation.into_active_model()).exec(self.conn()).await?;
         Ok(())
@@ -46,7 +41,7 @@ impl Db {
         conversation::Entity::find()
             .filter(conversation::Column::TelegramUserId.eq(telegram_user_id))
             .filter(conversation::Column::ChatId.eq(chat_id))
-            .filter(conversation::Column::Status.eq(conversation_status::OPEN))
+            .filter(conversation::Column::Status.eq(ConversationStatus::Open))
             .order_by_desc(conversation::Column::UpdatedAt)
             .one(self.conn())
             .await
@@ -54,7 +49,7 @@ impl Db {
 
     /// Moves an open conversation from `revision` to the next step; false when it was not at
     /// `revision` any more (a second tap, or a tap on an older menu).
-    pub async fn advance_conversation(&self, id: Uuid, revision: i32, update: StepUpdate<'_>) -> Result<bool, DbError> {
+    pub async fn advance_conversation(&self, id: Uuid, revision: i32, update: StepUpdate) -> Result<bool, DbError> {
         let result = conversation::Entity::update_many()
             .col_expr(conversation::Column::Step, Expr::value(update.step))
             .col_expr(conversation::Column::State, Expr::value(update.state))
@@ -63,7 +58,7 @@ impl Db {
             .col_expr(conversation::Column::UpdatedAt, Expr::value(update.now))
             .filter(conversation::Column::Id.eq(id))
             .filter(conversation::Column::Revision.eq(revision))
-            .filter(conversation::Column::Status.eq(conversation_status::OPEN))
+            .filter(conversation::Column::Status.eq(ConversationStatus::Open))
             .exec(self.conn())
             .await?;
         Ok(result.rows_affected == 1)
@@ -80,23 +75,28 @@ impl Db {
     }
 
     /// Ends an open conversation; false when it had ended already.
-    pub async fn finish_conversation(&self, id: Uuid, status: &str) -> Result<bool, DbError> {
+    pub async fn finish_conversation(&self, id: Uuid, status: ConversationStatus) -> Result<bool, DbError> {
         let result = conversation::Entity::update_many()
             .col_expr(conversation::Column::Status, Expr::value(status))
             .filter(conversation::Column::Id.eq(id))
-            .filter(conversation::Column::Status.eq(conversation_status::OPEN))
+            .filter(conversation::Column::Status.eq(ConversationStatus::Open))
             .exec(self.conn())
             .await?;
         Ok(result.rows_affected == 1)
     }
 
     /// Ends every open conversation of a user in a chat; the number ended.
-    pub async fn close_conversations(&self, telegram_user_id: i64, chat_id: i64, status: &str) -> Result<u64, DbError> {
+    pub async fn close_conversations(
+        &self,
+        telegram_user_id: i64,
+        chat_id: i64,
+        status: ConversationStatus,
+    ) -> Result<u64, DbError> {
         let result = conversation::Entity::update_many()
             .col_expr(conversation::Column::Status, Expr::value(status))
             .filter(conversation::Column::TelegramUserId.eq(telegram_user_id))
             .filter(conversation::Column::ChatId.eq(chat_id))
-            .filter(conversation::Column::Status.eq(conversation_status::OPEN))
+            .filter(conversation::Column::Status.eq(ConversationStatus::Open))
             .exec(self.conn())
             .await?;
         Ok(result.rows_affected)

@@ -9,25 +9,14 @@ use uuid::Uuid;
 
 use super::entities::{access_code, access_code_batch, event, generation_draft, generation_job};
 use super::{Db, DbError};
+use crate::domain::generation::DraftStatus;
+use crate::domain::jobs::JobStatus;
 
 pub use access_code::Model as AccessCodeRow;
 pub use access_code_batch::Model as Batch;
 pub use event::Model as Event;
 pub use generation_draft::Model as Draft;
 pub use generation_job::Model as Job;
-
-pub mod job_status {
-    pub const QUEUED: &str = "queued";
-    pub const RUNNING: &str = "running";
-    pub const COMPLETED: &str = "completed";
-    pub const FAILED: &str = "failed";
-}
-
-pub mod draft_status {
-    pub const PENDING: &str = "pending";
-    pub const CONFIRMED: &str = "confirmed";
-    pub const CANCELLED: &str = "cancelled";
-}
 
 const CODE_INSERT_CHUNK: usize = 500;
 
@@ -62,9 +51,9 @@ impl Db {
     /// Marks a pending draft as cancelled; false when it was no longer pending.
     pub async fn cancel_draft(&self, id: Uuid) -> Result<bool, DbError> {
         let result = generation_draft::Entity::update_many()
-            .col_expr(generation_draft::Column::Status, Expr::value(draft_status::CANCELLED))
+            .col_expr(generation_draft::Column::Status, Expr::value(DraftStatus::Cancelled))
             .filter(generation_draft::Column::Id.eq(id))
-            .filter(generation_draft::Column::Status.eq(draft_status::PENDING))
+            .filter(generation_draft::Column::Status.eq(DraftStatus::Pending))
             .exec(self.conn())
             .await?;
         Ok(result.rows_affected == 1)
@@ -75,10 +64,10 @@ impl Db {
     pub async fn enqueue_draft_job(&self, draft_id: Uuid, job: Job) -> Result<Option<Job>, DbError> {
         let txn = self.conn().begin().await?;
         let confirmed = generation_draft::Entity::update_many()
-            .col_expr(generation_draft::Column::Status, Expr::value(draft_status::CONFIRMED))
+            .col_expr(generation_draft::Column::Status, Expr::value(DraftStatus::Confirmed))
             .col_expr(generation_draft::Column::JobId, Expr::value(job.id))
             .filter(generation_draft::Column::Id.eq(draft_id))
-            .filter(generation_draft::Column::Status.eq(draft_status::PENDING))
+            .filter(generation_draft::Column::Status.eq(DraftStatus::Pending))
             .exec(&txn)
             .await?;
         if confirmed.rows_affected == 1 {
@@ -118,8 +107,8 @@ impl Db {
     ) -> Result<Option<Job>, DbError> {
         use generation_job::Column as C;
         let runnable = Condition::any()
-            .add(C::Status.eq(job_status::QUEUED).and(C::RunAt.lte(now)))
-            .add(C::Status.eq(job_status::RUNNING).and(C::HeartbeatAt.lt(stale_before)));
+            .add(C::Status.eq(JobStatus::Queued).and(C::RunAt.lte(now)))
+            .add(C::Status.eq(JobStatus::Running).and(C::HeartbeatAt.lt(stale_before)));
         let mut next = Query::select();
         next.column(C::Id)
             .from(generation_job::Entity)
@@ -130,7 +119,7 @@ impl Db {
             next.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
         let claimed = generation_job::Entity::update_many()
-            .col_expr(C::Status, Expr::value(job_status::RUNNING))
+            .col_expr(C::Status, Expr::value(JobStatus::Running))
             .col_expr(C::LockedBy, Expr::value(worker_id))
             .col_expr(C::LockedAt, Expr::value(now))
             .col_expr(C::HeartbeatAt, Expr::value(now))
@@ -146,7 +135,7 @@ impl Db {
         Condition::all()
             .add(generation_job::Column::Id.eq(job_id))
             .add(generation_job::Column::LockedBy.eq(worker_id))
-            .add(generation_job::Column::Status.eq(job_status::RUNNING))
+            .add(generation_job::Column::Status.eq(JobStatus::Running))
     }
 
     /// Renews the lease; false when another worker has taken the job over.
@@ -263,7 +252,7 @@ impl Db {
     ) -> Result<bool, DbError> {
         let txn = self.conn().begin().await?;
         let completed = generation_job::Entity::update_many()
-            .col_expr(generation_job::Column::Status, Expr::value(job_status::COMPLETED))
+            .col_expr(generation_job::Column::Status, Expr::value(JobStatus::Completed))
             .col_expr(generation_job::Column::DeliveredCount, Expr::value(delivered))
             .col_expr(generation_job::Column::CompletedAt, Expr::value(now))
             .col_expr(generation_job::Column::LockedBy, Expr::value(Option::<String>::None))
@@ -295,7 +284,7 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<bool, DbError> {
         let result = generation_job::Entity::update_many()
-            .col_expr(generation_job::Column::Status, Expr::value(job_status::FAILED))
+            .col_expr(generation_job::Column::Status, Expr::value(JobStatus::Failed))
             .col_expr(generation_job::Column::ErrorCode, Expr::value(error_code))
             .col_expr(generation_job::Column::ErrorMessage, Expr::value(error_message))
             .col_expr(generation_job::Column::CompletedAt, Expr::value(now))
@@ -318,7 +307,7 @@ impl Db {
     ) -> Result<bool, DbError> {
         use generation_job::Column as C;
         let result = generation_job::Entity::update_many()
-            .col_expr(C::Status, Expr::value(job_status::QUEUED))
+            .col_expr(C::Status, Expr::value(JobStatus::Queued))
             .col_expr(C::Attempts, Expr::value(0))
             .col_expr(C::RunAt, Expr::value(now))
             .col_expr(C::DeliveryChatId, Expr::value(delivery_chat_id))
@@ -328,7 +317,7 @@ impl Db {
             .col_expr(C::CompletedAt, Expr::value(Option::<DateTime<Utc>>::None))
             .filter(C::Id.eq(job_id))
             .filter(C::CreatorId.eq(creator_id))
-            .filter(C::Status.eq(job_status::FAILED))
+            .filter(C::Status.eq(JobStatus::Failed))
             .exec(self.conn())
             .await?;
         Ok(result.rows_affected == 1)
@@ -337,7 +326,7 @@ impl Db {
     /// Hands a job back to the queue, to run again at `run_at` (by this or another worker).
     pub async fn release_job(&self, job_id: Uuid, worker_id: &str, run_at: DateTime<Utc>) -> Result<bool, DbError> {
         let result = generation_job::Entity::update_many()
-            .col_expr(generation_job::Column::Status, Expr::value(job_status::QUEUED))
+            .col_expr(generation_job::Column::Status, Expr::value(JobStatus::Queued))
             .col_expr(generation_job::Column::LockedBy, Expr::value(Option::<String>::None))
             .col_expr(generation_job::Column::RunAt, Expr::value(run_at))
             .filter(Self::held_by(job_id, worker_id))
@@ -354,7 +343,7 @@ impl Db {
             .await
     }
 
-    pub async fn count_jobs_with_status(&self, status: &str) -> Result<u64, DbError> {
+    pub async fn count_jobs_with_status(&self, status: JobStatus) -> Result<u64, DbError> {
         generation_job::Entity::find().filter(generation_job::Column::Status.eq(status)).count(self.conn()).await
     }
 }

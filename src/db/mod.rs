@@ -16,6 +16,75 @@ use sea_orm::{ConnectOptions, Database, DatabaseBackend, DatabaseConnection};
 
 pub use sea_orm::DbErr as DbError;
 
+/// Domain states stored as text columns. Each reads back through its `FromStr`, so a spelling this version
+/// does not know is a database error (logged with a reference where it surfaces), never a default.
+macro_rules! stored_as_text {
+    ($($state:ty),+ $(,)?) => { $(
+        impl From<$state> for sea_orm::Value {
+            fn from(state: $state) -> Self {
+                state.as_str().into()
+            }
+        }
+
+        impl sea_orm::TryGetable for $state {
+            fn try_get_by<I: sea_orm::ColIdx>(row: &sea_orm::QueryResult, index: I) -> Result<Self, sea_orm::TryGetError> {
+                let spelling = String::try_get_by(row, index)?;
+                spelling.parse().map_err(|error| {
+                    sea_orm::TryGetError::DbErr(DbError::TryIntoErr {
+                        from: "String",
+                        into: stringify!($state),
+                        source: std::sync::Arc::new(error),
+                    })
+                })
+            }
+        }
+
+        impl sea_orm::sea_query::ValueType for $state {
+            fn try_from(value: sea_orm::Value) -> Result<Self, sea_orm::sea_query::ValueTypeErr> {
+                let spelling = <String as sea_orm::sea_query::ValueType>::try_from(value)?;
+                spelling.parse().map_err(|_| sea_orm::sea_query::ValueTypeErr)
+            }
+
+            fn type_name() -> String {
+                stringify!($state).to_owned()
+            }
+
+            fn array_type() -> sea_orm::sea_query::ArrayType {
+                sea_orm::sea_query::ArrayType::String
+            }
+
+            fn column_type() -> sea_orm::sea_query::ColumnType {
+                sea_orm::sea_query::ColumnType::String(sea_orm::sea_query::StringLen::None)
+            }
+        }
+
+        impl sea_orm::sea_query::Nullable for $state {
+            fn null() -> sea_orm::Value {
+                sea_orm::Value::String(None)
+            }
+        }
+
+        impl sea_orm::IntoActiveValue<$state> for $state {
+            fn into_active_value(self) -> sea_orm::ActiveValue<$state> {
+                sea_orm::ActiveValue::Set(self)
+            }
+        }
+    )+ };
+}
+
+stored_as_text!(
+    crate::domain::access_code::CodeStatus,
+    crate::domain::billing::UsageStatus,
+    crate::domain::conversations::ConversationKind,
+    crate::domain::conversations::ConversationStatus,
+    crate::domain::conversations::Step,
+    crate::domain::generation::DraftStatus,
+    crate::domain::generation::ExportType,
+    crate::domain::jobs::JobStatus,
+    crate::domain::plans::PlanStatus,
+    crate::domain::tokens::TokenDraftStatus,
+);
+
 /// A pooled connection to SQLite or PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct Db {

@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use super::entities::plan;
 use super::{Db, DbError};
+use crate::domain::plans::PlanStatus;
 
 pub use plan::Model as Plan;
 
@@ -50,7 +51,7 @@ impl Db {
         &self,
         team_id: Uuid,
         plan_id: Uuid,
-        status: &str,
+        status: PlanStatus,
         linked_chat_id: Option<i64>,
     ) -> Result<bool, DbError> {
         let result = plan::Entity::update_many()

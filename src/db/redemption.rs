@@ -8,21 +8,17 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::codes::code_status;
 use super::entities::{access_code, chat_invite, cycle_usage, event, plan, redeem_attempt, subscription, usage_record};
 use super::generation::{AccessCodeRow, Event};
 use super::plans::Plan;
 use super::{Db, DbError};
+use crate::domain::access_code::CodeStatus;
+use crate::domain::billing::UsageStatus;
+use crate::domain::plans::PlanStatus;
 
 pub use chat_invite::Model as ChatInvite;
 pub use subscription::Model as Subscription;
 pub use usage_record::Model as UsageRecord;
-
-pub mod usage_status {
-    pub const PENDING: &str = "pending";
-    pub const REPORTED: &str = "reported";
-    pub const FAILED: &str = "failed";
-}
 
 /// Why the conditional write redeemed nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,13 +67,13 @@ impl Db {
         let now = request.now;
         let txn = self.conn().begin().await?;
         let mut active_plans = Query::select();
-        active_plans.column(plan::Column::Id).from(plan::Entity).and_where(plan::Column::Status.eq("active"));
+        active_plans.column(plan::Column::Id).from(plan::Entity).and_where(plan::Column::Status.eq(PlanStatus::Active));
         let claimed = access_code::Entity::update_many()
-            .col_expr(C::Status, Expr::value(code_status::REDEEMED))
+            .col_expr(C::Status, Expr::value(CodeStatus::Redeemed))
             .col_expr(C::RedeemedAt, Expr::value(now))
             .col_expr(C::RedeemedBy, Expr::value(request.subscriber_id))
             .filter(C::Id.eq(request.code_id))
-            .filter(C::Status.eq(code_status::UNREDEEMED))
+            .filter(C::Status.eq(CodeStatus::Unredeemed))
             .filter(C::RedeemedAt.is_null())
             .filter(C::ExpiresAt.is_null().or(C::ExpiresAt.gt(now)))
             .filter(C::PlanId.in_subquery(active_plans))
@@ -95,7 +91,7 @@ impl Db {
             txn.rollback().await?;
             let reason = if code.redeemed_at.is_some() {
                 NotRedeemable::AlreadyRedeemed
-            } else if code.status == code_status::EXPIRED || code.expires_at.is_some_and(|at| at <= now) {
+            } else if code.status == CodeStatus::Expired || code.expires_at.is_some_and(|at| at <= now) {
                 NotRedeemable::Expired
             } else {
                 NotRedeemable::PlanArchived
@@ -131,7 +127,7 @@ impl Db {
                 team_id: code.team_id,
                 access_code_id: code.id,
                 redeemed_at: now,
-                status: usage_status::PENDING.to_owned(),
+                status: UsageStatus::Pending,
                 attempts: 0,
                 next_attempt_at: now,
                 locked_by: None,
@@ -274,7 +270,7 @@ impl Db {
     ) -> Result<Vec<AccessCodeRow>, DbError> {
         use access_code::Column as C;
         let due = access_code::Entity::find()
-            .filter(C::Status.eq(code_status::UNREDEEMED))
+            .filter(C::Status.eq(CodeStatus::Unredeemed))
             .filter(C::RedeemedAt.is_null())
             .filter(C::ExpiresAt.lte(now))
             .order_by_asc(C::ExpiresAt)
@@ -285,22 +281,22 @@ impl Db {
         let txn = self.conn().begin().await?;
         for code in due {
             let marked = access_code::Entity::update_many()
-                .col_expr(C::Status, Expr::value(code_status::EXPIRED))
+                .col_expr(C::Status, Expr::value(CodeStatus::Expired))
                 .filter(C::Id.eq(code.id))
-                .filter(C::Status.eq(code_status::UNREDEEMED))
+                .filter(C::Status.eq(CodeStatus::Unredeemed))
                 .filter(C::RedeemedAt.is_null())
                 .exec(&txn)
                 .await?;
             if marked.rows_affected == 1 {
                 event::Entity::insert(expired_event(&code).into_active_model()).exec(&txn).await?;
-                expired.push(AccessCodeRow { status: code_status::EXPIRED.to_owned(), ..code });
+                expired.push(AccessCodeRow { status: CodeStatus::Expired, ..code });
             }
         }
         txn.commit().await?;
         Ok(expired)
     }
 
-    pub async fn count_usage_records(&self, team_id: Uuid, status: &str) -> Result<u64, DbError> {
+    pub async fn count_usage_records(&self, team_id: Uuid, status: UsageStatus) -> Result<u64, DbError> {
         usage_record::Entity::find()
             .filter(usage_record::Column::TeamId.eq(team_id))
             .filter(usage_record::Column::Status.eq(status))
@@ -330,7 +326,7 @@ impl Db {
         let mut due = Query::select();
         due.column(C::Id)
             .from(usage_record::Entity)
-            .and_where(C::Status.eq(usage_status::PENDING))
+            .and_where(C::Status.eq(UsageStatus::Pending))
             .and_where(C::NextAttemptAt.lte(now))
             .and_where(C::LockedUntil.is_null().or(C::LockedUntil.lt(now)))
             .and_where(C::TeamId.in_subquery(billable_teams))
@@ -357,7 +353,7 @@ impl Db {
 
     pub async fn mark_usage_reported(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), DbError> {
         Self::settle_usage_record(id)
-            .col_expr(usage_record::Column::Status, Expr::value(usage_status::REPORTED))
+            .col_expr(usage_record::Column::Status, Expr::value(UsageStatus::Reported))
             .col_expr(usage_record::Column::ReportedAt, Expr::value(now))
             .exec(self.conn())
             .await?;
@@ -366,7 +362,7 @@ impl Db {
 
     pub async fn mark_usage_failed(&self, id: Uuid, reason: &str) -> Result<(), DbError> {
         Self::settle_usage_record(id)
-            .col_expr(usage_record::Column::Status, Expr::value(usage_status::FAILED))
+            .col_expr(usage_record::Column::Status, Expr::value(UsageStatus::Failed))
             .col_expr(usage_record::Column::LastError, Expr::value(reason))
             .exec(self.conn())
             .await?;
@@ -393,7 +389,7 @@ impl Db {
             .select_only()
             .column(usage_record::Column::TeamId)
             .distinct()
-            .filter(usage_record::Column::Status.eq(usage_status::PENDING))
+            .filter(usage_record::Column::Status.eq(UsageStatus::Pending))
             .into_tuple()
             .all(self.conn())
             .await?;

@@ -7,15 +7,10 @@ use uuid::Uuid;
 
 use super::entities::{api_token, token_draft};
 use super::{Db, DbError};
+use crate::domain::tokens::TokenDraftStatus;
 
 pub use api_token::Model as ApiToken;
 pub use token_draft::Model as TokenDraft;
-
-pub mod token_draft_status {
-    pub const PENDING: &str = "pending";
-    pub const CREATED: &str = "created";
-    pub const CANCELLED: &str = "cancelled";
-}
 
 /// `last_used_at` is written at most this often per token, so busy agents do not write on every call.
 const LAST_USED_RESOLUTION: Duration = Duration::seconds(60);
@@ -80,7 +75,7 @@ impl Db {
         let result = token_draft::Entity::update_many()
             .col_expr(token_draft::Column::Abilities, Expr::value(abilities))
             .filter(token_draft::Column::Id.eq(id))
-            .filter(token_draft::Column::Status.eq(token_draft_status::PENDING))
+            .filter(token_draft::Column::Status.eq(TokenDraftStatus::Pending))
             .exec(self.conn())
             .await?;
         Ok(result.rows_affected == 1)
@@ -88,9 +83,9 @@ impl Db {
 
     pub async fn cancel_token_draft(&self, id: Uuid) -> Result<bool, DbError> {
         let result = token_draft::Entity::update_many()
-            .col_expr(token_draft::Column::Status, Expr::value(token_draft_status::CANCELLED))
+            .col_expr(token_draft::Column::Status, Expr::value(TokenDraftStatus::Cancelled))
             .filter(token_draft::Column::Id.eq(id))
-            .filter(token_draft::Column::Status.eq(token_draft_status::PENDING))
+            .filter(token_draft::Column::Status.eq(TokenDraftStatus::Pending))
             .exec(self.conn())
             .await?;
         Ok(result.rows_affected == 1)
@@ -100,10 +95,10 @@ impl Db {
     pub async fn create_token_from_draft(&self, draft_id: Uuid, token: ApiToken) -> Result<bool, DbError> {
         let txn = self.conn().begin().await?;
         let claimed = token_draft::Entity::update_many()
-            .col_expr(token_draft::Column::Status, Expr::value(token_draft_status::CREATED))
+            .col_expr(token_draft::Column::Status, Expr::value(TokenDraftStatus::Created))
             .col_expr(token_draft::Column::TokenId, Expr::value(token.id))
             .filter(token_draft::Column::Id.eq(draft_id))
-            .filter(token_draft::Column::Status.eq(token_draft_status::PENDING))
+            .filter(token_draft::Column::Status.eq(TokenDraftStatus::Pending))
             .exec(&txn)
             .await?;
         if claimed.rows_affected != 1 {

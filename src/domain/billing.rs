@@ -1,11 +1,33 @@
-//! Tier allotments, monthly billing cycles and the cost preview of a batch.
+//! Tier allotments, monthly billing cycles, the cost preview of a batch, and usage records on their
+//! way to Stripe.
 use chrono::{DateTime, Datelike, Months, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::DomainError;
+use super::stored::stored_enum;
+use super::{DomainError, ValidationReason, ids, plans};
 use crate::db::Db;
 use crate::db::teams::{Team, Tier};
+
+/// The most redemptions one preview may price.
+pub const MAX_PREVIEW_QUANTITY: i64 = 10_000;
+
+/// Stripe refuses meter events older than this.
+pub const STRIPE_MAX_AGE_DAYS: i64 = 35;
+
+stored_enum! {
+    /// Where an overage usage record stands with Stripe.
+    pub enum UsageStatus {
+        Pending = "pending",
+        Reported = "reported",
+        Failed = "failed",
+    }
+}
+
+/// Whether a redemption is too old for Stripe to accept its meter event.
+pub fn too_old_for_stripe(redeemed_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - redeemed_at > chrono::Duration::days(STRIPE_MAX_AGE_DAYS)
+}
 
 /// What a batch would cost if every code were redeemed this cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +127,6 @@ async fn cycle_usage(db: &Db, team_id: Uuid, now: DateTime<Utc>) -> Result<Cycle
 
 /// The team's tier, cycle, free and overage redemptions, and usage records not yet billed.
 pub async fn overview(db: &Db, team_id: Uuid, now: DateTime<Utc>) -> Result<BillingOverview, DomainError> {
-    use crate::db::redemption::usage_status;
     let CycleUsage { team, tier, start, redeemed } = cycle_usage(db, team_id, now).await?;
     let allotment = i64::from(tier.monthly_allotment);
     let overage = (redeemed - allotment).max(0);
@@ -120,8 +141,8 @@ pub async fn overview(db: &Db, team_id: Uuid, now: DateTime<Utc>) -> Result<Bill
         overage,
         overage_cost_cents: overage * price,
         overage_price_cents: price,
-        records_pending: db.count_usage_records(team_id, usage_status::PENDING).await? as i64,
-        records_failed: db.count_usage_records(team_id, usage_status::FAILED).await? as i64,
+        records_pending: db.count_usage_records(team_id, UsageStatus::Pending).await? as i64,
+        records_failed: db.count_usage_records(team_id, UsageStatus::Failed).await? as i64,
         stripe_customer: team.stripe_customer_id.is_some(),
     })
 }
@@ -130,6 +151,38 @@ pub async fn overview(db: &Db, team_id: Uuid, now: DateTime<Utc>) -> Result<Bill
 pub async fn preview(db: &Db, team_id: Uuid, quantity: i64, now: DateTime<Utc>) -> Result<CostPreview, DomainError> {
     let CycleUsage { tier, redeemed, .. } = cycle_usage(db, team_id, now).await?;
     Ok(CostPreview::compute(tier.monthly_allotment.into(), redeemed, quantity, tier.overage_price_cents.into()))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanCostPreview {
+    pub plan_id: String,
+    pub quantity: i64,
+    pub preview: PreviewJson,
+    pub will_bill_overage: bool,
+}
+
+/// What redeeming `quantity` codes of an active plan of `team_id` would cost this cycle.
+pub async fn preview_plan_cost(
+    db: &Db,
+    team_id: Uuid,
+    plan_id: &str,
+    quantity: i64,
+    now: DateTime<Utc>,
+) -> Result<PlanCostPreview, DomainError> {
+    if !(1..=MAX_PREVIEW_QUANTITY).contains(&quantity) {
+        return Err(DomainError::validation(
+            "quantity",
+            ValidationReason::OutOfRange { min: 1, max: MAX_PREVIEW_QUANTITY },
+        ));
+    }
+    let plan = plans::find_offered_plan(db, team_id, plan_id).await?;
+    let preview = preview(db, team_id, quantity, now).await?;
+    Ok(PlanCostPreview {
+        plan_id: ids::public_id(ids::PLAN, plan.id),
+        quantity,
+        will_bill_overage: preview.chargeable_quantity > 0,
+        preview: preview.to_json(),
+    })
 }
 
 #[cfg(test)]
@@ -161,6 +214,13 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 3, 31, 11, 0, 0).unwrap();
         assert_eq!(cycle_start(anchor, now), Utc.with_ymd_and_hms(2026, 3, 31, 10, 0, 0).unwrap());
         assert_eq!(cycle_start(anchor, anchor), anchor);
+    }
+
+    #[test]
+    fn stripe_takes_meter_events_of_the_last_35_days() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
+        assert!(!too_old_for_stripe(now - chrono::Duration::days(35), now));
+        assert!(too_old_for_stripe(now - chrono::Duration::days(35) - chrono::Duration::seconds(1), now));
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub async fn accept_invite(
     if !db.accept_invite(invite.id, team, creator.clone(), now).await? {
         return Err(DomainError::not_found("invite"));
     }
-    log::info!("accessbot::domain::creators a creator joined through an invite");
+    log::info!("a creator joined through an invite");
     Ok(InviteAcceptance::Joined(creator))
 }
 

@@ -72,7 +72,7 @@ impl DomainError {
     /// Logs an unexpected failure with a fresh reference that is safe to show to the user.
     pub fn internal(context: &str, source: impl fmt::Display) -> Self {
         let reference = ulid::Ulid::generate().to_string()[16..].to_owned();
-        log::error!("accessbot::domain internal error {reference}: {context}: {source}");
+        log::error!("internal error {reference}: {context}: {source}");
         Self::Internal { reference }
     }
 

@@ -1,16 +1,23 @@
-//! Requests to generate a batch of codes: validation, the confirmation draft, and queueing the job.
+//! Requests to generate a batch of codes: validation, the confirmation draft, queueing the job, and
+//! drawing the batch the worker stores.
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use serde_json::json;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
+use super::access_code::{AccessCode, CodeStatus};
 use super::billing::{self, CostPreview, PreviewJson};
 use super::expiry::ExpiryChoice;
-use super::{DomainError, ValidationReason, ids, plans};
+use super::jobs::JobStatus;
+use super::secret::InstanceSecret;
+use super::stored::stored_enum;
+use super::{DomainError, ValidationReason, events, ids, plans};
 use crate::db::Db;
-use crate::db::generation::{Draft, Job, draft_status, job_status};
+use crate::db::generation::{AccessCodeRow, Batch, Draft, Event, Job};
 use crate::db::plans::Plan;
 use crate::db::teams::Creator;
 
@@ -19,26 +26,29 @@ pub const MAX_QUANTITY: i64 = 1000;
 pub const EXPORT_TYPES: &[&str] = &["file", "messages"];
 pub const TOOL_TELEGRAM: &str = "telegram";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportType {
-    File,
-    Messages,
+stored_enum! {
+    /// How the codes reach the creator: one CSV document, or one message per code.
+    pub enum ExportType {
+        File = "file",
+        Messages = "messages",
+    }
 }
 
 impl ExportType {
+    /// Reads what a creator or an agent asked for, in any case.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
-        match input.trim().to_ascii_lowercase().as_str() {
-            "file" => Ok(Self::File),
-            "messages" => Ok(Self::Messages),
-            _ => Err(DomainError::validation("export_type", ValidationReason::UnknownValue { allowed: EXPORT_TYPES })),
-        }
+        input.trim().to_ascii_lowercase().parse().map_err(|_| {
+            DomainError::validation("export_type", ValidationReason::UnknownValue { allowed: EXPORT_TYPES })
+        })
     }
+}
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::File => "file",
-            Self::Messages => "messages",
-        }
+stored_enum! {
+    /// Where a confirmation card stands: waiting for a tap, turned into a job, or withdrawn.
+    pub enum DraftStatus {
+        Pending = "pending",
+        Confirmed = "confirmed",
+        Cancelled = "cancelled",
     }
 }
 
@@ -97,10 +107,7 @@ pub async fn validate(
         request.custom_expiry_type.as_deref(),
         now,
     )?;
-    let plan = plans::find_team_plan(db, team_id, &request.plan_id).await?;
-    if plan.status != plans::ACTIVE {
-        return Err(DomainError::not_found("plan"));
-    }
+    let plan = plans::find_offered_plan(db, team_id, &request.plan_id).await?;
     Ok(ValidGeneration { plan, quantity: request.quantity, export_type, expiry })
 }
 
@@ -108,7 +115,7 @@ pub async fn validate(
 #[derive(Debug, Clone, Serialize)]
 pub struct QueuedGeneration {
     pub job_id: String,
-    pub status: String,
+    pub status: JobStatus,
     pub enqueued_at: DateTime<Utc>,
     pub plan_id: String,
     pub quantity: i64,
@@ -122,8 +129,8 @@ pub struct PreparedJob {
 }
 
 impl PreparedJob {
-    pub fn job_id(&self) -> String {
-        ids::public_id(ids::JOB, self.job.id)
+    pub fn job_uuid(&self) -> Uuid {
+        self.job.id
     }
 }
 
@@ -172,11 +179,11 @@ impl GenerationQueue {
             team_id: creator.team_id,
             plan_id: valid.plan.id,
             quantity: valid.quantity as i32,
-            export_type: valid.export_type.as_str().to_owned(),
+            export_type: valid.export_type,
             expiry_preset: valid.expiry.preset_name().to_owned(),
             custom_expiry_amount: custom_amount.map(|a| a as i32),
             custom_expiry_type: custom_type.map(str::to_owned),
-            status: draft_status::PENDING.to_owned(),
+            status: DraftStatus::Pending,
             job_id: None,
             created_at: now,
         };
@@ -203,16 +210,16 @@ impl GenerationQueue {
         now: DateTime<Utc>,
     ) -> Result<Confirmation, DomainError> {
         let draft = self.own_draft(creator, draft_id).await?;
-        if draft.status == draft_status::CONFIRMED {
+        if draft.status == DraftStatus::Confirmed {
             return Ok(Confirmation::AlreadyQueued(self.queued_answer_for_draft(creator, &draft, now).await?));
         }
-        if draft.status != draft_status::PENDING {
+        if draft.status != DraftStatus::Pending {
             return Err(DomainError::not_found("draft"));
         }
         let request = GenerationRequest {
             plan_id: ids::public_id(ids::PLAN, draft.plan_id),
             quantity: draft.quantity.into(),
-            export_type: draft.export_type.clone(),
+            export_type: draft.export_type.as_str().to_owned(),
             expiry_preset: draft.expiry_preset.clone(),
             custom_expiry_amount: draft.custom_expiry_amount.map(i64::from),
             custom_expiry_type: draft.custom_expiry_type.clone(),
@@ -269,7 +276,7 @@ impl GenerationQueue {
             .ok_or(DomainError::not_found("job"))?;
         let chat =
             creator.linked_chat_id.ok_or(DomainError::validation("linked_chat", ValidationReason::NoLinkedChat))?;
-        if job.status != job_status::FAILED {
+        if !job.status.may_retry_delivery() {
             return Err(DomainError::validation("job_id", ValidationReason::NotRetryable));
         }
         if !self.db.requeue_failed_job(id, creator.id, chat, status_message_id, now).await? {
@@ -308,7 +315,7 @@ impl GenerationQueue {
         let preview = billing::preview(&self.db, creator.team_id, job.quantity.into(), now).await?;
         Ok(QueuedGeneration {
             job_id: ids::public_id(ids::JOB, job.id),
-            status: job.status.clone(),
+            status: job.status,
             enqueued_at: job.enqueued_at,
             plan_id: ids::public_id(ids::PLAN, job.plan_id),
             quantity: job.quantity.into(),
@@ -336,13 +343,13 @@ fn new_job(
         draft_id,
         tool_name: tool_name.to_owned(),
         quantity: valid.quantity as i32,
-        export_type: valid.export_type.as_str().to_owned(),
+        export_type: valid.export_type,
         expiry_preset: valid.expiry.preset_name().to_owned(),
         custom_expiry_amount: custom_amount.map(|a| a as i32),
         custom_expiry_type: custom_type.map(str::to_owned),
         expires_at: valid.expiry.expires_at(now),
         delivery_chat_id,
-        status: job_status::QUEUED.to_owned(),
+        status: JobStatus::Queued,
         attempts: 0,
         run_at: now,
         locked_by: None,
@@ -357,4 +364,56 @@ fn new_job(
         started_at: None,
         completed_at: None,
     })
+}
+
+/// The batch, its codes (hashed, masked and sealed until delivery) and its `access_code.generated` event.
+pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Batch, Vec<AccessCodeRow>, Event) {
+    let batch = Batch {
+        id: ids::new_id(),
+        team_id: job.team_id,
+        plan_id: job.plan_id,
+        job_id: job.id,
+        count: job.quantity,
+        expires_at: job.expires_at,
+        created_at: now,
+    };
+    let mut seen = HashSet::with_capacity(job.quantity as usize);
+    let mut codes = Vec::with_capacity(job.quantity as usize);
+    while codes.len() < job.quantity as usize {
+        let code = AccessCode::generate();
+        if !seen.insert(code.normalised().to_owned()) {
+            continue;
+        }
+        let id = ids::new_id();
+        codes.push(AccessCodeRow {
+            id,
+            team_id: job.team_id,
+            plan_id: job.plan_id,
+            batch_id: batch.id,
+            position: codes.len() as i32,
+            code_hash: secret.hash_code(code.normalised()),
+            code_masked: code.masked(),
+            sealed_code: Some(secret.seal(id.as_bytes(), code.normalised())),
+            status: CodeStatus::Unredeemed,
+            expires_at: job.expires_at,
+            redeemed_at: None,
+            redeemed_by: None,
+            created_at: now,
+        });
+    }
+    let event = Event {
+        id: ids::new_id(),
+        team_id: job.team_id,
+        event_type: events::ACCESS_CODE_GENERATED.to_owned(),
+        data: json!({
+            "batch_id": ids::public_id(ids::BATCH, batch.id),
+            "plan_id": ids::public_id(ids::PLAN, job.plan_id),
+            "count": job.quantity,
+            "expires_at": job.expires_at,
+        })
+        .to_string(),
+        created_at: now,
+        delivered_at: None,
+    };
+    (batch, codes, event)
 }

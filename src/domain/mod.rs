@@ -1,8 +1,9 @@
 //! The business rules: plans, codes, generation jobs, billing previews, creators.
-pub mod access_codes;
+pub mod access_code;
 pub mod billing;
 pub mod clock;
-pub mod codes;
+pub mod code_listing;
+pub mod conversations;
 pub mod creators;
 pub mod error;
 pub mod events;
@@ -13,7 +14,8 @@ pub mod jobs;
 pub mod plans;
 pub mod redemption;
 pub mod secret;
-pub mod stripe;
+pub mod stored;
+pub mod subscriptions;
 pub mod teams;
 pub mod tokens;
 

@@ -3,12 +3,25 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::expiry::CalendarUnit;
+use super::stored::stored_enum;
 use super::{DomainError, ValidationReason, ids};
 use crate::db::Db;
 use crate::db::plans::{Plan, PlanInsert};
 
-pub const ACTIVE: &str = "active";
-pub const ARCHIVED: &str = "archived";
+stored_enum! {
+    /// Whether a plan is on sale.
+    pub enum PlanStatus {
+        Active = "active",
+        Archived = "archived",
+    }
+}
+
+impl PlanStatus {
+    /// Whether the plan is offered for generation and its codes still redeem.
+    pub fn is_offered(self) -> bool {
+        self == Self::Active
+    }
+}
 pub const DURATION_EXAMPLES: &[&str] = &["7d", "30d", "2w", "6mo", "1y", "lifetime"];
 const MAX_NAME_LEN: usize = 64;
 
@@ -62,6 +75,40 @@ impl PlanDuration {
             Self::Span { amount, unit } => (unit.as_str(), amount as i32),
         }
     }
+}
+
+/// The durations the plan conversation offers as buttons, as `PlanDuration::parse` reads them.
+pub const DURATION_CHOICES: [&str; 5] = ["1w", "1mo", "3mo", "1y", "lifetime"];
+
+/// What the bot itself is in a chat a creator picked for a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BotMembership {
+    Administrator {
+        can_invite_users: bool,
+    },
+    /// A member without rights, or not in the chat at all.
+    Other,
+}
+
+/// What keeps the bot from letting subscribers into a chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatRightsProblem {
+    NotAdministrator,
+    CannotInvite,
+}
+
+/// Whether the bot may link subscribers into a chat where it has `membership`.
+pub fn check_chat_rights(membership: BotMembership) -> Result<(), ChatRightsProblem> {
+    match membership {
+        BotMembership::Administrator { can_invite_users: true } => Ok(()),
+        BotMembership::Administrator { can_invite_users: false } => Err(ChatRightsProblem::CannotInvite),
+        BotMembership::Other => Err(ChatRightsProblem::NotAdministrator),
+    }
+}
+
+/// How long a redemption of `plan` grants access.
+pub fn duration_of(plan: &Plan) -> PlanDuration {
+    PlanDuration::from_columns(&plan.duration_unit, plan.duration_amount)
 }
 
 /// A typed number of days as a plan duration (`45` → `45d`); anything but a positive count is refused.
@@ -125,7 +172,7 @@ pub async fn create_plan(
         name_key: name_key(name),
         duration_unit: duration_unit.to_owned(),
         duration_amount,
-        status: ACTIVE.to_owned(),
+        status: PlanStatus::Active,
         created_at: now,
         linked_chat_id: None,
     };
@@ -137,6 +184,20 @@ pub async fn create_plan(
 
 pub async fn list_plans(db: &Db, team_id: Uuid) -> Result<Vec<Plan>, DomainError> {
     Ok(db.list_plans(team_id).await?)
+}
+
+/// The team's plans that may be picked for generation.
+pub async fn offered_plans(db: &Db, team_id: Uuid) -> Result<Vec<Plan>, DomainError> {
+    Ok(db.list_plans(team_id).await?.into_iter().filter(|plan| plan.status.is_offered()).collect())
+}
+
+/// The team's plan named by its id or name, if it may be picked for generation.
+pub async fn find_offered_plan(db: &Db, team_id: Uuid, id_or_name: &str) -> Result<Plan, DomainError> {
+    let plan = find_team_plan(db, team_id, id_or_name).await?;
+    if !plan.status.is_offered() {
+        return Err(DomainError::not_found("plan"));
+    }
+    Ok(plan)
 }
 
 /// The team's plan named by its id (either spelling) or, failing that, by its name.
@@ -153,7 +214,7 @@ pub async fn find_team_plan(db: &Db, team_id: Uuid, id_or_name: &str) -> Result<
 }
 
 /// Archives or re-activates a plan; archived plans are not offered and their codes no longer redeem.
-pub async fn set_plan_status(db: &Db, team_id: Uuid, plan: &Plan, status: &'static str) -> Result<(), DomainError> {
+pub async fn set_plan_status(db: &Db, team_id: Uuid, plan: &Plan, status: PlanStatus) -> Result<(), DomainError> {
     if !db.update_plan_access(team_id, plan.id, status, plan.linked_chat_id).await? {
         return Err(DomainError::not_found("plan"));
     }
@@ -162,7 +223,7 @@ pub async fn set_plan_status(db: &Db, team_id: Uuid, plan: &Plan, status: &'stat
 
 /// Sets the channel or group a redemption of the plan unlocks (None: no chat).
 pub async fn link_chat(db: &Db, team_id: Uuid, plan: &Plan, chat_id: Option<i64>) -> Result<(), DomainError> {
-    if !db.update_plan_access(team_id, plan.id, &plan.status, chat_id).await? {
+    if !db.update_plan_access(team_id, plan.id, plan.status, chat_id).await? {
         return Err(DomainError::not_found("plan"));
     }
     Ok(())

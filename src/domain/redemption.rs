@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
-use super::codes::AccessCode;
+use super::access_code::AccessCode;
 use super::secret::InstanceSecret;
 use super::{DomainError, billing, events, ids};
 use crate::db::Db;
@@ -110,9 +110,7 @@ pub async fn redeem(
         cycle_start: billing::cycle_start(team.billing_anchor_at, now),
         allotment: tier.monthly_allotment,
     };
-    let end_of_access = |plan: &Plan, from| {
-        super::plans::PlanDuration::from_columns(&plan.duration_unit, plan.duration_amount).end_from(from)
-    };
+    let end_of_access = |plan: &Plan, from| super::plans::duration_of(plan).end_from(from);
     let outcome =
         db.redeem_code(&request, end_of_access, |subscription, code| redeemed_event(subscription, code, now)).await?;
     match outcome {
@@ -120,7 +118,7 @@ pub async fn redeem(
         Err(NotRedeemable::Expired) => refuse(db, user_id, Refusal::Expired, now).await,
         Err(NotRedeemable::PlanArchived) => refuse(db, user_id, Refusal::PlanArchived, now).await,
         Ok(redeemed) => {
-            log::info!("accessbot::domain::redemption a code was redeemed");
+            log::info!("a code was redeemed");
             let allotment = i64::from(tier.monthly_allotment);
             Ok(RedeemOutcome::Redeemed(Box::new(Redemption {
                 code_masked: redeemed.code.code_masked,

@@ -56,7 +56,7 @@ impl InstanceSecret {
                 file.write_all(value.as_bytes()).map_err(SecretError::Io)?;
                 file.sync_all().map_err(SecretError::Io)?;
                 log::warn!(
-                    "accessbot::domain::secret generated a new instance secret in {}: back this file up, codes and tokens cannot be checked without it",
+                    "generated a new instance secret in {}: back this file up, codes and tokens cannot be checked without it",
                     path.display()
                 );
                 Self::from_value(&value)

@@ -3,10 +3,20 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::secret::{InstanceSecret, hex, random_bytes};
+use super::stored::stored_enum;
 use super::{DomainError, ValidationReason, ids};
 use crate::db::Db;
 use crate::db::teams::Creator;
-use crate::db::tokens::{ApiToken, TokenDraft, token_draft_status};
+use crate::db::tokens::{ApiToken, TokenDraft};
+
+stored_enum! {
+    /// Where a token being made in the bot stands.
+    pub enum TokenDraftStatus {
+        Pending = "pending",
+        Created = "created",
+        Cancelled = "cancelled",
+    }
+}
 
 pub const TOKEN_PREFIX: &str = "abt_";
 const MAX_NAME_LEN: usize = 64;
@@ -185,7 +195,7 @@ pub async fn create_token(
     check_abilities(abilities)?;
     let (row, issued) = mint(secret, creator, name, abilities, now);
     db.insert_token(row).await?;
-    log::info!("accessbot::domain::tokens a token was created for a creator");
+    log::info!("a token was created for a creator");
     Ok(issued)
 }
 
@@ -233,7 +243,7 @@ pub async fn list_tokens(db: &Db, creator: &Creator) -> Result<Vec<TokenSummary>
 /// Revokes one of the creator's tokens; its very next call is refused.
 pub async fn revoke_token(db: &Db, creator: &Creator, token_id: Uuid, now: DateTime<Utc>) -> Result<(), DomainError> {
     if db.revoke_token(token_id, creator.id, now).await? {
-        log::info!("accessbot::domain::tokens a token was revoked");
+        log::info!("a token was revoked");
         Ok(())
     } else {
         Err(DomainError::not_found("token"))
@@ -270,7 +280,7 @@ pub async fn start_token_draft(
         creator_id: creator.id,
         name,
         abilities: Abilities::default().toggled(Ability::McpFull).to_stored(),
-        status: token_draft_status::PENDING.to_owned(),
+        status: TokenDraftStatus::Pending,
         token_id: None,
         created_at: now,
     };
@@ -281,7 +291,7 @@ pub async fn start_token_draft(
 async fn pending_draft(db: &Db, creator: &Creator, draft_id: Uuid) -> Result<TokenDraft, DomainError> {
     db.find_token_draft(draft_id)
         .await?
-        .filter(|draft| draft.creator_id == creator.id && draft.status == token_draft_status::PENDING)
+        .filter(|draft| draft.creator_id == creator.id && draft.status == TokenDraftStatus::Pending)
         .ok_or(DomainError::not_found("draft"))
 }
 
@@ -314,7 +324,7 @@ pub async fn create_token_from_draft(
     if !db.create_token_from_draft(draft.id, row).await? {
         return Err(DomainError::not_found("draft"));
     }
-    log::info!("accessbot::domain::tokens a token was created in the bot");
+    log::info!("a token was created in the bot");
     Ok(issued)
 }
 

@@ -2,9 +2,10 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use accessbot::domain::access_code::AccessCode;
 use accessbot::domain::clock::now;
-use accessbot::domain::codes::AccessCode;
 use accessbot::domain::ids;
+use accessbot::domain::jobs::JobStatus;
 
 use crate::on_every_engine;
 use crate::support::app::{WAIT, file_request};
@@ -159,7 +160,7 @@ async fn two_instances_do_each_of_fifty_jobs_exactly_once(engine: Engine) {
         })
         .await;
     let deadline = tokio::time::Instant::now() + WAIT;
-    while app.db.count_jobs_with_status("completed").await.unwrap() < 50 {
+    while app.db.count_jobs_with_status(JobStatus::Completed).await.unwrap() < 50 {
         assert!(tokio::time::Instant::now() < deadline, "every job completes");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -2,12 +2,13 @@
 use std::collections::HashSet;
 
 use accessbot::db::generation::BatchStore;
+use accessbot::domain::access_code::AccessCode;
 use accessbot::domain::clock::now;
-use accessbot::domain::codes::AccessCode;
 use accessbot::domain::events::EventEnvelope;
 use accessbot::domain::generation::GenerationRequest;
+use accessbot::domain::generation::draw_batch;
 use accessbot::domain::ids;
-use accessbot::worker::generate::draw_batch;
+use accessbot::domain::jobs::JobStatus;
 
 use crate::on_every_engine;
 use crate::support::app::file_request;
@@ -315,7 +316,7 @@ async fn a_code_that_already_exists_is_drawn_again_and_never_stored_twice(engine
     // The abandoned jobs are taken over once their lease runs out, and finish with fresh codes.
     app.start_instance().await;
     let deadline = tokio::time::Instant::now() + crate::support::app::WAIT;
-    while app.db.count_jobs_with_status("completed").await.unwrap() < 2 {
+    while app.db.count_jobs_with_status(JobStatus::Completed).await.unwrap() < 2 {
         assert!(tokio::time::Instant::now() < deadline, "both jobs complete");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }

@@ -2,7 +2,7 @@
 use std::time::Duration;
 
 use accessbot::config::Secret;
-use accessbot::db::redemption::usage_status;
+use accessbot::domain::billing::UsageStatus;
 use accessbot::domain::clock::now;
 use accessbot::domain::events::EventEnvelope;
 use accessbot::domain::{plans, teams};
@@ -22,8 +22,8 @@ async fn app_with_plan(engine: Engine, stripe: Option<&FakeStripe>) -> TestApp {
     let url = stripe.map(|s| s.url.clone());
     let app = TestApp::spawn_with(engine, |settings| {
         if let Some(url) = url {
-            settings.billing.stripe_api_key = Some(Secret::new(STRIPE_KEY));
-            settings.billing.stripe_api_base = url;
+            settings.usage_report.stripe_api_key = Some(Secret::new(STRIPE_KEY));
+            settings.usage_report.stripe_api_base = url;
         }
     })
     .await;
@@ -115,7 +115,7 @@ async fn each_refusal_has_its_own_message_and_reveals_nothing(engine: Engine) {
     assert_eq!(expired.str("text"), Some("❌ This code has expired."));
 
     let team_id = app.creator(ANN).await.team_id;
-    plans::set_plan_status(&app.db, team_id, &plan(&app).await, plans::ARCHIVED).await.unwrap();
+    plans::set_plan_status(&app.db, team_id, &plan(&app).await, plans::PlanStatus::Archived).await.unwrap();
     let archived = app.send_text(SAM + 3, "Val", &codes[2]).await;
     assert_eq!(archived.str("text"), Some("❌ This code's plan is no longer offered."));
     for reply in [&reply, &again, &expired, &archived] {
@@ -198,7 +198,7 @@ async fn the_sixth_redemption_on_free_is_billed_once_at_stripe(engine: Engine) {
     let records = app.db.usage_records_of_team(team_id).await.unwrap();
     assert_eq!(records.len(), 1);
     wait_until("the record is reported", async || {
-        app.db.usage_records_of_team(team_id).await.unwrap()[0].status == usage_status::REPORTED
+        app.db.usage_records_of_team(team_id).await.unwrap()[0].status == UsageStatus::Reported
     })
     .await;
     let events = stripe.accepted();
@@ -227,11 +227,11 @@ async fn stripe_failing_then_recovering_bills_every_record_exactly_once(engine: 
     redeem_all(&app, &codes[6..], 8200).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     let records = app.db.usage_records_of_team(team.id).await.unwrap();
-    assert_eq!(records.iter().filter(|r| r.status == usage_status::PENDING).count(), 3, "unreachable: still pending");
+    assert_eq!(records.iter().filter(|r| r.status == UsageStatus::Pending).count(), 3, "unreachable: still pending");
     assert!(records.iter().any(|r| r.attempts > 0 && r.last_error.as_deref().is_some_and(|e| e.contains("network"))));
     stripe.set_down(false);
     wait_until("every record is reported", async || {
-        app.db.usage_records_of_team(team.id).await.unwrap().iter().all(|r| r.status == usage_status::REPORTED)
+        app.db.usage_records_of_team(team.id).await.unwrap().iter().all(|r| r.status == UsageStatus::Reported)
     })
     .await;
     let mut identifiers: Vec<String> = stripe.accepted().into_iter().map(|e| e.identifier).collect();
@@ -280,7 +280,8 @@ async fn expired_codes_are_swept_with_one_event_each_and_redeemed_ones_never_exp
     assert!(data["access_code"].as_str().unwrap().starts_with("****-****-"));
     assert!(data["expires_at"].as_str().is_some());
     let batch = app.finished_job(ANN).await.batch_id.unwrap();
-    let statuses: Vec<String> = app.db.codes_of_batch(batch).await.unwrap().into_iter().map(|c| c.status).collect();
+    let statuses: Vec<String> =
+        app.db.codes_of_batch(batch).await.unwrap().into_iter().map(|c| c.status.to_string()).collect();
     assert_eq!(statuses.iter().filter(|s| *s == "expired").count(), 2);
     assert_eq!(statuses.iter().filter(|s| *s == "redeemed").count(), 1);
 }
@@ -331,7 +332,7 @@ async fn backdate_pending_records(app: &TestApp, days: i64) {
     let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
     usage_record::Entity::update_many()
         .col_expr(usage_record::Column::RedeemedAt, Expr::value(now() - chrono::Duration::days(days)))
-        .filter(usage_record::Column::Status.eq(usage_status::PENDING))
+        .filter(usage_record::Column::Status.eq(UsageStatus::Pending))
         .exec(&conn)
         .await
         .unwrap();
@@ -365,7 +366,7 @@ async fn refused_and_too_old_records_fail_and_billing_shows_the_cycle(engine: En
     stripe.fail_next(&[400]);
     redeem_all(&app, &codes[5..6], 9100).await;
     wait_until("Stripe's refusal fails the record", async || {
-        app.db.usage_records_of_team(team.id).await.unwrap().iter().any(|r| r.status == usage_status::FAILED)
+        app.db.usage_records_of_team(team.id).await.unwrap().iter().any(|r| r.status == UsageStatus::Failed)
     })
     .await;
     let records = app.db.usage_records_of_team(team.id).await.unwrap();
@@ -381,13 +382,13 @@ async fn refused_and_too_old_records_fail_and_billing_shows_the_cycle(engine: En
             .await
             .unwrap()
             .iter()
-            .any(|r| r.attempts > 0 && r.status == usage_status::PENDING)
+            .any(|r| r.attempts > 0 && r.status == UsageStatus::Pending)
     })
     .await;
     backdate_pending_records(&app, 36).await;
     stripe.set_down(false);
     wait_until("the too old record fails", async || {
-        app.db.usage_records_of_team(team.id).await.unwrap().iter().all(|r| r.status == usage_status::FAILED)
+        app.db.usage_records_of_team(team.id).await.unwrap().iter().all(|r| r.status == UsageStatus::Failed)
     })
     .await;
     let records = app.db.usage_records_of_team(team.id).await.unwrap();
@@ -401,7 +402,7 @@ async fn refused_and_too_old_records_fail_and_billing_shows_the_cycle(engine: En
     let cycle = accessbot::domain::billing::cycle_start(team.billing_anchor_at, now());
     for expected in [
         "Tier: Free — 5 free redemptions per monthly cycle".to_owned(),
-        format!("Cycle: {} → ", accessbot::bot::replies::format_time(&accessbot::i18n::Lang::default(), cycle)),
+        format!("Cycle: {} → ", accessbot::views::format::time(&accessbot::i18n::Lang::default(), cycle)),
         "Free redemptions used: 5 of 5 (0 left)".to_owned(),
         "Overage redemptions: 3 — $0.09 ($0.03 each)".to_owned(),
         "Usage records waiting for Stripe: 0; failed: 2".to_owned(),

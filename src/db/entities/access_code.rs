@@ -1,6 +1,8 @@
 //! The `access_codes` table.
 use sea_orm::entity::prelude::*;
 
+use crate::domain::access_code::CodeStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "access_codes")]
 pub struct Model {
@@ -13,7 +15,7 @@ pub struct Model {
     pub code_hash: String,
     pub code_masked: String,
     pub sealed_code: Option<String>,
-    pub status: String,
+    pub status: CodeStatus,
     pub expires_at: Option<DateTimeUtc>,
     pub redeemed_at: Option<DateTimeUtc>,
     pub redeemed_by: Option<i64>,

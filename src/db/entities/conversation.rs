@@ -1,6 +1,8 @@
 //! The `conversations` table.
 use sea_orm::entity::prelude::*;
 
+use crate::domain::conversations::{ConversationKind, ConversationStatus, Step};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "conversations")]
 pub struct Model {
@@ -8,13 +10,13 @@ pub struct Model {
     pub id: Uuid,
     pub telegram_user_id: i64,
     pub chat_id: i64,
-    pub kind: String,
-    pub step: String,
+    pub kind: ConversationKind,
+    pub step: Step,
     pub revision: i32,
     #[sea_orm(column_type = "Text")]
     pub state: String,
     pub message_id: Option<i32>,
-    pub status: String,
+    pub status: ConversationStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

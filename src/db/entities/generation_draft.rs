@@ -1,6 +1,8 @@
 //! The `generation_drafts` table.
 use sea_orm::entity::prelude::*;
 
+use crate::domain::generation::{DraftStatus, ExportType};
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "generation_drafts")]
 pub struct Model {
@@ -10,11 +12,11 @@ pub struct Model {
     pub team_id: Uuid,
     pub plan_id: Uuid,
     pub quantity: i32,
-    pub export_type: String,
+    pub export_type: ExportType,
     pub expiry_preset: String,
     pub custom_expiry_amount: Option<i32>,
     pub custom_expiry_type: Option<String>,
-    pub status: String,
+    pub status: DraftStatus,
     pub job_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }

@@ -1,6 +1,9 @@
 //! The `generation_jobs` table.
 use sea_orm::entity::prelude::*;
 
+use crate::domain::generation::ExportType;
+use crate::domain::jobs::JobStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "generation_jobs")]
 pub struct Model {
@@ -12,13 +15,13 @@ pub struct Model {
     pub draft_id: Option<Uuid>,
     pub tool_name: String,
     pub quantity: i32,
-    pub export_type: String,
+    pub export_type: ExportType,
     pub expiry_preset: String,
     pub custom_expiry_amount: Option<i32>,
     pub custom_expiry_type: Option<String>,
     pub expires_at: Option<DateTimeUtc>,
     pub delivery_chat_id: i64,
-    pub status: String,
+    pub status: JobStatus,
     pub attempts: i32,
     pub run_at: DateTimeUtc,
     pub locked_by: Option<String>,

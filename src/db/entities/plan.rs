@@ -1,6 +1,8 @@
 //! The `plans` table.
 use sea_orm::entity::prelude::*;
 
+use crate::domain::plans::PlanStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "plans")]
 pub struct Model {
@@ -11,7 +13,7 @@ pub struct Model {
     pub name_key: String,
     pub duration_unit: String,
     pub duration_amount: i32,
-    pub status: String,
+    pub status: PlanStatus,
     pub created_at: DateTimeUtc,
     pub linked_chat_id: Option<i64>,
 }

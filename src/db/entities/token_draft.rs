@@ -1,6 +1,8 @@
 //! The `token_drafts` table.
 use sea_orm::entity::prelude::*;
 
+use crate::domain::tokens::TokenDraftStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "token_drafts")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub creator_id: Uuid,
     pub name: String,
     pub abilities: String,
-    pub status: String,
+    pub status: TokenDraftStatus,
     pub token_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
 }

@@ -1,6 +1,8 @@
 //! The `usage_records` table.
 use sea_orm::entity::prelude::*;
 
+use crate::domain::billing::UsageStatus;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "usage_records")]
 pub struct Model {
@@ -9,7 +11,7 @@ pub struct Model {
     pub team_id: Uuid,
     pub access_code_id: Uuid,
     pub redeemed_at: DateTimeUtc,
-    pub status: String,
+    pub status: UsageStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub locked_by: Option<String>,

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use accessbot::config::{BillingSettings, HttpSettings, Secret, Settings, ThrottleSettings, WorkerSettings};
+use accessbot::config::{
+    ExpirySweepSettings, HttpSettings, Secret, Settings, ThrottleSettings, UsageReportSettings, WorkerSettings,
+};
 use accessbot::db::Db;
 use accessbot::domain::clock::now;
 use accessbot::domain::creators;
@@ -95,14 +97,14 @@ pub fn test_settings(telegram: &FakeTelegram, database_url: &str) -> Settings {
             allowed_hosts: vec!["localhost".to_owned(), "127.0.0.1".to_owned()],
             mcp_calls_per_minute: 120,
         },
-        billing: BillingSettings {
+        usage_report: UsageReportSettings {
             stripe_api_key: None,
             stripe_api_base: "http://127.0.0.1:9".to_owned(),
             meter_event_name: "access_code_overage".to_owned(),
             report_interval: Duration::from_millis(50),
             retry_base_delay: Duration::from_millis(50),
-            sweep_interval: Duration::from_millis(100),
         },
+        expiry_sweep: ExpirySweepSettings { interval: Duration::from_millis(100) },
     }
 }
 

@@ -1,4 +1,4 @@
-//! Stripe's meter events API: one overage redemption becomes one meter event.
+//! The Stripe adapter: its meter events API, where one overage redemption becomes one meter event.
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};

@@ -1,35 +1,32 @@
-//! Stored access codes as creators and agents may see them: masked, paged, filtered by state;
-//! and what redeeming a number of a plan's codes would cost.
+//! Stored access codes as creators and agents may see them: masked, paged, filtered by state.
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::billing::{self, PreviewJson};
+use super::stored::stored_enum;
 use super::{DomainError, ValidationReason, ids, plans};
 use crate::db::Db;
-use crate::db::codes::CodeFilter;
 
 pub const CODE_FILTERS: &[&str] = &["unredeemed", "redeemed", "expired", "all"];
 pub const DEFAULT_PAGE_SIZE: i64 = 25;
 pub const MAX_PAGE_SIZE: i64 = 100;
-pub const MAX_PREVIEW_QUANTITY: i64 = 10_000;
 
-pub fn parse_filter(input: Option<&str>) -> Result<CodeFilter, DomainError> {
-    match input.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
-        None | Some("all") => Ok(CodeFilter::All),
-        Some("unredeemed") => Ok(CodeFilter::Unredeemed),
-        Some("redeemed") => Ok(CodeFilter::Redeemed),
-        Some("expired") => Ok(CodeFilter::Expired),
-        Some(_) => Err(DomainError::validation("status", ValidationReason::UnknownValue { allowed: CODE_FILTERS })),
+stored_enum! {
+    /// Which codes a listing shows; see [`super::access_code::CodeState`] for when a code counts as expired.
+    pub enum CodeFilter {
+        Unredeemed = "unredeemed",
+        Redeemed = "redeemed",
+        Expired = "expired",
+        All = "all",
     }
 }
 
-pub fn filter_name(filter: CodeFilter) -> &'static str {
-    match filter {
-        CodeFilter::Unredeemed => "unredeemed",
-        CodeFilter::Redeemed => "redeemed",
-        CodeFilter::Expired => "expired",
-        CodeFilter::All => "all",
+pub fn parse_filter(input: Option<&str>) -> Result<CodeFilter, DomainError> {
+    match input.map(|s| s.trim().to_ascii_lowercase()) {
+        None => Ok(CodeFilter::All),
+        Some(name) => name
+            .parse()
+            .map_err(|_| DomainError::validation("status", ValidationReason::UnknownValue { allowed: CODE_FILTERS })),
     }
 }
 
@@ -101,8 +98,7 @@ pub async fn list_codes(
             created_at: code.created_at,
         })
         .collect();
-    let meta =
-        PageMeta { page, limit, total, has_more: offset.saturating_add(limit) < total, status: filter_name(filter) };
+    let meta = PageMeta { page, limit, total, has_more: offset.saturating_add(limit) < total, status: filter.as_str() };
     Ok(CodeList { data, meta })
 }
 
@@ -115,43 +111,45 @@ pub async fn count_by_state(
 ) -> Result<Vec<(CodeFilter, u64)>, DomainError> {
     let plan = plans::find_team_plan(db, team_id, plan_id).await?;
     let mut counts = Vec::new();
-    for filter in [CodeFilter::Unredeemed, CodeFilter::Redeemed, CodeFilter::Expired, CodeFilter::All] {
+    for &filter in CodeFilter::ALL {
         counts.push((filter, db.count_plan_codes(plan.id, filter, now).await?));
     }
     Ok(counts)
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct PlanCostPreview {
-    pub plan_id: String,
-    pub quantity: i64,
-    pub preview: PreviewJson,
-    pub will_bill_overage: bool,
+/// One page of a plan's codes in a filter, with the counts of every filter, as `/codes` shows them.
+#[derive(Debug, Clone)]
+pub struct PlanCodes {
+    pub plan: crate::db::plans::Plan,
+    pub filter: CodeFilter,
+    pub page: i64,
+    pub pages: i64,
+    pub counts: Vec<(CodeFilter, u64)>,
+    pub list: CodeList,
 }
 
-/// What redeeming `quantity` codes of an active plan of `team_id` would cost this cycle.
-pub async fn preview_plan_cost(
+/// Page `page` (clamped to the pages there are) of the team's plan `plan_id` in `filter`.
+pub async fn plan_codes_page(
     db: &Db,
     team_id: Uuid,
     plan_id: &str,
-    quantity: i64,
+    filter: CodeFilter,
+    page: i64,
+    page_size: i64,
     now: DateTime<Utc>,
-) -> Result<PlanCostPreview, DomainError> {
-    if !(1..=MAX_PREVIEW_QUANTITY).contains(&quantity) {
-        return Err(DomainError::validation(
-            "quantity",
-            ValidationReason::OutOfRange { min: 1, max: MAX_PREVIEW_QUANTITY },
-        ));
-    }
+) -> Result<PlanCodes, DomainError> {
     let plan = plans::find_team_plan(db, team_id, plan_id).await?;
-    if plan.status != plans::ACTIVE {
-        return Err(DomainError::not_found("plan"));
-    }
-    let preview = billing::preview(db, team_id, quantity, now).await?;
-    Ok(PlanCostPreview {
-        plan_id: ids::public_id(ids::PLAN, plan.id),
-        quantity,
-        will_bill_overage: preview.chargeable_quantity > 0,
-        preview: preview.to_json(),
-    })
+    let plan_key = ids::public_id(ids::PLAN, plan.id);
+    let counts = count_by_state(db, team_id, &plan_key, now).await?;
+    let matching = counts.iter().find(|(f, _)| *f == filter).map_or(0, |(_, n)| *n as i64);
+    let pages = ((matching + page_size - 1) / page_size).max(1);
+    let page = page.clamp(1, pages);
+    let request = CodeListRequest {
+        plan_id: plan_key,
+        status: Some(filter.as_str().to_owned()),
+        limit: Some(page_size),
+        page: Some(page),
+    };
+    let list = list_codes(db, team_id, &request, now).await?;
+    Ok(PlanCodes { plan, filter, page, pages, counts, list })
 }

@@ -1,0 +1,147 @@
+//! `/status`: recent jobs as buttons, one job with Refresh, and "Try delivery again" (also `/resend`).
+use std::sync::Arc;
+
+use teloxide::prelude::*;
+use teloxide::types::ChatId;
+
+use super::{BotContext, HandlerError, HandlerResult, Tap, answer_tap};
+use crate::db::teams::Creator;
+use crate::domain::clock::now;
+use crate::domain::jobs;
+use crate::domain::{DomainError, ids};
+use crate::i18n::Lang;
+use crate::telegram::{self, TgBot};
+use crate::views::buttons::JobsButton;
+use crate::views::generate::{Stage, status_message};
+use crate::views::{Screen, errors, jobs as view, menu};
+
+/// The longest job id a creator might mean; anything longer is not echoed back.
+const MAX_JOB_ID_LEN: usize = 40;
+
+async fn job_list(context: &BotContext, lang: &Lang, creator: &Creator) -> Result<Screen, DomainError> {
+    Ok(view::list(lang, &jobs::recent_jobs(&context.db, creator).await?))
+}
+
+/// The recent jobs, as the creator menu opens them.
+pub async fn show_list(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    creator: &Creator,
+    chat: ChatId,
+) -> HandlerResult {
+    telegram::send(bot, chat, job_list(context, lang, creator).await?).await?;
+    Ok(())
+}
+
+pub async fn status_command(
+    bot: TgBot,
+    message: Message,
+    args: String,
+    creator: Creator,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    let screen = if args.trim().is_empty() {
+        job_list(&context, &lang, &creator).await?
+    } else {
+        match jobs::job_of_creator(&context.db, &creator, args.trim()).await {
+            Ok(job) => view::details(&lang, &job),
+            Err(error) => Screen::new(errors::chat(&lang, &error)),
+        }
+    };
+    telegram::send(&bot, message.chat.id, screen).await?;
+    Ok(())
+}
+
+/// A job id as typed, spelled with its prefix.
+fn prefixed_job_id(job_id: &str) -> String {
+    let bare = job_id.strip_prefix(ids::JOB).unwrap_or(job_id);
+    format!("{}{}", ids::JOB, bare.chars().take(MAX_JOB_ID_LEN).collect::<String>())
+}
+
+/// `/resend <job_id>`: tries a failed delivery again into the creator's linked chat.
+pub async fn resend_command(
+    bot: TgBot,
+    message: Message,
+    args: String,
+    creator: Creator,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    let chat = message.chat.id;
+    if args.trim().is_empty() {
+        telegram::send(&bot, chat, menu::say(&lang, "usage-resend")).await?;
+        return Ok(());
+    }
+    // The answer becomes the job's status message, so it is sent before the worker may edit it.
+    let queued = Screen::new(view::delivery_retried(&lang, &prefixed_job_id(args.trim())));
+    let answer = telegram::send(&bot, chat, queued).await?;
+    let status_message = (creator.linked_chat_id == Some(chat.0)).then_some(answer.id.0);
+    if let Err(error) = context.queue.retry_delivery(&creator, args.trim(), status_message, now()).await {
+        telegram::edit(&bot, chat, answer.id, Screen::new(errors::chat(&lang, &error))).await;
+    }
+    Ok(())
+}
+
+pub async fn jobs_tap(
+    bot: TgBot,
+    query: CallbackQuery,
+    button: JobsButton,
+    tap: Tap,
+    lang: Lang,
+    context: Arc<BotContext>,
+) -> HandlerResult {
+    let answer = run_jobs_button(&bot, &context, &lang, &tap, button).await?;
+    answer_tap(&bot, &query, &lang, answer).await
+}
+
+async fn run_jobs_button(
+    bot: &TgBot,
+    context: &BotContext,
+    lang: &Lang,
+    tap: &Tap,
+    button: JobsButton,
+) -> Result<Option<String>, HandlerError> {
+    let Tap { creator, chat_id, message_id, .. } = tap;
+    let (chat_id, message_id) = (*chat_id, *message_id);
+    let outcome: Result<String, DomainError> = match button {
+        JobsButton::List => {
+            telegram::edit(bot, chat_id, message_id, job_list(context, lang, creator).await?).await;
+            Ok(String::new())
+        }
+        JobsButton::Show(job_id) => {
+            match jobs::job_of_creator(&context.db, creator, &ids::public_id(ids::JOB, job_id)).await {
+                Ok(job) => {
+                    telegram::edit(bot, chat_id, message_id, view::details(lang, &job)).await;
+                    Ok(String::new())
+                }
+                Err(error) => Err(error),
+            }
+        }
+        JobsButton::RetryDelivery(job_id) => {
+            let public_id = ids::public_id(ids::JOB, job_id);
+            // This message becomes the job's status message, so it shows "queued" before the worker may edit it.
+            let in_linked_chat = creator.linked_chat_id == Some(chat_id.0);
+            if in_linked_chat {
+                telegram::edit(bot, chat_id, message_id, status_message(lang, job_id, &Stage::Queued)).await;
+            }
+            let status_message = in_linked_chat.then_some(message_id.0);
+            match context.queue.retry_delivery(creator, &public_id, status_message, now()).await {
+                Ok(job_id) => Ok(view::delivery_retried(lang, &job_id)),
+                Err(error) => {
+                    if let Ok(job) = jobs::job_of_creator(&context.db, creator, &public_id).await {
+                        telegram::edit(bot, chat_id, message_id, view::details(lang, &job)).await;
+                    }
+                    Err(error)
+                }
+            }
+        }
+    };
+    Ok(match outcome {
+        Ok(answer) => Some(answer),
+        // Someone else's job, or none: the button is treated as forged.
+        Err(DomainError::NotFound { .. }) => None,
+        Err(error) => Some(errors::chat(lang, &error)),
+    })
+}

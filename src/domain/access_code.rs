@@ -1,0 +1,143 @@
+//! An access code itself: 12 Crockford base32 symbols, shown as `XXXX-XXXX-XXXX`; what a typed message
+//! that means one looks like; and the state a stored code is in.
+use chrono::{DateTime, Utc};
+
+use super::secret::random_bytes;
+use super::stored::stored_enum;
+
+const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+pub const CODE_LEN: usize = 12;
+
+/// A code in its normalised form: 12 symbols, no dashes.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct AccessCode(String);
+
+impl std::fmt::Debug for AccessCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AccessCode({})", self.masked())
+    }
+}
+
+impl AccessCode {
+    /// Draws 60 bits from the operating system's CSPRNG.
+    pub fn generate() -> Self {
+        let bits = u64::from_le_bytes(random_bytes::<8>()) >> 4;
+        let symbols =
+            (0..CODE_LEN).map(|i| ALPHABET[((bits >> (5 * (CODE_LEN - 1 - i))) & 0x1f) as usize] as char).collect();
+        Self(symbols)
+    }
+
+    /// Reads what a person typed: any case, spaces and dashes, `O` for 0 and `I`/`L` for 1.
+    pub fn parse(input: &str) -> Option<Self> {
+        let symbols: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .map(|c| match c.to_ascii_uppercase() {
+                'O' => '0',
+                'I' | 'L' => '1',
+                other => other,
+            })
+            .collect();
+        let valid = symbols.len() == CODE_LEN && symbols.bytes().all(|b| ALPHABET.contains(&b));
+        valid.then_some(Self(symbols))
+    }
+
+    pub fn normalised(&self) -> &str {
+        &self.0
+    }
+
+    pub fn display(&self) -> String {
+        format!("{}-{}-{}", &self.0[0..4], &self.0[4..8], &self.0[8..12])
+    }
+
+    pub fn masked(&self) -> String {
+        format!("****-****-{}", &self.0[8..12])
+    }
+
+    pub fn redeem_link(&self, bot_username: &str) -> String {
+        format!("https://t.me/{bot_username}?start={}", self.0)
+    }
+}
+
+/// Whether a plain message is meant as a code: 8 to 16 letters and digits once spaces and dashes go.
+/// Wider than a valid code, so that a mistyped code is answered "unknown code" (and counted against the
+/// brute-force limit) rather than "I did not understand".
+pub fn looks_like_code_attempt(text: &str) -> bool {
+    let symbols: Vec<char> = text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    (8..=16).contains(&symbols.len()) && symbols.iter().all(char::is_ascii_alphanumeric)
+}
+
+stored_enum! {
+    /// What the database says of a code.
+    pub enum CodeStatus {
+        Unredeemed = "unredeemed",
+        Redeemed = "redeemed",
+        Expired = "expired",
+    }
+}
+
+/// Where a stored code stands at a moment: a code counts as expired from its expiry on, whether or not
+/// the sweeper has marked it yet; a redeemed code never expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeState {
+    Open,
+    Expires(DateTime<Utc>),
+    Expired(DateTime<Utc>),
+    Redeemed(DateTime<Utc>),
+}
+
+impl CodeState {
+    pub fn at(redeemed_at: Option<DateTime<Utc>>, expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Self {
+        match (redeemed_at, expires_at) {
+            (Some(redeemed), _) => Self::Redeemed(redeemed),
+            (None, Some(expires)) if expires <= now => Self::Expired(expires),
+            (None, Some(expires)) => Self::Expires(expires),
+            (None, None) => Self::Open,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_codes_are_twelve_crockford_symbols() {
+        for _ in 0..1000 {
+            let code = AccessCode::generate();
+            assert_eq!(code.normalised().len(), 12);
+            assert!(code.normalised().bytes().all(|b| ALPHABET.contains(&b)));
+            assert_eq!(AccessCode::parse(&code.display()), Some(code));
+        }
+    }
+
+    #[test]
+    fn typed_codes_are_normalised() {
+        let code = AccessCode::parse("abcd-efgh-jkmn").unwrap();
+        assert_eq!(code.display(), "ABCD-EFGH-JKMN");
+        assert_eq!(AccessCode::parse(" o1il 2345 6789 ").unwrap().normalised(), "011123456789");
+        assert_eq!(code.masked(), "****-****-JKMN");
+        assert!(AccessCode::parse("ABCD-EFGH-JKM").is_none());
+        assert!(AccessCode::parse("ABCD-EFGH-JKMU").is_none());
+    }
+
+    #[test]
+    fn messages_that_look_like_codes_are_redeemed_and_others_are_not() {
+        assert!(looks_like_code_attempt("ABCD-EFGH-JKMN"));
+        assert!(looks_like_code_attempt(" abcd efgh jkmn "));
+        assert!(looks_like_code_attempt("ABCDEFGHJKM"));
+        assert!(!looks_like_code_attempt("hello"));
+        assert!(!looks_like_code_attempt("I would like a code please"));
+    }
+
+    #[test]
+    fn a_code_is_expired_from_its_expiry_on_unless_redeemed() {
+        use chrono::TimeZone;
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
+        let hour = chrono::Duration::hours(1);
+        assert_eq!(CodeState::at(None, None, now), CodeState::Open);
+        assert_eq!(CodeState::at(None, Some(now + hour), now), CodeState::Expires(now + hour));
+        assert_eq!(CodeState::at(None, Some(now), now), CodeState::Expired(now));
+        assert_eq!(CodeState::at(Some(now - hour), Some(now - hour), now), CodeState::Redeemed(now - hour));
+    }
+}

@@ -1,0 +1,415 @@
+//! The callback data of every button, one enum per family with one `encode` and one `decode`.
+//! The data comes back from the client, so `decode` trusts nothing: whatever does not read back is `None`.
+use uuid::Uuid;
+
+use crate::domain::code_listing::CodeFilter;
+use crate::domain::conversations::FlowAction;
+use crate::domain::expiry::CalendarUnit;
+use crate::domain::ids;
+use crate::domain::tokens::Ability;
+use crate::i18n::LANGUAGES;
+
+/// Telegram's limit on `callback_data`.
+pub const MAX_DATA_LEN: usize = 64;
+
+fn ulid(id: Uuid) -> String {
+    ulid::Ulid::from(id).to_string()
+}
+
+/// A conversation's revision in base 36, so that even the largest fits the 64 bytes beside two ULIDs.
+fn revision_text(revision: i32) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut left = revision.max(0) as u32;
+    let mut text = Vec::new();
+    loop {
+        text.push(DIGITS[(left % 36) as usize]);
+        left /= 36;
+        if left == 0 {
+            break;
+        }
+    }
+    text.reverse();
+    String::from_utf8(text).expect("ASCII digits")
+}
+
+fn id(part: &str) -> Option<Uuid> {
+    ulid::Ulid::from_string(part).ok().map(Uuid::from)
+}
+
+/// Every button the bot sends, by family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Callback {
+    /// `w:<conversation>:<revision in base 36>:<action>`: checked against the open conversation on every tap.
+    Flow { conversation: Uuid, revision: i32, action: FlowAction },
+    /// `gen:<go|agree|cancel>:<draft>`: the confirmation card.
+    Card(CardButton),
+    /// `tok:…`: API tokens.
+    Token(TokenButton),
+    /// `pl:…`: the plan list.
+    Plans(PlansButton),
+    /// `st:…`: jobs.
+    Jobs(JobsButton),
+    /// `cd:…`: a plan's codes.
+    Codes(CodesButton),
+    /// `menu:<item>`: the creator's menu.
+    Menu(MenuItem),
+    /// `lang:<code>`: a language the bot speaks.
+    Language(&'static str),
+}
+
+impl Callback {
+    pub fn encode(&self) -> String {
+        match self {
+            Self::Flow { conversation, revision, action } => {
+                format!("w:{}:{}:{}", ulid(*conversation), revision_text(*revision), encode_flow_action(action))
+            }
+            Self::Card(button) => button.encode(),
+            Self::Token(button) => button.encode(),
+            Self::Plans(button) => button.encode(),
+            Self::Jobs(button) => button.encode(),
+            Self::Codes(button) => button.encode(),
+            Self::Menu(item) => format!("menu:{}", item.as_str()),
+            Self::Language(code) => format!("lang:{code}"),
+        }
+    }
+
+    pub fn decode(data: &str) -> Option<Self> {
+        let (family, rest) = data.split_once(':')?;
+        match family {
+            "w" => {
+                let mut parts = rest.splitn(3, ':');
+                let conversation = ids::parse_public_id("", parts.next()?)?;
+                let revision = i32::from_str_radix(parts.next()?, 36).ok().filter(|r| *r >= 0)?;
+                let action = decode_flow_action(parts.next()?)?;
+                Some(Self::Flow { conversation, revision, action })
+            }
+            "gen" => CardButton::decode(rest).map(Self::Card),
+            "tok" => TokenButton::decode(rest).map(Self::Token),
+            "pl" => PlansButton::decode(rest).map(Self::Plans),
+            "st" => JobsButton::decode(rest).map(Self::Jobs),
+            "cd" => CodesButton::decode(rest).map(Self::Codes),
+            "menu" => MenuItem::decode(rest).map(Self::Menu),
+            "lang" => LANGUAGES.iter().find(|code| **code == rest).map(|code| Self::Language(code)),
+            _ => None,
+        }
+    }
+}
+
+fn encode_flow_action(action: &FlowAction) -> String {
+    match action {
+        FlowAction::Cancel => "x".to_owned(),
+        FlowAction::Back => "b".to_owned(),
+        FlowAction::NewPlan => "np".to_owned(),
+        FlowAction::Page(page) => format!("pg:{page}"),
+        FlowAction::Plan(plan) => format!("p:{}", ulid(*plan)),
+        FlowAction::Quantity(quantity) => format!("q:{quantity}"),
+        FlowAction::Delivery(export_type) => format!("d:{export_type}"),
+        FlowAction::Expiry(preset) => format!("e:{preset}"),
+        FlowAction::Unit(unit) => format!("u:{}", unit.as_str()),
+        FlowAction::Duration(duration) => format!("du:{duration}"),
+    }
+}
+
+fn decode_flow_action(action: &str) -> Option<FlowAction> {
+    let parsed = match action.split_once(':') {
+        None => match action {
+            "x" => FlowAction::Cancel,
+            "b" => FlowAction::Back,
+            "np" => FlowAction::NewPlan,
+            _ => return None,
+        },
+        Some(("pg", page)) => FlowAction::Page(page.parse().ok()?),
+        Some(("p", plan)) => FlowAction::Plan(id(plan)?),
+        Some(("q", quantity)) => FlowAction::Quantity(quantity.parse().ok()?),
+        Some(("d", export_type)) => FlowAction::Delivery(export_type.parse().ok()?),
+        Some(("e", preset)) if !preset.is_empty() && preset.len() <= 20 => FlowAction::Expiry(preset.to_owned()),
+        Some(("u", unit)) => FlowAction::Unit(CalendarUnit::parse(unit).filter(|parsed| parsed.as_str() == unit)?),
+        Some(("du", duration)) if !duration.is_empty() && duration.len() <= 20 => {
+            FlowAction::Duration(duration.to_owned())
+        }
+        _ => return None,
+    };
+    Some(parsed)
+}
+
+/// A button of the confirmation card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardButton {
+    Generate(Uuid),
+    AgreeToMessages(Uuid),
+    Cancel(Uuid),
+}
+
+impl CardButton {
+    fn encode(self) -> String {
+        match self {
+            Self::Generate(draft) => format!("gen:go:{}", ulid(draft)),
+            Self::AgreeToMessages(draft) => format!("gen:agree:{}", ulid(draft)),
+            Self::Cancel(draft) => format!("gen:cancel:{}", ulid(draft)),
+        }
+    }
+
+    fn decode(rest: &str) -> Option<Self> {
+        let (action, draft) = rest.split_once(':')?;
+        let draft = ids::parse_public_id(ids::DRAFT, draft).filter(|_| !draft.contains(':'))?;
+        Some(match action {
+            "go" => Self::Generate(draft),
+            "agree" => Self::AgreeToMessages(draft),
+            "cancel" => Self::Cancel(draft),
+            _ => return None,
+        })
+    }
+}
+
+/// A button about API tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenButton {
+    NewDraft,
+    Toggle(Uuid, Ability),
+    Create(Uuid),
+    Cancel(Uuid),
+    Revoke(Uuid),
+}
+
+impl TokenButton {
+    fn encode(self) -> String {
+        match self {
+            Self::NewDraft => "tok:new".to_owned(),
+            Self::Toggle(draft, ability) => {
+                let index = Ability::ALL.iter().position(|a| *a == ability).unwrap_or_default();
+                format!("tok:ab:{}:{index}", ulid(draft))
+            }
+            Self::Create(draft) => format!("tok:mk:{}", ulid(draft)),
+            Self::Cancel(draft) => format!("tok:cx:{}", ulid(draft)),
+            Self::Revoke(token) => format!("tok:rv:{}", ulid(token)),
+        }
+    }
+
+    fn decode(rest: &str) -> Option<Self> {
+        let parts: Vec<&str> = rest.split(':').collect();
+        Some(match parts.as_slice() {
+            ["new"] => Self::NewDraft,
+            ["ab", draft, index] => Self::Toggle(id(draft)?, *Ability::ALL.get(index.parse::<usize>().ok()?)?),
+            ["mk", draft] => Self::Create(id(draft)?),
+            ["cx", draft] => Self::Cancel(id(draft)?),
+            ["rv", token] => Self::Revoke(id(token)?),
+            _ => return None,
+        })
+    }
+}
+
+/// A button of the plan list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlansButton {
+    NewPlan,
+    Archive(Uuid),
+    Reactivate(Uuid),
+    Rename(Uuid),
+    LinkChat(Uuid),
+}
+
+impl PlansButton {
+    fn encode(self) -> String {
+        match self {
+            Self::NewPlan => "pl:new".to_owned(),
+            Self::Archive(plan) => format!("pl:ar:{}", ulid(plan)),
+            Self::Reactivate(plan) => format!("pl:re:{}", ulid(plan)),
+            Self::Rename(plan) => format!("pl:rn:{}", ulid(plan)),
+            Self::LinkChat(plan) => format!("pl:ln:{}", ulid(plan)),
+        }
+    }
+
+    fn decode(rest: &str) -> Option<Self> {
+        if rest == "new" {
+            return Some(Self::NewPlan);
+        }
+        let (action, plan) = rest.split_once(':')?;
+        let plan = id(plan)?;
+        Some(match action {
+            "ar" => Self::Archive(plan),
+            "re" => Self::Reactivate(plan),
+            "rn" => Self::Rename(plan),
+            "ln" => Self::LinkChat(plan),
+            _ => return None,
+        })
+    }
+}
+
+/// A button about generation jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobsButton {
+    List,
+    Show(Uuid),
+    RetryDelivery(Uuid),
+}
+
+impl JobsButton {
+    fn encode(self) -> String {
+        match self {
+            Self::List => "st:l".to_owned(),
+            Self::Show(job) => format!("st:j:{}", ulid(job)),
+            Self::RetryDelivery(job) => format!("st:r:{}", ulid(job)),
+        }
+    }
+
+    fn decode(rest: &str) -> Option<Self> {
+        if rest == "l" {
+            return Some(Self::List);
+        }
+        let (action, job) = rest.split_once(':')?;
+        let job = id(job)?;
+        Some(match action {
+            "j" => Self::Show(job),
+            "r" => Self::RetryDelivery(job),
+            _ => return None,
+        })
+    }
+}
+
+/// A button of `/codes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodesButton {
+    PickPlan,
+    Page { plan: Uuid, filter: CodeFilter, page: i64 },
+}
+
+impl CodesButton {
+    fn encode(self) -> String {
+        match self {
+            Self::PickPlan => "cd:l".to_owned(),
+            Self::Page { plan, filter, page } => format!("cd:{}:{}:{page}", ulid(plan), filter_letter(filter)),
+        }
+    }
+
+    fn decode(rest: &str) -> Option<Self> {
+        let parts: Vec<&str> = rest.split(':').collect();
+        Some(match parts.as_slice() {
+            ["l"] => Self::PickPlan,
+            [plan, letter, page] => {
+                let filter = *CodeFilter::ALL.iter().find(|filter| filter_letter(**filter) == *letter)?;
+                Self::Page { plan: id(plan)?, filter, page: page.parse().ok()? }
+            }
+            _ => return None,
+        })
+    }
+}
+
+fn filter_letter(filter: CodeFilter) -> &'static str {
+    match filter {
+        CodeFilter::Unredeemed => "u",
+        CodeFilter::Redeemed => "r",
+        CodeFilter::Expired => "e",
+        CodeFilter::All => "a",
+    }
+}
+
+/// An item of the creator's menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuItem {
+    Generate,
+    Plans,
+    Jobs,
+    Codes,
+    Help,
+}
+
+impl MenuItem {
+    pub const ALL: [Self; 5] = [Self::Generate, Self::Plans, Self::Jobs, Self::Codes, Self::Help];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Generate => "generate",
+            Self::Plans => "plans",
+            Self::Jobs => "jobs",
+            Self::Codes => "codes",
+            Self::Help => "help",
+        }
+    }
+
+    fn decode(rest: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|item| item.as_str() == rest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::generation::ExportType;
+
+    fn every_variant() -> Vec<Callback> {
+        let id = ids::new_id();
+        let mut all = vec![
+            Callback::Card(CardButton::Generate(id)),
+            Callback::Card(CardButton::AgreeToMessages(id)),
+            Callback::Card(CardButton::Cancel(id)),
+            Callback::Token(TokenButton::NewDraft),
+            Callback::Token(TokenButton::Create(id)),
+            Callback::Token(TokenButton::Cancel(id)),
+            Callback::Token(TokenButton::Revoke(id)),
+            Callback::Plans(PlansButton::NewPlan),
+            Callback::Plans(PlansButton::Archive(id)),
+            Callback::Plans(PlansButton::Reactivate(id)),
+            Callback::Plans(PlansButton::Rename(id)),
+            Callback::Plans(PlansButton::LinkChat(id)),
+            Callback::Jobs(JobsButton::List),
+            Callback::Jobs(JobsButton::Show(id)),
+            Callback::Jobs(JobsButton::RetryDelivery(id)),
+            Callback::Codes(CodesButton::PickPlan),
+        ];
+        all.extend(Ability::ALL.map(|ability| Callback::Token(TokenButton::Toggle(id, ability))));
+        all.extend(
+            CodeFilter::ALL.iter().map(|&filter| Callback::Codes(CodesButton::Page { plan: id, filter, page: 9999 })),
+        );
+        all.extend(MenuItem::ALL.map(Callback::Menu));
+        all.extend(LANGUAGES.iter().map(|code| Callback::Language(code)));
+        let actions = [
+            FlowAction::Cancel,
+            FlowAction::Back,
+            FlowAction::NewPlan,
+            FlowAction::Page(u32::MAX),
+            FlowAction::Plan(id),
+            FlowAction::Quantity(i64::MAX),
+            FlowAction::Delivery(ExportType::Messages),
+            FlowAction::Expiry("no_expiry".to_owned()),
+            FlowAction::Expiry("custom".to_owned()),
+            FlowAction::Unit(CalendarUnit::Months),
+            FlowAction::Duration("lifetime".to_owned()),
+            FlowAction::Duration("custom".to_owned()),
+        ];
+        all.extend(actions.into_iter().map(|action| Callback::Flow { conversation: id, revision: i32::MAX, action }));
+        all
+    }
+
+    #[test]
+    fn every_button_reads_back_and_fits_telegram() {
+        for callback in every_variant() {
+            let data = callback.encode();
+            assert!(data.len() <= MAX_DATA_LEN, "{} bytes: {data}", data.len());
+            assert_eq!(Callback::decode(&data), Some(callback), "{data}");
+        }
+    }
+
+    #[test]
+    fn forged_and_unknown_data_reads_as_nothing() {
+        for forged in [
+            "",
+            "gen:go",
+            "gen:launch:01J0000000000000000000000",
+            "gen:go:not-a-draft",
+            "w:nonsense:1:q:10",
+            "w:01J0000000000000000000000:1:teleport",
+            "tok:ab:01J0000000000000000000000:7",
+            "tok:rv",
+            "st:x:01J0000000000000000000000",
+            "cd:01J0000000000000000000000:z:1",
+            "menu:settings",
+            "lang:de",
+            "nothing",
+        ] {
+            assert_eq!(Callback::decode(forged), None, "{forged}");
+        }
+        let draft = ids::new_id();
+        let extra = format!("{}:extra", Callback::Card(CardButton::Generate(draft)).encode());
+        assert_eq!(Callback::decode(&extra), None);
+    }
+}

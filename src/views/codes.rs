@@ -1,0 +1,72 @@
+//! `/codes`: a plan's codes, masked, ten per page, filtered by state, with counts per state.
+use chrono::{DateTime, Utc};
+
+use super::buttons::{Callback, CodesButton};
+use super::{Screen, button, format};
+use crate::db::plans::Plan;
+use crate::domain::access_code::CodeState;
+use crate::domain::code_listing::{CodeFilter, CodeView, PlanCodes};
+use crate::i18n::Lang;
+
+pub fn plan_picker(lang: &Lang, plans: &[Plan]) -> Screen {
+    if plans.is_empty() {
+        return Screen::new(lang.t("plans-empty"));
+    }
+    Screen::new(lang.t("codes-pick-plan")).rows(plans.iter().map(|plan| {
+        let first_page = CodesButton::Page { plan: plan.id, filter: CodeFilter::Unredeemed, page: 1 };
+        vec![button(plan.name.clone(), Callback::Codes(first_page))]
+    }))
+}
+
+fn code_line(lang: &Lang, code: &CodeView, now: DateTime<Utc>) -> String {
+    let state = match CodeState::at(code.redeemed_at, code.expires_at, now) {
+        CodeState::Redeemed(at) => lang.t_with("code-state-redeemed", &[("date", format::time(lang, at).into())]),
+        CodeState::Expired(at) => lang.t_with("code-state-expired", &[("date", format::time(lang, at).into())]),
+        CodeState::Expires(at) => lang.t_with("code-state-expires", &[("date", format::time(lang, at).into())]),
+        CodeState::Open => lang.t("code-state-open"),
+    };
+    lang.t_with("code-line", &[("code", code.code_masked.as_str().into()), ("state", state.into())])
+}
+
+pub fn page(lang: &Lang, shown: &PlanCodes, now: DateTime<Utc>) -> Screen {
+    let PlanCodes { plan, filter, page, pages, counts, list } = shown;
+    let count_of = |f: CodeFilter| counts.iter().find(|(c, _)| *c == f).map_or(0, |(_, n)| *n as i64);
+    let filter_name = |f: CodeFilter| lang.t(&format!("code-filter-{f}"));
+    let mut text = lang.t_with(
+        "codes-header",
+        &[
+            ("plan", plan.name.as_str().into()),
+            ("filter", filter_name(*filter).into()),
+            ("page", (*page).into()),
+            ("pages", (*pages).into()),
+            ("unredeemed", count_of(CodeFilter::Unredeemed).into()),
+            ("redeemed", count_of(CodeFilter::Redeemed).into()),
+            ("expired", count_of(CodeFilter::Expired).into()),
+            ("all", count_of(CodeFilter::All).into()),
+        ],
+    );
+    text.push_str("\n\n");
+    if list.data.is_empty() {
+        text.push_str(&lang.t("codes-none"));
+    } else {
+        let lines: Vec<String> = list.data.iter().map(|code| code_line(lang, code, now)).collect();
+        text.push_str(&lines.join("\n"));
+    }
+    let to = |filter: CodeFilter, page: i64| Callback::Codes(CodesButton::Page { plan: plan.id, filter, page });
+    let filters: Vec<_> = CodeFilter::ALL
+        .iter()
+        .map(|&f| {
+            let mark = if f == *filter { "• " } else { "" };
+            button(format!("{mark}{} ({})", filter_name(f), count_of(f)), to(f, 1))
+        })
+        .collect();
+    let mut paging = Vec::new();
+    if *page > 1 {
+        paging.push(button(lang.t("button-previous"), to(*filter, page - 1)));
+    }
+    if page < pages {
+        paging.push(button(lang.t("button-next"), to(*filter, page + 1)));
+    }
+    let back = vec![button(lang.t("button-plans"), Callback::Codes(CodesButton::PickPlan))];
+    Screen::new(text).rows(filters.chunks(2).map(<[_]>::to_vec)).row(paging).row(back)
+}

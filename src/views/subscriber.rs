@@ -1,0 +1,112 @@
+//! What subscribers read: the answer to a code, `/my`, and what their creator is told.
+use chrono::{DateTime, Utc};
+use teloxide::types::InlineKeyboardButton;
+
+use super::{Screen, format};
+use crate::db::plans::Plan;
+use crate::db::redemption::Subscription;
+use crate::domain::redemption::{Redemption, Refusal};
+use crate::domain::subscriptions;
+use crate::i18n::Lang;
+
+fn access_until(lang: &Lang, subscription: &Subscription) -> String {
+    match subscription.ends_at {
+        None => lang.t("access-lifetime"),
+        Some(end) => lang.t_with("access-until", &[("date", format::time(lang, end).into())]),
+    }
+}
+
+/// A Join button into a plan's chat.
+pub fn join_button(lang: &Lang, plan: &Plan, link: url::Url) -> InlineKeyboardButton {
+    InlineKeyboardButton::url(lang.t_with("button-join", &[("plan", plan.name.as_str().into())]), link)
+}
+
+/// The answer to a redeemed code, with the Join button when there is one.
+pub fn redeemed(lang: &Lang, redeemed: &Redemption, join: Option<InlineKeyboardButton>) -> Screen {
+    let mut text = lang.t_with(
+        "redeem-success",
+        &[("plan", redeemed.plan.name.as_str().into()), ("until", access_until(lang, &redeemed.subscription).into())],
+    );
+    if redeemed.plan.linked_chat_id.is_some() {
+        text.push_str("\n\n");
+        text.push_str(&lang.t(if join.is_some() { "redeem-join" } else { "redeem-invite-unavailable" }));
+    }
+    Screen::new(text).rows(join.map(|button| vec![button]))
+}
+
+pub fn refused(lang: &Lang, refusal: Refusal, now: DateTime<Utc>) -> String {
+    match refusal {
+        Refusal::Unknown => lang.t("redeem-unknown"),
+        Refusal::AlreadyRedeemed => lang.t("redeem-already-redeemed"),
+        Refusal::Expired => lang.t("redeem-expired"),
+        Refusal::PlanArchived => lang.t("redeem-plan-archived"),
+        Refusal::TooManyAttempts { retry_at } => {
+            let minutes = ((retry_at - now).num_seconds().max(1) + 59) / 60;
+            lang.t_with(
+                "redeem-too-many-attempts",
+                &[("minutes", minutes.into()), ("time", format::time(lang, retry_at).into())],
+            )
+        }
+    }
+}
+
+/// `/my`: each subscription with where it stands, and Join buttons for the active ones.
+pub fn my_subscriptions(
+    lang: &Lang,
+    subscriptions: &[(Subscription, Plan)],
+    joins: Vec<InlineKeyboardButton>,
+    now: DateTime<Utc>,
+) -> Screen {
+    if subscriptions.is_empty() {
+        return Screen::new(lang.t("my-empty"));
+    }
+    let lines: Vec<String> = subscriptions
+        .iter()
+        .map(|(subscription, plan)| {
+            let state = if subscriptions::is_active(subscription, now) {
+                access_until(lang, subscription)
+            } else {
+                let ended = subscription.ends_at.unwrap_or(now);
+                lang.t_with("access-ended", &[("date", format::time(lang, ended).into())])
+            };
+            lang.t_with("my-line", &[("plan", plan.name.as_str().into()), ("state", state.into())])
+        })
+        .collect();
+    Screen::new(format!("{}\n\n{}", lang.t("my-header"), lines.join("\n"))).rows(joins.into_iter().map(|b| vec![b]))
+}
+
+/// Who a subscriber is, as their creator reads it.
+pub struct SubscriberName<'a> {
+    pub full_name: String,
+    pub username: Option<&'a str>,
+    pub id: i64,
+}
+
+/// What a creator is told when one of their codes was redeemed.
+pub fn creator_told_of_redemption(lang: &Lang, who: &SubscriberName, redeemed: &Redemption) -> String {
+    let id = who.id.to_string();
+    let who = match who.username {
+        Some(username) => lang.t_with(
+            "subscriber-with-username",
+            &[("name", who.full_name.as_str().into()), ("username", username.into()), ("id", id.into())],
+        ),
+        None => {
+            lang.t_with("subscriber-without-username", &[("name", who.full_name.as_str().into()), ("id", id.into())])
+        }
+    };
+    let mut text = lang.t_with(
+        "creator-code-redeemed",
+        &[
+            ("code", redeemed.code_masked.as_str().into()),
+            ("who", who.into()),
+            ("plan", redeemed.plan.name.as_str().into()),
+            ("left", redeemed.free_left.into()),
+            ("allotment", redeemed.allotment.into()),
+        ],
+    );
+    if redeemed.billed_as_overage {
+        text.push('\n');
+        text.push_str(&lang.t("creator-code-redeemed-overage"));
+    }
+    text
+}

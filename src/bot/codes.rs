@@ -1,16 +1,15 @@
 //! `/codes`: a plan's codes, masked, ten per page, filtered by state, with counts per state.
-use std::sync::Arc;
 
 use teloxide::prelude::*;
 use teloxide::types::ChatId;
 
-use super::{BotContext, HandlerResult, Tap, answer_tap};
+use super::{BotContext, HandlerResult, Handling, Tap, answer_tap};
 use crate::db::teams::Creator;
 use crate::domain::clock::now;
 use crate::domain::code_listing::{self, CodeFilter};
 use crate::domain::{DomainError, ids, plans};
 use crate::i18n::Lang;
-use crate::telegram::{self, TgBot};
+use crate::telegram::{self};
 use crate::views::buttons::CodesButton;
 use crate::views::{Screen, codes as view, errors};
 
@@ -34,14 +33,8 @@ async fn codes_page(
     Ok(view::page(lang, &shown, at))
 }
 
-pub async fn codes_command(
-    bot: TgBot,
-    message: Message,
-    args: String,
-    creator: Creator,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn codes_command(h: Handling, message: Message, args: String, creator: Creator) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let screen = if args.trim().is_empty() {
         plan_picker(&context, &lang, &creator).await?
     } else {
@@ -54,25 +47,14 @@ pub async fn codes_command(
 }
 
 /// The plan picker of `/codes`, as the creator menu opens it.
-pub async fn show_picker(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
-    creator: &Creator,
-    chat: ChatId,
-) -> HandlerResult {
+pub async fn show_picker(h: &Handling, creator: &Creator, chat: ChatId) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
     telegram::send(bot, chat, plan_picker(context, lang, creator).await?).await?;
     Ok(())
 }
 
-pub async fn codes_tap(
-    bot: TgBot,
-    query: CallbackQuery,
-    button: CodesButton,
-    tap: Tap,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn codes_tap(h: Handling, query: CallbackQuery, button: CodesButton, tap: Tap) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let screen = match button {
         CodesButton::PickPlan => plan_picker(&context, &lang, &tap.creator).await,
         CodesButton::Page { plan, filter, page } => {
@@ -88,5 +70,5 @@ pub async fn codes_tap(
         Err(DomainError::NotFound { .. }) => None,
         Err(error) => Some(errors::chat(&lang, &error)),
     };
-    answer_tap(&bot, &query, &lang, answer).await
+    answer_tap(&h, &query, answer).await
 }

@@ -1,18 +1,16 @@
 //! `/generate`: the one-line form and the guided wizard, both ending on the confirmation card, and the
 //! card's buttons, which queue the job.
-use std::sync::Arc;
 
 use teloxide::prelude::*;
 use teloxide::types::{ChatId, MessageId};
 
-use super::{BotContext, HandlerError, HandlerResult, Tap, plans};
+use super::{BotContext, HandlerError, HandlerResult, Handling, Tap, plans};
 use crate::db::teams::Creator;
 use crate::domain::DomainError;
 use crate::domain::clock::now;
 use crate::domain::conversations::{self, ConversationStatus, Flow, FlowAction, GenerateWizard, WizardMove};
 use crate::domain::expiry::ExpiryChoice;
 use crate::domain::generation::{Confirmation, GenerationRequest, parse_quantity};
-use crate::i18n::Lang;
 use crate::telegram::{self, TgBot};
 use crate::views::buttons::CardButton;
 use crate::views::generate::{Stage, confirmation_card, status_message, wizard};
@@ -46,18 +44,12 @@ fn wizard_of<'a>(context: &'a BotContext, creator: &'a Creator) -> GenerateWizar
     GenerateWizard { db: &context.db, queue: &context.queue, creator }
 }
 
-pub async fn generate_command(
-    bot: TgBot,
-    message: Message,
-    args: String,
-    creator: Creator,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn generate_command(h: Handling, message: Message, args: String, creator: Creator) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let chat = message.chat.id;
     if args.trim().is_empty() {
         let Some(user) = message.from.as_ref() else { return Ok(()) };
-        return open_wizard(&bot, &context, &lang, &creator, user.id.0 as i64, chat).await;
+        return open_wizard(&h, &creator, user.id.0 as i64, chat).await;
     }
     let Some(request) = parse_one_liner(&args) else {
         telegram::send(&bot, chat, menu::say(&lang, "usage-generate")).await?;
@@ -72,14 +64,8 @@ pub async fn generate_command(
 }
 
 /// Opens the wizard at its plan step, in a new message.
-pub async fn open_wizard(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
-    creator: &Creator,
-    user_id: i64,
-    chat: ChatId,
-) -> HandlerResult {
+pub async fn open_wizard(h: &Handling, creator: &Creator, user_id: i64, chat: ChatId) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
     let wizard_of = wizard_of(context, creator);
     let mut flow = wizard_of.open(user_id, chat.0, now()).await?;
     let screen = wizard_of.screen(&flow).await?;
@@ -90,13 +76,12 @@ pub async fn open_wizard(
 
 /// Applies a tap to the wizard shown in the tapped message; the answer to the tap, or `None` for a stale one.
 pub async fn on_tap(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
+    h: &Handling,
     tap: &Tap,
     mut flow: Flow,
     action: &FlowAction,
 ) -> Result<Option<String>, HandlerError> {
+    let Handling { bot, context, lang } = h;
     let moved = wizard_of(context, &tap.creator).tap(&mut flow, action, now()).await;
     Ok(match moved {
         Ok(WizardMove::Show(screen)) => {
@@ -108,7 +93,7 @@ pub async fn on_tap(
             Some(lang.t("wizard-cancelled"))
         }
         Ok(WizardMove::NewPlan) => {
-            plans::start_new_plan(bot, context, lang, tap.user_id, tap.chat_id, Some(tap.message_id)).await?;
+            plans::start_new_plan(h, tap.user_id, tap.chat_id, Some(tap.message_id)).await?;
             Some(String::new())
         }
         Ok(WizardMove::Stale) => None,
@@ -118,14 +103,8 @@ pub async fn on_tap(
 
 /// Typed text at a step that reads it. A bad value is answered with the reason and the same question again,
 /// as the newest message.
-pub async fn on_text(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
-    creator: &Creator,
-    mut flow: Flow,
-    text: &str,
-) -> HandlerResult {
+pub async fn on_text(h: &Handling, creator: &Creator, mut flow: Flow, text: &str) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
     let wizard_of = wizard_of(context, creator);
     let screen = match wizard_of.answer(&mut flow, text, now()).await {
         Ok(WizardMove::Show(screen)) => wizard(lang, &flow, &screen, &context.throttle),
@@ -140,14 +119,8 @@ pub async fn on_text(
 
 /// A tap on the confirmation card. Every tap is answered; one that matches no pending draft of the
 /// tapping creator changes nothing.
-pub async fn card_tap(
-    bot: TgBot,
-    query: CallbackQuery,
-    button: CardButton,
-    tap: Tap,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn card_tap(h: Handling, query: CallbackQuery, button: CardButton, tap: Tap) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let answer = match button {
         CardButton::Cancel(draft_id) => match context.queue.cancel(&tap.creator, draft_id).await {
             Ok(true) => {
@@ -160,22 +133,16 @@ pub async fn card_tap(
             Ok(false) | Err(DomainError::NotFound { .. }) => None,
             Err(error) => Some(errors::chat(&lang, &error)),
         },
-        CardButton::Generate(draft_id) => confirm(&bot, &context, &lang, &tap, draft_id, false).await?,
-        CardButton::AgreeToMessages(draft_id) => confirm(&bot, &context, &lang, &tap, draft_id, true).await?,
+        CardButton::Generate(draft_id) => confirm(&h, &tap, draft_id, false).await?,
+        CardButton::AgreeToMessages(draft_id) => confirm(&h, &tap, draft_id, true).await?,
     };
-    super::answer_tap(&bot, &query, &lang, answer).await
+    super::answer_tap(&h, &query, answer).await
 }
 
 /// Queues the draft's job; the card becomes the job's status message, showing "queued" before the worker
 /// may edit it. `consent` is the tap on the button that agrees to one message per code.
-async fn confirm(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
-    tap: &Tap,
-    draft_id: uuid::Uuid,
-    consent: bool,
-) -> Result<Option<String>, HandlerError> {
+async fn confirm(h: &Handling, tap: &Tap, draft_id: uuid::Uuid, consent: bool) -> Result<Option<String>, HandlerError> {
+    let Handling { bot, context, lang } = h;
     let at = (tap.chat_id, tap.message_id);
     let status_message_id = (tap.creator.linked_chat_id == Some(at.0.0)).then_some(at.1.0);
     let confirmation = context.queue.prepare_confirmation(&tap.creator, draft_id, consent, status_message_id, now());

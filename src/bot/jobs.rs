@@ -1,16 +1,15 @@
 //! `/status`: recent jobs as buttons, one job with Refresh, and "Try delivery again" (also `/resend`).
-use std::sync::Arc;
 
 use teloxide::prelude::*;
 use teloxide::types::ChatId;
 
-use super::{BotContext, HandlerError, HandlerResult, Tap, answer_tap};
+use super::{BotContext, HandlerError, HandlerResult, Handling, Tap, answer_tap};
 use crate::db::teams::Creator;
 use crate::domain::clock::now;
 use crate::domain::jobs;
 use crate::domain::{DomainError, ids};
 use crate::i18n::Lang;
-use crate::telegram::{self, TgBot};
+use crate::telegram::{self};
 use crate::views::buttons::JobsButton;
 use crate::views::generate::{Stage, status_message};
 use crate::views::{Screen, errors, jobs as view, menu};
@@ -23,25 +22,14 @@ async fn job_list(context: &BotContext, lang: &Lang, creator: &Creator) -> Resul
 }
 
 /// The recent jobs, as the creator menu opens them.
-pub async fn show_list(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
-    creator: &Creator,
-    chat: ChatId,
-) -> HandlerResult {
+pub async fn show_list(h: &Handling, creator: &Creator, chat: ChatId) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
     telegram::send(bot, chat, job_list(context, lang, creator).await?).await?;
     Ok(())
 }
 
-pub async fn status_command(
-    bot: TgBot,
-    message: Message,
-    args: String,
-    creator: Creator,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn status_command(h: Handling, message: Message, args: String, creator: Creator) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let screen = if args.trim().is_empty() {
         job_list(&context, &lang, &creator).await?
     } else {
@@ -61,14 +49,8 @@ fn prefixed_job_id(job_id: &str) -> String {
 }
 
 /// `/resend <job_id>`: tries a failed delivery again into the creator's linked chat.
-pub async fn resend_command(
-    bot: TgBot,
-    message: Message,
-    args: String,
-    creator: Creator,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn resend_command(h: Handling, message: Message, args: String, creator: Creator) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let chat = message.chat.id;
     if args.trim().is_empty() {
         telegram::send(&bot, chat, menu::say(&lang, "usage-resend")).await?;
@@ -84,25 +66,13 @@ pub async fn resend_command(
     Ok(())
 }
 
-pub async fn jobs_tap(
-    bot: TgBot,
-    query: CallbackQuery,
-    button: JobsButton,
-    tap: Tap,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
-    let answer = run_jobs_button(&bot, &context, &lang, &tap, button).await?;
-    answer_tap(&bot, &query, &lang, answer).await
+pub async fn jobs_tap(h: Handling, query: CallbackQuery, button: JobsButton, tap: Tap) -> HandlerResult {
+    let answer = run_jobs_button(&h, &tap, button).await?;
+    answer_tap(&h, &query, answer).await
 }
 
-async fn run_jobs_button(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
-    tap: &Tap,
-    button: JobsButton,
-) -> Result<Option<String>, HandlerError> {
+async fn run_jobs_button(h: &Handling, tap: &Tap, button: JobsButton) -> Result<Option<String>, HandlerError> {
+    let Handling { bot, context, lang } = h;
     let Tap { creator, chat_id, message_id, .. } = tap;
     let (chat_id, message_id) = (*chat_id, *message_id);
     let outcome: Result<String, DomainError> = match button {
@@ -130,8 +100,10 @@ async fn run_jobs_button(
             match context.queue.retry_delivery(creator, &public_id, status_message, now()).await {
                 Ok(job_id) => Ok(view::delivery_retried(lang, &job_id)),
                 Err(error) => {
-                    if let Ok(job) = jobs::job_of_creator(&context.db, creator, &public_id).await {
-                        telegram::edit(bot, chat_id, message_id, view::details(lang, &job)).await;
+                    // The message showed "queued"; it shows the job as it stands again, unless that fails too.
+                    match jobs::job_of_creator(&context.db, creator, &public_id).await {
+                        Ok(job) => telegram::edit(bot, chat_id, message_id, view::details(lang, &job)).await,
+                        Err(lookup) => log::warn!("cannot show job {public_id} again after a refused retry: {lookup}"),
                     }
                     Err(error)
                 }

@@ -50,9 +50,22 @@ pub struct BotContext {
     pub throttle: ThrottleSettings,
 }
 
+/// What handling one update takes: the bot to answer with, the services, and the language to answer in.
+#[derive(Clone)]
+pub struct Handling {
+    pub bot: TgBot,
+    pub context: Arc<BotContext>,
+    pub lang: Lang,
+}
+
+async fn handling(bot: TgBot, update: Update, context: Arc<BotContext>) -> Handling {
+    let lang = resolve_lang(&update, &context).await;
+    Handling { bot, context, lang }
+}
+
 /// The language to answer an update in: the user's choice with /language, else their Telegram
 /// app's language, else English. A failed lookup answers in the app's language and is logged.
-async fn resolve_lang(update: Update, context: Arc<BotContext>) -> Lang {
+async fn resolve_lang(update: &Update, context: &BotContext) -> Lang {
     let Some(user) = update.from() else { return Lang::default() };
     let chosen = match context.db.chosen_language(user.id.0 as i64).await {
         Ok(chosen) => chosen,
@@ -103,9 +116,8 @@ fn reply_on_failure() -> UpdateHandler<HandlerError> {
             match cont(deps.clone()).await {
                 ControlFlow::Break(Err(error)) => {
                     let error = as_domain_error(error);
-                    if let (Some(bot), Some(update)) = (deps.try_get::<TgBot>(), deps.try_get::<Update>()) {
-                        let lang = deps.try_get::<Lang>().map(|lang| (*lang).clone()).unwrap_or_default();
-                        tell_failure(&bot, &update, &lang, error).await;
+                    if let (Some(h), Some(update)) = (deps.try_get::<Handling>(), deps.try_get::<Update>()) {
+                        tell_failure(&h.bot, &update, &h.lang, error).await;
                     }
                     ControlFlow::Break(Ok(()))
                 }
@@ -195,50 +207,35 @@ async fn flow_of_message(message: Message, context: Arc<BotContext>) -> Result<O
     Ok(context.db.find_creator_by_telegram_user(user_id).await?.map(|creator| (flow, creator)))
 }
 
-async fn continue_flow(
-    bot: TgBot,
-    message: Message,
-    (flow, creator): (Flow, Creator),
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+async fn continue_flow(h: Handling, message: Message, (flow, creator): (Flow, Creator)) -> HandlerResult {
     match flow.kind {
-        ConversationKind::Generate => {
-            generate::on_text(&bot, &context, &lang, &creator, flow, message.text().unwrap_or_default()).await
-        }
+        ConversationKind::Generate => generate::on_text(&h, &creator, flow, message.text().unwrap_or_default()).await,
         ConversationKind::NewPlan | ConversationKind::RenamePlan | ConversationKind::LinkChat => {
-            plans::on_message(&bot, &context, &lang, &creator, flow, &message).await
+            plans::on_message(&h, &creator, flow, &message).await
         }
     }
 }
 
 /// A tap on a conversation's button: checked against an open conversation of the tapper at the tapped
 /// revision, shown in the tapped message's chat; anything else changes nothing and "has expired".
-async fn flow_tap(
-    bot: TgBot,
-    query: CallbackQuery,
-    callback: Callback,
-    tap: Tap,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+async fn flow_tap(h: Handling, query: CallbackQuery, callback: Callback, tap: Tap) -> HandlerResult {
     let Callback::Flow { conversation, revision, action } = callback else { return Ok(()) };
-    let flow = conversations::of_tap(&context.db, conversation, revision, tap.user_id, tap.chat_id.0, now()).await?;
+    let flow = conversations::of_tap(&h.context.db, conversation, revision, tap.user_id, tap.chat_id.0, now()).await?;
     let answer = match flow {
         None => None,
         Some(flow) => match flow.kind {
-            ConversationKind::Generate => generate::on_tap(&bot, &context, &lang, &tap, flow, &action).await?,
-            _ => plans::on_tap(&bot, &context, &lang, &tap, flow, &action).await?,
+            ConversationKind::Generate => generate::on_tap(&h, &tap, flow, &action).await?,
+            _ => plans::on_tap(&h, &tap, flow, &action).await?,
         },
     };
-    answer_tap(&bot, &query, &lang, answer).await
+    answer_tap(&h, &query, answer).await
 }
 
 /// Answers a callback query: with `answer` as a toast when it says something, and with "this menu has
 /// expired" when the tap led nowhere (`None`).
-pub async fn answer_tap(bot: &TgBot, query: &CallbackQuery, lang: &Lang, answer: Option<String>) -> HandlerResult {
-    let request = bot.answer_callback_query(query.id.clone());
-    match answer.unwrap_or_else(|| lang.t("menu-expired")) {
+pub async fn answer_tap(h: &Handling, query: &CallbackQuery, answer: Option<String>) -> HandlerResult {
+    let request = h.bot.answer_callback_query(query.id.clone());
+    match answer.unwrap_or_else(|| h.lang.t("menu-expired")) {
         text if text.is_empty() => request.await?,
         text => request.text(text).await?,
     };
@@ -246,8 +243,8 @@ pub async fn answer_tap(bot: &TgBot, query: &CallbackQuery, lang: &Lang, answer:
 }
 
 /// A tap on a button that is not the tapper's, no longer means anything, or was never ours.
-async fn expired_tap(bot: TgBot, query: CallbackQuery, lang: Lang) -> HandlerResult {
-    answer_tap(&bot, &query, &lang, None).await
+async fn expired_tap(h: Handling, query: CallbackQuery) -> HandlerResult {
+    answer_tap(&h, &query, None).await
 }
 
 fn decode_callback(query: CallbackQuery) -> Option<Callback> {
@@ -302,5 +299,5 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         )
         .endpoint(expired_tap);
 
-    dptree::entry().map_async(resolve_lang).chain(reply_on_failure()).branch(messages).branch(callbacks).branch(members)
+    dptree::entry().map_async(handling).chain(reply_on_failure()).branch(messages).branch(callbacks).branch(members)
 }

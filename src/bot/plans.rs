@@ -1,11 +1,10 @@
 //! Plans: `/newplan` (one line, or guided: name, access duration, the chat it unlocks), `/plans` with its
 //! buttons, renaming, and linking a plan's channel or group with Telegram's chat picker.
-use std::sync::Arc;
 
 use teloxide::prelude::*;
 use teloxide::types::{ChatId, ChatMemberKind, ChatShared, KeyboardRemove, MessageId, ReplyMarkup};
 
-use super::{BotContext, HandlerError, HandlerResult, Tap, answer_tap};
+use super::{BotContext, HandlerError, HandlerResult, Handling, Tap, answer_tap};
 use crate::db::plans::Plan;
 use crate::db::teams::Creator;
 use crate::domain::DomainError;
@@ -17,17 +16,11 @@ use crate::telegram::{self, TgBot};
 use crate::views::buttons::PlansButton;
 use crate::views::{Screen, errors, menu, plans as view};
 
-pub async fn new_plan(
-    bot: TgBot,
-    message: Message,
-    args: String,
-    creator: Creator,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn new_plan(h: Handling, message: Message, args: String, creator: Creator) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let Some(user) = message.from.as_ref() else { return Ok(()) };
     if args.trim().is_empty() {
-        return start_new_plan(&bot, &context, &lang, user.id.0 as i64, message.chat.id, None).await;
+        return start_new_plan(&h, user.id.0 as i64, message.chat.id, None).await;
     }
     let Some((name, duration)) = args.trim().rsplit_once(char::is_whitespace) else {
         telegram::send(&bot, message.chat.id, menu::say(&lang, "usage-newplan")).await?;
@@ -45,63 +38,41 @@ async fn plan_list(context: &BotContext, lang: &Lang, creator: &Creator) -> Resu
     Ok(view::list(lang, &plans::list_plans(&context.db, creator.team_id).await?))
 }
 
-pub async fn list_plans(
-    bot: TgBot,
-    message: Message,
-    creator: Creator,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn list_plans(h: Handling, message: Message, creator: Creator) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     telegram::send(&bot, message.chat.id, plan_list(&context, &lang, &creator).await?).await?;
     Ok(())
 }
 
 /// The plan list, as the creator menu opens it.
-pub async fn show_list(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
-    creator: &Creator,
-    chat: ChatId,
-) -> HandlerResult {
+pub async fn show_list(h: &Handling, creator: &Creator, chat: ChatId) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
     telegram::send(bot, chat, plan_list(context, lang, creator).await?).await?;
     Ok(())
 }
 
 /// A tap on the plan list; the plan must belong to the tapper's team.
-pub async fn plans_tap(
-    bot: TgBot,
-    query: CallbackQuery,
-    button: PlansButton,
-    tap: Tap,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
-    let answer = run_plans_button(&bot, &context, &lang, &tap, button).await?;
-    answer_tap(&bot, &query, &lang, answer).await
+pub async fn plans_tap(h: Handling, query: CallbackQuery, button: PlansButton, tap: Tap) -> HandlerResult {
+    let answer = run_plans_button(&h, &tap, button).await?;
+    answer_tap(&h, &query, answer).await
 }
 
-async fn run_plans_button(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
-    tap: &Tap,
-    button: PlansButton,
-) -> Result<Option<String>, HandlerError> {
+async fn run_plans_button(h: &Handling, tap: &Tap, button: PlansButton) -> Result<Option<String>, HandlerError> {
+    let Handling { bot, context, lang } = h;
     let team_plan = |plan_id| async move { context.db.find_team_plan(tap.creator.team_id, plan_id).await };
     let (plan_id, status) = match button {
         PlansButton::NewPlan => {
-            start_new_plan(bot, context, lang, tap.user_id, tap.chat_id, None).await?;
+            start_new_plan(h, tap.user_id, tap.chat_id, None).await?;
             return Ok(Some(String::new()));
         }
         PlansButton::Rename(plan_id) => {
             let Some(plan) = team_plan(plan_id).await? else { return Ok(None) };
-            start_rename(bot, context, lang, tap.user_id, tap.chat_id, &plan).await?;
+            start_rename(h, tap.user_id, tap.chat_id, &plan).await?;
             return Ok(Some(String::new()));
         }
         PlansButton::LinkChat(plan_id) => {
             let Some(plan) = team_plan(plan_id).await? else { return Ok(None) };
-            start_link(bot, context, lang, tap.user_id, tap.chat_id, &plan).await?;
+            start_link(h, tap.user_id, tap.chat_id, &plan).await?;
             return Ok(Some(String::new()));
         }
         PlansButton::Archive(plan_id) => (plan_id, PlanStatus::Archived),
@@ -133,14 +104,8 @@ async fn retire_flow_message(bot: &TgBot, flow: &Flow) {
 }
 
 /// Asks for the new plan's name, in a new message or in place of `replace`.
-pub async fn start_new_plan(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
-    user_id: i64,
-    chat_id: ChatId,
-    replace: Option<MessageId>,
-) -> HandlerResult {
+pub async fn start_new_plan(h: &Handling, user_id: i64, chat_id: ChatId, replace: Option<MessageId>) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
     let state = FlowState::default();
     let mut flow =
         conversations::open(&context.db, user_id, chat_id.0, ConversationKind::NewPlan, Step::Name, state, now())
@@ -157,14 +122,8 @@ pub async fn start_new_plan(
     Ok(())
 }
 
-async fn start_rename(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
-    user_id: i64,
-    chat_id: ChatId,
-    plan: &Plan,
-) -> HandlerResult {
+async fn start_rename(h: &Handling, user_id: i64, chat_id: ChatId, plan: &Plan) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
     let state = FlowState { plan_id: Some(plan.id), ..FlowState::default() };
     let kind = ConversationKind::RenamePlan;
     let mut flow = conversations::open(&context.db, user_id, chat_id.0, kind, Step::Name, state, now()).await?;
@@ -173,14 +132,8 @@ async fn start_rename(
     Ok(())
 }
 
-async fn start_link(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
-    user_id: i64,
-    chat_id: ChatId,
-    plan: &Plan,
-) -> HandlerResult {
+async fn start_link(h: &Handling, user_id: i64, chat_id: ChatId, plan: &Plan) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
     let state = FlowState { plan_id: Some(plan.id), ..FlowState::default() };
     let kind = ConversationKind::LinkChat;
     let mut flow = conversations::open(&context.db, user_id, chat_id.0, kind, Step::Link, state, now()).await?;
@@ -213,13 +166,12 @@ async fn say_removing_keyboard(bot: &TgBot, chat_id: ChatId, text: String) -> Ha
 
 /// Creates the plan the conversation collected, then offers to link its chat.
 async fn create_and_offer_link(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
+    h: &Handling,
     creator: &Creator,
     flow: &mut Flow,
     duration: &str,
 ) -> Result<Result<(), DomainError>, HandlerError> {
+    let Handling { bot, context, lang } = h;
     let name = flow.state.plan_name.clone().unwrap_or_default();
     let plan = match plans::create_plan(&context.db, creator.team_id, &name, duration, now()).await {
         Ok(plan) => plan,
@@ -244,13 +196,12 @@ async fn create_and_offer_link(
 
 /// A tap in a plan conversation; the answer to show, or `None` for a stale tap.
 pub async fn on_tap(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
+    h: &Handling,
     tap: &Tap,
     mut flow: Flow,
     action: &FlowAction,
 ) -> Result<Option<String>, HandlerError> {
+    let Handling { bot, context, lang } = h;
     let at = (tap.chat_id, tap.message_id);
     if *action == FlowAction::Cancel {
         conversations::finish(&context.db, &flow, ConversationStatus::Cancelled).await?;
@@ -281,7 +232,7 @@ pub async fn on_tap(
             view::ask_days(lang, &flow)
         }
         (Step::Duration, FlowAction::Duration(choice)) if DURATION_CHOICES.contains(&choice.as_str()) => {
-            if let Err(error) = create_and_offer_link(bot, context, lang, &tap.creator, &mut flow, choice).await? {
+            if let Err(error) = create_and_offer_link(h, &tap.creator, &mut flow, choice).await? {
                 return Ok(Some(errors::chat(lang, &error)));
             }
             return Ok(Some(String::new()));
@@ -309,14 +260,8 @@ async fn bot_membership(bot: &TgBot, context: &BotContext, chat_id: ChatId) -> B
 }
 
 /// A chat picked with the chat picker: linked when the bot may invite users there.
-async fn on_shared_chat(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
-    creator: &Creator,
-    mut flow: Flow,
-    shared: &ChatShared,
-) -> HandlerResult {
+async fn on_shared_chat(h: &Handling, creator: &Creator, mut flow: Flow, shared: &ChatShared) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
     let chat_id = ChatId(flow.chat_id);
     let plan_id = flow.state.plan_id.ok_or(DomainError::not_found("plan"))?;
     let Some(plan) = context.db.find_team_plan(creator.team_id, plan_id).await? else {
@@ -338,18 +283,12 @@ async fn on_shared_chat(
 }
 
 /// A message while a plan conversation waits for text: a name, a number of days, or a picked chat.
-pub async fn on_message(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
-    creator: &Creator,
-    mut flow: Flow,
-    message: &Message,
-) -> HandlerResult {
+pub async fn on_message(h: &Handling, creator: &Creator, mut flow: Flow, message: &Message) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
     let chat_id = ChatId(flow.chat_id);
     if flow.step == Step::Link {
         if let Some(shared) = message.shared_chat() {
-            return on_shared_chat(bot, context, lang, creator, flow, shared).await;
+            return on_shared_chat(h, creator, flow, shared).await;
         }
         if view::is_skip(lang, message.text().unwrap_or_default().trim()) {
             conversations::finish(&context.db, &flow, ConversationStatus::Done).await?;
@@ -382,7 +321,7 @@ pub async fn on_message(
             Ok(duration) => {
                 retire_flow_message(bot, &flow).await;
                 flow.message_id = None;
-                create_and_offer_link(bot, context, lang, creator, &mut flow, &duration).await?.err()
+                create_and_offer_link(h, creator, &mut flow, &duration).await?.err()
             }
             Err(error) => Some(error),
         },

@@ -1,29 +1,23 @@
 //! `/start` (with invite links and redeem links), `/help`, the creator's menu, `/cancel`, `/language`, and
 //! answers to people who are not creators.
-use std::sync::Arc;
 
 use teloxide::prelude::*;
 use teloxide::types::{KeyboardRemove, MessageId, ReplyMarkup};
 
 use super::{
-    BotContext, HandlerResult, Tap, answer_tap, codes, generate, jobs, plans, register_creator_commands, subscriber,
+    HandlerResult, Handling, Tap, answer_tap, codes, generate, jobs, plans, register_creator_commands, subscriber,
 };
 use crate::domain::access_code::looks_like_code_attempt;
 use crate::domain::clock::now;
 use crate::domain::conversations;
 use crate::domain::creators::{self, INVITE_PREFIX, InviteAcceptance, Joiner};
 use crate::i18n::Lang;
-use crate::telegram::{self, TgBot};
+use crate::telegram::{self};
 use crate::views::buttons::MenuItem;
 use crate::views::{Screen, errors, menu};
 
-pub async fn start(
-    bot: TgBot,
-    message: Message,
-    payload: String,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn start(h: Handling, message: Message, payload: String) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let Some(user) = message.from.as_ref() else { return Ok(()) };
     let chat = message.chat.id;
     if let Some(token) = payload.trim().strip_prefix(INVITE_PREFIX) {
@@ -51,7 +45,7 @@ pub async fn start(
         return Ok(());
     }
     if looks_like_code_attempt(&payload) {
-        return subscriber::redeem_and_answer(&bot, &message, &payload, &lang, &context).await;
+        return subscriber::redeem_and_answer(&h, &message, &payload).await;
     }
     let is_creator = creators::find_creator(&context.db, user.id.0 as i64).await?.is_some();
     let screen =
@@ -60,7 +54,8 @@ pub async fn start(
     Ok(())
 }
 
-pub async fn help(bot: TgBot, message: Message, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
+pub async fn help(h: Handling, message: Message) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let is_creator = match message.from.as_ref() {
         Some(user) => creators::find_creator(&context.db, user.id.0 as i64).await?.is_some(),
         None => false,
@@ -69,12 +64,14 @@ pub async fn help(bot: TgBot, message: Message, lang: Lang, context: Arc<BotCont
     Ok(())
 }
 
-pub async fn not_a_creator(bot: TgBot, message: Message, lang: Lang) -> HandlerResult {
+pub async fn not_a_creator(h: Handling, message: Message) -> HandlerResult {
+    let Handling { bot, lang, .. } = &h;
     telegram::send(&bot, message.chat.id, menu::say(&lang, "not-a-creator")).await?;
     Ok(())
 }
 
-pub async fn other_message(bot: TgBot, message: Message, lang: Lang) -> HandlerResult {
+pub async fn other_message(h: Handling, message: Message) -> HandlerResult {
+    let Handling { bot, lang, .. } = &h;
     if !message.chat.is_private() {
         return Ok(());
     }
@@ -83,25 +80,19 @@ pub async fn other_message(bot: TgBot, message: Message, lang: Lang) -> HandlerR
 }
 
 /// A tap on the creator menu opens what the command would, in a new message.
-pub async fn menu_tap(
-    bot: TgBot,
-    query: CallbackQuery,
-    item: MenuItem,
-    tap: Tap,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn menu_tap(h: Handling, query: CallbackQuery, item: MenuItem, tap: Tap) -> HandlerResult {
+    let Handling { bot, lang, .. } = &h;
     let (creator, chat) = (&tap.creator, tap.chat_id);
     match item {
-        MenuItem::Generate => generate::open_wizard(&bot, &context, &lang, creator, tap.user_id, chat).await?,
-        MenuItem::Plans => plans::show_list(&bot, &context, &lang, creator, chat).await?,
-        MenuItem::Jobs => jobs::show_list(&bot, &context, &lang, creator, chat).await?,
-        MenuItem::Codes => codes::show_picker(&bot, &context, &lang, creator, chat).await?,
+        MenuItem::Generate => generate::open_wizard(&h, creator, tap.user_id, chat).await?,
+        MenuItem::Plans => plans::show_list(&h, creator, chat).await?,
+        MenuItem::Jobs => jobs::show_list(&h, creator, chat).await?,
+        MenuItem::Codes => codes::show_picker(&h, creator, chat).await?,
         MenuItem::Help => {
             telegram::send(&bot, chat, menu::help(&lang, true)).await?;
         }
     }
-    answer_tap(&bot, &query, &lang, Some(String::new())).await
+    answer_tap(&h, &query, Some(String::new())).await
 }
 
 fn removing_keyboard() -> Option<ReplyMarkup> {
@@ -109,7 +100,8 @@ fn removing_keyboard() -> Option<ReplyMarkup> {
 }
 
 /// `/cancel`: leaves whatever guided conversation is open in this chat.
-pub async fn cancel_command(bot: TgBot, message: Message, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
+pub async fn cancel_command(h: Handling, message: Message) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let Some(user) = message.from.as_ref() else { return Ok(()) };
     let user_id = user.id.0 as i64;
     let chat = message.chat.id;
@@ -127,18 +119,15 @@ pub async fn cancel_command(bot: TgBot, message: Message, lang: Lang, context: A
 }
 
 /// `/language`: buttons for every language the bot speaks.
-pub async fn language_command(bot: TgBot, message: Message, lang: Lang) -> HandlerResult {
+pub async fn language_command(h: Handling, message: Message) -> HandlerResult {
+    let Handling { bot, lang, .. } = &h;
     telegram::send(&bot, message.chat.id, menu::language_picker(&lang)).await?;
     Ok(())
 }
 
 /// Remembers the tapper's language; a creator's command menu and job messages follow it too.
-pub async fn language_tap(
-    bot: TgBot,
-    query: CallbackQuery,
-    code: &'static str,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn language_tap(h: Handling, query: CallbackQuery, code: &'static str) -> HandlerResult {
+    let Handling { bot, context, .. } = &h;
     let user_id = query.from.id.0 as i64;
     context.db.choose_language(user_id, code, now()).await?;
     let lang = Lang::from_code(Some(code));
@@ -151,5 +140,5 @@ pub async fn language_tap(
     if let Some(message) = query.regular_message() {
         telegram::edit(&bot, message.chat.id, message.id, menu::say(&lang, "language-chosen")).await;
     }
-    answer_tap(&bot, &query, &lang, Some(lang.t("language-chosen"))).await
+    answer_tap(&h, &query, Some(lang.t("language-chosen"))).await
 }

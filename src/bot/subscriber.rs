@@ -1,54 +1,42 @@
 //! Subscribers: redeeming a code (plain message, `/redeem`, or the `/start` link), `/my`, and revoking an
 //! invite link once someone joined through it.
-use std::sync::Arc;
 
 use teloxide::prelude::*;
 use teloxide::types::{ChatMemberUpdated, InlineKeyboardButton, User};
 
-use super::{BotContext, HandlerResult, creator_lang, start};
+use super::{BotContext, HandlerResult, Handling, creator_lang, start};
 use crate::db::plans::Plan;
 use crate::db::redemption::{ChatInvite, Subscription};
 use crate::domain::access_code::looks_like_code_attempt;
 use crate::domain::clock::now;
 use crate::domain::redemption::{self, RedeemOutcome, Redemption, Subscriber};
 use crate::domain::{DomainError, ids, subscriptions};
-use crate::i18n::Lang;
 use crate::telegram::{self, TgBot};
 use crate::views::subscriber::{self as view, SubscriberName};
 use crate::views::{Screen, errors, menu};
 
-pub async fn redeem_command(
-    bot: TgBot,
-    message: Message,
-    args: String,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn redeem_command(h: Handling, message: Message, args: String) -> HandlerResult {
+    let Handling { bot, lang, .. } = &h;
     if args.trim().is_empty() {
         telegram::send(&bot, message.chat.id, menu::say(&lang, "usage-redeem")).await?;
         return Ok(());
     }
-    redeem_and_answer(&bot, &message, &args, &lang, &context).await
+    redeem_and_answer(&h, &message, &args).await
 }
 
 /// A plain message: a code is redeemed, anything else gets the usual "I did not understand".
-pub async fn plain_text(bot: TgBot, message: Message, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
+pub async fn plain_text(h: Handling, message: Message) -> HandlerResult {
     match message.text() {
         Some(text) if message.chat.is_private() && looks_like_code_attempt(text) => {
             let text = text.to_owned();
-            redeem_and_answer(&bot, &message, &text, &lang, &context).await
+            redeem_and_answer(&h, &message, &text).await
         }
-        _ => start::other_message(bot, message, lang).await,
+        _ => start::other_message(h, message).await,
     }
 }
 
-pub async fn redeem_and_answer(
-    bot: &TgBot,
-    message: &Message,
-    input: &str,
-    lang: &Lang,
-    context: &BotContext,
-) -> HandlerResult {
+pub async fn redeem_and_answer(h: &Handling, message: &Message, input: &str) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
     let Some(user) = message.from.as_ref() else { return Ok(()) };
     let chat = message.chat.id;
     if !message.chat.is_private() {
@@ -59,7 +47,7 @@ pub async fn redeem_and_answer(
     let at = now();
     match redemption::redeem(&context.db, &context.secret, &subscriber, input, at).await {
         Ok(RedeemOutcome::Redeemed(redeemed)) => {
-            let join = join_button(bot, context, lang, &redeemed.plan, &redeemed.subscription).await?;
+            let join = join_button(h, &redeemed.plan, &redeemed.subscription).await?;
             telegram::send(bot, chat, view::redeemed(lang, &redeemed, join)).await?;
             tell_creators(bot, context, user, &redeemed).await?;
         }
@@ -76,12 +64,11 @@ pub async fn redeem_and_answer(
 /// A Join button with a fresh single-use invite link, when the plan unlocks a chat and the subscription is
 /// active. A link Telegram will not make leaves the button out; the answer says the invite is unavailable.
 async fn join_button(
-    bot: &TgBot,
-    context: &BotContext,
-    lang: &Lang,
+    h: &Handling,
     plan: &Plan,
     subscription: &Subscription,
 ) -> Result<Option<InlineKeyboardButton>, DomainError> {
+    let Handling { bot, context, lang } = h;
     let Some(chat_id) = plan.linked_chat_id else { return Ok(None) };
     let at = now();
     if !subscriptions::is_active(subscription, at) {
@@ -142,7 +129,8 @@ async fn tell_creators(
     Ok(())
 }
 
-pub async fn my_command(bot: TgBot, message: Message, lang: Lang, context: Arc<BotContext>) -> HandlerResult {
+pub async fn my_command(h: Handling, message: Message) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let Some(user) = message.from.as_ref() else { return Ok(()) };
     let subscriptions: Vec<(Subscription, Plan)> = context
         .db
@@ -154,7 +142,7 @@ pub async fn my_command(bot: TgBot, message: Message, lang: Lang, context: Arc<B
     let at = now();
     let mut joins = Vec::new();
     for (subscription, plan) in &subscriptions {
-        if let Some(button) = join_button(&bot, &context, &lang, plan, subscription).await? {
+        if let Some(button) = join_button(&h, plan, subscription).await? {
             joins.push(button);
         }
     }
@@ -163,7 +151,8 @@ pub async fn my_command(bot: TgBot, message: Message, lang: Lang, context: Arc<B
 }
 
 /// Someone joined a chat: if through one of our single-use links, the link is revoked at once.
-pub async fn member_joined(bot: TgBot, update: ChatMemberUpdated, context: Arc<BotContext>) -> HandlerResult {
+pub async fn member_joined(h: Handling, update: ChatMemberUpdated) -> HandlerResult {
+    let Handling { bot, context, .. } = &h;
     let Some(link) = update.invite_link.as_ref() else { return Ok(()) };
     if !update.new_chat_member.is_present() || update.old_chat_member.is_present() {
         return Ok(());

@@ -1,38 +1,26 @@
 //! `/tokens` and `/newtoken [name]`: API tokens for AI assistants, with toggle buttons for abilities.
-use std::sync::Arc;
 
 use teloxide::prelude::*;
 
-use super::{BotContext, HandlerResult, Tap, answer_tap};
+use super::{BotContext, HandlerResult, Handling, Tap, answer_tap};
 use crate::db::teams::Creator;
 use crate::domain::DomainError;
 use crate::domain::clock::now;
 use crate::domain::tokens;
 use crate::i18n::Lang;
-use crate::telegram::{self, TgBot};
+use crate::telegram::{self};
 use crate::views::buttons::TokenButton;
 use crate::views::{Screen, errors, menu, tokens as view};
 
-pub async fn tokens_command(
-    bot: TgBot,
-    message: Message,
-    creator: Creator,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn tokens_command(h: Handling, message: Message, creator: Creator) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let list = tokens::list_tokens(&context.db, &creator).await?;
     telegram::send(&bot, message.chat.id, view::list(&lang, &list)).await?;
     Ok(())
 }
 
-pub async fn new_token_command(
-    bot: TgBot,
-    message: Message,
-    args: String,
-    creator: Creator,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn new_token_command(h: Handling, message: Message, args: String, creator: Creator) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let screen = match tokens::start_token_draft(&context.db, &creator, Some(&args), now()).await {
         Ok(draft) => view::draft(&lang, &draft),
         Err(error) => Screen::new(errors::chat(&lang, &error)),
@@ -42,14 +30,8 @@ pub async fn new_token_command(
 }
 
 /// Every tap is answered; a tap on a draft or token that is not the tapper's changes nothing.
-pub async fn token_tap(
-    bot: TgBot,
-    query: CallbackQuery,
-    button: TokenButton,
-    tap: Tap,
-    lang: Lang,
-    context: Arc<BotContext>,
-) -> HandlerResult {
+pub async fn token_tap(h: Handling, query: CallbackQuery, button: TokenButton, tap: Tap) -> HandlerResult {
+    let Handling { bot, context, lang } = &h;
     let answer = match run_token_button(&context, &tap.creator, &lang, button).await {
         Ok((answer, screen)) => {
             telegram::edit(&bot, tap.chat_id, tap.message_id, screen).await;
@@ -58,7 +40,7 @@ pub async fn token_tap(
         Err(DomainError::NotFound { .. }) => None,
         Err(error) => Some(errors::chat(&lang, &error)),
     };
-    answer_tap(&bot, &query, &lang, answer).await
+    answer_tap(&h, &query, answer).await
 }
 
 /// The toast and the card's new look after the tap.

@@ -56,6 +56,8 @@ pub struct JobError {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct JobView {
+    #[serde(skip)]
+    pub id: Uuid,
     pub job_id: String,
     pub tool_name: String,
     pub status: JobStatus,
@@ -88,6 +90,7 @@ impl JobView {
             message: job.error_message.clone().unwrap_or_default(),
         });
         Self {
+            id: job.id,
             job_id: ids::public_id(ids::JOB, job.id),
             tool_name: job.tool_name.clone(),
             status: job.status,

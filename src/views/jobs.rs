@@ -1,16 +1,11 @@
 //! `/status`: recent jobs as buttons, and one job with Refresh and "Try delivery again".
 use super::buttons::{Callback, JobsButton};
 use super::{Screen, button, format};
-use crate::domain::ids;
 use crate::domain::jobs::JobView;
 use crate::i18n::{Arg, Lang};
 
 fn state(lang: &Lang, job: &JobView) -> String {
     lang.t(&format!("job-state-{}", job.status))
-}
-
-fn job_uuid(job: &JobView) -> uuid::Uuid {
-    ids::parse_public_id(ids::JOB, &job.job_id).unwrap_or_default()
 }
 
 pub fn list(lang: &Lang, jobs: &[JobView]) -> Screen {
@@ -27,7 +22,7 @@ pub fn list(lang: &Lang, jobs: &[JobView]) -> Screen {
                 ("enqueued_at", format::time(lang, job.enqueued_at).into()),
             ],
         );
-        vec![button(label, Callback::Jobs(JobsButton::Show(job_uuid(job))))]
+        vec![button(label, Callback::Jobs(JobsButton::Show(job.id)))]
     });
     Screen::new(lang.t("jobs-header")).rows(rows)
 }
@@ -62,7 +57,7 @@ pub fn details(lang: &Lang, job: &JobView) -> Screen {
             ),
         );
     }
-    let id = job_uuid(job);
+    let id = job.id;
     let mut first = vec![button(lang.t("button-refresh"), Callback::Jobs(JobsButton::Show(id)))];
     if job.status.may_retry_delivery() {
         first.push(button(lang.t("button-retry-delivery"), Callback::Jobs(JobsButton::RetryDelivery(id))));

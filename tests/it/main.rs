@@ -4,6 +4,7 @@ mod support;
 mod conversation;
 mod creators;
 mod delivery;
+mod failures;
 mod generation;
 mod harness;
 mod jobs;

@@ -4,7 +4,7 @@
 use teloxide::prelude::*;
 use teloxide::types::{ChatId, MessageId};
 
-use super::{BotContext, HandlerError, HandlerResult, Handling, Tap, plans};
+use super::{BotContext, HandlerResult, Handling, Tap, TapAnswer, plans};
 use crate::db::teams::Creator;
 use crate::domain::DomainError;
 use crate::domain::clock::now;
@@ -75,12 +75,7 @@ pub async fn open_wizard(h: &Handling, creator: &Creator, user_id: i64, chat: Ch
 }
 
 /// Applies a tap to the wizard shown in the tapped message; the answer to the tap, or `None` for a stale one.
-pub async fn on_tap(
-    h: &Handling,
-    tap: &Tap,
-    mut flow: Flow,
-    action: &FlowAction,
-) -> Result<Option<String>, HandlerError> {
+pub async fn on_tap(h: &Handling, tap: &Tap, mut flow: Flow, action: &FlowAction) -> TapAnswer {
     let Handling { bot, context, lang } = h;
     let moved = wizard_of(context, &tap.creator).tap(&mut flow, action, now()).await;
     Ok(match moved {
@@ -141,7 +136,7 @@ pub async fn card_tap(h: Handling, query: CallbackQuery, button: CardButton, tap
 
 /// Queues the draft's job; the card becomes the job's status message, showing "queued" before the worker
 /// may edit it. `consent` is the tap on the button that agrees to one message per code.
-async fn confirm(h: &Handling, tap: &Tap, draft_id: uuid::Uuid, consent: bool) -> Result<Option<String>, HandlerError> {
+async fn confirm(h: &Handling, tap: &Tap, draft_id: uuid::Uuid, consent: bool) -> TapAnswer {
     let Handling { bot, context, lang } = h;
     let at = (tap.chat_id, tap.message_id);
     let status_message_id = (tap.creator.linked_chat_id == Some(at.0.0)).then_some(at.1.0);

@@ -3,7 +3,7 @@
 use teloxide::prelude::*;
 use teloxide::types::ChatId;
 
-use super::{BotContext, HandlerError, HandlerResult, Handling, Tap, answer_tap};
+use super::{BotContext, HandlerResult, Handling, Tap, TapAnswer, answer_tap};
 use crate::db::teams::Creator;
 use crate::domain::clock::now;
 use crate::domain::jobs;
@@ -71,7 +71,7 @@ pub async fn jobs_tap(h: Handling, query: CallbackQuery, button: JobsButton, tap
     answer_tap(&h, &query, answer).await
 }
 
-async fn run_jobs_button(h: &Handling, tap: &Tap, button: JobsButton) -> Result<Option<String>, HandlerError> {
+async fn run_jobs_button(h: &Handling, tap: &Tap, button: JobsButton) -> TapAnswer {
     let Handling { bot, context, lang } = h;
     let Tap { creator, chat_id, message_id, .. } = tap;
     let (chat_id, message_id) = (*chat_id, *message_id);

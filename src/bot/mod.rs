@@ -40,6 +40,9 @@ pub use commands::Command;
 pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 pub type HandlerResult = Result<(), HandlerError>;
 
+/// What a tap is answered with: a toast (empty for none), or `None` for "this menu has expired".
+pub type TapAnswer = Result<Option<String>, HandlerError>;
+
 /// The services handlers reach through `dptree::deps![]`.
 pub struct BotContext {
     pub db: Db,

@@ -4,7 +4,7 @@
 use teloxide::prelude::*;
 use teloxide::types::{ChatId, ChatMemberKind, ChatShared, KeyboardRemove, MessageId, ReplyMarkup};
 
-use super::{BotContext, HandlerError, HandlerResult, Handling, Tap, answer_tap};
+use super::{BotContext, HandlerError, HandlerResult, Handling, Tap, TapAnswer, answer_tap};
 use crate::db::plans::Plan;
 use crate::db::teams::Creator;
 use crate::domain::DomainError;
@@ -57,7 +57,7 @@ pub async fn plans_tap(h: Handling, query: CallbackQuery, button: PlansButton, t
     answer_tap(&h, &query, answer).await
 }
 
-async fn run_plans_button(h: &Handling, tap: &Tap, button: PlansButton) -> Result<Option<String>, HandlerError> {
+async fn run_plans_button(h: &Handling, tap: &Tap, button: PlansButton) -> TapAnswer {
     let Handling { bot, context, lang } = h;
     let team_plan = |plan_id| async move { context.db.find_team_plan(tap.creator.team_id, plan_id).await };
     let (plan_id, status) = match button {
@@ -195,12 +195,7 @@ async fn create_and_offer_link(
 }
 
 /// A tap in a plan conversation; the answer to show, or `None` for a stale tap.
-pub async fn on_tap(
-    h: &Handling,
-    tap: &Tap,
-    mut flow: Flow,
-    action: &FlowAction,
-) -> Result<Option<String>, HandlerError> {
+pub async fn on_tap(h: &Handling, tap: &Tap, mut flow: Flow, action: &FlowAction) -> TapAnswer {
     let Handling { bot, context, lang } = h;
     let at = (tap.chat_id, tap.message_id);
     if *action == FlowAction::Cancel {

@@ -6,14 +6,14 @@ use uuid::Uuid;
 
 use super::entities::{conversation, user_language};
 use super::{Db, DbError};
-use crate::domain::conversations::{ConversationStatus, Step};
+use crate::domain::conversations::{ConversationStatus, FlowState, Step};
 
 pub use conversation::Model as Conversation;
 
 /// The next step of a conversation, written only if nobody moved it on meanwhile.
 pub struct StepUpdate {
     pub step: Step,
-    pub state: String,
+    pub state: FlowState,
     pub message_id: Option<i32>,
     pub now: DateTime<Utc>,
 }

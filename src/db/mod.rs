@@ -72,6 +72,58 @@ macro_rules! stored_as_text {
     )+ };
 }
 
+/// What a guided conversation collected so far, stored as JSON text; text that does not read back is a
+/// database error, so a damaged conversation is reported rather than silently started over.
+impl From<crate::domain::conversations::FlowState> for sea_orm::Value {
+    fn from(state: crate::domain::conversations::FlowState) -> Self {
+        serde_json::to_string(&state).expect("a conversation's state serialises").into()
+    }
+}
+
+impl sea_orm::TryGetable for crate::domain::conversations::FlowState {
+    fn try_get_by<I: sea_orm::ColIdx>(row: &sea_orm::QueryResult, index: I) -> Result<Self, sea_orm::TryGetError> {
+        let json = String::try_get_by(row, index)?;
+        serde_json::from_str(&json).map_err(|error| {
+            sea_orm::TryGetError::DbErr(DbError::TryIntoErr {
+                from: "String",
+                into: "FlowState",
+                source: std::sync::Arc::new(error),
+            })
+        })
+    }
+}
+
+impl sea_orm::sea_query::ValueType for crate::domain::conversations::FlowState {
+    fn try_from(value: sea_orm::Value) -> Result<Self, sea_orm::sea_query::ValueTypeErr> {
+        let json = <String as sea_orm::sea_query::ValueType>::try_from(value)?;
+        serde_json::from_str(&json).map_err(|_| sea_orm::sea_query::ValueTypeErr)
+    }
+
+    fn type_name() -> String {
+        "FlowState".to_owned()
+    }
+
+    fn array_type() -> sea_orm::sea_query::ArrayType {
+        sea_orm::sea_query::ArrayType::String
+    }
+
+    fn column_type() -> sea_orm::sea_query::ColumnType {
+        sea_orm::sea_query::ColumnType::Text
+    }
+}
+
+impl sea_orm::sea_query::Nullable for crate::domain::conversations::FlowState {
+    fn null() -> sea_orm::Value {
+        sea_orm::Value::String(None)
+    }
+}
+
+impl sea_orm::IntoActiveValue<crate::domain::conversations::FlowState> for crate::domain::conversations::FlowState {
+    fn into_active_value(self) -> sea_orm::ActiveValue<Self> {
+        sea_orm::ActiveValue::Set(self)
+    }
+}
+
 stored_as_text!(
     crate::domain::access_code::CodeStatus,
     crate::domain::billing::UsageStatus,

@@ -11,7 +11,7 @@ use super::generation::{
 use super::stored::stored_enum;
 use super::{DomainError, ValidationReason, ids, plans};
 use crate::db::Db;
-use crate::db::conversations::{Conversation, StepUpdate};
+use crate::db::conversations::StepUpdate;
 use crate::db::plans::Plan;
 use crate::db::teams::Creator;
 
@@ -117,40 +117,8 @@ pub struct FlowState {
     pub plan_name: Option<String>,
 }
 
-/// One open conversation.
-#[derive(Debug, Clone)]
-pub struct Flow {
-    pub id: Uuid,
-    pub telegram_user_id: i64,
-    pub chat_id: i64,
-    pub kind: ConversationKind,
-    pub step: Step,
-    pub revision: i32,
-    pub state: FlowState,
-    pub message_id: Option<i32>,
-}
-
-impl Flow {
-    fn of(row: Conversation) -> Result<Self, DomainError> {
-        let state = serde_json::from_str(&row.state).map_err(|error| {
-            DomainError::internal(&format!("the stored state of conversation {}", ids::public_id("", row.id)), error)
-        })?;
-        Ok(Self {
-            id: row.id,
-            telegram_user_id: row.telegram_user_id,
-            chat_id: row.chat_id,
-            kind: row.kind,
-            step: row.step,
-            revision: row.revision,
-            state,
-            message_id: row.message_id,
-        })
-    }
-}
-
-fn stored_state(state: &FlowState) -> Result<String, DomainError> {
-    serde_json::to_string(state).map_err(|error| DomainError::internal("storing a conversation's state", error))
-}
+/// One conversation, as stored.
+pub use crate::db::conversations::Conversation as Flow;
 
 /// Starts a conversation in `chat_id`, ending any other open one of the user there.
 pub async fn open(
@@ -162,21 +130,21 @@ pub async fn open(
     state: FlowState,
     now: DateTime<Utc>,
 ) -> Result<Flow, DomainError> {
-    let row = Conversation {
+    let flow = Flow {
         id: ids::new_id(),
         telegram_user_id,
         chat_id,
         kind,
         step,
         revision: 0,
-        state: stored_state(&state)?,
+        state,
         message_id: None,
         status: ConversationStatus::Open,
         created_at: now,
         updated_at: now,
     };
-    db.open_conversation(row.clone()).await?;
-    Flow::of(row)
+    db.open_conversation(flow.clone()).await?;
+    Ok(flow)
 }
 
 /// The conversation a tap belongs to, if it is open, recent, shown in `chat_id`, at the tapped revision
@@ -194,7 +162,7 @@ pub async fn of_tap(
     if !live || row.telegram_user_id != tapper || row.revision != revision || row.chat_id != chat_id {
         return Ok(None);
     }
-    Flow::of(row).map(Some)
+    Ok(Some(row))
 }
 
 /// The open conversation of a user in a chat.
@@ -205,7 +173,7 @@ pub async fn in_chat(
     now: DateTime<Utc>,
 ) -> Result<Option<Flow>, DomainError> {
     let row = db.open_conversation_in_chat(telegram_user_id, chat_id).await?;
-    row.filter(|row| now - row.updated_at < IDLE_LIMIT).map(Flow::of).transpose()
+    Ok(row.filter(|row| now - row.updated_at < IDLE_LIMIT))
 }
 
 /// The open conversation of a user in a chat whose step reads typed text.
@@ -226,13 +194,14 @@ pub async fn advance(
     state: FlowState,
     now: DateTime<Utc>,
 ) -> Result<bool, DomainError> {
-    let update = StepUpdate { step, state: stored_state(&state)?, message_id: flow.message_id, now };
+    let update = StepUpdate { step, state: state.clone(), message_id: flow.message_id, now };
     if !db.advance_conversation(flow.id, flow.revision, update).await? {
         return Ok(false);
     }
     flow.step = step;
     flow.state = state;
     flow.revision += 1;
+    flow.updated_at = now;
     Ok(true)
 }
 

@@ -59,7 +59,7 @@ async fn a_damaged_conversation_is_answered_with_a_reference_not_silently_reset(
 
     let plan = TestApp::button_labeled(&wizard, "VIP");
     let answer = app.tap(ANN, &wizard, &plan).await;
-    reference_explained_by_log(answer.str("text").unwrap(), "the stored state of conversation");
+    reference_explained_by_log(answer.str("text").unwrap(), "FlowState");
     app.assert_no_violations();
 }
 

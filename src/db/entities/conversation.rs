@@ -1,7 +1,7 @@
 //! The `conversations` table.
 use sea_orm::entity::prelude::*;
 
-use crate::domain::conversations::{ConversationKind, ConversationStatus, Step};
+use crate::domain::conversations::{ConversationKind, ConversationStatus, FlowState, Step};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "conversations")]
@@ -14,7 +14,7 @@ pub struct Model {
     pub step: Step,
     pub revision: i32,
     #[sea_orm(column_type = "Text")]
-    pub state: String,
+    pub state: FlowState,
     pub message_id: Option<i32>,
     pub status: ConversationStatus,
     pub created_at: DateTimeUtc,

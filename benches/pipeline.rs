@@ -11,11 +11,11 @@ use std::time::{Duration, Instant};
 
 use accessbot::config::ThrottleSettings;
 use accessbot::db::entities::{access_code, access_code_batch};
-use accessbot::domain::clock::now;
 use accessbot::domain::access_code::AccessCode;
+use accessbot::domain::clock::now;
+use accessbot::domain::generation::draw_batch;
 use accessbot::domain::generation::{GenerationQueue, GenerationRequest};
 use accessbot::domain::secret::InstanceSecret;
-use accessbot::domain::generation::draw_batch;
 use sea_orm::{ConnectionTrait, Database, EntityTrait, IntoActiveModel, QueryTrait};
 use support::{Engine, TestApp};
 

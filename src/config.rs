@@ -70,6 +70,14 @@ pub struct UsageReportSettings {
     pub retry_base_delay: Duration,
 }
 
+/// The access sweep: members removed when their access ends, and reminders before the end.
+#[derive(Debug, Clone)]
+pub struct AccessSweepSettings {
+    pub interval: Duration,
+    /// How long before the end each reminder goes out; empty turns reminders off.
+    pub reminders_before_end: Vec<Duration>,
+}
+
 /// The expiry sweeper: codes past their expiry marked expired, and old rows forgotten.
 #[derive(Debug, Clone)]
 pub struct ExpirySweepSettings {
@@ -92,6 +100,7 @@ pub struct Settings {
     pub http: HttpSettings,
     pub usage_report: UsageReportSettings,
     pub expiry_sweep: ExpirySweepSettings,
+    pub access_sweep: AccessSweepSettings,
 }
 
 #[derive(Debug)]
@@ -123,6 +132,36 @@ fn number<T: std::str::FromStr>(name: &str, default: T) -> Result<T, ConfigError
         None => Ok(default),
         Some(value) => value.parse().map_err(|_| ConfigError(format!("{name} must be a number, got {value:?}"))),
     }
+}
+
+/// A comma-separated list of durations such as `3d,12h,30m`; set but empty is none.
+fn durations(name: &str, default: &str) -> Result<Vec<Duration>, ConfigError> {
+    let value = match std::env::var(name) {
+        Ok(value) => value,
+        Err(_) => default.to_owned(),
+    };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let digits = part.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            let unit = &part[digits.len()..];
+            let amount: u64 = digits.parse().map_err(|_| bad_duration(name, part))?;
+            let seconds = match unit {
+                "d" => 86_400,
+                "h" => 3_600,
+                "m" => 60,
+                "s" => 1,
+                _ => return Err(bad_duration(name, part)),
+            };
+            Ok(Duration::from_secs(amount * seconds))
+        })
+        .collect()
+}
+
+fn bad_duration(name: &str, part: &str) -> ConfigError {
+    ConfigError(format!("{name} takes durations like 3d, 12h, 30m or 45s separated by commas, got {part:?}"))
 }
 
 impl Settings {
@@ -176,6 +215,10 @@ impl Settings {
             expiry_sweep: ExpirySweepSettings {
                 interval: Duration::from_secs(number("EXPIRY_SWEEP_INTERVAL_SECONDS", 60)?),
             },
+            access_sweep: AccessSweepSettings {
+                interval: Duration::from_secs(number("ACCESS_SWEEP_INTERVAL_SECONDS", 60)?),
+                reminders_before_end: durations("REMINDERS_BEFORE_END", "3d,1d")?,
+            },
         })
     }
 
@@ -205,6 +248,19 @@ mod tests {
         assert_eq!(settings.secret_file(), Some(PathBuf::from("accessbot.secret")));
         settings.database_url = "postgres://localhost/accessbot".to_owned();
         assert_eq!(settings.secret_file(), None);
+    }
+
+    #[test]
+    fn reminder_offsets_read_days_hours_and_minutes() {
+        // SAFETY: the variable is this test's own; no other test reads it.
+        unsafe { std::env::set_var("TEST_REMINDER_OFFSETS", "3d, 12h,30m") };
+        let read = durations("TEST_REMINDER_OFFSETS", "1d").unwrap();
+        assert_eq!(read, [Duration::from_secs(259_200), Duration::from_secs(43_200), Duration::from_secs(1_800)]);
+        unsafe { std::env::set_var("TEST_REMINDER_OFFSETS", "") };
+        assert!(durations("TEST_REMINDER_OFFSETS", "1d").unwrap().is_empty(), "empty turns reminders off");
+        unsafe { std::env::set_var("TEST_REMINDER_OFFSETS", "3 days") };
+        assert!(durations("TEST_REMINDER_OFFSETS", "1d").is_err());
+        assert_eq!(durations("TEST_REMINDER_OFFSETS_UNSET", "3d,1d").unwrap().len(), 2);
     }
 
     #[test]

@@ -128,6 +128,14 @@ impl Application {
             format!("{instance_id}/usage"),
             stop_receiver.clone(),
         ));
+        let access_wake = Arc::new(Notify::new());
+        let access_sweep = worker::access_sweeper::AccessSweep {
+            db: self.db.clone(),
+            bot: self.bot.clone(),
+            settings: self.settings.access_sweep.clone(),
+            wake: access_wake.clone(),
+        };
+        let access_sweeper = tokio::spawn(access_sweep.run(stop_receiver.clone()));
         let sweeper = tokio::spawn(worker::expiry_sweeper::run(
             self.db.clone(),
             self.settings.expiry_sweep.clone(),
@@ -172,6 +180,7 @@ impl Application {
             bot_username: self.bot_username.clone(),
             bot_user_id: self.bot_user_id,
             throttle: self.settings.throttle,
+            access_wake,
         });
         let (shutdown, dispatching) = if self.settings.receive_updates {
             let mut dispatcher = Dispatcher::builder(self.bot.clone(), bot::schema())
@@ -202,6 +211,7 @@ impl Application {
         let _ = http.await;
         let _ = reporter.await;
         let _ = sweeper.await;
+        let _ = access_sweeper.await;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId, ReplyMarkup};
 use teloxide::{ApiError, RequestError};
 
 use crate::config::Settings;
+use crate::domain::plans::ChatRightsProblem;
 use crate::views::Screen;
 
 /// The bot as every part of the application uses it: all sends go through Telegram's rate limits.
@@ -119,4 +120,37 @@ fn is_server_side(description: &str) -> bool {
     ["Internal Server Error", "Bad Gateway", "Service Unavailable", "Gateway Timeout", "restart"]
         .iter()
         .any(|needle| description.contains(needle))
+}
+
+/// What a failed removal (`unbanChatMember` on a member) means.
+pub enum RemovalError {
+    WaitThenRetry(std::time::Duration),
+    /// The bot lacks a right it needs in the chat; the removal waits until it is given.
+    MissingRights(ChatRightsProblem),
+    /// A network or server error: worth another try later.
+    Retry(String),
+    /// Telegram will not remove this person (an administrator, say).
+    Refused(String),
+}
+
+pub fn classify_removal(error: &RequestError) -> RemovalError {
+    match classify(error) {
+        SendError::WaitThenRetry(delay) => RemovalError::WaitThenRetry(delay),
+        SendError::Retry => RemovalError::Retry(error.to_string()),
+        SendError::GiveUp(SendFailure::ChatGone) => RemovalError::MissingRights(ChatRightsProblem::NotAdministrator),
+        SendError::GiveUp(_) => match error {
+            RequestError::Api(ApiError::NotEnoughRightsToRestrict) => {
+                RemovalError::MissingRights(ChatRightsProblem::CannotRestrict)
+            }
+            RequestError::Api(ApiError::NotEnoughRightsToPostMessages) => {
+                RemovalError::MissingRights(ChatRightsProblem::NotAdministrator)
+            }
+            RequestError::Api(ApiError::Unknown(text))
+                if text.contains("CHAT_ADMIN_REQUIRED") || text.contains("not enough rights") =>
+            {
+                RemovalError::MissingRights(ChatRightsProblem::CannotRestrict)
+            }
+            other => RemovalError::Refused(other.to_string()),
+        },
+    }
 }

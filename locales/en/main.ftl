@@ -13,6 +13,9 @@ command-resend = Try a failed delivery again: /resend <job_id>
 command-cancel = Leave the current menu or question
 command-language = Choose the bot's language
 command-tokens = API tokens for AI assistants (MCP)
+command-members = Your subscribers and members per plan
+command-check = One person's subscriptions and chats: /check <user id or @username>
+command-remove = End one person's access now: /remove <user id or @username>
 command-newtoken = Create an API token for an AI assistant
 
 ## Welcome and help
@@ -53,7 +56,10 @@ plans-header = { $count ->
 plan-line = • { $name } — { $duration } ({ $status }, { $linked }) — { $plan_id }
 plan-status-active = active
 plan-status-archived = archived
-plan-chat-linked = chat linked
+plan-chat-linked = { $count ->
+    [one] 1 chat linked
+   *[other] { $count } chats linked
+}
 plan-chat-none = no chat linked
 button-rename-plan = ✏️ { $name }
 button-archive-plan = 🗄 Archive
@@ -82,7 +88,7 @@ button-pick-group = 👥 Pick a group
 button-skip = Skip
 link-not-admin = ⚠️ The bot is not an administrator of “{ $chat }”. Add it as an administrator with the right “Invite users via link”, then pick the chat again.
 link-no-invite-right = ⚠️ The bot is an administrator of “{ $chat }” but may not invite users. Turn on “Invite users via link” for it, then pick the chat again.
-link-done = ✅ “{ $chat }” is linked to “{ $plan }”. Whoever redeems a code gets a single-use invite link to it.
+link-done = ✅ “{ $chat }” is linked to “{ $plan }”. Whoever redeems a code gets a Join button; the bot lets in only people whose subscription is active, and removes them when it ends.
 link-skipped = No chat linked. You can link one any time in /plans.
 duration-lifetime = lifetime access
 duration-days = { $count ->
@@ -313,9 +319,10 @@ redeem-success = ✅ Code accepted: you have access to { $plan } { $until }.
 access-lifetime = for life
 access-until = until { $date }
 access-ended = ended on { $date }
-redeem-join = Tap Join below: the invite link works once, for 24 hours. /my gives you a fresh one any time.
+redeem-join = Tap Join below and send the request: the bot lets you in at once. The link is yours alone; anyone else who uses it is turned away.
 redeem-invite-unavailable = The invite link could not be created just now; the creator has been told. Try /my in a while.
 button-join = 🚪 Join { $plan }
+button-join-chat = 🚪 Join { $chat }
 redeem-unknown = ❌ This code is not valid. Check it and send it again.
 redeem-already-redeemed = ❌ This code has already been used.
 redeem-expired = ❌ This code has expired.
@@ -411,3 +418,40 @@ month-9 = Sep
 month-10 = Oct
 month-11 = Nov
 month-12 = Dec
+
+## Access to the chats
+link-no-restrict-right = ⚠️ The bot may not remove members of “{ $chat }”. Turn on “Ban users” for it there, or members whose access ends stay in until you do.
+button-plan-chats = 🔗 Chats
+plan-chats-header = Chats that “{ $plan }” unlocks:
+plan-chat-line = • { $chat }
+plan-chats-none = “{ $plan }” unlocks no chat yet.
+button-link-another = ➕ Link a chat
+button-unlink-chat = ✖️ { $chat }
+chat-unlinked = “{ $chat }” no longer comes with “{ $plan }”. Members the bot let in stay until their access ends.
+join-declined = You asked to join “{ $chat }”. It is open to subscribers only: send this bot an access code (or open the link that came with it) to subscribe, then tap Join.
+access-ended-notice = Your access to { $plan } has ended. To come back, send the bot another code of the plan.
+access-reminder = ⏳ Your access to { $plan } ends on { $date }. To keep it, send the bot another code of the plan before then: the time is added to what you have.
+rights-problem-not_admin = ⚠️ The bot is no longer an administrator of “{ $chat }” ({ $plan }). Subscribers cannot join and members whose access ended cannot be removed until you make it one again, with the rights “Invite users via link” and “Ban users”.
+rights-problem-cannot_invite = ⚠️ The bot may no longer invite users to “{ $chat }” ({ $plan }). Turn on “Invite users via link” for it so subscribers can join.
+rights-problem-cannot_restrict = ⚠️ The bot may not remove members of “{ $chat }” ({ $plan }): members whose access ended stay until you turn on “Ban users” for it. Then they are removed.
+usage-check = Send /check <user id or @username>.
+usage-remove = Send /remove <user id or @username>.
+error-not-found-subscriber = No subscriber of yours with that id or username.
+error-not-found-chat = That chat does not come with this plan.
+members-none = You have no plans yet. Create one with /newplan.
+members-header = 👥 Your members:
+members-line = • { $plan }: { $active } active, { $admitted } in the chats, { $ending } ending within 7 days, { $removed } removed this cycle
+check-header = 🔎 User { $user }:
+check-none = 🔎 User { $user } has no subscription on your plans.
+check-subscription = • { $plan } — { $state }
+check-chat-admitted = ◦ { $chat }: in it, let in by the bot on { $date }
+check-chat-present = ◦ { $chat }: in it (not let in by the bot)
+check-chat-absent = ◦ { $chat }: not in it
+remove-confirm = End every subscription of user { $user } on your plans now, and remove them from the chats the bot let them into?
+button-remove-confirm = 🚫 End access now
+remove-done = { $count ->
+    [0] User { $user } had no active subscription on your plans.
+    [one] User { $user }: 1 subscription ended; they are being removed from its chats.
+   *[other] User { $user }: { $count } subscriptions ended; they are being removed from their chats.
+}
+remove-cancelled = Nothing changed.

@@ -5,6 +5,7 @@ mod m20261124_000001_create_core_tables;
 mod m20261124_000002_create_api_tokens;
 mod m20261124_000003_create_redemptions;
 mod m20261124_000004_create_conversations;
+mod m20261201_000005_enforce_access;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000002_create_api_tokens::Migration),
             Box::new(m20261124_000003_create_redemptions::Migration),
             Box::new(m20261124_000004_create_conversations::Migration),
+            Box::new(m20261201_000005_enforce_access::Migration),
         ]
     }
 }

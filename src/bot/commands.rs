@@ -19,6 +19,9 @@ pub enum Command {
     Billing,
     Tokens,
     NewToken(String),
+    Members(String),
+    Check(String),
+    Remove(String),
 }
 
 impl Command {
@@ -27,7 +30,7 @@ impl Command {
 
     /// The menu in creators' chats: their commands first, then everyone's.
     pub const CREATOR_MENU: &'static [&'static str] = &[
-        "start", "generate", "plans", "newplan", "codes", "status", "resend", "billing", "tokens", "newtoken",
-        "cancel", "redeem", "my", "language", "help",
+        "start", "generate", "plans", "newplan", "codes", "status", "resend", "members", "check", "remove", "billing",
+        "tokens", "newtoken", "cancel", "redeem", "my", "language", "help",
     ];
 }

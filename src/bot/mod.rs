@@ -1,5 +1,6 @@
 //! The Telegram side: the handler tree. Each handler takes the update apart, calls one domain service and
 //! sends what the views render; any failure on the way is logged with a reference and answered with it.
+mod access;
 mod billing;
 mod codes;
 mod command_menus;
@@ -51,6 +52,8 @@ pub struct BotContext {
     pub bot_username: String,
     pub bot_user_id: UserId,
     pub throttle: ThrottleSettings,
+    /// Wakes the access sweep, so a creator's `/remove` goes out at once.
+    pub access_wake: Arc<tokio::sync::Notify>,
 }
 
 /// What handling one update takes: the bot to answer with, the services, and the language to answer in.
@@ -267,7 +270,10 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Command::Codes(args)].endpoint(codes::codes_command))
         .branch(case![Command::Billing].endpoint(billing::billing_command))
         .branch(case![Command::Tokens].endpoint(tokens::tokens_command))
-        .branch(case![Command::NewToken(args)].endpoint(tokens::new_token_command));
+        .branch(case![Command::NewToken(args)].endpoint(tokens::new_token_command))
+        .branch(case![Command::Members(args)].endpoint(access::members_command))
+        .branch(case![Command::Check(args)].endpoint(access::check_command))
+        .branch(case![Command::Remove(args)].endpoint(access::remove_command));
 
     let commands = teloxide::filter_command::<Command, _>()
         .branch(case![Command::Start(payload)].endpoint(start::start))
@@ -284,7 +290,10 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(commands)
         .endpoint(subscriber::plain_text);
 
-    let members = Update::filter_chat_member().endpoint(subscriber::member_joined);
+    let members = dptree::entry()
+        .branch(Update::filter_chat_join_request().endpoint(access::join_request))
+        .branch(Update::filter_chat_member().endpoint(access::member_changed))
+        .branch(Update::filter_my_chat_member().endpoint(access::bot_rights_changed));
 
     let creator_taps = filter_map_or_fail(creator_tap)
         .branch(dptree::filter(|callback: Callback| matches!(callback, Callback::Flow { .. })).endpoint(flow_tap))
@@ -293,7 +302,8 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Callback::Plans(button)].endpoint(plans::plans_tap))
         .branch(case![Callback::Jobs(button)].endpoint(jobs::jobs_tap))
         .branch(case![Callback::Codes(button)].endpoint(codes::codes_tap))
-        .branch(case![Callback::Menu(item)].endpoint(start::menu_tap));
+        .branch(case![Callback::Menu(item)].endpoint(start::menu_tap))
+        .branch(case![Callback::Remove(button)].endpoint(access::remove_tap));
     let callbacks = Update::filter_callback_query()
         .branch(
             dptree::filter_map(decode_callback)

@@ -2,15 +2,15 @@
 //! buttons, renaming, and linking a plan's channel or group with Telegram's chat picker.
 
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, ChatMemberKind, ChatShared, KeyboardRemove, MessageId, ReplyMarkup};
+use teloxide::types::{ChatId, ChatShared, KeyboardRemove, MessageId, ReplyMarkup};
 
-use super::{BotContext, HandlerError, HandlerResult, Handling, Tap, TapAnswer, answer_tap};
+use super::{BotContext, HandlerError, HandlerResult, Handling, Tap, TapAnswer, access, answer_tap};
 use crate::db::plans::Plan;
 use crate::db::teams::Creator;
 use crate::domain::DomainError;
 use crate::domain::clock::now;
 use crate::domain::conversations::{self, ConversationKind, ConversationStatus, Flow, FlowAction, FlowState, Step};
-use crate::domain::plans::{self, BotMembership, ChatRightsProblem, DURATION_CHOICES, PlanStatus};
+use crate::domain::plans::{self, ChatRightsProblem, DURATION_CHOICES, PlanStatus};
 use crate::i18n::Lang;
 use crate::telegram::{self, TgBot};
 use crate::views::buttons::PlansButton;
@@ -35,7 +35,7 @@ pub async fn new_plan(h: Handling, message: Message, args: String, creator: Crea
 }
 
 async fn plan_list(context: &BotContext, lang: &Lang, creator: &Creator) -> Result<Screen, DomainError> {
-    Ok(view::list(lang, &plans::list_plans(&context.db, creator.team_id).await?))
+    Ok(view::list(lang, &plans::plans_with_chats(&context.db, creator.team_id).await?))
 }
 
 pub async fn list_plans(h: Handling, message: Message, creator: Creator) -> HandlerResult {
@@ -69,6 +69,21 @@ async fn run_plans_button(h: &Handling, tap: &Tap, button: PlansButton) -> TapAn
             let Some(plan) = team_plan(plan_id).await? else { return Ok(None) };
             start_rename(h, tap.user_id, tap.chat_id, &plan).await?;
             return Ok(Some(String::new()));
+        }
+        PlansButton::Chats(plan_id) => {
+            let Some(plan) = team_plan(plan_id).await? else { return Ok(None) };
+            let chats = plans::chats_of(&context.db, &plan).await?;
+            telegram::edit(bot, tap.chat_id, tap.message_id, view::chats(lang, &plan, &chats)).await;
+            return Ok(Some(String::new()));
+        }
+        PlansButton::Unlink(plan_id, chat_id) => {
+            let Some(plan) = team_plan(plan_id).await? else { return Ok(None) };
+            let chats = plans::chats_of(&context.db, &plan).await?;
+            let Some(chat) = chats.iter().find(|chat| chat.chat_id == chat_id) else { return Ok(None) };
+            plans::unlink_chat(&context.db, tap.creator.team_id, &plan, chat_id).await?;
+            let left = plans::chats_of(&context.db, &plan).await?;
+            telegram::edit(bot, tap.chat_id, tap.message_id, view::chats(lang, &plan, &left)).await;
+            return Ok(Some(view::unlinked(lang, &view::chat_title(chat), &plan.name)));
         }
         PlansButton::LinkChat(plan_id) => {
             let Some(plan) = team_plan(plan_id).await? else { return Ok(None) };
@@ -238,22 +253,6 @@ pub async fn on_tap(h: &Handling, tap: &Tap, mut flow: Flow, action: &FlowAction
     Ok(Some(String::new()))
 }
 
-/// What the bot itself is in a chat, as Telegram says; a chat it is not in is `Other`.
-async fn bot_membership(bot: &TgBot, context: &BotContext, chat_id: ChatId) -> BotMembership {
-    match bot.get_chat_member(chat_id, context.bot_user_id).await {
-        Ok(member) => match member.kind {
-            ChatMemberKind::Administrator(rights) => {
-                BotMembership::Administrator { can_invite_users: rights.can_invite_users }
-            }
-            _ => BotMembership::Other,
-        },
-        Err(error) => {
-            log::info!("the bot is not in a chat a creator picked: {error}");
-            BotMembership::Other
-        }
-    }
-}
-
 /// A chat picked with the chat picker: linked when the bot may invite users there.
 async fn on_shared_chat(h: &Handling, creator: &Creator, mut flow: Flow, shared: &ChatShared) -> HandlerResult {
     let Handling { bot, context, lang } = h;
@@ -265,16 +264,16 @@ async fn on_shared_chat(h: &Handling, creator: &Creator, mut flow: Flow, shared:
         return Ok(());
     };
     let title = shared.title.clone().unwrap_or_else(|| shared.chat_id.to_string());
-    if let Err(problem) = plans::check_chat_rights(bot_membership(bot, context, shared.chat_id).await) {
+    let membership = access::bot_membership(bot, context.bot_user_id, shared.chat_id).await;
+    let problem = plans::chat_rights_problem(membership);
+    if let Some(problem) = problem.filter(|problem| problem.blocks_linking()) {
         let sent = ask_for_chat(bot, lang, chat_id, &plan.name, Some((problem, title.as_str()))).await?;
         conversations::move_to_message(&context.db, &mut flow, sent.id.0).await?;
         return Ok(());
     }
-    if let Err(error) = plans::link_chat(&context.db, creator.team_id, &plan, Some(shared.chat_id.0)).await {
-        return say_removing_keyboard(bot, chat_id, errors::chat(lang, &error)).await;
-    }
+    plans::link_chat(&context.db, &plan, shared.chat_id.0, &title, problem, now()).await?;
     conversations::finish(&context.db, &flow, ConversationStatus::Done).await?;
-    say_removing_keyboard(bot, chat_id, view::linked(lang, &title, &plan.name)).await
+    say_removing_keyboard(bot, chat_id, view::linked(lang, &title, &plan.name, problem)).await
 }
 
 /// A message while a plan conversation waits for text: a name, a number of days, or a picked chat.

@@ -2,18 +2,18 @@
 //! invite link once someone joined through it.
 
 use teloxide::prelude::*;
-use teloxide::types::{ChatMemberUpdated, InlineKeyboardButton, User};
+use teloxide::types::{InlineKeyboardButton, User};
 
 use super::{BotContext, HandlerResult, Handling, creator_lang, start};
 use crate::db::plans::Plan;
-use crate::db::redemption::{ChatInvite, Subscription};
+use crate::db::redemption::Subscription;
 use crate::domain::access_code::looks_like_code_attempt;
 use crate::domain::clock::now;
 use crate::domain::redemption::{self, RedeemOutcome, Redemption, Subscriber};
-use crate::domain::{DomainError, ids, subscriptions};
+use crate::domain::{DomainError, access, ids, plans};
 use crate::telegram::{self, TgBot};
 use crate::views::subscriber::{self as view, SubscriberName};
-use crate::views::{Screen, errors, menu};
+use crate::views::{Screen, errors, menu, plans as plans_view};
 
 pub async fn redeem_command(h: Handling, message: Message, args: String) -> HandlerResult {
     let Handling { bot, lang, .. } = &h;
@@ -43,13 +43,19 @@ pub async fn redeem_and_answer(h: &Handling, message: &Message, input: &str) -> 
         telegram::send(bot, chat, menu::say(lang, "redeem-private-chat-only")).await?;
         return Ok(());
     }
-    let subscriber = Subscriber { telegram_user_id: user.id.0 as i64, display_name: user.full_name() };
+    let subscriber = Subscriber {
+        telegram_user_id: user.id.0 as i64,
+        display_name: user.full_name(),
+        username: user.username.clone(),
+    };
     let at = now();
     match redemption::redeem(&context.db, &context.secret, &subscriber, input, at).await {
         Ok(RedeemOutcome::Redeemed(redeemed)) => {
-            let join = join_button(h, &redeemed.plan, &redeemed.subscription).await?;
-            telegram::send(bot, chat, view::redeemed(lang, &redeemed, join)).await?;
-            tell_creators(bot, context, user, &redeemed).await?;
+            let (joins, unavailable) = join_buttons(h, &redeemed.plan, &redeemed.subscription).await?;
+            telegram::send(bot, chat, view::redeemed(lang, &redeemed, joins, unavailable)).await?;
+            if !redeemed.repeated {
+                tell_creators(bot, context, user, &redeemed).await?;
+            }
         }
         Ok(RedeemOutcome::Refused(refusal)) => {
             telegram::send(bot, chat, Screen::new(view::refused(lang, refusal, at))).await?;
@@ -61,51 +67,46 @@ pub async fn redeem_and_answer(h: &Handling, message: &Message, input: &str) -> 
     Ok(())
 }
 
-/// A Join button with a fresh single-use invite link, when the plan unlocks a chat and the subscription is
-/// active. A link Telegram will not make leaves the button out; the answer says the invite is unavailable.
-async fn join_button(
+/// A Join button for each chat of the plan the subscriber is not in yet, while the subscription is active,
+/// each with the subscription's own join-request link there (made once, then the same every time); and
+/// whether a link could not be made just now.
+async fn join_buttons(
     h: &Handling,
     plan: &Plan,
     subscription: &Subscription,
-) -> Result<Option<InlineKeyboardButton>, DomainError> {
+) -> Result<(Vec<InlineKeyboardButton>, bool), DomainError> {
     let Handling { bot, context, lang } = h;
-    let Some(chat_id) = plan.linked_chat_id else { return Ok(None) };
     let at = now();
-    if !subscriptions::is_active(subscription, at) {
-        return Ok(None);
+    let several = plans::chats_of(&context.db, plan).await?.len() > 1;
+    let (mut buttons, mut unavailable) = (Vec::new(), false);
+    for (chat, kept) in access::chats_to_join(&context.db, plan, subscription, at).await? {
+        let link = match kept {
+            Some(kept) => kept.invite_link,
+            None => {
+                let made = bot
+                    .create_chat_invite_link(ChatId(chat.chat_id))
+                    .creates_join_request(true)
+                    .name(format!("accessbot {}", &ids::public_id(ids::SUBSCRIPTION, subscription.id)[..20]))
+                    .await;
+                match made {
+                    Ok(made) => {
+                        access::keep_join_link(&context.db, subscription, chat.chat_id, made.invite_link, at)
+                            .await?
+                            .invite_link
+                    }
+                    Err(error) => {
+                        log::warn!("cannot create a join link for a plan's chat: {error}");
+                        unavailable = true;
+                        continue;
+                    }
+                }
+            }
+        };
+        let url = url::Url::parse(&link)
+            .map_err(|error| DomainError::internal("reading the join link Telegram made", error))?;
+        buttons.push(view::join_button(lang, plan, &plans_view::chat_title(&chat), several, url));
     }
-    let expires_at = subscriptions::invite_expires_at(at);
-    let created = bot
-        .create_chat_invite_link(ChatId(chat_id))
-        .member_limit(1)
-        .expire_date(expires_at)
-        .name(format!("accessbot {}", &ids::public_id(ids::SUBSCRIPTION, subscription.id)[..20]))
-        .await;
-    let link = match created {
-        Ok(link) => link,
-        Err(error) => {
-            log::warn!("cannot create an invite link for a plan's chat: {error}");
-            return Ok(None);
-        }
-    };
-    let url = url::Url::parse(&link.invite_link)
-        .map_err(|error| DomainError::internal("reading the invite link Telegram made", error))?;
-    let invite = ChatInvite {
-        id: ids::new_id(),
-        subscription_id: subscription.id,
-        chat_id,
-        invite_link: link.invite_link,
-        expires_at,
-        created_at: at,
-        joined_by: None,
-        revoked_at: None,
-    };
-    // An invite the bot cannot record could not be revoked once used, so it is not handed out.
-    if let Err(error) = context.db.insert_chat_invite(invite).await {
-        DomainError::internal("recording an invite link", error);
-        return Ok(None);
-    }
-    Ok(Some(view::join_button(lang, plan, url)))
+    Ok((buttons, unavailable))
 }
 
 async fn tell_creators(
@@ -142,25 +143,8 @@ pub async fn my_command(h: Handling, message: Message) -> HandlerResult {
     let at = now();
     let mut joins = Vec::new();
     for (subscription, plan) in &subscriptions {
-        if let Some(button) = join_button(&h, plan, subscription).await? {
-            joins.push(button);
-        }
+        joins.extend(join_buttons(&h, plan, subscription).await?.0);
     }
-    telegram::send(&bot, message.chat.id, view::my_subscriptions(&lang, &subscriptions, joins, at)).await?;
-    Ok(())
-}
-
-/// Someone joined a chat: if through one of our single-use links, the link is revoked at once.
-pub async fn member_joined(h: Handling, update: ChatMemberUpdated) -> HandlerResult {
-    let Handling { bot, context, .. } = &h;
-    let Some(link) = update.invite_link.as_ref() else { return Ok(()) };
-    if !update.new_chat_member.is_present() || update.old_chat_member.is_present() {
-        return Ok(());
-    }
-    let joined_by = update.new_chat_member.user.id.0 as i64;
-    if let Some(invite) = context.db.use_chat_invite(&link.invite_link, joined_by, now()).await? {
-        bot.revoke_chat_invite_link(ChatId(invite.chat_id), invite.invite_link.clone()).await?;
-        log::info!("an invite link was used and revoked");
-    }
+    telegram::send(bot, message.chat.id, view::my_subscriptions(lang, &subscriptions, joins, at)).await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Database access: the connection, the entities and the queries the domain needs.
 //! This is the only module that speaks sea-orm.
+pub mod access;
 pub mod codes;
 pub mod conversations;
 pub mod entities;
@@ -125,6 +126,8 @@ impl sea_orm::IntoActiveValue<crate::domain::conversations::FlowState> for crate
 }
 
 stored_as_text!(
+    crate::domain::access::MembershipStatus,
+    crate::domain::access::RemovalReason,
     crate::domain::access_code::CodeStatus,
     crate::domain::billing::UsageStatus,
     crate::domain::conversations::ConversationKind,
@@ -133,6 +136,7 @@ stored_as_text!(
     crate::domain::generation::DraftStatus,
     crate::domain::generation::ExportType,
     crate::domain::jobs::JobStatus,
+    crate::domain::plans::ChatRightsProblem,
     crate::domain::plans::PlanStatus,
     crate::domain::tokens::TokenDraftStatus,
 );

@@ -1,12 +1,14 @@
 //! Plans of a team.
-use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, SqlErr, sea_query::Expr};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, SqlErr};
 use uuid::Uuid;
 
-use super::entities::plan;
+use super::entities::{plan, plan_chat};
 use super::{Db, DbError};
 use crate::domain::plans::PlanStatus;
 
 pub use plan::Model as Plan;
+pub use plan_chat::Model as PlanChat;
 
 /// What inserting a plan did.
 pub enum PlanInsert {
@@ -46,19 +48,51 @@ impl Db {
             .await
     }
 
-    /// Sets the plan's status and the chat it unlocks; false when the plan is not the team's.
-    pub async fn update_plan_access(
-        &self,
-        team_id: Uuid,
-        plan_id: Uuid,
-        status: PlanStatus,
-        linked_chat_id: Option<i64>,
-    ) -> Result<bool, DbError> {
+    /// Sets the plan's status; false when the plan is not the team's.
+    pub async fn set_plan_status(&self, team_id: Uuid, plan_id: Uuid, status: PlanStatus) -> Result<bool, DbError> {
         let result = plan::Entity::update_many()
             .col_expr(plan::Column::Status, Expr::value(status))
-            .col_expr(plan::Column::LinkedChatId, Expr::value(linked_chat_id))
             .filter(plan::Column::Id.eq(plan_id))
             .filter(plan::Column::TeamId.eq(team_id))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    pub async fn plan_chats(&self, plan_id: Uuid) -> Result<Vec<PlanChat>, DbError> {
+        plan_chat::Entity::find()
+            .filter(plan_chat::Column::PlanId.eq(plan_id))
+            .order_by_asc(plan_chat::Column::LinkedAt)
+            .all(self.conn())
+            .await
+    }
+
+    /// Every plan chat that is `chat_id`, of whichever plan.
+    pub async fn chats_with_id(&self, chat_id: i64) -> Result<Vec<PlanChat>, DbError> {
+        plan_chat::Entity::find().filter(plan_chat::Column::ChatId.eq(chat_id)).all(self.conn()).await
+    }
+
+    /// Links a chat to a plan; linking it again updates its title and rights.
+    pub async fn link_plan_chat(&self, chat: PlanChat) -> Result<(), DbError> {
+        plan_chat::Entity::insert(chat.into_active_model())
+            .on_conflict(
+                OnConflict::columns([plan_chat::Column::PlanId, plan_chat::Column::ChatId])
+                    .update_columns([
+                        plan_chat::Column::Title,
+                        plan_chat::Column::RightsProblem,
+                        plan_chat::Column::ProblemToldAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn unlink_plan_chat(&self, plan_id: Uuid, chat_id: i64) -> Result<bool, DbError> {
+        let result = plan_chat::Entity::delete_many()
+            .filter(plan_chat::Column::PlanId.eq(plan_id))
+            .filter(plan_chat::Column::ChatId.eq(chat_id))
             .exec(self.conn())
             .await?;
         Ok(result.rows_affected == 1)

@@ -23,7 +23,10 @@ pub use usage_record::Model as UsageRecord;
 /// Why the conditional write redeemed nothing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotRedeemable {
-    AlreadyRedeemed,
+    /// Redeemed before, by the Telegram user `by`.
+    AlreadyRedeemed {
+        by: Option<i64>,
+    },
     Expired,
     PlanArchived,
 }
@@ -33,6 +36,7 @@ pub struct RedemptionRequest {
     pub code_id: Uuid,
     pub subscriber_id: i64,
     pub subscriber_name: String,
+    pub subscriber_username: Option<String>,
     pub now: DateTime<Utc>,
     pub cycle_start: DateTime<Utc>,
     pub allotment: i32,
@@ -47,6 +51,16 @@ pub struct Redeemed {
     /// Redemptions of the team in this cycle, this one included.
     pub cycle_redemptions: i32,
     pub usage_record_id: Option<Uuid>,
+    pub change: SubscriptionChange,
+}
+
+/// What a redemption did to the subscriber's subscription of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriptionChange {
+    /// A new subscription, or one that had ended starting again.
+    Started,
+    /// An active subscription running longer.
+    Extended,
 }
 
 impl Db {
@@ -61,7 +75,7 @@ impl Db {
         &self,
         request: &RedemptionRequest,
         subscription_end: impl Fn(&Plan, DateTime<Utc>) -> Option<DateTime<Utc>>,
-        redeemed_event: impl FnOnce(&Subscription, &AccessCodeRow) -> Event,
+        events: impl FnOnce(&Subscription, &AccessCodeRow, SubscriptionChange) -> Vec<Event>,
     ) -> Result<Result<Redeemed, NotRedeemable>, DbError> {
         use access_code::Column as C;
         let now = request.now;
@@ -90,7 +104,7 @@ impl Db {
         if claimed.rows_affected != 1 {
             txn.rollback().await?;
             let reason = if code.redeemed_at.is_some() {
-                NotRedeemable::AlreadyRedeemed
+                NotRedeemable::AlreadyRedeemed { by: code.redeemed_by }
             } else if code.status == CodeStatus::Expired || code.expires_at.is_some_and(|at| at <= now) {
                 NotRedeemable::Expired
             } else {
@@ -148,29 +162,40 @@ impl Db {
             .filter(subscription::Column::SubscriberId.eq(request.subscriber_id))
             .one(&txn)
             .await?;
-        let subscription = match existing {
+        let (subscription, change) = match existing {
             Some(current) => {
+                let ended = current.ends_at.is_some_and(|end| end <= now);
                 let ends_at = match current.ends_at {
                     None => None,
                     Some(end) => subscription_end(&plan, std::cmp::max(end, now)),
                 };
-                let starts_at = if current.ends_at.is_some_and(|end| end <= now) { now } else { current.starts_at };
+                let starts_at = if ended { now } else { current.starts_at };
                 let updated = Subscription {
                     starts_at,
                     ends_at,
                     subscriber_name: request.subscriber_name.clone(),
+                    subscriber_username: request.subscriber_username.clone(),
                     updated_at: now,
+                    // The new end is acted on and told of when it comes.
+                    end_handled_at: None,
+                    end_told_at: None,
                     ..current
                 };
                 subscription::Entity::update_many()
                     .col_expr(subscription::Column::StartsAt, Expr::value(updated.starts_at))
                     .col_expr(subscription::Column::EndsAt, Expr::value(updated.ends_at))
                     .col_expr(subscription::Column::SubscriberName, Expr::value(updated.subscriber_name.clone()))
+                    .col_expr(
+                        subscription::Column::SubscriberUsername,
+                        Expr::value(updated.subscriber_username.clone()),
+                    )
+                    .col_expr(subscription::Column::EndHandledAt, Expr::value(Option::<DateTime<Utc>>::None))
+                    .col_expr(subscription::Column::EndToldAt, Expr::value(Option::<DateTime<Utc>>::None))
                     .col_expr(subscription::Column::UpdatedAt, Expr::value(now))
                     .filter(subscription::Column::Id.eq(updated.id))
                     .exec(&txn)
                     .await?;
-                updated
+                (updated, if ended { SubscriptionChange::Started } else { SubscriptionChange::Extended })
             }
             None => {
                 let created = Subscription {
@@ -183,14 +208,18 @@ impl Db {
                     ends_at: subscription_end(&plan, now),
                     created_at: now,
                     updated_at: now,
+                    subscriber_username: request.subscriber_username.clone(),
+                    end_handled_at: None,
+                    end_told_at: None,
                 };
                 subscription::Entity::insert(created.clone().into_active_model()).exec(&txn).await?;
-                created
+                (created, SubscriptionChange::Started)
             }
         };
-        event::Entity::insert(redeemed_event(&subscription, &code).into_active_model()).exec(&txn).await?;
+        let rows = events(&subscription, &code, change).into_iter().map(IntoActiveModel::into_active_model);
+        event::Entity::insert_many(rows).exec_without_returning(&txn).await?;
         txn.commit().await?;
-        Ok(Ok(Redeemed { code, plan, subscription, cycle_redemptions, usage_record_id }))
+        Ok(Ok(Redeemed { code, plan, subscription, cycle_redemptions, usage_record_id, change }))
     }
 
     /// Failed attempts of the user at or after `since`, oldest first.
@@ -236,29 +265,31 @@ impl Db {
         Ok(with_plans)
     }
 
-    pub async fn insert_chat_invite(&self, invite: ChatInvite) -> Result<(), DbError> {
-        chat_invite::Entity::insert(invite.into_active_model()).exec(self.conn()).await?;
+    /// Invite links of the versions before join requests (`member_limit` links) that still work.
+    pub async fn legacy_invites_to_revoke(&self, now: DateTime<Utc>) -> Result<Vec<ChatInvite>, DbError> {
+        chat_invite::Entity::find()
+            .filter(chat_invite::Column::RevokedAt.is_null())
+            .filter(chat_invite::Column::ExpiresAt.gt(now))
+            .all(self.conn())
+            .await
+    }
+
+    pub async fn mark_legacy_invite_revoked(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), DbError> {
+        chat_invite::Entity::update_many()
+            .col_expr(chat_invite::Column::RevokedAt, Expr::value(now))
+            .filter(chat_invite::Column::Id.eq(id))
+            .exec(self.conn())
+            .await?;
         Ok(())
     }
 
-    /// Marks the invite link used by `user_id`; None when it is not ours or was used already.
-    pub async fn use_chat_invite(
-        &self,
-        invite_link: &str,
-        user_id: i64,
-        now: DateTime<Utc>,
-    ) -> Result<Option<ChatInvite>, DbError> {
-        let updated = chat_invite::Entity::update_many()
-            .col_expr(chat_invite::Column::JoinedBy, Expr::value(user_id))
-            .col_expr(chat_invite::Column::RevokedAt, Expr::value(now))
-            .filter(chat_invite::Column::InviteLink.eq(invite_link))
-            .filter(chat_invite::Column::RevokedAt.is_null())
-            .exec(self.conn())
-            .await?;
-        if updated.rows_affected != 1 {
-            return Ok(None);
-        }
-        chat_invite::Entity::find().filter(chat_invite::Column::InviteLink.eq(invite_link)).one(self.conn()).await
+    /// The subscriber's subscription of a plan.
+    pub async fn subscription_of(&self, plan_id: Uuid, subscriber_id: i64) -> Result<Option<Subscription>, DbError> {
+        subscription::Entity::find()
+            .filter(subscription::Column::PlanId.eq(plan_id))
+            .filter(subscription::Column::SubscriberId.eq(subscriber_id))
+            .one(self.conn())
+            .await
     }
 
     /// Marks up to `limit` unredeemed codes whose expiry has passed as expired, each with its event.

@@ -8,6 +8,12 @@ use crate::db::generation::Event;
 pub const ACCESS_CODE_GENERATED: &str = "access_code.generated";
 pub const ACCESS_CODE_REDEEMED: &str = "access_code.redeemed";
 pub const ACCESS_CODE_EXPIRED: &str = "access_code.expired";
+pub const SUBSCRIPTION_STARTED: &str = "subscription.started";
+pub const SUBSCRIPTION_EXTENDED: &str = "subscription.extended";
+pub const SUBSCRIPTION_ENDED: &str = "subscription.ended";
+pub const MEMBER_JOINED: &str = "member.joined";
+pub const MEMBER_REMOVED: &str = "member.removed";
+pub const JOIN_REQUEST_DECLINED: &str = "join_request.declined";
 
 /// An event as subscribers of webhooks receive it.
 #[derive(Debug, Clone, Serialize)]

@@ -1,4 +1,5 @@
 //! The business rules: plans, codes, generation jobs, billing previews, creators.
+pub mod access;
 pub mod access_code;
 pub mod billing;
 pub mod clock;

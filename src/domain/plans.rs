@@ -6,7 +6,7 @@ use super::expiry::CalendarUnit;
 use super::stored::stored_enum;
 use super::{DomainError, ValidationReason, ids};
 use crate::db::Db;
-use crate::db::plans::{Plan, PlanInsert};
+use crate::db::plans::{Plan, PlanChat, PlanInsert};
 
 stored_enum! {
     /// Whether a plan is on sale.
@@ -23,6 +23,15 @@ impl PlanStatus {
     }
 }
 pub const DURATION_EXAMPLES: &[&str] = &["7d", "30d", "2w", "6mo", "1y", "lifetime"];
+/// The longest a plan's access may be.
+pub const MAX_PLAN_YEARS: u32 = 100;
+/// The furthest ahead an extended subscription may end.
+pub const MAX_ACCESS_YEARS: u32 = 200;
+
+/// A fixed moment to measure plan durations from, so whether one is too long never depends on today.
+fn reference_time() -> DateTime<Utc> {
+    DateTime::<Utc>::UNIX_EPOCH
+}
 const MAX_NAME_LEN: usize = 64;
 
 /// How long a redemption grants access.
@@ -48,10 +57,13 @@ impl PlanDuration {
         if amount == 0 {
             return Err(DomainError::validation("duration", ValidationReason::NotPositive));
         }
-        if amount > 100 * 366 {
-            return Err(DomainError::validation("duration", ValidationReason::TooFarAhead { max_years: 100 }));
+        let too_long =
+            DomainError::validation("duration", ValidationReason::TooFarAhead { max_years: i64::from(MAX_PLAN_YEARS) });
+        let longest = CalendarUnit::Years.add_to(reference_time(), MAX_PLAN_YEARS).ok_or(too_long.clone())?;
+        match unit.add_to(reference_time(), amount) {
+            Some(end) if end <= longest => Ok(Self::Span { amount, unit }),
+            _ => Err(too_long),
         }
-        Ok(Self::Span { amount, unit })
     }
 
     pub fn from_columns(unit: &str, amount: i32) -> Self {
@@ -61,12 +73,13 @@ impl PlanDuration {
         }
     }
 
-    /// When access granted at `from` ends; None for lifetime access.
-    pub fn end_from(self, from: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        match self {
-            Self::Lifetime => None,
-            Self::Span { amount, unit } => unit.add_to(from, amount),
-        }
+    /// When access granted at `from` ends; None for lifetime access. Never later than
+    /// [`MAX_ACCESS_YEARS`] after `now`, however often a subscription is extended, so the arithmetic
+    /// cannot overflow into "lifetime".
+    pub fn end_from(self, from: DateTime<Utc>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let Self::Span { amount, unit } = self else { return None };
+        let cap = CalendarUnit::Years.add_to(now, MAX_ACCESS_YEARS).unwrap_or(DateTime::<Utc>::MAX_UTC);
+        Some(unit.add_to(from, amount).map_or(cap, |end| end.min(cap)))
     }
 
     fn columns(self) -> (&'static str, i32) {
@@ -85,24 +98,36 @@ pub const DURATION_CHOICES: [&str; 5] = ["1w", "1mo", "3mo", "1y", "lifetime"];
 pub enum BotMembership {
     Administrator {
         can_invite_users: bool,
+        can_restrict_members: bool,
     },
     /// A member without rights, or not in the chat at all.
     Other,
 }
 
-/// What keeps the bot from letting subscribers into a chat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChatRightsProblem {
-    NotAdministrator,
-    CannotInvite,
+stored_enum! {
+    /// What keeps the bot from enforcing access in a chat.
+    pub enum ChatRightsProblem {
+        NotAdministrator = "not_admin",
+        CannotInvite = "cannot_invite",
+        CannotRestrict = "cannot_restrict",
+    }
 }
 
-/// Whether the bot may link subscribers into a chat where it has `membership`.
-pub fn check_chat_rights(membership: BotMembership) -> Result<(), ChatRightsProblem> {
+impl ChatRightsProblem {
+    /// Whether the chat cannot be linked at all: without inviting, nobody gets in. Without the right to
+    /// restrict members it is linked, and removals wait until the right is given.
+    pub fn blocks_linking(self) -> bool {
+        self != Self::CannotRestrict
+    }
+}
+
+/// The first thing keeping the bot from letting subscribers in and removing them, if any.
+pub fn chat_rights_problem(membership: BotMembership) -> Option<ChatRightsProblem> {
     match membership {
-        BotMembership::Administrator { can_invite_users: true } => Ok(()),
-        BotMembership::Administrator { can_invite_users: false } => Err(ChatRightsProblem::CannotInvite),
-        BotMembership::Other => Err(ChatRightsProblem::NotAdministrator),
+        BotMembership::Administrator { can_invite_users: false, .. } => Some(ChatRightsProblem::CannotInvite),
+        BotMembership::Administrator { can_restrict_members: false, .. } => Some(ChatRightsProblem::CannotRestrict),
+        BotMembership::Administrator { .. } => None,
+        BotMembership::Other => Some(ChatRightsProblem::NotAdministrator),
     }
 }
 
@@ -174,7 +199,6 @@ pub async fn create_plan(
         duration_amount,
         status: PlanStatus::Active,
         created_at: now,
-        linked_chat_id: None,
     };
     match db.insert_plan(plan.clone()).await? {
         PlanInsert::Inserted => Ok(plan),
@@ -184,6 +208,16 @@ pub async fn create_plan(
 
 pub async fn list_plans(db: &Db, team_id: Uuid) -> Result<Vec<Plan>, DomainError> {
     Ok(db.list_plans(team_id).await?)
+}
+
+/// The team's plans, each with the chats it unlocks.
+pub async fn plans_with_chats(db: &Db, team_id: Uuid) -> Result<Vec<(Plan, Vec<PlanChat>)>, DomainError> {
+    let mut with_chats = Vec::new();
+    for plan in db.list_plans(team_id).await? {
+        let chats = db.plan_chats(plan.id).await?;
+        with_chats.push((plan, chats));
+    }
+    Ok(with_chats)
 }
 
 /// The team's plans that may be picked for generation.
@@ -215,16 +249,43 @@ pub async fn find_team_plan(db: &Db, team_id: Uuid, id_or_name: &str) -> Result<
 
 /// Archives or re-activates a plan; archived plans are not offered and their codes no longer redeem.
 pub async fn set_plan_status(db: &Db, team_id: Uuid, plan: &Plan, status: PlanStatus) -> Result<(), DomainError> {
-    if !db.update_plan_access(team_id, plan.id, status, plan.linked_chat_id).await? {
+    if !db.set_plan_status(team_id, plan.id, status).await? {
         return Err(DomainError::not_found("plan"));
     }
     Ok(())
 }
 
-/// Sets the channel or group a redemption of the plan unlocks (None: no chat).
-pub async fn link_chat(db: &Db, team_id: Uuid, plan: &Plan, chat_id: Option<i64>) -> Result<(), DomainError> {
-    if !db.update_plan_access(team_id, plan.id, plan.status, chat_id).await? {
-        return Err(DomainError::not_found("plan"));
+/// The chats a redemption of `plan` unlocks, in the order they were linked.
+pub async fn chats_of(db: &Db, plan: &Plan) -> Result<Vec<PlanChat>, DomainError> {
+    Ok(db.plan_chats(plan.id).await?)
+}
+
+/// Adds a channel or group to the chats the plan unlocks, with what is wrong with the bot's rights there.
+pub async fn link_chat(
+    db: &Db,
+    plan: &Plan,
+    chat_id: i64,
+    title: &str,
+    problem: Option<ChatRightsProblem>,
+    now: DateTime<Utc>,
+) -> Result<(), DomainError> {
+    let chat = PlanChat {
+        plan_id: plan.id,
+        chat_id,
+        team_id: plan.team_id,
+        title: title.trim().chars().take(MAX_NAME_LEN * 2).collect(),
+        rights_problem: problem,
+        // The creator reads what is wrong in the answer to linking; the sweep need not tell them again.
+        problem_told_at: problem.map(|_| now),
+        linked_at: now,
+    };
+    Ok(db.link_plan_chat(chat).await?)
+}
+
+/// Stops the plan from unlocking `chat_id`; members it admitted there stay until their access ends.
+pub async fn unlink_chat(db: &Db, team_id: Uuid, plan: &Plan, chat_id: i64) -> Result<(), DomainError> {
+    if plan.team_id != team_id || !db.unlink_plan_chat(plan.id, chat_id).await? {
+        return Err(DomainError::not_found("chat"));
     }
     Ok(())
 }
@@ -245,5 +306,22 @@ mod tests {
         assert!(PlanDuration::parse("0d").is_err());
         assert!(PlanDuration::parse("soon").is_err());
         assert!(PlanDuration::parse("5").is_err());
+        assert_eq!(PlanDuration::parse("100y"), span(100, CalendarUnit::Years));
+        assert!(PlanDuration::parse("101y").is_err());
+        assert!(PlanDuration::parse("36600y").is_err(), "capped by length, whatever the unit");
+        assert!(PlanDuration::parse("1201mo").is_err());
+    }
+
+    #[test]
+    fn extensions_are_capped_and_never_overflow_into_lifetime() {
+        use chrono::TimeZone;
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap();
+        let century = PlanDuration::parse("100y").unwrap();
+        let mut end = now;
+        for _ in 0..5 {
+            end = century.end_from(end, now).expect("a span never becomes lifetime");
+        }
+        assert_eq!(end, Utc.with_ymd_and_hms(2226, 12, 1, 0, 0, 0).unwrap());
+        assert_eq!(PlanDuration::Lifetime.end_from(now, now), None);
     }
 }

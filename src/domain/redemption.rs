@@ -9,7 +9,7 @@ use super::{DomainError, billing, events, ids};
 use crate::db::Db;
 use crate::db::generation::{AccessCodeRow, Event};
 use crate::db::plans::Plan;
-use crate::db::redemption::{NotRedeemable, RedemptionRequest, Subscription};
+use crate::db::redemption::{NotRedeemable, RedemptionRequest, Subscription, SubscriptionChange};
 
 pub const MAX_FAILED_ATTEMPTS: usize = 5;
 pub const ATTEMPT_WINDOW_MINUTES: i64 = 10;
@@ -19,6 +19,7 @@ pub const ATTEMPT_WINDOW_MINUTES: i64 = 10;
 pub struct Subscriber {
     pub telegram_user_id: i64,
     pub display_name: String,
+    pub username: Option<String>,
 }
 
 /// Why a code gave no access; each has its own message and none says whose code it is.
@@ -40,6 +41,8 @@ pub struct Redemption {
     pub allotment: i64,
     pub free_left: i64,
     pub billed_as_overage: bool,
+    /// The subscriber sent a code they had redeemed themselves: answered as a success again, nothing changed.
+    pub repeated: bool,
 }
 
 pub enum RedeemOutcome {
@@ -63,6 +66,35 @@ async fn blocked_until(db: &Db, user_id: i64, now: DateTime<Utc>) -> Result<Opti
 async fn refuse(db: &Db, user_id: i64, refusal: Refusal, now: DateTime<Utc>) -> Result<RedeemOutcome, DomainError> {
     db.record_failed_attempt(user_id, now).await?;
     Ok(RedeemOutcome::Refused(refusal))
+}
+
+/// What a redemption writes: `access_code.redeemed`, and `subscription.started` or `subscription.extended`.
+fn redemption_events(
+    subscription: &Subscription,
+    code: &AccessCodeRow,
+    change: SubscriptionChange,
+    now: DateTime<Utc>,
+) -> Vec<Event> {
+    let changed = Event {
+        id: ids::new_id(),
+        team_id: code.team_id,
+        event_type: match change {
+            SubscriptionChange::Started => events::SUBSCRIPTION_STARTED,
+            SubscriptionChange::Extended => events::SUBSCRIPTION_EXTENDED,
+        }
+        .to_owned(),
+        data: json!({
+            "subscription_id": ids::public_id(ids::SUBSCRIPTION, subscription.id),
+            "plan_id": ids::public_id(ids::PLAN, code.plan_id),
+            "subscriber_id": subscription.subscriber_id,
+            "starts_at": subscription.starts_at,
+            "ends_at": subscription.ends_at,
+        })
+        .to_string(),
+        created_at: now,
+        delivered_at: None,
+    };
+    vec![redeemed_event(subscription, code, now), changed]
 }
 
 fn redeemed_event(subscription: &Subscription, code: &AccessCodeRow, now: DateTime<Utc>) -> Event {
@@ -106,15 +138,33 @@ pub async fn redeem(
         code_id: stored.id,
         subscriber_id: user_id,
         subscriber_name: subscriber.display_name.clone(),
+        subscriber_username: subscriber.username.clone(),
         now,
         cycle_start: billing::cycle_start(team.billing_anchor_at, now),
         allotment: tier.monthly_allotment,
     };
-    let end_of_access = |plan: &Plan, from| super::plans::duration_of(plan).end_from(from);
-    let outcome =
-        db.redeem_code(&request, end_of_access, |subscription, code| redeemed_event(subscription, code, now)).await?;
+    let end_of_access = |plan: &Plan, from| super::plans::duration_of(plan).end_from(from, now);
+    let events =
+        |subscription: &Subscription, code: &AccessCodeRow, change| redemption_events(subscription, code, change, now);
+    let outcome = db.redeem_code(&request, end_of_access, events).await?;
     match outcome {
-        Err(NotRedeemable::AlreadyRedeemed) => refuse(db, user_id, Refusal::AlreadyRedeemed, now).await,
+        // Their own code again (a lost answer, a second tap of the link): the same success, nothing changes.
+        Err(NotRedeemable::AlreadyRedeemed { by: Some(by) }) if by == user_id => {
+            let Some(subscription) = db.subscription_of(stored.plan_id, user_id).await? else {
+                return refuse(db, user_id, Refusal::AlreadyRedeemed, now).await;
+            };
+            let plan = db.find_plan(stored.plan_id).await?.ok_or(DomainError::not_found("plan"))?;
+            Ok(RedeemOutcome::Redeemed(Box::new(Redemption {
+                code_masked: stored.code_masked,
+                plan,
+                subscription,
+                allotment: i64::from(tier.monthly_allotment),
+                free_left: 0,
+                billed_as_overage: false,
+                repeated: true,
+            })))
+        }
+        Err(NotRedeemable::AlreadyRedeemed { .. }) => refuse(db, user_id, Refusal::AlreadyRedeemed, now).await,
         Err(NotRedeemable::Expired) => refuse(db, user_id, Refusal::Expired, now).await,
         Err(NotRedeemable::PlanArchived) => refuse(db, user_id, Refusal::PlanArchived, now).await,
         Ok(redeemed) => {
@@ -127,6 +177,7 @@ pub async fn redeem(
                 allotment,
                 free_left: (allotment - i64::from(redeemed.cycle_redemptions)).max(0),
                 billed_as_overage: redeemed.usage_record_id.is_some(),
+                repeated: false,
             })))
         }
     }

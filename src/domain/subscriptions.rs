@@ -35,6 +35,9 @@ mod tests {
             ends_at,
             created_at: at,
             updated_at: at,
+            subscriber_username: None,
+            end_handled_at: None,
+            end_told_at: None,
         }
     }
 

@@ -55,6 +55,8 @@ pub enum Callback {
     Menu(MenuItem),
     /// `lang:<code>`: a language the bot speaks.
     Language(&'static str),
+    /// `rm:…`: ending a person's access, after confirmation.
+    Remove(RemoveButton),
 }
 
 impl Callback {
@@ -70,6 +72,8 @@ impl Callback {
             Self::Codes(button) => button.encode(),
             Self::Menu(item) => format!("menu:{}", item.as_str()),
             Self::Language(code) => format!("lang:{code}"),
+            Self::Remove(RemoveButton::Confirm(user)) => format!("rm:ok:{user}"),
+            Self::Remove(RemoveButton::Cancel) => "rm:no".to_owned(),
         }
     }
 
@@ -90,6 +94,11 @@ impl Callback {
             "cd" => CodesButton::decode(rest).map(Self::Codes),
             "menu" => MenuItem::decode(rest).map(Self::Menu),
             "lang" => LANGUAGES.iter().find(|code| **code == rest).map(|code| Self::Language(code)),
+            "rm" => match rest.split_once(':') {
+                Some(("ok", user)) => user.parse().ok().map(|user| Self::Remove(RemoveButton::Confirm(user))),
+                None if rest == "no" => Some(Self::Remove(RemoveButton::Cancel)),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -130,6 +139,13 @@ fn decode_flow_action(action: &str) -> Option<FlowAction> {
         _ => return None,
     };
     Some(parsed)
+}
+
+/// The confirmation of `/remove`: the Telegram user whose access ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoveButton {
+    Confirm(i64),
+    Cancel,
 }
 
 /// A button of the confirmation card.
@@ -205,7 +221,10 @@ pub enum PlansButton {
     Archive(Uuid),
     Reactivate(Uuid),
     Rename(Uuid),
+    /// The chats the plan unlocks.
+    Chats(Uuid),
     LinkChat(Uuid),
+    Unlink(Uuid, i64),
 }
 
 impl PlansButton {
@@ -216,6 +235,8 @@ impl PlansButton {
             Self::Reactivate(plan) => format!("pl:re:{}", ulid(plan)),
             Self::Rename(plan) => format!("pl:rn:{}", ulid(plan)),
             Self::LinkChat(plan) => format!("pl:ln:{}", ulid(plan)),
+            Self::Chats(plan) => format!("pl:ch:{}", ulid(plan)),
+            Self::Unlink(plan, chat) => format!("pl:ul:{}:{chat}", ulid(plan)),
         }
     }
 
@@ -223,9 +244,14 @@ impl PlansButton {
         if rest == "new" {
             return Some(Self::NewPlan);
         }
+        if let Some(unlink) = rest.strip_prefix("ul:") {
+            let (plan, chat) = unlink.split_once(':')?;
+            return Some(Self::Unlink(id(plan)?, chat.parse().ok()?));
+        }
         let (action, plan) = rest.split_once(':')?;
         let plan = id(plan)?;
         Some(match action {
+            "ch" => Self::Chats(plan),
             "ar" => Self::Archive(plan),
             "re" => Self::Reactivate(plan),
             "rn" => Self::Rename(plan),
@@ -351,6 +377,10 @@ mod tests {
             Callback::Plans(PlansButton::Reactivate(id)),
             Callback::Plans(PlansButton::Rename(id)),
             Callback::Plans(PlansButton::LinkChat(id)),
+            Callback::Plans(PlansButton::Chats(id)),
+            Callback::Plans(PlansButton::Unlink(id, i64::MIN)),
+            Callback::Remove(RemoveButton::Confirm(i64::MAX)),
+            Callback::Remove(RemoveButton::Cancel),
             Callback::Jobs(JobsButton::List),
             Callback::Jobs(JobsButton::Show(id)),
             Callback::Jobs(JobsButton::RetryDelivery(id)),

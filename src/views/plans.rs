@@ -7,7 +7,7 @@ use teloxide::types::{
 use super::buttons::{Callback, PlansButton};
 use super::generate::flow_button;
 use super::{Screen, button, format};
-use crate::db::plans::Plan;
+use crate::db::plans::{Plan, PlanChat};
 use crate::domain::conversations::{Flow, FlowAction};
 use crate::domain::ids;
 use crate::domain::plans::{self, ChatRightsProblem, DURATION_CHOICES, PlanStatus};
@@ -18,7 +18,9 @@ pub const CHANNEL_REQUEST: i32 = 1;
 /// The chat picker's request for a group.
 pub const GROUP_REQUEST: i32 = 2;
 
-pub fn plan_line(lang: &Lang, plan: &Plan) -> String {
+pub fn plan_line(lang: &Lang, plan: &Plan, chats: usize) -> String {
+    let linked =
+        if chats == 0 { lang.t("plan-chat-none") } else { lang.t_with("plan-chat-linked", &[("count", chats.into())]) };
     lang.t_with(
         "plan-line",
         &[
@@ -26,27 +28,24 @@ pub fn plan_line(lang: &Lang, plan: &Plan) -> String {
             ("duration", format::plan_duration(lang, plans::duration_of(plan)).into()),
             ("plan_id", ids::public_id(ids::PLAN, plan.id).into()),
             ("status", lang.t(&format!("plan-status-{}", plan.status)).into()),
-            (
-                "linked",
-                lang.t(if plan.linked_chat_id.is_some() { "plan-chat-linked" } else { "plan-chat-none" }).into(),
-            ),
+            ("linked", linked.into()),
         ],
     )
 }
 
 pub fn created(lang: &Lang, plan: &Plan) -> String {
-    lang.t_with("plan-created", &[("plan", plan_line(lang, plan).into())])
+    lang.t_with("plan-created", &[("plan", plan_line(lang, plan, 0).into())])
 }
 
 /// The plan list with a row of buttons per plan.
-pub fn list(lang: &Lang, plans: &[Plan]) -> Screen {
+pub fn list(lang: &Lang, plans: &[(Plan, Vec<PlanChat>)]) -> Screen {
     let new_plan = vec![button(lang.t("button-new-plan"), Callback::Plans(PlansButton::NewPlan))];
     if plans.is_empty() {
         return Screen::new(lang.t("plans-empty")).row(new_plan);
     }
-    let lines: Vec<String> = plans.iter().map(|plan| plan_line(lang, plan)).collect();
+    let lines: Vec<String> = plans.iter().map(|(plan, chats)| plan_line(lang, plan, chats.len())).collect();
     let text = format!("{}\n\n{}", lang.t_with("plans-header", &[("count", lines.len().into())]), lines.join("\n"));
-    let rows = plans.iter().map(|plan| {
+    let rows = plans.iter().map(|(plan, _)| {
         let labelled = |key: &str, action: PlansButton| {
             button(lang.t_with(key, &[("name", plan.name.as_str().into())]), Callback::Plans(action))
         };
@@ -57,7 +56,7 @@ pub fn list(lang: &Lang, plans: &[Plan]) -> Screen {
         vec![
             labelled("button-rename-plan", PlansButton::Rename(plan.id)),
             status,
-            labelled("button-link-plan", PlansButton::LinkChat(plan.id)),
+            labelled("button-plan-chats", PlansButton::Chats(plan.id)),
         ]
     });
     Screen::new(text).rows(rows).row(new_plan)
@@ -165,6 +164,7 @@ pub fn ask_for_chat(lang: &Lang, plan_name: &str, problem: Option<(ChatRightsPro
             let key = match problem {
                 ChatRightsProblem::NotAdministrator => "link-not-admin",
                 ChatRightsProblem::CannotInvite => "link-no-invite-right",
+                ChatRightsProblem::CannotRestrict => "link-no-restrict-right",
             };
             format!("{}\n\n{text}", lang.t_with(key, &[("chat", chat.into())]))
         }
@@ -176,8 +176,43 @@ pub fn is_skip(lang: &Lang, text: &str) -> bool {
     text == lang.t("button-skip") || text.eq_ignore_ascii_case("/skip")
 }
 
-pub fn linked(lang: &Lang, chat: &str, plan: &str) -> String {
-    lang.t_with("link-done", &[("chat", chat.into()), ("plan", plan.into())])
+/// A chat linked; with a warning when the bot may not remove members there.
+pub fn linked(lang: &Lang, chat: &str, plan: &str, problem: Option<ChatRightsProblem>) -> String {
+    let done = lang.t_with("link-done", &[("chat", chat.into()), ("plan", plan.into())]);
+    match problem {
+        Some(ChatRightsProblem::CannotRestrict) => {
+            format!("{done}\n\n{}", lang.t_with("link-no-restrict-right", &[("chat", chat.into())]))
+        }
+        _ => done,
+    }
+}
+
+/// The chats a plan unlocks, each with a button to unlink it, and one to link another.
+pub fn chats(lang: &Lang, plan: &Plan, chats: &[PlanChat]) -> Screen {
+    let name = plan.name.as_str();
+    let text = if chats.is_empty() {
+        lang.t_with("plan-chats-none", &[("plan", name.into())])
+    } else {
+        let lines: Vec<String> =
+            chats.iter().map(|chat| lang.t_with("plan-chat-line", &[("chat", chat_title(chat).into())])).collect();
+        format!("{}\n{}", lang.t_with("plan-chats-header", &[("plan", name.into())]), lines.join("\n"))
+    };
+    let unlink = chats.iter().map(|chat| {
+        let label = lang.t_with("button-unlink-chat", &[("chat", chat_title(chat).into())]);
+        vec![button(label, Callback::Plans(PlansButton::Unlink(plan.id, chat.chat_id)))]
+    });
+    Screen::new(text)
+        .rows(unlink)
+        .row(vec![button(lang.t("button-link-another"), Callback::Plans(PlansButton::LinkChat(plan.id)))])
+}
+
+/// A linked chat's title, or its id when Telegram gave none.
+pub fn chat_title(chat: &PlanChat) -> String {
+    if chat.title.is_empty() { chat.chat_id.to_string() } else { chat.title.clone() }
+}
+
+pub fn unlinked(lang: &Lang, chat: &str, plan: &str) -> String {
+    lang.t_with("chat-unlinked", &[("chat", chat.into()), ("plan", plan.into())])
 }
 
 pub fn renamed(lang: &Lang, old: &str, name: &str) -> String {

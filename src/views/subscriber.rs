@@ -16,22 +16,28 @@ fn access_until(lang: &Lang, subscription: &Subscription) -> String {
     }
 }
 
-/// A Join button into a plan's chat.
-pub fn join_button(lang: &Lang, plan: &Plan, link: url::Url) -> InlineKeyboardButton {
-    InlineKeyboardButton::url(lang.t_with("button-join", &[("plan", plan.name.as_str().into())]), link)
+/// A Join button into one of a plan's chats, named after the chat when the plan unlocks several.
+pub fn join_button(lang: &Lang, plan: &Plan, chat: &str, several: bool, link: url::Url) -> InlineKeyboardButton {
+    let label = if several {
+        lang.t_with("button-join-chat", &[("plan", plan.name.as_str().into()), ("chat", chat.into())])
+    } else {
+        lang.t_with("button-join", &[("plan", plan.name.as_str().into())])
+    };
+    InlineKeyboardButton::url(label, link)
 }
 
-/// The answer to a redeemed code, with the Join button when there is one.
-pub fn redeemed(lang: &Lang, redeemed: &Redemption, join: Option<InlineKeyboardButton>) -> Screen {
+/// The answer to a redeemed code, with a Join button per chat of the plan the subscriber is not in yet.
+/// `unavailable` says that a link could not be made just now.
+pub fn redeemed(lang: &Lang, redeemed: &Redemption, joins: Vec<InlineKeyboardButton>, unavailable: bool) -> Screen {
     let mut text = lang.t_with(
         "redeem-success",
         &[("plan", redeemed.plan.name.as_str().into()), ("until", access_until(lang, &redeemed.subscription).into())],
     );
-    if redeemed.plan.linked_chat_id.is_some() {
+    if !joins.is_empty() || unavailable {
         text.push_str("\n\n");
-        text.push_str(&lang.t(if join.is_some() { "redeem-join" } else { "redeem-invite-unavailable" }));
+        text.push_str(&lang.t(if unavailable { "redeem-invite-unavailable" } else { "redeem-join" }));
     }
-    Screen::new(text).rows(join.map(|button| vec![button]))
+    Screen::new(text).rows(joins.into_iter().map(|button| vec![button]))
 }
 
 pub fn refused(lang: &Lang, refusal: Refusal, now: DateTime<Utc>) -> String {

@@ -1,5 +1,6 @@
 //! The background worker: claims generation jobs, stores their codes, delivers them into the creator's chat
 //! and records how each job ended. Also home of the other background tasks.
+pub mod access_sweeper;
 pub mod expiry_sweeper;
 mod progress;
 pub mod usage_reporter;

@@ -229,12 +229,13 @@ async fn a_plan_is_made_step_by_step_and_linked_only_where_the_bot_may_invite(en
     app.telegram.set_member(CHANNEL, BOT_ID, "administrator", false);
     let no_right = app.share_chat(ANN, 1, CHANNEL, "Gold room").await;
     assert!(text(&no_right).contains("may not invite users"), "{no_right:?}");
-    assert_eq!(app.db.find_plan(plan.id).await.unwrap().unwrap().linked_chat_id, None);
+    assert!(app.db.plan_chats(plan.id).await.unwrap().is_empty());
     app.telegram.set_member(CHANNEL, BOT_ID, "administrator", true);
     let linked = app.share_chat(ANN, 1, CHANNEL, "Gold room").await;
     assert!(text(&linked).contains("“Gold room” is linked to “Gold”"), "{linked:?}");
     assert_eq!(linked.json("reply_markup").unwrap()["remove_keyboard"], json!(true));
-    assert_eq!(app.db.find_plan(plan.id).await.unwrap().unwrap().linked_chat_id, Some(CHANNEL));
+    let chats: Vec<i64> = app.db.plan_chats(plan.id).await.unwrap().iter().map(|chat| chat.chat_id).collect();
+    assert_eq!(chats, [CHANNEL]);
 
     let ask = app.send_text(ANN, "Ann", "/newplan").await;
     assert!(text(&ask).contains("called"));

@@ -1,6 +1,7 @@
 //! Integration tests: the whole application driven through Telegram's door.
 mod support;
 
+mod access;
 mod conversation;
 mod creators;
 mod delivery;

@@ -9,14 +9,13 @@ use accessbot::domain::{plans, teams};
 use serde_json::json;
 
 use crate::on_every_engine;
-use crate::support::app::{WAIT, file_request};
+use crate::support::app::{WAIT, file_request, generated_codes};
 use crate::support::fake_stripe::{FakeStripe, STRIPE_KEY};
 use crate::support::fake_telegram::{Recorded, user_json};
 use crate::support::{Engine, TestApp};
 
 const ANN: i64 = 5001;
 const SAM: i64 = 5101;
-const CHANNEL: i64 = -100_777;
 
 async fn app_with_plan(engine: Engine, stripe: Option<&FakeStripe>) -> TestApp {
     let url = stripe.map(|s| s.url.clone());
@@ -34,12 +33,7 @@ async fn app_with_plan(engine: Engine, stripe: Option<&FakeStripe>) -> TestApp {
 
 /// Generates `count` codes of VIP for Ann and returns them as delivered.
 async fn codes(app: &TestApp, count: i64) -> Vec<String> {
-    let before = app.telegram.calls("sendDocument").len();
-    app.queue().enqueue(&app.creator(ANN).await, &file_request("VIP", count), "test", now()).await.unwrap();
-    let document =
-        app.telegram.wait_for(WAIT, |r| r.iter().filter(|r| r.method == "sendDocument").nth(before).cloned()).await;
-    let text = String::from_utf8(document.files[0].2.clone()).unwrap();
-    text.lines().skip(1).map(|line| line.split(',').next().unwrap().to_owned()).collect()
+    generated_codes(app, ANN, "VIP", count).await
 }
 
 async fn plan(app: &TestApp) -> accessbot::db::plans::Plan {
@@ -286,46 +280,6 @@ async fn expired_codes_are_swept_with_one_event_each_and_redeemed_ones_never_exp
     assert_eq!(statuses.iter().filter(|s| *s == "redeemed").count(), 1);
 }
 
-async fn the_invite_link_is_single_use_for_a_day_and_revoked_after_the_join(engine: Engine) {
-    let app = app_with_plan(engine, None).await;
-    let team_id = app.creator(ANN).await.team_id;
-    plans::link_chat(&app.db, team_id, &plan(&app).await, Some(CHANNEL)).await.unwrap();
-    let code = codes(&app, 1).await.remove(0);
-    let reply = app.send_text(SAM, "Sam", &code).await;
-    let created = app.telegram.calls("createChatInviteLink").pop().expect("an invite link was created");
-    assert_eq!(created.int("chat_id"), Some(CHANNEL));
-    assert_eq!(created.int("member_limit"), Some(1));
-    let expire = created.int("expire_date").unwrap();
-    assert!((expire - (now().timestamp() + 86_400)).abs() < 60, "a day ahead");
-    let button = &reply.json("reply_markup").unwrap()["inline_keyboard"][0][0];
-    let link = button["url"].as_str().unwrap().to_owned();
-    assert!(button["text"].as_str().unwrap().contains("Join VIP"));
-
-    let before = app.telegram.requests().len();
-    let member = |status: &str| json!({"user": user_json(SAM, "Sam", "en"), "status": status});
-    let mut joined = json!({"left": member("left"), "member": member("member")});
-    joined["left"]["until_date"] = json!(0);
-    app.telegram.push_update(json!({"chat_member": {
-        "chat": {"id": CHANNEL, "type": "channel", "title": "VIP channel"},
-        "from": user_json(SAM, "Sam", "en"), "date": now().timestamp(),
-        "old_chat_member": member("left"), "new_chat_member": member("member"),
-        "invite_link": {"invite_link": link, "creator": {"id": 1, "is_bot": true, "first_name": "Bot"},
-                        "creates_join_request": false, "is_primary": false, "is_revoked": false, "member_limit": 1},
-    }}));
-    let revoked = app
-        .telegram
-        .wait_for(WAIT, |r| r.iter().skip(before).find(|r| r.method == "revokeChatInviteLink").cloned())
-        .await;
-    assert_eq!(revoked.str("invite_link"), Some(link.as_str()));
-    assert_eq!(revoked.int("chat_id"), Some(CHANNEL));
-
-    let my = app.send_text(SAM, "Sam", "/my").await;
-    let fresh = my.json("reply_markup").unwrap()["inline_keyboard"][0][0]["url"].as_str().unwrap().to_owned();
-    assert_ne!(fresh, link, "/my gives a fresh link");
-    app.assert_no_violations();
-}
-
-/// Sets the redemption time of every pending usage record of the team `days` back.
 async fn backdate_pending_records(app: &TestApp, days: i64) {
     use accessbot::db::entities::usage_record;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
@@ -435,7 +389,6 @@ on_every_engine!(
     stripe_failing_then_recovering_bills_every_record_exactly_once,
     the_sixth_wrong_code_in_ten_minutes_is_not_even_looked_up,
     expired_codes_are_swept_with_one_event_each_and_redeemed_ones_never_expire,
-    the_invite_link_is_single_use_for_a_day_and_revoked_after_the_join,
     refused_and_too_old_records_fail_and_billing_shows_the_cycle,
     billing_says_when_overage_waits_for_a_stripe_customer,
 );

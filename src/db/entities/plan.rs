@@ -15,7 +15,6 @@ pub struct Model {
     pub duration_amount: i32,
     pub status: PlanStatus,
     pub created_at: DateTimeUtc,
-    pub linked_chat_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

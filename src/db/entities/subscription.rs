@@ -14,6 +14,11 @@ pub struct Model {
     pub ends_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    pub subscriber_username: Option<String>,
+    /// When the sweep acted on the end (`ends_at`); cleared when the subscription is extended or renewed.
+    pub end_handled_at: Option<DateTimeUtc>,
+    /// When the subscriber was told that their access ended.
+    pub end_told_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use accessbot::config::{
-    ExpirySweepSettings, HttpSettings, Secret, Settings, ThrottleSettings, UsageReportSettings, WorkerSettings,
+    AccessSweepSettings, ExpirySweepSettings, HttpSettings, Secret, Settings, ThrottleSettings, UsageReportSettings,
+    WorkerSettings,
 };
 use accessbot::db::Db;
 use accessbot::domain::clock::now;
@@ -105,6 +106,10 @@ pub fn test_settings(telegram: &FakeTelegram, database_url: &str) -> Settings {
             retry_base_delay: Duration::from_millis(50),
         },
         expiry_sweep: ExpirySweepSettings { interval: Duration::from_millis(100) },
+        access_sweep: AccessSweepSettings {
+            interval: Duration::from_millis(100),
+            reminders_before_end: vec![Duration::from_secs(3 * 86_400), Duration::from_secs(86_400)],
+        },
     }
 }
 
@@ -385,6 +390,31 @@ impl TestApp {
         let creator = self.db.find_creator_by_telegram_user(user_id).await.unwrap().expect("a creator");
         self.db.recent_jobs_of_creator(creator.id, 100).await.unwrap()
     }
+}
+
+/// Generates `count` codes of `plan` for the creator `user_id` and returns them as the CSV delivered them.
+pub async fn generated_codes(app: &TestApp, user_id: i64, plan: &str, count: i64) -> Vec<String> {
+    let before = app.telegram.calls("sendDocument").len();
+    let creator = app.creator(user_id).await;
+    app.queue().enqueue(&creator, &file_request(plan, count), "test", now()).await.unwrap();
+    let document =
+        app.telegram.wait_for(WAIT, |r| r.iter().filter(|r| r.method == "sendDocument").nth(before).cloned()).await;
+    let text = String::from_utf8(document.files[0].2.clone()).unwrap();
+    text.lines().skip(1).map(|line| line.split(',').next().unwrap().to_owned()).collect()
+}
+
+/// Moves the end of `subscriber`'s subscriptions to `ends_at`, as time passing would.
+pub async fn move_subscription_end(app: &TestApp, subscriber: i64, ends_at: chrono::DateTime<chrono::Utc>) {
+    use accessbot::db::entities::subscription;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
+    subscription::Entity::update_many()
+        .col_expr(subscription::Column::EndsAt, Expr::value(ends_at))
+        .filter(subscription::Column::SubscriberId.eq(subscriber))
+        .exec(&conn)
+        .await
+        .unwrap();
+    conn.close().await.ok();
 }
 
 /// Marks the first `count` codes of a batch as redeemed now, standing in for subscribers.

@@ -83,6 +83,8 @@ struct Inner {
     members: HashMap<(i64, i64), Value>,
     /// Updates below this id were confirmed by a later `getUpdates` and are never handed out again.
     confirmed_offset: i64,
+    /// Join requests not decided yet, by (chat, user).
+    pending_joins: std::collections::HashSet<(i64, i64)>,
 }
 
 #[derive(Clone)]
@@ -126,24 +128,44 @@ impl FakeTelegram {
 
     /// Makes `user_id` a member of `chat_id` with `status`; an administrator may invite users when `can_invite`.
     pub fn set_member(&self, chat_id: i64, user_id: i64, status: &str, can_invite: bool) {
-        let user = if user_id == BOT_ID { bot_user() } else { user_json(user_id, "Someone", "en") };
-        let mut member = json!({"status": status, "user": user});
-        if status == "administrator" {
-            for right in [
-                "can_be_edited",
-                "is_anonymous",
-                "can_manage_chat",
-                "can_delete_messages",
-                "can_manage_video_chats",
-                "can_restrict_members",
-                "can_promote_members",
-                "can_change_info",
-            ] {
-                member[right] = json!(false);
-            }
-            member["can_invite_users"] = json!(can_invite);
-        }
+        let member = member_json(user_id, status, can_invite, false);
         self.inner.lock().unwrap().members.insert((chat_id, user_id), member);
+    }
+
+    /// Makes `user_id` an administrator of `chat_id` with the two rights access enforcement needs, or not.
+    pub fn set_admin(&self, chat_id: i64, user_id: i64, can_invite: bool, can_restrict: bool) {
+        let member = member_json(user_id, "administrator", can_invite, can_restrict);
+        self.inner.lock().unwrap().members.insert((chat_id, user_id), member);
+    }
+
+    /// What `user_id` is in `chat_id` now: `member`, `left`, `kicked`, `administrator`…
+    pub fn member_status(&self, chat_id: i64, user_id: i64) -> String {
+        let inner = self.inner.lock().unwrap();
+        inner.members.get(&(chat_id, user_id)).and_then(|m| m["status"].as_str()).unwrap_or("left").to_owned()
+    }
+
+    /// `user_id` asks to join `chat_id` through `invite_link`, as Telegram tells the bot.
+    pub fn push_join_request(&self, chat_id: i64, user_id: i64, name: &str, invite_link: &str) -> i64 {
+        self.inner.lock().unwrap().pending_joins.insert((chat_id, user_id));
+        self.push_update(json!({"chat_join_request": {
+            "chat": {"id": chat_id, "type": "channel", "title": format!("Chat {chat_id}")},
+            "from": user_json(user_id, name, "en"), "user_chat_id": user_id, "date": now_unix(),
+            "invite_link": {"invite_link": invite_link, "creator": bot_user(), "creates_join_request": true,
+                            "is_primary": false, "is_revoked": false},
+        }}))
+    }
+
+    /// The bot's own rights in `chat_id` change, as Telegram tells it with `my_chat_member`.
+    pub fn push_bot_rights(&self, chat_id: i64, can_invite: bool, can_restrict: bool) -> i64 {
+        let old = self.inner.lock().unwrap().members.get(&(chat_id, BOT_ID)).cloned();
+        self.set_admin(chat_id, BOT_ID, can_invite, can_restrict);
+        let new = member_json(BOT_ID, "administrator", can_invite, can_restrict);
+        self.push_update(json!({"my_chat_member": {
+            "chat": {"id": chat_id, "type": "channel", "title": format!("Chat {chat_id}")},
+            "from": user_json(1, "Owner", "en"), "date": now_unix(),
+            "old_chat_member": old.unwrap_or_else(|| json!({"status": "left", "user": bot_user()})),
+            "new_chat_member": new,
+        }}))
     }
 
     pub fn script(&self, method: &str, answer: Scripted) {
@@ -218,6 +240,30 @@ impl FakeTelegram {
 
 pub fn user_json(user_id: i64, first_name: &str, language_code: &str) -> Value {
     json!({"id": user_id, "is_bot": false, "first_name": first_name, "language_code": language_code})
+}
+
+fn member_json(user_id: i64, status: &str, can_invite: bool, can_restrict: bool) -> Value {
+    let user = if user_id == BOT_ID { bot_user() } else { user_json(user_id, "Someone", "en") };
+    let mut member = json!({"status": status, "user": user});
+    if status == "administrator" {
+        for right in [
+            "can_be_edited",
+            "is_anonymous",
+            "can_manage_chat",
+            "can_delete_messages",
+            "can_manage_video_chats",
+            "can_promote_members",
+            "can_change_info",
+        ] {
+            member[right] = json!(false);
+        }
+        member["can_invite_users"] = json!(can_invite);
+        member["can_restrict_members"] = json!(can_restrict);
+    }
+    if status == "kicked" {
+        member["until_date"] = json!(0);
+    }
+    member
 }
 
 fn bot_user() -> Value {
@@ -378,13 +424,62 @@ async fn handle(
                 "caption": params.get("caption").cloned().unwrap_or(json!(""))
             }))
         }
+        "approvechatjoinrequest" | "declinechatjoinrequest" => {
+            let user_id = user_param(&params);
+            let mut inner = fake.inner.lock().unwrap();
+            if !bot_may(&inner, chat_id, "can_invite_users") {
+                return api_error(StatusCode::BAD_REQUEST, "Bad Request: CHAT_ADMIN_REQUIRED", None);
+            }
+            if !inner.pending_joins.remove(&(chat_id, user_id)) {
+                return api_error(StatusCode::BAD_REQUEST, "Bad Request: HIDE_REQUESTER_MISSING", None);
+            }
+            if key == "approvechatjoinrequest" {
+                inner.members.insert((chat_id, user_id), member_json(user_id, "member", false, false));
+            }
+            ok(json!(true))
+        }
+        "banchatmember" | "unbanchatmember" => {
+            let user_id = user_param(&params);
+            let mut inner = fake.inner.lock().unwrap();
+            if !bot_may(&inner, chat_id, "can_restrict_members") {
+                return api_error(
+                    StatusCode::BAD_REQUEST,
+                    "Bad Request: not enough rights to restrict/unrestrict chat member",
+                    None,
+                );
+            }
+            let status =
+                inner.members.get(&(chat_id, user_id)).and_then(|m| m["status"].as_str()).unwrap_or("left").to_owned();
+            if matches!(status.as_str(), "administrator" | "creator") {
+                return api_error(StatusCode::BAD_REQUEST, "Bad Request: user is an administrator of the chat", None);
+            }
+            let only_if_banned = params.get("only_if_banned").and_then(Value::as_bool).unwrap_or(false);
+            // Telegram: unbanning a current member without `only_if_banned` removes them from the chat.
+            let next = match key.as_str() {
+                "banchatmember" => "kicked",
+                _ if only_if_banned && status != "kicked" => status.as_str(),
+                _ => "left",
+            };
+            inner.members.insert((chat_id, user_id), member_json(user_id, next, false, false));
+            ok(json!(true))
+        }
+        "createchatinvitelink"
+            if params.contains_key("member_limit") && params.get("creates_join_request") == Some(&json!(true)) =>
+        {
+            api_error(
+                StatusCode::BAD_REQUEST,
+                "Bad Request: member_limit can't be specified for links with join requests",
+                None,
+            )
+        }
         "createchatinvitelink" | "revokechatinvitelink" => {
             let link = match params.get("invite_link").and_then(Value::as_str) {
                 Some(link) => link.to_owned(),
                 None => format!("https://t.me/+fake{message_id}x{}", ulid::Ulid::generate()),
             };
             let mut invite = json!({
-                "invite_link": link, "creator": bot_user(), "creates_join_request": false,
+                "invite_link": link, "creator": bot_user(),
+                "creates_join_request": params.get("creates_join_request").cloned().unwrap_or(json!(false)),
                 "is_primary": false, "is_revoked": key == "revokechatinvitelink"
             });
             for field in ["name", "expire_date", "member_limit"] {
@@ -396,6 +491,19 @@ async fn handle(
         }
         _ => ok(json!(true)),
     }
+}
+
+fn user_param(params: &Map<String, Value>) -> i64 {
+    match params.get("user_id") {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or_default(),
+        Some(Value::String(s)) => s.parse().unwrap_or_default(),
+        _ => 0,
+    }
+}
+
+/// Whether the bot is an administrator of `chat_id` with `right`.
+fn bot_may(inner: &Inner, chat_id: i64, right: &str) -> bool {
+    inner.members.get(&(chat_id, BOT_ID)).is_some_and(|m| m["status"] == "administrator" && m[right] == json!(true))
 }
 
 /// teloxide sends `SendMessage`; the Bot API names it `sendMessage`.

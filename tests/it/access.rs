@@ -1,0 +1,342 @@
+//! Access that holds: joins bound to the subscriber, removal when access ends, reminders before it, and
+//! the creator's view of their members, all through the fake Bot API.
+use accessbot::db::Db;
+use accessbot::domain::clock::now;
+use accessbot::domain::events;
+use accessbot::domain::plans;
+use chrono::Duration;
+use serde_json::Value;
+
+use crate::on_every_engine;
+use crate::support::app::{WAIT, generated_codes, move_subscription_end};
+use crate::support::fake_telegram::{BOT_ID, Recorded};
+use crate::support::{Engine, TestApp};
+
+const ANN: i64 = 8001;
+const SAM: i64 = 8002;
+const EVE: i64 = 8003;
+const OLD_HAND: i64 = 8004;
+const CHANNEL: i64 = -100_801;
+const GROUP: i64 = -100_802;
+
+/// Ann's plan `plan` unlocking `chats`, where the bot may invite and remove.
+async fn app_with_chats(engine: Engine, plan: &str, duration: &str, chats: &[i64]) -> TestApp {
+    let app = TestApp::spawn(engine).await;
+    app.make_creator(ANN, "Ann").await;
+    app.send_text(ANN, "Ann", &format!("/newplan {plan} {duration}")).await;
+    link(&app, plan, chats).await;
+    app
+}
+
+async fn link(app: &TestApp, plan: &str, chats: &[i64]) {
+    let team_id = app.creator(ANN).await.team_id;
+    let plan = plans::find_team_plan(&app.db, team_id, plan).await.unwrap();
+    for chat in chats {
+        app.telegram.set_admin(*chat, BOT_ID, true, true);
+        plans::link_chat(&app.db, &plan, *chat, &format!("Chat {chat}"), None, now()).await.unwrap();
+    }
+}
+
+/// The Join links of a reply, in order.
+fn join_links(reply: &Recorded) -> Vec<String> {
+    TestApp::buttons(reply).into_iter().filter(|(label, _)| label.contains("Join")).map(|(_, url)| url).collect()
+}
+
+async fn redeem(app: &TestApp, user: i64, name: &str, code: &str) -> Recorded {
+    app.send_text(user, name, code).await
+}
+
+/// Asks to join `chat` as `user` through `link`; whether the bot approved.
+async fn ask_to_join(app: &TestApp, user: i64, chat: i64, link: &str) -> bool {
+    let before = app.telegram.requests().len();
+    app.telegram.push_join_request(chat, user, "Someone", link);
+    let decided = app
+        .telegram
+        .wait_for(WAIT, |requests| {
+            requests
+                .iter()
+                .skip(before)
+                .find(|r| r.method.ends_with("ChatJoinRequest") && r.int("user_id") == Some(user))
+                .cloned()
+        })
+        .await;
+    decided.method == "approveChatJoinRequest"
+}
+
+async fn events_of(db: &Db, event_type: &str) -> Vec<Value> {
+    let found = db.events_of_type(event_type).await.unwrap();
+    found.iter().map(|event| serde_json::from_str(&event.data).unwrap()).collect()
+}
+
+/// Waits until `done` holds, checking the database and the fake as the sweep runs.
+async fn eventually<F, Fut>(mut done: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !done().await {
+        assert!(tokio::time::Instant::now() < deadline, "the sweep did not get there in time");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+async fn a_forwarded_link_lets_nobody_else_in(engine: Engine) {
+    let app = app_with_chats(engine, "VIP", "30d", &[CHANNEL]).await;
+    let code = generated_codes(&app, ANN, "VIP", 1).await.remove(0);
+    let reply = redeem(&app, SAM, "Sam", &code).await;
+    let links = join_links(&reply);
+    assert_eq!(links.len(), 1, "{reply:?}");
+    let made = app.telegram.calls("createChatInviteLink").pop().unwrap();
+    assert_eq!(made.params.get("creates_join_request"), Some(&Value::Bool(true)));
+    assert!(!made.params.contains_key("member_limit"), "never a member_limit link");
+
+    let again = app.send_text(SAM, "Sam", "/my").await;
+    assert_eq!(join_links(&again), links, "asking again gives the same link");
+    assert_eq!(app.telegram.calls("createChatInviteLink").len(), 1);
+
+    assert!(!ask_to_join(&app, EVE, CHANNEL, &links[0]).await, "a forwarded link is declined");
+    let told = app.next_message_to(EVE, 0).await;
+    assert!(told.str("text").unwrap().contains("open to subscribers only"), "{told:?}");
+    assert_eq!(app.telegram.member_status(CHANNEL, EVE), "left");
+    assert_eq!(events_of(&app.db, events::JOIN_REQUEST_DECLINED).await[0]["user_id"], EVE);
+
+    assert!(ask_to_join(&app, SAM, CHANNEL, &links[0]).await, "the subscriber is let in");
+    assert_eq!(app.telegram.member_status(CHANNEL, SAM), "member");
+    let joined = events_of(&app.db, events::MEMBER_JOINED).await;
+    assert_eq!((joined.len(), &joined[0]["subscriber_id"]), (1, &Value::from(SAM)));
+    let started = events_of(&app.db, events::SUBSCRIPTION_STARTED).await;
+    assert_eq!(started.len(), 1);
+    assert!(join_links(&app.send_text(SAM, "Sam", "/my").await).is_empty(), "no Join button for a chat they are in");
+    app.assert_no_violations();
+}
+
+async fn a_plan_with_two_chats_gives_two_join_buttons_and_both_admit(engine: Engine) {
+    let app = app_with_chats(engine, "VIP", "30d", &[CHANNEL, GROUP]).await;
+    let code = generated_codes(&app, ANN, "VIP", 1).await.remove(0);
+    let reply = redeem(&app, SAM, "Sam", &code).await;
+    let links = join_links(&reply);
+    assert_eq!(links.len(), 2, "{reply:?}");
+    assert!(ask_to_join(&app, SAM, CHANNEL, &links[0]).await);
+    assert!(ask_to_join(&app, SAM, GROUP, &links[1]).await);
+    assert_eq!(app.telegram.member_status(GROUP, SAM), "member");
+    app.assert_no_violations();
+}
+
+async fn the_end_of_access_removes_whom_the_bot_let_in_and_no_one_else(engine: Engine) {
+    let app = app_with_chats(engine, "VIP", "30d", &[CHANNEL, GROUP]).await;
+    app.send_text(ANN, "Ann", "/newplan Forever lifetime").await;
+    app.send_text(ANN, "Ann", "/newplan Chat 30d").await;
+    link(&app, "Forever", &[CHANNEL]).await;
+    link(&app, "Chat", &[GROUP]).await;
+    let vip = generated_codes(&app, ANN, "VIP", 3).await;
+    let forever = generated_codes(&app, ANN, "Forever", 1).await.remove(0);
+    let chat = generated_codes(&app, ANN, "Chat", 1).await.remove(0);
+    app.telegram.set_member(CHANNEL, OLD_HAND, "member", false);
+
+    // Sam holds VIP only; Eve holds VIP and the lifetime plan for the same channel; the third VIP code and
+    // the Chat code go to the old hand, who was in the channel before the bot.
+    let sam = join_links(&redeem(&app, SAM, "Sam", &vip[0]).await);
+    assert!(ask_to_join(&app, SAM, CHANNEL, &sam[0]).await && ask_to_join(&app, SAM, GROUP, &sam[1]).await);
+    let eve = join_links(&redeem(&app, EVE, "Eve", &vip[1]).await);
+    assert!(ask_to_join(&app, EVE, CHANNEL, &eve[0]).await);
+    redeem(&app, EVE, "Eve", &forever).await;
+    redeem(&app, OLD_HAND, "Old", &chat).await;
+
+    let ended = now() - Duration::seconds(1);
+    move_subscription_end(&app, SAM, ended).await;
+    move_subscription_end(&app, EVE, ended).await;
+    eventually(|| async {
+        app.telegram.member_status(CHANNEL, SAM) == "left" && app.telegram.member_status(GROUP, SAM) == "left"
+    })
+    .await;
+    let told = app.next_message_to(SAM, 0).await;
+    let notices: Vec<Recorded> = app
+        .telegram
+        .calls("sendMessage")
+        .into_iter()
+        .filter(|r| r.int("chat_id") == Some(SAM) && r.str("text").is_some_and(|t| t.contains("has ended")))
+        .collect();
+    assert_eq!(notices.len(), 1, "told once; first message was {told:?}");
+    eventually(|| async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 2 }).await;
+    let removed = events_of(&app.db, events::MEMBER_REMOVED).await;
+    assert!(removed.iter().all(|event| event["subscriber_id"] == SAM && event["reason"] == "ended"));
+    assert_eq!(app.telegram.member_status(CHANNEL, EVE), "member", "the lifetime plan still unlocks the channel");
+    assert_eq!(app.telegram.member_status(CHANNEL, OLD_HAND), "member", "a member the bot did not let in stays");
+    let unbanned: Vec<i64> = app.telegram.calls("unbanChatMember").iter().filter_map(|r| r.int("user_id")).collect();
+    assert!(unbanned.iter().all(|user| *user == SAM), "{unbanned:?}");
+    assert_eq!(events_of(&app.db, events::SUBSCRIPTION_ENDED).await.len(), 2);
+
+    // Sam comes back with a new code and is let in again.
+    let back = join_links(&redeem(&app, SAM, "Sam", &vip[2]).await);
+    assert!(ask_to_join(&app, SAM, CHANNEL, &back[0]).await);
+    app.assert_no_violations();
+}
+
+async fn an_extension_before_the_end_moves_it_and_removes_nobody(engine: Engine) {
+    let app = app_with_chats(engine, "VIP", "30d", &[CHANNEL]).await;
+    let vip = generated_codes(&app, ANN, "VIP", 2).await;
+    let links = join_links(&redeem(&app, SAM, "Sam", &vip[0]).await);
+    assert!(ask_to_join(&app, SAM, CHANNEL, &links[0]).await);
+    move_subscription_end(&app, SAM, now() + Duration::seconds(2)).await;
+    redeem(&app, SAM, "Sam", &vip[1]).await;
+    assert_eq!(events_of(&app.db, events::SUBSCRIPTION_EXTENDED).await.len(), 1);
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(app.telegram.member_status(CHANNEL, SAM), "member");
+    assert!(app.telegram.calls("unbanChatMember").is_empty());
+    app.assert_no_violations();
+}
+
+async fn without_the_ban_right_the_removal_waits_and_the_creator_is_told_once(engine: Engine) {
+    let app = app_with_chats(engine, "VIP", "30d", &[CHANNEL]).await;
+    let code = generated_codes(&app, ANN, "VIP", 1).await.remove(0);
+    let links = join_links(&redeem(&app, SAM, "Sam", &code).await);
+    assert!(ask_to_join(&app, SAM, CHANNEL, &links[0]).await);
+    app.telegram.set_admin(CHANNEL, BOT_ID, true, false);
+    move_subscription_end(&app, SAM, now() - Duration::seconds(1)).await;
+
+    let told = |app: &TestApp| {
+        app.telegram
+            .calls("sendMessage")
+            .into_iter()
+            .filter(|r| r.int("chat_id") == Some(ANN) && r.str("text").is_some_and(|t| t.contains("Ban users")))
+            .count()
+    };
+    eventually(|| async { told(&app) == 1 }).await;
+    eventually(|| async { app.telegram.attempts("unbanChatMember").len() >= 3 }).await;
+    assert_eq!(told(&app), 1, "told once however often the removal is tried");
+    assert_eq!(app.telegram.member_status(CHANNEL, SAM), "member");
+
+    app.telegram.push_bot_rights(CHANNEL, true, true);
+    eventually(|| async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
+    assert_eq!(events_of(&app.db, events::MEMBER_REMOVED).await.len(), 1);
+    app.assert_no_violations();
+}
+
+async fn reminders_go_out_once_per_offset_across_a_restart_and_follow_an_extension(engine: Engine) {
+    let mut app = app_with_chats(engine, "VIP", "30d", &[]).await;
+    let vip = generated_codes(&app, ANN, "VIP", 2).await;
+    redeem(&app, SAM, "Sam", &vip[0]).await;
+    let reminders = |app: &TestApp| {
+        app.telegram
+            .calls("sendMessage")
+            .into_iter()
+            .filter(|r| r.int("chat_id") == Some(SAM) && r.str("text").is_some_and(|t| t.contains("ends on")))
+            .count()
+    };
+    move_subscription_end(&app, SAM, now() + Duration::days(2)).await;
+    eventually(|| async { reminders(&app) == 1 }).await;
+    app.stop().await;
+    app.start_instance().await;
+    move_subscription_end(&app, SAM, now() + Duration::hours(12)).await;
+    eventually(|| async { reminders(&app) == 2 }).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(reminders(&app), 2, "each offset once");
+
+    redeem(&app, SAM, "Sam", &vip[1]).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(reminders(&app), 2, "the extension moved the end a month away");
+    app.assert_no_violations();
+}
+
+async fn a_reminder_found_late_goes_out_once_not_once_per_offset(engine: Engine) {
+    let app = app_with_chats(engine, "VIP", "30d", &[]).await;
+    let code = generated_codes(&app, ANN, "VIP", 1).await.remove(0);
+    redeem(&app, SAM, "Sam", &code).await;
+    move_subscription_end(&app, SAM, now() + Duration::hours(6)).await;
+    let reminded = || {
+        app.telegram.calls("sendMessage").into_iter().filter(|r| r.int("chat_id") == Some(SAM) && r.str("text").is_some_and(|t| t.contains("ends on"))).count()
+    };
+    eventually(|| async { reminded() == 1 }).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(reminded(), 1);
+    app.assert_no_violations();
+}
+
+async fn a_crash_in_a_removal_sweep_removes_each_member_exactly_once(engine: Engine) {
+    let mut app = app_with_chats(engine, "VIP", "30d", &[CHANNEL]).await;
+    let codes = generated_codes(&app, ANN, "VIP", 50).await;
+    let subscribers: Vec<i64> = (0..50).map(|n| 9_000 + n).collect();
+    for (user, code) in subscribers.iter().zip(&codes) {
+        let links = join_links(&redeem(&app, *user, "Sub", code).await);
+        assert!(ask_to_join(&app, *user, CHANNEL, &links[0]).await);
+    }
+    app.telegram.set_delay("unbanChatMember", std::time::Duration::from_millis(40));
+    for user in &subscribers {
+        move_subscription_end(&app, *user, now() - Duration::seconds(1)).await;
+    }
+    eventually(|| async { app.telegram.calls("unbanChatMember").len() >= 10 }).await;
+    app.kill();
+    let before_restart = app.telegram.calls("unbanChatMember").len();
+    assert!(before_restart < 50, "the crash came mid-sweep");
+    app.start_instance().await;
+    eventually(|| async { subscribers.iter().all(|user| app.telegram.member_status(CHANNEL, *user) == "left") }).await;
+    eventually(|| async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 50 }).await;
+    let removed = events_of(&app.db, events::MEMBER_REMOVED).await;
+    let mut who: Vec<i64> = removed.iter().map(|event| event["subscriber_id"].as_i64().unwrap()).collect();
+    who.sort();
+    who.dedup();
+    assert_eq!(who.len(), 50, "each member removed once");
+    let calls = app.telegram.calls("unbanChatMember").len();
+    assert!(calls <= 50 + 1, "at most the one in flight was repeated: {calls}");
+    app.assert_no_violations();
+}
+
+async fn creators_see_members_check_a_person_and_remove_them(engine: Engine) {
+    let app = app_with_chats(engine, "VIP", "30d", &[CHANNEL]).await;
+    let code = generated_codes(&app, ANN, "VIP", 1).await.remove(0);
+    let links = join_links(&redeem(&app, SAM, "Sam", &code).await);
+    assert!(ask_to_join(&app, SAM, CHANNEL, &links[0]).await);
+
+    let members = app.send_text(ANN, "Ann", "/members").await;
+    let text = members.str("text").unwrap();
+    assert!(text.contains("VIP: 1 active, 1 in the chats, 0 ending within 7 days, 0 removed this cycle"), "{text}");
+    let check = app.send_text(ANN, "Ann", &format!("/check {SAM}")).await;
+    let text = check.str("text").unwrap();
+    assert!(text.contains("VIP — until") && text.contains("in it, let in by the bot"), "{text}");
+    let unknown = app.send_text(ANN, "Ann", "/check @nobody").await;
+    assert!(unknown.str("text").unwrap().contains("No subscriber"), "{unknown:?}");
+
+    let confirm = app.send_text(ANN, "Ann", &format!("/remove {SAM}")).await;
+    assert!(confirm.str("text").unwrap().contains("End every subscription"));
+    let go = TestApp::button_labeled(&confirm, "End access now");
+    assert!(app.tap(SAM, &confirm, &go).await.str("text").unwrap().contains("expired"), "only a creator may tap");
+    let done = app.tap(ANN, &confirm, &go).await;
+    assert!(done.str("text").unwrap().contains("1 subscription ended"), "{done:?}");
+    eventually(|| async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
+    eventually(|| async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 1 }).await;
+    assert_eq!(events_of(&app.db, events::MEMBER_REMOVED).await[0]["reason"], "removed_by_creator");
+
+    app.send_text_in(ANN, "Ann", "ru", "/language").await;
+    app.db.choose_language(ANN, "ru", now()).await.unwrap();
+    let russian = app.send_text(ANN, "Ann", "/members").await;
+    assert!(russian.str("text").unwrap().contains("удалено в этом цикле 1"), "{russian:?}");
+    app.assert_no_violations();
+}
+
+async fn someone_who_sends_their_own_code_again_hears_success_again(engine: Engine) {
+    let app = app_with_chats(engine, "VIP", "30d", &[CHANNEL]).await;
+    let code = generated_codes(&app, ANN, "VIP", 1).await.remove(0);
+    let first = redeem(&app, SAM, "Sam", &code).await;
+    let again = redeem(&app, SAM, "Sam", &code).await;
+    assert!(again.str("text").unwrap().contains("VIP"), "{again:?}");
+    assert!(!again.str("text").unwrap().contains("already been used"));
+    assert_eq!(join_links(&again), join_links(&first));
+    let eve = redeem(&app, EVE, "Eve", &code).await;
+    assert!(eve.str("text").unwrap().contains("already been used"), "{eve:?}");
+    assert_eq!(events_of(&app.db, events::ACCESS_CODE_REDEEMED).await.len(), 1);
+    app.assert_no_violations();
+}
+
+on_every_engine!(
+    a_forwarded_link_lets_nobody_else_in,
+    a_plan_with_two_chats_gives_two_join_buttons_and_both_admit,
+    the_end_of_access_removes_whom_the_bot_let_in_and_no_one_else,
+    an_extension_before_the_end_moves_it_and_removes_nobody,
+    without_the_ban_right_the_removal_waits_and_the_creator_is_told_once,
+    reminders_go_out_once_per_offset_across_a_restart_and_follow_an_extension,
+    a_reminder_found_late_goes_out_once_not_once_per_offset,
+    a_crash_in_a_removal_sweep_removes_each_member_exactly_once,
+    creators_see_members_check_a_person_and_remove_them,
+    someone_who_sends_their_own_code_again_hears_success_again,
+);

@@ -42,8 +42,45 @@ fn join_links(reply: &Recorded) -> Vec<String> {
     TestApp::buttons(reply).into_iter().filter(|(label, _)| label.contains("Join")).map(|(_, url)| url).collect()
 }
 
+/// Sends a code as `user` and returns the bot's answer to it (not a reminder that may cross it).
 async fn redeem(app: &TestApp, user: i64, name: &str, code: &str) -> Recorded {
-    app.send_text(user, name, code).await
+    let before = app.telegram.requests().len();
+    app.telegram.push_update(serde_json::json!({"message": {
+        "message_id": 1, "date": now().timestamp(),
+        "chat": {"id": user, "type": "private", "first_name": name},
+        "from": crate::support::fake_telegram::user_json(user, name, "en"),
+        "text": code,
+    }}));
+    app.telegram
+        .wait_for(WAIT, |requests| {
+            requests
+                .iter()
+                .skip(before)
+                .find(|r| {
+                    r.method == "sendMessage"
+                        && r.int("chat_id") == Some(user)
+                        && r.str("text").is_some_and(|t| t.starts_with('✅') || t.starts_with('❌'))
+                })
+                .cloned()
+        })
+        .await
+}
+
+/// Sends `text` as Ann and returns the bot's first answer to her that contains `needle`.
+async fn ask_ann(app: &TestApp, text: &str, needle: &str) -> String {
+    let before = app.telegram.requests().len();
+    app.send_text(ANN, "Ann", text).await;
+    let answer = app
+        .telegram
+        .wait_for(WAIT, |requests| {
+            requests
+                .iter()
+                .skip(before)
+                .find(|r| r.int("chat_id") == Some(ANN) && r.str("text").is_some_and(|t| t.contains(needle)))
+                .cloned()
+        })
+        .await;
+    answer.str("text").unwrap().to_owned()
 }
 
 /// Asks to join `chat` as `user` through `link`; whether the bot approved.
@@ -76,7 +113,13 @@ where
 {
     let deadline = tokio::time::Instant::now() + WAIT;
     while !done().await {
-        assert!(tokio::time::Instant::now() < deadline, "the sweep did not get there in time");
+        if tokio::time::Instant::now() >= deadline {
+            let logged: Vec<String> = crate::support::logs::captured()
+                .into_iter()
+                .filter(|line| line.starts_with("WARN") || line.starts_with("ERROR"))
+                .collect();
+            panic!("the sweep did not get there in time; warnings:\n{}", logged.join("\n"));
+        }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
@@ -150,15 +193,16 @@ async fn the_end_of_access_removes_whom_the_bot_let_in_and_no_one_else(engine: E
         app.telegram.member_status(CHANNEL, SAM) == "left" && app.telegram.member_status(GROUP, SAM) == "left"
     })
     .await;
-    let told = app.next_message_to(SAM, 0).await;
-    let notices: Vec<Recorded> = app
-        .telegram
-        .calls("sendMessage")
-        .into_iter()
-        .filter(|r| r.int("chat_id") == Some(SAM) && r.str("text").is_some_and(|t| t.contains("has ended")))
-        .collect();
-    assert_eq!(notices.len(), 1, "told once; first message was {told:?}");
+    let notices = || {
+        app.telegram
+            .calls("sendMessage")
+            .into_iter()
+            .filter(|r| r.int("chat_id") == Some(SAM) && r.str("text").is_some_and(|t| t.contains("has ended")))
+            .count()
+    };
+    eventually(|| async { notices() == 1 }).await;
     eventually(|| async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 2 }).await;
+    assert_eq!(notices(), 1, "told once");
     let removed = events_of(&app.db, events::MEMBER_REMOVED).await;
     assert!(removed.iter().all(|event| event["subscriber_id"] == SAM && event["reason"] == "ended"));
     assert_eq!(app.telegram.member_status(CHANNEL, EVE), "member", "the lifetime plan still unlocks the channel");
@@ -179,8 +223,8 @@ async fn an_extension_before_the_end_moves_it_and_removes_nobody(engine: Engine)
     let links = join_links(&redeem(&app, SAM, "Sam", &vip[0]).await);
     assert!(ask_to_join(&app, SAM, CHANNEL, &links[0]).await);
     move_subscription_end(&app, SAM, now() + Duration::seconds(2)).await;
-    redeem(&app, SAM, "Sam", &vip[1]).await;
-    assert_eq!(events_of(&app.db, events::SUBSCRIPTION_EXTENDED).await.len(), 1);
+    let extended = redeem(&app, SAM, "Sam", &vip[1]).await;
+    assert_eq!(events_of(&app.db, events::SUBSCRIPTION_EXTENDED).await.len(), 1, "{extended:?}");
     tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     assert_eq!(app.telegram.member_status(CHANNEL, SAM), "member");
     assert!(app.telegram.calls("unbanChatMember").is_empty());
@@ -245,7 +289,11 @@ async fn a_reminder_found_late_goes_out_once_not_once_per_offset(engine: Engine)
     redeem(&app, SAM, "Sam", &code).await;
     move_subscription_end(&app, SAM, now() + Duration::hours(6)).await;
     let reminded = || {
-        app.telegram.calls("sendMessage").into_iter().filter(|r| r.int("chat_id") == Some(SAM) && r.str("text").is_some_and(|t| t.contains("ends on"))).count()
+        app.telegram
+            .calls("sendMessage")
+            .into_iter()
+            .filter(|r| r.int("chat_id") == Some(SAM) && r.str("text").is_some_and(|t| t.contains("ends on")))
+            .count()
     };
     eventually(|| async { reminded() == 1 }).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
@@ -288,17 +336,23 @@ async fn creators_see_members_check_a_person_and_remove_them(engine: Engine) {
     let links = join_links(&redeem(&app, SAM, "Sam", &code).await);
     assert!(ask_to_join(&app, SAM, CHANNEL, &links[0]).await);
 
-    let members = app.send_text(ANN, "Ann", "/members").await;
-    let text = members.str("text").unwrap();
-    assert!(text.contains("VIP: 1 active, 1 in the chats, 0 ending within 7 days, 0 removed this cycle"), "{text}");
-    let check = app.send_text(ANN, "Ann", &format!("/check {SAM}")).await;
-    let text = check.str("text").unwrap();
-    assert!(text.contains("VIP — until") && text.contains("in it, let in by the bot"), "{text}");
-    let unknown = app.send_text(ANN, "Ann", "/check @nobody").await;
-    assert!(unknown.str("text").unwrap().contains("No subscriber"), "{unknown:?}");
+    let members = ask_ann(&app, "/members", "Your members").await;
+    assert!(
+        members.contains("VIP: 1 active, 1 in the chats, 0 ending within 7 days, 0 removed this cycle"),
+        "{members}"
+    );
+    let check = ask_ann(&app, &format!("/check {SAM}"), "User").await;
+    assert!(check.contains("VIP — until") && check.contains("in it, let in by the bot"), "{check}");
+    ask_ann(&app, "/check @nobody", "No subscriber").await;
 
-    let confirm = app.send_text(ANN, "Ann", &format!("/remove {SAM}")).await;
-    assert!(confirm.str("text").unwrap().contains("End every subscription"));
+    let before = app.telegram.requests().len();
+    ask_ann(&app, &format!("/remove {SAM}"), "End every subscription").await;
+    let confirm = app
+        .telegram
+        .wait_for(WAIT, |r| {
+            r.iter().skip(before).find(|r| r.str("text").is_some_and(|t| t.contains("End every"))).cloned()
+        })
+        .await;
     let go = TestApp::button_labeled(&confirm, "End access now");
     assert!(app.tap(SAM, &confirm, &go).await.str("text").unwrap().contains("expired"), "only a creator may tap");
     let done = app.tap(ANN, &confirm, &go).await;
@@ -309,8 +363,8 @@ async fn creators_see_members_check_a_person_and_remove_them(engine: Engine) {
 
     app.send_text_in(ANN, "Ann", "ru", "/language").await;
     app.db.choose_language(ANN, "ru", now()).await.unwrap();
-    let russian = app.send_text(ANN, "Ann", "/members").await;
-    assert!(russian.str("text").unwrap().contains("удалено в этом цикле 1"), "{russian:?}");
+    let russian = ask_ann(&app, "/members", "Ваши участники").await;
+    assert!(russian.contains("удалено в этом цикле 1"), "{russian}");
     app.assert_no_violations();
 }
 

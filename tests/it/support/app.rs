@@ -403,7 +403,8 @@ pub async fn generated_codes(app: &TestApp, user_id: i64, plan: &str, count: i64
     text.lines().skip(1).map(|line| line.split(',').next().unwrap().to_owned()).collect()
 }
 
-/// Moves the end of `subscriber`'s subscriptions to `ends_at`, as time passing would.
+/// Moves the end of `subscriber`'s subscriptions that end to `ends_at`, as time passing would; lifetime
+/// subscriptions stay lifetime.
 pub async fn move_subscription_end(app: &TestApp, subscriber: i64, ends_at: chrono::DateTime<chrono::Utc>) {
     use accessbot::db::entities::subscription;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
@@ -411,6 +412,7 @@ pub async fn move_subscription_end(app: &TestApp, subscriber: i64, ends_at: chro
     subscription::Entity::update_many()
         .col_expr(subscription::Column::EndsAt, Expr::value(ends_at))
         .filter(subscription::Column::SubscriberId.eq(subscriber))
+        .filter(subscription::Column::EndsAt.is_not_null())
         .exec(&conn)
         .await
         .unwrap();

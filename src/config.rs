@@ -224,13 +224,8 @@ impl Settings {
 
     /// Where the generated instance secret lives: beside the SQLite database file.
     pub fn secret_file(&self) -> Option<PathBuf> {
-        let path = self.database_url.strip_prefix("sqlite:")?;
-        let path = path.trim_start_matches("//");
-        let path = path.split('?').next().unwrap_or(path);
-        if path.is_empty() || path.contains(":memory:") {
-            return None;
-        }
-        let dir = std::path::Path::new(path).parent().map(PathBuf::from).unwrap_or_default();
+        let path = crate::db::sqlite_path(&self.database_url)?;
+        let dir = path.parent().map(PathBuf::from).unwrap_or_default();
         Some(dir.join(SECRET_FILE_NAME))
     }
 }

@@ -455,3 +455,4 @@ remove-done = { $count ->
    *[other] User { $user }: { $count } subscriptions ended; they are being removed from their chats.
 }
 remove-cancelled = Nothing changed.
+page-of = (page { $page } of { $pages })

@@ -474,3 +474,4 @@ remove-done = { $count ->
    *[many] Пользователь { $user }: закрыто { $count } подписок, его удаляют из их чатов.
 }
 remove-cancelled = Ничего не изменилось.
+page-of = (страница { $page } из { $pages })

@@ -15,8 +15,8 @@ use crate::views::{Screen, codes as view, errors};
 
 const PAGE_SIZE: i64 = 10;
 
-async fn plan_picker(context: &BotContext, lang: &Lang, creator: &Creator) -> Result<Screen, DomainError> {
-    Ok(view::plan_picker(lang, &plans::list_plans(&context.db, creator.team_id).await?))
+async fn plan_picker(context: &BotContext, lang: &Lang, creator: &Creator, page: u32) -> Result<Screen, DomainError> {
+    Ok(view::plan_picker(lang, &plans::list_plans(&context.db, creator.team_id).await?, page))
 }
 
 async fn codes_page(
@@ -36,7 +36,7 @@ async fn codes_page(
 pub async fn codes_command(h: Handling, message: Message, args: String, creator: Creator) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
     let screen = if args.trim().is_empty() {
-        plan_picker(&context, &lang, &creator).await?
+        plan_picker(&context, &lang, &creator, 0).await?
     } else {
         codes_page(&context, &lang, &creator, args.trim(), CodeFilter::Unredeemed, 1)
             .await
@@ -49,14 +49,14 @@ pub async fn codes_command(h: Handling, message: Message, args: String, creator:
 /// The plan picker of `/codes`, as the creator menu opens it.
 pub async fn show_picker(h: &Handling, creator: &Creator, chat: ChatId) -> HandlerResult {
     let Handling { bot, context, lang } = h;
-    telegram::send(bot, chat, plan_picker(context, lang, creator).await?).await?;
+    telegram::send(bot, chat, plan_picker(context, lang, creator, 0).await?).await?;
     Ok(())
 }
 
 pub async fn codes_tap(h: Handling, query: CallbackQuery, button: CodesButton, tap: Tap) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
     let screen = match button {
-        CodesButton::PickPlan => plan_picker(&context, &lang, &tap.creator).await,
+        CodesButton::PickPlan(page) => plan_picker(&context, &lang, &tap.creator, page).await,
         CodesButton::Page { plan, filter, page } => {
             codes_page(&context, &lang, &tap.creator, &ids::public_id(ids::PLAN, plan), filter, page).await
         }

@@ -22,7 +22,7 @@ pub async fn new_plan(h: Handling, message: Message, args: String, creator: Crea
     if args.trim().is_empty() {
         return start_new_plan(&h, user.id.0 as i64, message.chat.id, None).await;
     }
-    let Some((name, duration)) = args.trim().rsplit_once(char::is_whitespace) else {
+    let Some((name, duration)) = plans::split_name_and_duration(&args) else {
         telegram::send(&bot, message.chat.id, menu::say(&lang, "usage-newplan")).await?;
         return Ok(());
     };
@@ -34,20 +34,37 @@ pub async fn new_plan(h: Handling, message: Message, args: String, creator: Crea
     Ok(())
 }
 
-async fn plan_list(context: &BotContext, lang: &Lang, creator: &Creator) -> Result<Screen, DomainError> {
-    Ok(view::list(lang, &plans::plans_with_chats(&context.db, creator.team_id).await?))
+/// The page of the plan list that is `page`, or that shows `plan_id`.
+async fn plan_list(
+    context: &BotContext,
+    lang: &Lang,
+    creator: &Creator,
+    page: PlanListPage,
+) -> Result<Screen, DomainError> {
+    let all = plans::plans_with_chats(&context.db, creator.team_id).await?;
+    let page = match page {
+        PlanListPage::Number(page) => page,
+        PlanListPage::Showing(plan_id) => view::page_showing(&all, plan_id),
+    };
+    Ok(view::list(lang, &all, page))
+}
+
+/// Which page of the plan list to show.
+enum PlanListPage {
+    Number(u32),
+    Showing(uuid::Uuid),
 }
 
 pub async fn list_plans(h: Handling, message: Message, creator: Creator) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
-    telegram::send(&bot, message.chat.id, plan_list(&context, &lang, &creator).await?).await?;
+    telegram::send(&bot, message.chat.id, plan_list(&context, &lang, &creator, PlanListPage::Number(0)).await?).await?;
     Ok(())
 }
 
 /// The plan list, as the creator menu opens it.
 pub async fn show_list(h: &Handling, creator: &Creator, chat: ChatId) -> HandlerResult {
     let Handling { bot, context, lang } = h;
-    telegram::send(bot, chat, plan_list(context, lang, creator).await?).await?;
+    telegram::send(bot, chat, plan_list(context, lang, creator, PlanListPage::Number(0)).await?).await?;
     Ok(())
 }
 
@@ -61,6 +78,11 @@ async fn run_plans_button(h: &Handling, tap: &Tap, button: PlansButton) -> TapAn
     let Handling { bot, context, lang } = h;
     let team_plan = |plan_id| async move { context.db.find_team_plan(tap.creator.team_id, plan_id).await };
     let (plan_id, status) = match button {
+        PlansButton::Page(page) => {
+            let list = plan_list(context, lang, &tap.creator, PlanListPage::Number(page)).await?;
+            telegram::edit(bot, tap.chat_id, tap.message_id, list).await;
+            return Ok(Some(String::new()));
+        }
         PlansButton::NewPlan => {
             start_new_plan(h, tap.user_id, tap.chat_id, None).await?;
             return Ok(Some(String::new()));
@@ -96,7 +118,8 @@ async fn run_plans_button(h: &Handling, tap: &Tap, button: PlansButton) -> TapAn
     let Some(plan) = team_plan(plan_id).await? else { return Ok(None) };
     Ok(Some(match plans::set_plan_status(&context.db, tap.creator.team_id, &plan, status).await {
         Ok(()) => {
-            telegram::edit(bot, tap.chat_id, tap.message_id, plan_list(context, lang, &tap.creator).await?).await;
+            let list = plan_list(context, lang, &tap.creator, PlanListPage::Showing(plan.id)).await?;
+            telegram::edit(bot, tap.chat_id, tap.message_id, list).await;
             view::status_changed(lang, &plan, status)
         }
         Err(error) => errors::chat(lang, &error),

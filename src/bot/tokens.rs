@@ -15,7 +15,7 @@ use crate::views::{Screen, errors, menu, tokens as view};
 pub async fn tokens_command(h: Handling, message: Message, creator: Creator) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
     let list = tokens::list_tokens(&context.db, &creator).await?;
-    telegram::send(&bot, message.chat.id, view::list(&lang, &list)).await?;
+    telegram::send(&bot, message.chat.id, view::list(&lang, &list, 0)).await?;
     Ok(())
 }
 
@@ -70,7 +70,8 @@ async fn run_token_button(
         }
         TokenButton::Revoke(token_id) => {
             tokens::revoke_token(db, creator, token_id, now()).await?;
-            (lang.t("token-revoked"), view::list(lang, &tokens::list_tokens(db, creator).await?))
+            (lang.t("token-revoked"), view::list(lang, &tokens::list_tokens(db, creator).await?, 0))
         }
+        TokenButton::Page(page) => (String::new(), view::list(lang, &tokens::list_tokens(db, creator).await?, page)),
     })
 }

@@ -141,6 +141,40 @@ stored_as_text!(
     crate::domain::tokens::TokenDraftStatus,
 );
 
+/// The file of a SQLite database URL (`sqlite://path?mode=rwc`); None for anything else or in memory.
+pub fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let path = url.strip_prefix("sqlite:")?.trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or(path);
+    (!path.is_empty() && !path.contains(":memory:")).then(|| std::path::PathBuf::from(path))
+}
+
+/// Creates the database file readable by its owner only, before SQLite does; SQLite gives its `-wal` and
+/// `-shm` files the same permissions as the database.
+fn create_private_file(path: &std::path::Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => tighten(path),
+        Err(error) => Err(error),
+    }
+}
+
+/// A database an earlier version created readable by everyone becomes its owner's only, with its journal.
+fn tighten(path: &std::path::Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        if file.exists() {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
+}
+
 /// A pooled connection to SQLite or PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct Db {
@@ -150,6 +184,10 @@ pub struct Db {
 impl Db {
     /// Connects and brings the schema up to date.
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, DbError> {
+        if let Some(path) = sqlite_path(url) {
+            create_private_file(&path)
+                .map_err(|error| DbError::Custom(format!("cannot create {}: {error}", path.display())))?;
+        }
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .max_connections(max_connections)

@@ -136,6 +136,20 @@ pub fn duration_of(plan: &Plan) -> PlanDuration {
     PlanDuration::from_columns(&plan.duration_unit, plan.duration_amount)
 }
 
+/// Splits `/newplan <name> <duration>`: the duration is the last word (`30d`), or the last two when they
+/// are a number and a unit (`30 days`); the name is the rest and may contain spaces.
+pub fn split_name_and_duration(args: &str) -> Option<(&str, &str)> {
+    let args = args.trim();
+    let (rest, last) = args.rsplit_once(char::is_whitespace)?;
+    if CalendarUnit::parse(last).is_some()
+        && let Some((name, amount)) = rest.trim_end().rsplit_once(char::is_whitespace)
+        && amount.parse::<u32>().is_ok()
+    {
+        return Some((name.trim_end(), args[name.len()..].trim_start()));
+    }
+    Some((rest.trim_end(), last))
+}
+
 /// A typed number of days as a plan duration (`45` → `45d`); anything but a positive count is refused.
 pub fn days_duration(input: &str) -> Result<String, DomainError> {
     let duration = format!("{}d", input.trim());
@@ -310,6 +324,15 @@ mod tests {
         assert!(PlanDuration::parse("101y").is_err());
         assert!(PlanDuration::parse("36600y").is_err(), "capped by length, whatever the unit");
         assert!(PlanDuration::parse("1201mo").is_err());
+    }
+
+    #[test]
+    fn a_one_line_plan_splits_into_its_name_and_duration() {
+        assert_eq!(split_name_and_duration("VIP Club 30 days"), Some(("VIP Club", "30 days")));
+        assert_eq!(split_name_and_duration("VIP 30d"), Some(("VIP", "30d")));
+        assert_eq!(split_name_and_duration("Gold lifetime"), Some(("Gold", "lifetime")));
+        assert_eq!(split_name_and_duration("Room 101 2w"), Some(("Room 101", "2w")));
+        assert_eq!(split_name_and_duration("VIP"), None);
     }
 
     #[test]

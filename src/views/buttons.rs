@@ -181,6 +181,7 @@ impl CardButton {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenButton {
     NewDraft,
+    Page(u32),
     Toggle(Uuid, Ability),
     Create(Uuid),
     Cancel(Uuid),
@@ -191,6 +192,7 @@ impl TokenButton {
     fn encode(self) -> String {
         match self {
             Self::NewDraft => "tok:new".to_owned(),
+            Self::Page(page) => format!("tok:pg:{page}"),
             Self::Toggle(draft, ability) => {
                 let index = Ability::ALL.iter().position(|a| *a == ability).unwrap_or_default();
                 format!("tok:ab:{}:{index}", ulid(draft))
@@ -205,6 +207,7 @@ impl TokenButton {
         let parts: Vec<&str> = rest.split(':').collect();
         Some(match parts.as_slice() {
             ["new"] => Self::NewDraft,
+            ["pg", page] => Self::Page(page.parse().ok()?),
             ["ab", draft, index] => Self::Toggle(id(draft)?, *Ability::ALL.get(index.parse::<usize>().ok()?)?),
             ["mk", draft] => Self::Create(id(draft)?),
             ["cx", draft] => Self::Cancel(id(draft)?),
@@ -221,6 +224,8 @@ pub enum PlansButton {
     Archive(Uuid),
     Reactivate(Uuid),
     Rename(Uuid),
+    /// A page of the list.
+    Page(u32),
     /// The chats the plan unlocks.
     Chats(Uuid),
     LinkChat(Uuid),
@@ -231,6 +236,7 @@ impl PlansButton {
     fn encode(self) -> String {
         match self {
             Self::NewPlan => "pl:new".to_owned(),
+            Self::Page(page) => format!("pl:pg:{page}"),
             Self::Archive(plan) => format!("pl:ar:{}", ulid(plan)),
             Self::Reactivate(plan) => format!("pl:re:{}", ulid(plan)),
             Self::Rename(plan) => format!("pl:rn:{}", ulid(plan)),
@@ -243,6 +249,9 @@ impl PlansButton {
     fn decode(rest: &str) -> Option<Self> {
         if rest == "new" {
             return Some(Self::NewPlan);
+        }
+        if let Some(page) = rest.strip_prefix("pg:") {
+            return Some(Self::Page(page.parse().ok()?));
         }
         if let Some(unlink) = rest.strip_prefix("ul:") {
             let (plan, chat) = unlink.split_once(':')?;
@@ -295,14 +304,20 @@ impl JobsButton {
 /// A button of `/codes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodesButton {
-    PickPlan,
-    Page { plan: Uuid, filter: CodeFilter, page: i64 },
+    /// A page of the plan picker.
+    PickPlan(u32),
+    Page {
+        plan: Uuid,
+        filter: CodeFilter,
+        page: i64,
+    },
 }
 
 impl CodesButton {
     fn encode(self) -> String {
         match self {
-            Self::PickPlan => "cd:l".to_owned(),
+            Self::PickPlan(0) => "cd:l".to_owned(),
+            Self::PickPlan(page) => format!("cd:l:{page}"),
             Self::Page { plan, filter, page } => format!("cd:{}:{}:{page}", ulid(plan), filter_letter(filter)),
         }
     }
@@ -310,7 +325,8 @@ impl CodesButton {
     fn decode(rest: &str) -> Option<Self> {
         let parts: Vec<&str> = rest.split(':').collect();
         Some(match parts.as_slice() {
-            ["l"] => Self::PickPlan,
+            ["l"] => Self::PickPlan(0),
+            ["l", page] => Self::PickPlan(page.parse().ok()?),
             [plan, letter, page] => {
                 let filter = *CodeFilter::ALL.iter().find(|filter| filter_letter(**filter) == *letter)?;
                 Self::Page { plan: id(plan)?, filter, page: page.parse().ok()? }
@@ -384,7 +400,10 @@ mod tests {
             Callback::Jobs(JobsButton::List),
             Callback::Jobs(JobsButton::Show(id)),
             Callback::Jobs(JobsButton::RetryDelivery(id)),
-            Callback::Codes(CodesButton::PickPlan),
+            Callback::Codes(CodesButton::PickPlan(0)),
+            Callback::Codes(CodesButton::PickPlan(u32::MAX)),
+            Callback::Plans(PlansButton::Page(u32::MAX)),
+            Callback::Token(TokenButton::Page(u32::MAX)),
         ];
         all.extend(Ability::ALL.map(|ability| Callback::Token(TokenButton::Toggle(id, ability))));
         all.extend(

@@ -2,20 +2,24 @@
 use chrono::{DateTime, Utc};
 
 use super::buttons::{Callback, CodesButton};
-use super::{Screen, button, format};
+use super::{Screen, button, format, page_of, paged_header, paging_row};
 use crate::db::plans::Plan;
 use crate::domain::access_code::CodeState;
 use crate::domain::code_listing::{CodeFilter, CodeView, PlanCodes};
 use crate::i18n::Lang;
 
-pub fn plan_picker(lang: &Lang, plans: &[Plan]) -> Screen {
-    if plans.is_empty() {
+/// A page of the plans to pick from.
+pub fn plan_picker(lang: &Lang, all: &[Plan], page: u32) -> Screen {
+    if all.is_empty() {
         return Screen::new(lang.t("plans-empty"));
     }
-    Screen::new(lang.t("codes-pick-plan")).rows(plans.iter().map(|plan| {
-        let first_page = CodesButton::Page { plan: plan.id, filter: CodeFilter::Unredeemed, page: 1 };
-        vec![button(plan.name.clone(), Callback::Codes(first_page))]
-    }))
+    let (plans, page, pages) = page_of(all, page);
+    Screen::new(paged_header(lang, lang.t("codes-pick-plan"), page, pages))
+        .rows(plans.iter().map(|plan| {
+            let first_page = CodesButton::Page { plan: plan.id, filter: CodeFilter::Unredeemed, page: 1 };
+            vec![button(plan.name.clone(), Callback::Codes(first_page))]
+        }))
+        .row(paging_row(lang, page, pages, |page| Callback::Codes(CodesButton::PickPlan(page))))
 }
 
 fn code_line(lang: &Lang, code: &CodeView, now: DateTime<Utc>) -> String {
@@ -67,6 +71,6 @@ pub fn page(lang: &Lang, shown: &PlanCodes, now: DateTime<Utc>) -> Screen {
     if page < pages {
         paging.push(button(lang.t("button-next"), to(*filter, page + 1)));
     }
-    let back = vec![button(lang.t("button-plans"), Callback::Codes(CodesButton::PickPlan))];
+    let back = vec![button(lang.t("button-plans"), Callback::Codes(CodesButton::PickPlan(0)))];
     Screen::new(text).rows(filters.chunks(2).map(<[_]>::to_vec)).row(paging).row(back)
 }

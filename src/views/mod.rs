@@ -57,6 +57,46 @@ impl Screen {
     }
 }
 
+/// How many plans or tokens one message lists, so that it stays within Telegram's 100 buttons and 4096
+/// characters however long the names.
+pub const PER_PAGE: usize = 8;
+
+/// Page `page` of `items` (the last one when there are fewer), which page that is, and how many there are.
+pub fn page_of<T>(items: &[T], page: u32) -> (&[T], u32, u32) {
+    let pages = items.len().div_ceil(PER_PAGE).max(1) as u32;
+    let page = page.min(pages - 1);
+    let start = page as usize * PER_PAGE;
+    (&items[start..(start + PER_PAGE).min(items.len())], page, pages)
+}
+
+/// Previous and Next, where there are such pages.
+pub fn paging_row(
+    lang: &crate::i18n::Lang,
+    page: u32,
+    pages: u32,
+    to: impl Fn(u32) -> Callback,
+) -> Vec<InlineKeyboardButton> {
+    let mut row = Vec::new();
+    if page > 0 {
+        row.push(button(lang.t("button-previous"), to(page - 1)));
+    }
+    if page + 1 < pages {
+        row.push(button(lang.t("button-next"), to(page + 1)));
+    }
+    row
+}
+
+/// A list's heading, with the page when there are several.
+pub fn paged_header(lang: &crate::i18n::Lang, header: String, page: u32, pages: u32) -> String {
+    if pages <= 1 {
+        return header;
+    }
+    format!(
+        "{header} {}",
+        lang.t_with("page-of", &[("page", i64::from(page + 1).into()), ("pages", i64::from(pages).into())])
+    )
+}
+
 /// A button that sends `callback` back when tapped.
 pub fn button(label: impl Into<String>, callback: Callback) -> InlineKeyboardButton {
     InlineKeyboardButton::callback(label, callback.encode())

@@ -6,7 +6,7 @@ use teloxide::types::{
 
 use super::buttons::{Callback, PlansButton};
 use super::generate::flow_button;
-use super::{Screen, button, format};
+use super::{Screen, button, format, page_of, paged_header, paging_row};
 use crate::db::plans::{Plan, PlanChat};
 use crate::domain::conversations::{Flow, FlowAction};
 use crate::domain::ids;
@@ -37,14 +37,16 @@ pub fn created(lang: &Lang, plan: &Plan) -> String {
     lang.t_with("plan-created", &[("plan", plan_line(lang, plan, 0).into())])
 }
 
-/// The plan list with a row of buttons per plan.
-pub fn list(lang: &Lang, plans: &[(Plan, Vec<PlanChat>)]) -> Screen {
+/// A page of the plan list, with a row of buttons per plan.
+pub fn list(lang: &Lang, all: &[(Plan, Vec<PlanChat>)], page: u32) -> Screen {
     let new_plan = vec![button(lang.t("button-new-plan"), Callback::Plans(PlansButton::NewPlan))];
-    if plans.is_empty() {
+    if all.is_empty() {
         return Screen::new(lang.t("plans-empty")).row(new_plan);
     }
+    let (plans, page, pages) = page_of(all, page);
     let lines: Vec<String> = plans.iter().map(|(plan, chats)| plan_line(lang, plan, chats.len())).collect();
-    let text = format!("{}\n\n{}", lang.t_with("plans-header", &[("count", lines.len().into())]), lines.join("\n"));
+    let header = paged_header(lang, lang.t_with("plans-header", &[("count", all.len().into())]), page, pages);
+    let text = format!("{header}\n\n{}", lines.join("\n"));
     let rows = plans.iter().map(|(plan, _)| {
         let labelled = |key: &str, action: PlansButton| {
             button(lang.t_with(key, &[("name", plan.name.as_str().into())]), Callback::Plans(action))
@@ -59,7 +61,15 @@ pub fn list(lang: &Lang, plans: &[(Plan, Vec<PlanChat>)]) -> Screen {
             labelled("button-plan-chats", PlansButton::Chats(plan.id)),
         ]
     });
-    Screen::new(text).rows(rows).row(new_plan)
+    Screen::new(text)
+        .rows(rows)
+        .row(paging_row(lang, page, pages, |page| Callback::Plans(PlansButton::Page(page))))
+        .row(new_plan)
+}
+
+/// The page of the plan list that shows `plan_id`.
+pub fn page_showing(all: &[(Plan, Vec<PlanChat>)], plan_id: uuid::Uuid) -> u32 {
+    all.iter().position(|(plan, _)| plan.id == plan_id).map_or(0, |index| (index / super::PER_PAGE) as u32)
 }
 
 pub fn status_changed(lang: &Lang, plan: &Plan, status: PlanStatus) -> String {
@@ -112,14 +122,15 @@ pub fn ask_days(lang: &Lang, flow: &Flow) -> Screen {
     ])
 }
 
-/// The rights the bot needs in a plan's chat: inviting users, which its join links are.
-fn invite_rights() -> ChatAdministratorRights {
+/// The rights the bot needs in a plan's chat: inviting users (its join links), and for itself restricting
+/// members too (removal when access ends).
+fn invite_rights(can_restrict_members: bool) -> ChatAdministratorRights {
     ChatAdministratorRights {
         is_anonymous: false,
         can_manage_chat: false,
         can_delete_messages: false,
         can_manage_video_chats: false,
-        can_restrict_members: false,
+        can_restrict_members,
         can_promote_members: false,
         can_change_info: false,
         can_invite_users: true,
@@ -139,8 +150,8 @@ pub fn chat_picker(lang: &Lang) -> KeyboardMarkup {
     let request = |id: i32, is_channel: bool| {
         ButtonRequest::RequestChat(
             KeyboardButtonRequestChat::new(RequestId(id), is_channel)
-                .user_administrator_rights(invite_rights())
-                .bot_administrator_rights(invite_rights())
+                .user_administrator_rights(invite_rights(false))
+                .bot_administrator_rights(invite_rights(true))
                 .request_title(),
         )
     };

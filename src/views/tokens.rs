@@ -1,6 +1,6 @@
 //! `/tokens` and `/newtoken`: API tokens for AI assistants, with toggle buttons for abilities.
 use super::buttons::{Callback, TokenButton};
-use super::{Screen, button, format};
+use super::{Screen, button, format, page_of, paged_header, paging_row};
 use crate::domain::tokens::{Abilities, Ability, IssuedToken, TokenDraftView, TokenSummary};
 use crate::i18n::Lang;
 
@@ -16,7 +16,9 @@ pub fn abilities_now(lang: &Lang, draft: &TokenDraftView) -> String {
     abilities_text(lang, draft.abilities)
 }
 
-pub fn list(lang: &Lang, tokens: &[TokenSummary]) -> Screen {
+/// A page of the creator's tokens, each with a Revoke button.
+pub fn list(lang: &Lang, all: &[TokenSummary], page: u32) -> Screen {
+    let (tokens, page, pages) = page_of(all, page);
     let text = if tokens.is_empty() {
         lang.t("tokens-empty")
     } else {
@@ -38,7 +40,8 @@ pub fn list(lang: &Lang, tokens: &[TokenSummary]) -> Screen {
                 )
             })
             .collect();
-        format!("{}\n\n{}", lang.t_with("tokens-header", &[("count", tokens.len().into())]), lines.join("\n"))
+        let header = paged_header(lang, lang.t_with("tokens-header", &[("count", all.len().into())]), page, pages);
+        format!("{header}\n\n{}", lines.join("\n"))
     };
     let revoke = tokens.iter().map(|token| {
         vec![button(
@@ -46,7 +49,10 @@ pub fn list(lang: &Lang, tokens: &[TokenSummary]) -> Screen {
             Callback::Token(TokenButton::Revoke(token.id)),
         )]
     });
-    Screen::new(text).rows(revoke).row(vec![button(lang.t("button-new-token"), Callback::Token(TokenButton::NewDraft))])
+    Screen::new(text)
+        .rows(revoke)
+        .row(paging_row(lang, page, pages, |page| Callback::Token(TokenButton::Page(page))))
+        .row(vec![button(lang.t("button-new-token"), Callback::Token(TokenButton::NewDraft))])
 }
 
 fn ability_key(ability: Ability) -> &'static str {

@@ -6,6 +6,7 @@ mod conversation;
 mod creators;
 mod delivery;
 mod failures;
+mod found;
 mod generation;
 mod harness;
 mod jobs;

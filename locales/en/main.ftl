@@ -29,7 +29,8 @@ help-creator =
     /generate — generate single-use codes, step by step with buttons
       or in one line: /generate <plan> <quantity> <file|messages> <expiry>, e.g. /generate VIP 100 file 1_month
     /newplan — create a plan (or in one line: /newplan VIP 30d)
-    /plans — your plans: rename, archive, re-activate, link the channel or group
+    /plans — your plans: rename, archive, re-activate, link and unlink the channels and groups they unlock
+    /members — your subscribers and members per plan; /check <user id or @username> — one person; /remove <user id or @username> — end their access now
     /codes — your codes per plan, masked, by state
     /status — your recent jobs; /resend <job_id> — try a failed delivery again
     /cancel — leave the current menu; /language — choose the language

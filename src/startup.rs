@@ -133,6 +133,7 @@ impl Application {
             db: self.db.clone(),
             bot: self.bot.clone(),
             settings: self.settings.access_sweep.clone(),
+            lease: self.settings.worker.lease,
             wake: access_wake.clone(),
         };
         let access_sweeper = tokio::spawn(access_sweep.run(stop_receiver.clone()));

@@ -38,9 +38,6 @@ stored_enum! {
 /// How many ended subscriptions, removals or reminders one pass of the sweep takes on at most.
 pub const SWEEP_BATCH: u64 = 200;
 
-/// How long a claimed removal is held before another instance may take it over.
-pub const REMOVAL_HOLD: Duration = Duration::seconds(60);
-
 fn event(team_id: Uuid, event_type: &str, data: serde_json::Value, now: DateTime<Utc>) -> Event {
     Event {
         id: ids::new_id(),
@@ -227,9 +224,10 @@ pub async fn end_notices(db: &Db, now: DateTime<Utc>) -> Result<Vec<(Subscriptio
     Ok(notices)
 }
 
-/// Removals due now, held for this sweep.
-pub async fn due_removals(db: &Db, now: DateTime<Utc>) -> Result<Vec<Membership>, DomainError> {
-    Ok(db.claim_due_removals(now, now + REMOVAL_HOLD, SWEEP_BATCH).await?)
+/// The next removal due now, held for `lease`: one at a time, so a crash holds back at most the one in
+/// flight until the lease runs out and another sweep takes it over.
+pub async fn next_removal(db: &Db, now: DateTime<Utc>, lease: Duration) -> Result<Option<Membership>, DomainError> {
+    Ok(db.claim_due_removals(now, now + lease, 1).await?.into_iter().next())
 }
 
 /// The member is out; `member.removed` is written with it.

@@ -21,6 +21,8 @@ pub struct AccessSweep {
     pub db: Db,
     pub bot: TgBot,
     pub settings: AccessSweepSettings,
+    /// How long a claimed removal is held before another sweep may take it over (`WORKER_LEASE_SECONDS`).
+    pub lease: std::time::Duration,
     pub wake: Arc<Notify>,
 }
 
@@ -58,7 +60,9 @@ impl AccessSweep {
         if ended > 0 {
             log::info!("{ended} subscriptions ended");
         }
-        for member in access::due_removals(&self.db, now()).await? {
+        let lease = chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::seconds(30));
+        for _ in 0..access::SWEEP_BATCH {
+            let Some(member) = access::next_removal(&self.db, now(), lease).await? else { break };
             self.remove(&member).await?;
         }
         self.tell_creators_of_problems().await?;
@@ -92,7 +96,8 @@ impl AccessSweep {
                 }
                 RemovalError::MissingRights(problem) => {
                     self.db.set_chat_rights_problem(member.chat_id, Some(problem)).await?;
-                    let retry = chrono::Duration::from_std(self.settings.interval).unwrap_or(access::REMOVAL_HOLD);
+                    let retry =
+                        chrono::Duration::from_std(self.settings.interval).unwrap_or(chrono::Duration::minutes(1));
                     self.db.removal_later(member.id, later(retry), &error.to_string()).await?;
                     return Ok(());
                 }

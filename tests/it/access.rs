@@ -209,7 +209,7 @@ async fn the_end_of_access_removes_whom_the_bot_let_in_and_no_one_else(engine: E
     assert_eq!(app.telegram.member_status(CHANNEL, OLD_HAND), "member", "a member the bot did not let in stays");
     let unbanned: Vec<i64> = app.telegram.calls("unbanChatMember").iter().filter_map(|r| r.int("user_id")).collect();
     assert!(unbanned.iter().all(|user| *user == SAM), "{unbanned:?}");
-    assert_eq!(events_of(&app.db, events::SUBSCRIPTION_ENDED).await.len(), 2);
+    eventually(|| async { events_of(&app.db, events::SUBSCRIPTION_ENDED).await.len() == 2 }).await;
 
     // Sam comes back with a new code and is let in again.
     let back = join_links(&redeem(&app, SAM, "Sam", &vip[2]).await);
@@ -253,7 +253,7 @@ async fn without_the_ban_right_the_removal_waits_and_the_creator_is_told_once(en
 
     app.telegram.push_bot_rights(CHANNEL, true, true);
     eventually(|| async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
-    assert_eq!(events_of(&app.db, events::MEMBER_REMOVED).await.len(), 1);
+    eventually(|| async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 1 }).await;
     app.assert_no_violations();
 }
 
@@ -365,6 +365,9 @@ async fn creators_see_members_check_a_person_and_remove_them(engine: Engine) {
     app.db.choose_language(ANN, "ru", now()).await.unwrap();
     let russian = ask_ann(&app, "/members", "Ваши участники").await;
     assert!(russian.contains("удалено в этом цикле 1"), "{russian}");
+    let check = ask_ann(&app, &format!("/check {SAM}"), "Пользователь").await;
+    assert!(check.contains("VIP — закончилась") || check.contains("VIP —"), "{check}");
+    ask_ann(&app, &format!("/remove {SAM}"), "Закрыть сейчас все подписки").await;
     app.assert_no_violations();
 }
 
@@ -382,7 +385,36 @@ async fn someone_who_sends_their_own_code_again_hears_success_again(engine: Engi
     app.assert_no_violations();
 }
 
+async fn a_member_who_left_is_not_removed_and_a_429_is_waited_out(engine: Engine) {
+    let app = app_with_chats(engine, "VIP", "30d", &[CHANNEL]).await;
+    let vip = generated_codes(&app, ANN, "VIP", 2).await;
+    for (user, code) in [(SAM, &vip[0]), (EVE, &vip[1])] {
+        let links = join_links(&redeem(&app, user, "Someone", code).await);
+        assert!(ask_to_join(&app, user, CHANNEL, &links[0]).await);
+    }
+    let member = |status: &str| serde_json::json!({"user": crate::support::fake_telegram::user_json(SAM, "Sam", "en"), "status": status});
+    app.telegram.push_update(serde_json::json!({"chat_member": {
+        "chat": {"id": CHANNEL, "type": "channel", "title": "VIP channel"},
+        "from": crate::support::fake_telegram::user_json(SAM, "Sam", "en"), "date": now().timestamp(),
+        "old_chat_member": member("member"), "new_chat_member": member("left"),
+    }}));
+    app.telegram.set_member(CHANNEL, SAM, "left", false);
+    eventually(|| async { app.db.memberships_of_user(SAM).await.unwrap().iter().all(|m| m.status.as_str() == "left") })
+        .await;
+    app.telegram.script("unbanChatMember", crate::support::fake_telegram::Scripted::RetryAfter(1));
+    move_subscription_end(&app, SAM, now() - Duration::seconds(1)).await;
+    move_subscription_end(&app, EVE, now() - Duration::seconds(1)).await;
+    eventually(|| async { app.telegram.member_status(CHANNEL, EVE) == "left" }).await;
+    let attempts = app.telegram.attempts("unbanChatMember");
+    assert_eq!(attempts.len(), 2, "one 429, then the same removal again");
+    assert!(attempts[1] - attempts[0] >= std::time::Duration::from_millis(900), "the 429 was waited out");
+    let removed: Vec<i64> = app.telegram.calls("unbanChatMember").iter().filter_map(|r| r.int("user_id")).collect();
+    assert_eq!(removed, [EVE], "the member who left is not removed again");
+    app.assert_no_violations();
+}
+
 on_every_engine!(
+    a_member_who_left_is_not_removed_and_a_429_is_waited_out,
     a_forwarded_link_lets_nobody_else_in,
     a_plan_with_two_chats_gives_two_join_buttons_and_both_admit,
     the_end_of_access_removes_whom_the_bot_let_in_and_no_one_else,

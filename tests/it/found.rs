@@ -87,7 +87,45 @@ async fn invite_links_of_earlier_versions_are_revoked_at_start(engine: Engine) {
     app.assert_no_violations();
 }
 
+async fn a_plan_s_one_linked_chat_becomes_its_first_chat_in_the_migration(engine: Engine) {
+    use accessbot::db::entities::{plan, plan_chat, team};
+    use accessbot::domain::plans::PlanStatus;
+    use migration::MigratorTrait;
+    use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel};
+    let (url, _dir) = engine.fresh_database().await;
+    let conn = sea_orm::Database::connect(url.as_str()).await.unwrap();
+    migration::Migrator::up(&conn, Some(4)).await.unwrap();
+    let team_id = uuid::Uuid::now_v7();
+    let team = team::Model {
+        id: team_id,
+        name: "Ann".to_owned(),
+        tier_id: "free".to_owned(),
+        stripe_customer_id: None,
+        billing_anchor_at: now(),
+        created_at: now(),
+    };
+    team.into_active_model().insert(&conn).await.unwrap();
+    let vip = plan::Model {
+        id: uuid::Uuid::now_v7(),
+        team_id,
+        name: "VIP".to_owned(),
+        name_key: "vip".to_owned(),
+        duration_unit: "days".to_owned(),
+        duration_amount: 30,
+        status: PlanStatus::Active,
+        created_at: now(),
+    };
+    vip.clone().into_active_model().insert(&conn).await.unwrap();
+    conn.execute_unprepared("UPDATE plans SET linked_chat_id = -100951 WHERE name_key = 'vip'").await.unwrap();
+    migration::Migrator::up(&conn, None).await.unwrap();
+    let chats = plan_chat::Entity::find().all(&conn).await.unwrap();
+    assert_eq!(chats.len(), 1);
+    assert_eq!((chats[0].plan_id, chats[0].chat_id, chats[0].team_id), (vip.id, -100_951, team_id));
+    conn.close().await.unwrap();
+}
+
 on_every_engine!(
+    a_plan_s_one_linked_chat_becomes_its_first_chat_in_the_migration,
     lists_of_thirty_long_plans_and_tokens_are_paged,
     a_long_resend_argument_is_not_echoed_back_whole,
     plan_durations_read_words_and_refuse_centuries,

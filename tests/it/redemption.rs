@@ -216,6 +216,10 @@ async fn stripe_failing_then_recovering_bills_every_record_exactly_once(engine: 
     teams::set_stripe_customer(&app.db, &team, "cus_ann456").await.unwrap();
     wait_until("the first record arrives", async || stripe.accepted().len() == 1).await;
     assert_eq!(stripe.attempts(), 3, "500, then 429, then accepted");
+    wait_until("the first record is marked reported", async || {
+        app.db.usage_records_of_team(team.id).await.unwrap().iter().any(|r| r.status == UsageStatus::Reported)
+    })
+    .await;
 
     stripe.set_down(true);
     redeem_all(&app, &codes[6..], 8200).await;

@@ -314,6 +314,8 @@ async fn a_crash_in_a_removal_sweep_removes_each_member_exactly_once(engine: Eng
         move_subscription_end(&app, *user, now() - Duration::seconds(1)).await;
     }
     eventually(|| async { app.telegram.calls("unbanChatMember").len() >= 10 }).await;
+    let members = ask_ann(&app, "/members", "Your members").await;
+    assert!(app.telegram.calls("unbanChatMember").len() < 50, "a reply does not wait for the sweep: {members}");
     app.kill();
     let before_restart = app.telegram.calls("unbanChatMember").len();
     assert!(before_restart < 50, "the crash came mid-sweep");
@@ -413,7 +415,24 @@ async fn a_member_who_left_is_not_removed_and_a_429_is_waited_out(engine: Engine
     app.assert_no_violations();
 }
 
+async fn a_subscriber_who_blocked_the_bot_is_removed_all_the_same(engine: Engine) {
+    let app = app_with_chats(engine, "VIP", "30d", &[CHANNEL]).await;
+    let code = generated_codes(&app, ANN, "VIP", 1).await.remove(0);
+    let links = join_links(&redeem(&app, SAM, "Sam", &code).await);
+    assert!(ask_to_join(&app, SAM, CHANNEL, &links[0]).await);
+    app.telegram.script("sendMessage", crate::support::fake_telegram::Scripted::Blocked);
+    let before = app.telegram.attempts("sendMessage").len();
+    move_subscription_end(&app, SAM, now() - Duration::seconds(1)).await;
+    eventually(|| async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
+    eventually(|| async { app.telegram.attempts("sendMessage").len() > before }).await;
+    eventually(|| async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 1 }).await;
+    let told = app.telegram.calls("sendMessage").into_iter().filter(|r| r.int("chat_id") == Some(SAM)).count();
+    assert_eq!(told, 1, "the notice was refused: only the redemption answer reached Sam");
+    app.assert_no_violations();
+}
+
 on_every_engine!(
+    a_subscriber_who_blocked_the_bot_is_removed_all_the_same,
     a_member_who_left_is_not_removed_and_a_429_is_waited_out,
     a_forwarded_link_lets_nobody_else_in,
     a_plan_with_two_chats_gives_two_join_buttons_and_both_admit,

@@ -420,6 +420,10 @@ async fn a_subscriber_who_blocked_the_bot_is_removed_all_the_same(engine: Engine
     let code = generated_codes(&app, ANN, "VIP", 1).await.remove(0);
     let links = join_links(&redeem(&app, SAM, "Sam", &code).await);
     assert!(ask_to_join(&app, SAM, CHANNEL, &links[0]).await);
+    // Ann hears of the redemption first, so the refusal scripted next meets the notice to Sam.
+    app.telegram
+        .wait_for(WAIT, |r| r.iter().find(|r| r.str("text").is_some_and(|t| t.contains("was redeemed"))).cloned())
+        .await;
     app.telegram.script("sendMessage", crate::support::fake_telegram::Scripted::Blocked);
     let before = app.telegram.attempts("sendMessage").len();
     move_subscription_end(&app, SAM, now() - Duration::seconds(1)).await;

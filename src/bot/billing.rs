@@ -12,6 +12,6 @@ use crate::views::{Screen, billing as view};
 pub async fn billing_command(h: Handling, message: Message, creator: Creator) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
     let overview = billing::overview(&context.db, creator.team_id, now()).await?;
-    telegram::send(&bot, message.chat.id, Screen::new(view::overview(&lang, &overview))).await?;
+    telegram::send(bot, message.chat.id, Screen::new(view::overview(lang, &overview))).await?;
     Ok(())
 }

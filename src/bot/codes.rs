@@ -36,13 +36,13 @@ async fn codes_page(
 pub async fn codes_command(h: Handling, message: Message, args: String, creator: Creator) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
     let screen = if args.trim().is_empty() {
-        plan_picker(&context, &lang, &creator, 0).await?
+        plan_picker(context, lang, &creator, 0).await?
     } else {
-        codes_page(&context, &lang, &creator, args.trim(), CodeFilter::Unredeemed, 1)
+        codes_page(context, lang, &creator, args.trim(), CodeFilter::Unredeemed, 1)
             .await
-            .unwrap_or_else(|error| Screen::new(errors::chat(&lang, &error)))
+            .unwrap_or_else(|error| Screen::new(errors::chat(lang, &error)))
     };
-    telegram::send(&bot, message.chat.id, screen).await?;
+    telegram::send(bot, message.chat.id, screen).await?;
     Ok(())
 }
 
@@ -56,19 +56,19 @@ pub async fn show_picker(h: &Handling, creator: &Creator, chat: ChatId) -> Handl
 pub async fn codes_tap(h: Handling, query: CallbackQuery, button: CodesButton, tap: Tap) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
     let screen = match button {
-        CodesButton::PickPlan(page) => plan_picker(&context, &lang, &tap.creator, page).await,
+        CodesButton::PickPlan(page) => plan_picker(context, lang, &tap.creator, page).await,
         CodesButton::Page { plan, filter, page } => {
-            codes_page(&context, &lang, &tap.creator, &ids::public_id(ids::PLAN, plan), filter, page).await
+            codes_page(context, lang, &tap.creator, &ids::public_id(ids::PLAN, plan), filter, page).await
         }
     };
     let answer = match screen {
         Ok(screen) => {
-            telegram::edit(&bot, tap.chat_id, tap.message_id, screen).await;
+            telegram::edit(bot, tap.chat_id, tap.message_id, screen).await;
             Some(String::new())
         }
         // Another team's plan, or none: the button is treated as forged.
         Err(DomainError::NotFound { .. }) => None,
-        Err(error) => Some(errors::chat(&lang, &error)),
+        Err(error) => Some(errors::chat(lang, &error)),
     };
     answer_tap(&h, &query, answer).await
 }

@@ -52,14 +52,14 @@ pub async fn generate_command(h: Handling, message: Message, args: String, creat
         return open_wizard(&h, &creator, user.id.0 as i64, chat).await;
     }
     let Some(request) = parse_one_liner(&args) else {
-        telegram::send(&bot, chat, menu::say(&lang, "usage-generate")).await?;
+        telegram::send(bot, chat, menu::say(lang, "usage-generate")).await?;
         return Ok(());
     };
     let screen = match async { context.queue.draft(&creator, request?, now()).await }.await {
-        Ok(card) => confirmation_card(&lang, &card, &context.throttle),
-        Err(error) => Screen::new(errors::chat(&lang, &error)),
+        Ok(card) => confirmation_card(lang, &card, &context.throttle),
+        Err(error) => Screen::new(errors::chat(lang, &error)),
     };
-    telegram::send(&bot, chat, screen).await?;
+    telegram::send(bot, chat, screen).await?;
     Ok(())
 }
 
@@ -122,11 +122,11 @@ pub async fn card_tap(h: Handling, query: CallbackQuery, button: CardButton, tap
                 let cancelled = ConversationStatus::Cancelled;
                 conversations::finish_for_draft(&context.db, tap.user_id, tap.chat_id.0, draft_id, cancelled, now())
                     .await?;
-                telegram::edit(&bot, tap.chat_id, tap.message_id, menu::say(&lang, "generate-cancelled")).await;
+                telegram::edit(bot, tap.chat_id, tap.message_id, menu::say(lang, "generate-cancelled")).await;
                 Some(lang.t("generate-cancelled"))
             }
             Ok(false) | Err(DomainError::NotFound { .. }) => None,
-            Err(error) => Some(errors::chat(&lang, &error)),
+            Err(error) => Some(errors::chat(lang, &error)),
         },
         CardButton::Generate(draft_id) => confirm(&h, &tap, draft_id, false).await?,
         CardButton::AgreeToMessages(draft_id) => confirm(&h, &tap, draft_id, true).await?,

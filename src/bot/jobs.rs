@@ -31,14 +31,14 @@ pub async fn show_list(h: &Handling, creator: &Creator, chat: ChatId) -> Handler
 pub async fn status_command(h: Handling, message: Message, args: String, creator: Creator) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
     let screen = if args.trim().is_empty() {
-        job_list(&context, &lang, &creator).await?
+        job_list(context, lang, &creator).await?
     } else {
         match jobs::job_of_creator(&context.db, &creator, args.trim()).await {
-            Ok(job) => view::details(&lang, &job),
-            Err(error) => Screen::new(errors::chat(&lang, &error)),
+            Ok(job) => view::details(lang, &job),
+            Err(error) => Screen::new(errors::chat(lang, &error)),
         }
     };
-    telegram::send(&bot, message.chat.id, screen).await?;
+    telegram::send(bot, message.chat.id, screen).await?;
     Ok(())
 }
 
@@ -53,15 +53,15 @@ pub async fn resend_command(h: Handling, message: Message, args: String, creator
     let Handling { bot, context, lang } = &h;
     let chat = message.chat.id;
     if args.trim().is_empty() {
-        telegram::send(&bot, chat, menu::say(&lang, "usage-resend")).await?;
+        telegram::send(bot, chat, menu::say(lang, "usage-resend")).await?;
         return Ok(());
     }
     // The answer becomes the job's status message, so it is sent before the worker may edit it.
-    let queued = Screen::new(view::delivery_retried(&lang, &prefixed_job_id(args.trim())));
-    let answer = telegram::send(&bot, chat, queued).await?;
+    let queued = Screen::new(view::delivery_retried(lang, &prefixed_job_id(args.trim())));
+    let answer = telegram::send(bot, chat, queued).await?;
     let status_message = (creator.linked_chat_id == Some(chat.0)).then_some(answer.id.0);
     if let Err(error) = context.queue.retry_delivery(&creator, args.trim(), status_message, now()).await {
-        telegram::edit(&bot, chat, answer.id, Screen::new(errors::chat(&lang, &error))).await;
+        telegram::edit(bot, chat, answer.id, Screen::new(errors::chat(lang, &error))).await;
     }
     Ok(())
 }

@@ -23,14 +23,14 @@ pub async fn new_plan(h: Handling, message: Message, args: String, creator: Crea
         return start_new_plan(&h, user.id.0 as i64, message.chat.id, None).await;
     }
     let Some((name, duration)) = plans::split_name_and_duration(&args) else {
-        telegram::send(&bot, message.chat.id, menu::say(&lang, "usage-newplan")).await?;
+        telegram::send(bot, message.chat.id, menu::say(lang, "usage-newplan")).await?;
         return Ok(());
     };
     let text = match plans::create_plan(&context.db, creator.team_id, name, duration, now()).await {
-        Ok(plan) => view::created(&lang, &plan),
-        Err(error) => errors::chat(&lang, &error),
+        Ok(plan) => view::created(lang, &plan),
+        Err(error) => errors::chat(lang, &error),
     };
-    telegram::send(&bot, message.chat.id, Screen::new(text)).await?;
+    telegram::send(bot, message.chat.id, Screen::new(text)).await?;
     Ok(())
 }
 
@@ -57,7 +57,7 @@ enum PlanListPage {
 
 pub async fn list_plans(h: Handling, message: Message, creator: Creator) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
-    telegram::send(&bot, message.chat.id, plan_list(&context, &lang, &creator, PlanListPage::Number(0)).await?).await?;
+    telegram::send(bot, message.chat.id, plan_list(context, lang, &creator, PlanListPage::Number(0)).await?).await?;
     Ok(())
 }
 

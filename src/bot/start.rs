@@ -22,7 +22,7 @@ pub async fn start(h: Handling, message: Message, payload: String) -> HandlerRes
     let chat = message.chat.id;
     if let Some(token) = payload.trim().strip_prefix(INVITE_PREFIX) {
         if !message.chat.is_private() {
-            telegram::send(&bot, chat, menu::say(&lang, "invite-private-chat-only")).await?;
+            telegram::send(bot, chat, menu::say(lang, "invite-private-chat-only")).await?;
             return Ok(());
         }
         let joiner = Joiner {
@@ -33,15 +33,15 @@ pub async fn start(h: Handling, message: Message, payload: String) -> HandlerRes
         };
         let text = match creators::accept_invite(&context.db, &context.secret, token, joiner, now()).await {
             Ok(InviteAcceptance::Joined(creator)) => {
-                if let Err(error) = register_creator_commands(&bot, &creator, None).await {
+                if let Err(error) = register_creator_commands(bot, &creator, None).await {
                     log::warn!("cannot register a new creator's command menu: {error}");
                 }
                 lang.t("invite-accepted")
             }
             Ok(InviteAcceptance::AlreadyCreator(_)) => lang.t("invite-already-creator"),
-            Err(error) => errors::chat(&lang, &error),
+            Err(error) => errors::chat(lang, &error),
         };
-        telegram::send(&bot, chat, Screen::new(text)).await?;
+        telegram::send(bot, chat, Screen::new(text)).await?;
         return Ok(());
     }
     if looks_like_code_attempt(&payload) {
@@ -49,8 +49,8 @@ pub async fn start(h: Handling, message: Message, payload: String) -> HandlerRes
     }
     let is_creator = creators::find_creator(&context.db, user.id.0 as i64).await?.is_some();
     let screen =
-        if is_creator && message.chat.is_private() { menu::creator_menu(&lang) } else { menu::help(&lang, is_creator) };
-    telegram::send(&bot, chat, screen).await?;
+        if is_creator && message.chat.is_private() { menu::creator_menu(lang) } else { menu::help(lang, is_creator) };
+    telegram::send(bot, chat, screen).await?;
     Ok(())
 }
 
@@ -60,13 +60,13 @@ pub async fn help(h: Handling, message: Message) -> HandlerResult {
         Some(user) => creators::find_creator(&context.db, user.id.0 as i64).await?.is_some(),
         None => false,
     };
-    telegram::send(&bot, message.chat.id, menu::help(&lang, is_creator)).await?;
+    telegram::send(bot, message.chat.id, menu::help(lang, is_creator)).await?;
     Ok(())
 }
 
 pub async fn not_a_creator(h: Handling, message: Message) -> HandlerResult {
     let Handling { bot, lang, .. } = &h;
-    telegram::send(&bot, message.chat.id, menu::say(&lang, "not-a-creator")).await?;
+    telegram::send(bot, message.chat.id, menu::say(lang, "not-a-creator")).await?;
     Ok(())
 }
 
@@ -75,7 +75,7 @@ pub async fn other_message(h: Handling, message: Message) -> HandlerResult {
     if !message.chat.is_private() {
         return Ok(());
     }
-    telegram::send(&bot, message.chat.id, menu::say(&lang, "unknown-message")).await?;
+    telegram::send(bot, message.chat.id, menu::say(lang, "unknown-message")).await?;
     Ok(())
 }
 
@@ -89,7 +89,7 @@ pub async fn menu_tap(h: Handling, query: CallbackQuery, item: MenuItem, tap: Ta
         MenuItem::Jobs => jobs::show_list(&h, creator, chat).await?,
         MenuItem::Codes => codes::show_picker(&h, creator, chat).await?,
         MenuItem::Help => {
-            telegram::send(&bot, chat, menu::help(&lang, true)).await?;
+            telegram::send(bot, chat, menu::help(lang, true)).await?;
         }
     }
     answer_tap(&h, &query, Some(String::new())).await
@@ -106,22 +106,22 @@ pub async fn cancel_command(h: Handling, message: Message) -> HandlerResult {
     let user_id = user.id.0 as i64;
     let chat = message.chat.id;
     let Some(flow) = conversations::in_chat(&context.db, user_id, chat.0, now()).await? else {
-        telegram::send_with_markup(&bot, chat, menu::say(&lang, "cancel-nothing"), removing_keyboard()).await?;
+        telegram::send_with_markup(bot, chat, menu::say(lang, "cancel-nothing"), removing_keyboard()).await?;
         return Ok(());
     };
     let creator = context.db.find_creator_by_telegram_user(user_id).await?;
     conversations::cancel(&context.db, &context.queue, creator.as_ref(), &flow).await?;
     if let Some(message_id) = flow.message_id {
-        telegram::edit(&bot, chat, MessageId(message_id), menu::say(&lang, "wizard-cancelled")).await;
+        telegram::edit(bot, chat, MessageId(message_id), menu::say(lang, "wizard-cancelled")).await;
     }
-    telegram::send_with_markup(&bot, chat, menu::say(&lang, "wizard-cancelled"), removing_keyboard()).await?;
+    telegram::send_with_markup(bot, chat, menu::say(lang, "wizard-cancelled"), removing_keyboard()).await?;
     Ok(())
 }
 
 /// `/language`: buttons for every language the bot speaks.
 pub async fn language_command(h: Handling, message: Message) -> HandlerResult {
     let Handling { bot, lang, .. } = &h;
-    telegram::send(&bot, message.chat.id, menu::language_picker(&lang)).await?;
+    telegram::send(bot, message.chat.id, menu::language_picker(lang)).await?;
     Ok(())
 }
 
@@ -133,12 +133,12 @@ pub async fn language_tap(h: Handling, query: CallbackQuery, code: &'static str)
     let lang = Lang::from_code(Some(code));
     if let Some(creator) = context.db.find_creator_by_telegram_user(user_id).await? {
         context.db.set_creator_language(creator.id, code).await?;
-        if let Err(error) = register_creator_commands(&bot, &creator, Some(code)).await {
+        if let Err(error) = register_creator_commands(bot, &creator, Some(code)).await {
             log::warn!("cannot register a creator's command menu: {error}");
         }
     }
     if let Some(message) = query.regular_message() {
-        telegram::edit(&bot, message.chat.id, message.id, menu::say(&lang, "language-chosen")).await;
+        telegram::edit(bot, message.chat.id, message.id, menu::say(&lang, "language-chosen")).await;
     }
     answer_tap(&h, &query, Some(lang.t("language-chosen"))).await
 }

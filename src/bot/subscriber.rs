@@ -18,7 +18,7 @@ use crate::views::{Screen, errors, menu, plans as plans_view};
 pub async fn redeem_command(h: Handling, message: Message, args: String) -> HandlerResult {
     let Handling { bot, lang, .. } = &h;
     if args.trim().is_empty() {
-        telegram::send(&bot, message.chat.id, menu::say(&lang, "usage-redeem")).await?;
+        telegram::send(bot, message.chat.id, menu::say(lang, "usage-redeem")).await?;
         return Ok(());
     }
     redeem_and_answer(&h, &message, &args).await

@@ -15,30 +15,30 @@ use crate::views::{Screen, errors, menu, tokens as view};
 pub async fn tokens_command(h: Handling, message: Message, creator: Creator) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
     let list = tokens::list_tokens(&context.db, &creator).await?;
-    telegram::send(&bot, message.chat.id, view::list(&lang, &list, 0)).await?;
+    telegram::send(bot, message.chat.id, view::list(lang, &list, 0)).await?;
     Ok(())
 }
 
 pub async fn new_token_command(h: Handling, message: Message, args: String, creator: Creator) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
     let screen = match tokens::start_token_draft(&context.db, &creator, Some(&args), now()).await {
-        Ok(draft) => view::draft(&lang, &draft),
-        Err(error) => Screen::new(errors::chat(&lang, &error)),
+        Ok(draft) => view::draft(lang, &draft),
+        Err(error) => Screen::new(errors::chat(lang, &error)),
     };
-    telegram::send(&bot, message.chat.id, screen).await?;
+    telegram::send(bot, message.chat.id, screen).await?;
     Ok(())
 }
 
 /// Every tap is answered; a tap on a draft or token that is not the tapper's changes nothing.
 pub async fn token_tap(h: Handling, query: CallbackQuery, button: TokenButton, tap: Tap) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
-    let answer = match run_token_button(&context, &tap.creator, &lang, button).await {
+    let answer = match run_token_button(context, &tap.creator, lang, button).await {
         Ok((answer, screen)) => {
-            telegram::edit(&bot, tap.chat_id, tap.message_id, screen).await;
+            telegram::edit(bot, tap.chat_id, tap.message_id, screen).await;
             Some(answer)
         }
         Err(DomainError::NotFound { .. }) => None,
-        Err(error) => Some(errors::chat(&lang, &error)),
+        Err(error) => Some(errors::chat(lang, &error)),
     };
     answer_tap(&h, &query, answer).await
 }

@@ -367,11 +367,14 @@ pub async fn find_person(db: &Db, team_id: Uuid, who: &str) -> Result<i64, Domai
         .ok_or(DomainError::not_found("subscriber"))
 }
 
+/// Each chat of a plan, with the membership through which the bot let the person in, if it did.
+pub type ChatsOfPlan = Vec<(PlanChat, Option<Membership>)>;
+
 /// A person's subscriptions on the team's plans, and in each plan's chats whether the bot let them in.
 #[derive(Debug, Clone)]
 pub struct PersonAccess {
     pub user_id: i64,
-    pub subscriptions: Vec<(Subscription, Plan, Vec<(PlanChat, Option<Membership>)>)>,
+    pub subscriptions: Vec<(Subscription, Plan, ChatsOfPlan)>,
 }
 
 pub async fn person_access(db: &Db, team_id: Uuid, user_id: i64) -> Result<PersonAccess, DomainError> {

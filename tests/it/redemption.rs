@@ -9,7 +9,7 @@ use accessbot::domain::{plans, teams};
 use serde_json::json;
 
 use crate::on_every_engine;
-use crate::support::app::{WAIT, file_request, generated_codes};
+use crate::support::app::{WAIT, generated_codes};
 use crate::support::fake_stripe::{FakeStripe, STRIPE_KEY};
 use crate::support::fake_telegram::{Recorded, user_json};
 use crate::support::{Engine, TestApp};

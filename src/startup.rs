@@ -58,6 +58,36 @@ pub fn build_bot(settings: &Settings) -> Result<TgBot, StartupError> {
     crate::telegram::build_bot(settings).ok_or(StartupError::MissingToken)
 }
 
+/// Waits for Ctrl-C, or on Unix SIGTERM too. The handlers are installed when this is called, not when the
+/// wait starts, so a signal that comes while the bot is starting up stops it gracefully as well.
+fn stop_signal() -> impl Future<Output = ()> {
+    #[cfg(unix)]
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+            (Ok(interrupt), Ok(terminate)) => Some((interrupt, terminate)),
+            (Err(error), _) | (_, Err(error)) => {
+                log::warn!("cannot listen for SIGINT and SIGTERM, only Ctrl-C stops the bot: {error}");
+                None
+            }
+        }
+    };
+    async move {
+        #[cfg(unix)]
+        if let Some((mut interrupt, mut terminate)) = signals {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            log::error!("cannot listen for Ctrl-C: {error}");
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
 pub struct Application {
     settings: Settings,
     db: Db,
@@ -101,10 +131,11 @@ impl Application {
         self.http_listener.local_addr().expect("a bound listener has an address")
     }
 
-    /// Runs until Ctrl-C.
+    /// Runs until Ctrl-C or SIGTERM (what systemd, Docker and Kubernetes send), which stop alike.
     pub async fn run_until_stopped(self) -> Result<(), StartupError> {
+        let stop = stop_signal();
         self.run_until(async {
-            let _ = tokio::signal::ctrl_c().await;
+            stop.await;
             log::info!("stopping: finishing the send in flight");
         })
         .await
@@ -200,15 +231,20 @@ impl Application {
         stop.await;
         let _ = stop_sender.send(true);
         http_stop.cancel();
-        if let Some(token) = &shutdown
-            && let Ok(stopped) = token.shutdown()
-        {
-            stopped.await;
-        }
-        let _ = worker.await;
-        if let Some(dispatching) = dispatching {
+        if let (Some(token), Some(dispatching)) = (shutdown, dispatching) {
+            // A stop that comes before the dispatcher runs finds it idle; it is asked again once it runs.
+            while !dispatching.is_finished() {
+                match token.shutdown() {
+                    Ok(stopped) => {
+                        stopped.await;
+                        break;
+                    }
+                    Err(_idle) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
+                }
+            }
             let _ = dispatching.await;
         }
+        let _ = worker.await;
         let _ = http.await;
         let _ = reporter.await;
         let _ = sweeper.await;

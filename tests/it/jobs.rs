@@ -4,6 +4,7 @@ use std::process::Command;
 use accessbot::domain::ids;
 
 use crate::on_every_engine;
+use crate::support::app::WAIT;
 use crate::support::fake_telegram::{BOT_USERNAME, FakeTelegram, Scripted};
 use crate::support::{Engine, TestApp};
 
@@ -103,6 +104,42 @@ fn serving_without_a_token_says_where_to_get_one_and_exits_with_2() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("TELOXIDE_TOKEN") && stderr.contains("@BotFather"), "{stderr}");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_the_bot_as_gracefully_as_ctrl_c() {
+    let telegram = FakeTelegram::start().await;
+    let dir = temp_dir();
+    let mut child = accessbot(&dir)
+        .env("TELOXIDE_TOKEN", "123456:TEST-TOKEN-not-a-real-one")
+        .env("TELOXIDE_API_URL", &telegram.url)
+        .env("HTTP_ADDR", "127.0.0.1:0")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    telegram.wait_for(WAIT, |r| r.iter().find(|r| r.method == "setMyCommands").cloned()).await;
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + WAIT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() >= deadline {
+            child.kill().unwrap();
+            let mut stderr = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+            panic!("the bot did not stop on SIGTERM: {stderr}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(0), "a graceful stop, not death by signal 15: {stderr}");
+    assert!(stderr.contains("stopping: finishing the send in flight"), "{stderr}");
     std::fs::remove_dir_all(dir).ok();
 }
 

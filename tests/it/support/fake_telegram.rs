@@ -396,6 +396,7 @@ async fn handle(
     };
     match key.as_str() {
         "getme" => ok(me()),
+        "getwebhookinfo" => ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})),
         "getchatmember" => {
             let user_id = match params.get("user_id") {
                 Some(Value::Number(n)) => n.as_i64().unwrap_or_default(),

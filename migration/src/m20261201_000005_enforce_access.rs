@@ -123,30 +123,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
 
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Subscriptions::Table)
-                    .add_column(string_null(Subscriptions::SubscriberUsername))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Subscriptions::Table)
-                    .add_column(timestamp_with_time_zone_null(Subscriptions::EndHandledAt))
-                    .to_owned(),
-            )
-            .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Subscriptions::Table)
-                    .add_column(timestamp_with_time_zone_null(Subscriptions::EndToldAt))
-                    .to_owned(),
-            )
-            .await?;
+        for mut column in [
+            string_null(Subscriptions::SubscriberUsername),
+            timestamp_with_time_zone_null(Subscriptions::EndHandledAt),
+            timestamp_with_time_zone_null(Subscriptions::EndToldAt),
+        ] {
+            manager.alter_table(Table::alter().table(Subscriptions::Table).add_column(&mut column).to_owned()).await?;
+        }
         manager
             .create_index(
                 Index::create()

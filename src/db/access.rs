@@ -23,10 +23,6 @@ fn active_at(now: DateTime<Utc>) -> Condition {
 }
 
 impl Db {
-    pub async fn find_subscription(&self, id: Uuid) -> Result<Option<Subscription>, DbError> {
-        subscription::Entity::find_by_id(id).one(self.conn()).await
-    }
-
     /// The subscriber's subscriptions that give access at `now` to `chat_id`, through any plan.
     pub async fn active_subscriptions_for_chat(
         &self,

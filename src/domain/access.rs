@@ -122,6 +122,7 @@ pub async fn forget_admission(db: &Db, admission: &Admission) -> Result<(), Doma
 /// Records a declined request: one `join_request.declined` per team whose plan unlocks the chat.
 pub async fn record_declined(db: &Db, chat_id: i64, user_id: i64, now: DateTime<Utc>) -> Result<(), DomainError> {
     let mut teams: Vec<Uuid> = db.chats_with_id(chat_id).await?.into_iter().map(|chat| chat.team_id).collect();
+    teams.sort();
     teams.dedup();
     for team_id in teams {
         let data = json!({"chat_id": chat_id, "user_id": user_id});
@@ -176,12 +177,6 @@ pub async fn keep_join_link(
         revoked_at: None,
     };
     Ok(db.keep_join_link(link).await?)
-}
-
-/// A subscription whose end was acted on: its members are queued for removal.
-#[derive(Debug, Clone)]
-pub struct EndedSubscription {
-    pub subscription: Subscription,
 }
 
 fn ended_event(subscription: &Subscription, reason: RemovalReason, now: DateTime<Utc>) -> Event {

@@ -45,12 +45,7 @@ fn join_links(reply: &Recorded) -> Vec<String> {
 /// Sends a code as `user` and returns the bot's answer to it (not a reminder that may cross it).
 async fn redeem(app: &TestApp, user: i64, name: &str, code: &str) -> Recorded {
     let before = app.telegram.requests().len();
-    app.telegram.push_update(serde_json::json!({"message": {
-        "message_id": 1, "date": now().timestamp(),
-        "chat": {"id": user, "type": "private", "first_name": name},
-        "from": crate::support::fake_telegram::user_json(user, name, "en"),
-        "text": code,
-    }}));
+    app.telegram.push_update(app.message_json(user, name, code));
     app.telegram
         .wait_for(WAIT, |requests| {
             requests
@@ -64,6 +59,12 @@ async fn redeem(app: &TestApp, user: i64, name: &str, code: &str) -> Recorded {
                 .cloned()
         })
         .await
+}
+
+/// How many messages the bot sent `chat` whose text contains `needle`.
+fn messages_to(app: &TestApp, chat: i64, needle: &str) -> usize {
+    let sent = app.telegram.calls("sendMessage");
+    sent.iter().filter(|r| r.int("chat_id") == Some(chat) && r.str("text").is_some_and(|t| t.contains(needle))).count()
 }
 
 /// Sends `text` as Ann and returns the bot's first answer to her that contains `needle`.
@@ -193,16 +194,10 @@ async fn the_end_of_access_removes_whom_the_bot_let_in_and_no_one_else(engine: E
         app.telegram.member_status(CHANNEL, SAM) == "left" && app.telegram.member_status(GROUP, SAM) == "left"
     })
     .await;
-    let notices = || {
-        app.telegram
-            .calls("sendMessage")
-            .into_iter()
-            .filter(|r| r.int("chat_id") == Some(SAM) && r.str("text").is_some_and(|t| t.contains("has ended")))
-            .count()
-    };
-    eventually(|| async { notices() == 1 }).await;
+    let notices = |app: &TestApp| messages_to(app, SAM, "has ended");
+    eventually(|| async { notices(&app) == 1 }).await;
     eventually(|| async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 2 }).await;
-    assert_eq!(notices(), 1, "told once");
+    assert_eq!(notices(&app), 1, "told once");
     let removed = events_of(&app.db, events::MEMBER_REMOVED).await;
     assert!(removed.iter().all(|event| event["subscriber_id"] == SAM && event["reason"] == "ended"));
     assert_eq!(app.telegram.member_status(CHANNEL, EVE), "member", "the lifetime plan still unlocks the channel");
@@ -239,13 +234,7 @@ async fn without_the_ban_right_the_removal_waits_and_the_creator_is_told_once(en
     app.telegram.set_admin(CHANNEL, BOT_ID, true, false);
     move_subscription_end(&app, SAM, now() - Duration::seconds(1)).await;
 
-    let told = |app: &TestApp| {
-        app.telegram
-            .calls("sendMessage")
-            .into_iter()
-            .filter(|r| r.int("chat_id") == Some(ANN) && r.str("text").is_some_and(|t| t.contains("Ban users")))
-            .count()
-    };
+    let told = |app: &TestApp| messages_to(app, ANN, "Ban users");
     eventually(|| async { told(&app) == 1 }).await;
     eventually(|| async { app.telegram.attempts("unbanChatMember").len() >= 3 }).await;
     assert_eq!(told(&app), 1, "told once however often the removal is tried");
@@ -261,13 +250,7 @@ async fn reminders_go_out_once_per_offset_across_a_restart_and_follow_an_extensi
     let mut app = app_with_chats(engine, "VIP", "30d", &[]).await;
     let vip = generated_codes(&app, ANN, "VIP", 2).await;
     redeem(&app, SAM, "Sam", &vip[0]).await;
-    let reminders = |app: &TestApp| {
-        app.telegram
-            .calls("sendMessage")
-            .into_iter()
-            .filter(|r| r.int("chat_id") == Some(SAM) && r.str("text").is_some_and(|t| t.contains("ends on")))
-            .count()
-    };
+    let reminders = |app: &TestApp| messages_to(app, SAM, "ends on");
     move_subscription_end(&app, SAM, now() + Duration::days(2)).await;
     eventually(|| async { reminders(&app) == 1 }).await;
     app.stop().await;
@@ -288,16 +271,10 @@ async fn a_reminder_found_late_goes_out_once_not_once_per_offset(engine: Engine)
     let code = generated_codes(&app, ANN, "VIP", 1).await.remove(0);
     redeem(&app, SAM, "Sam", &code).await;
     move_subscription_end(&app, SAM, now() + Duration::hours(6)).await;
-    let reminded = || {
-        app.telegram
-            .calls("sendMessage")
-            .into_iter()
-            .filter(|r| r.int("chat_id") == Some(SAM) && r.str("text").is_some_and(|t| t.contains("ends on")))
-            .count()
-    };
-    eventually(|| async { reminded() == 1 }).await;
+    let reminded = |app: &TestApp| messages_to(app, SAM, "ends on");
+    eventually(|| async { reminded(&app) == 1 }).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    assert_eq!(reminded(), 1);
+    assert_eq!(reminded(&app), 1);
     app.assert_no_violations();
 }
 

@@ -179,7 +179,7 @@ impl TestApp {
         assert!(reply.str("text").unwrap().contains("creator"), "unexpected reply: {reply:?}");
     }
 
-    fn message_json(&self, user_id: i64, name: &str, text: &str) -> Value {
+    pub fn message_json(&self, user_id: i64, name: &str, text: &str) -> Value {
         self.message_json_in(user_id, name, "en", text)
     }
 

@@ -37,15 +37,22 @@ pub struct ThrottleSettings {
     pub messages_per_min_chat: u32,
     pub messages_per_min_group: u32,
     pub messages_per_sec_overall: u32,
+    /// How many instances send for this bot; each paces itself to this share of the overall limit.
+    pub instances: u32,
 }
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
+    /// Jobs drawing and storing their codes at once; delivering holds no such slot.
     pub concurrency: usize,
+    /// Jobs delivering at once (each paced by its own chat).
+    pub max_deliveries: usize,
     /// A job whose holder has not heartbeated for this long is taken over.
     pub lease: Duration,
-    pub delivery_attempts: u32,
+    /// How long Telegram may fail to answer before a job fails.
+    pub outage_tolerance: Duration,
     pub retry_base_delay: Duration,
+    pub retry_max_delay: Duration,
     pub progress_edit_interval: Duration,
 }
 
@@ -184,9 +191,11 @@ impl Settings {
             receive_updates: flag("RECEIVE_UPDATES", true)?,
             worker: WorkerSettings {
                 concurrency: number("WORKER_CONCURRENCY", 2usize)?.max(1),
+                max_deliveries: number("WORKER_MAX_DELIVERIES", 200usize)?.max(1),
                 lease: Duration::from_secs(number("WORKER_LEASE_SECONDS", 30)?),
-                delivery_attempts: number("DELIVERY_ATTEMPTS", 5u32)?.max(1),
+                outage_tolerance: Duration::from_secs(number("TELEGRAM_OUTAGE_TOLERANCE_SECONDS", 900)?),
                 retry_base_delay: Duration::from_millis(number("DELIVERY_RETRY_BASE_MS", 1000)?),
+                retry_max_delay: Duration::from_millis(number("DELIVERY_RETRY_MAX_MS", 30_000)?),
                 progress_edit_interval: Duration::from_millis(number("PROGRESS_EDIT_INTERVAL_MS", 3000)?),
             },
             throttle: ThrottleSettings {
@@ -194,6 +203,7 @@ impl Settings {
                 messages_per_min_chat: number("THROTTLE_MESSAGES_PER_MIN_CHAT", 60)?,
                 messages_per_min_group: number("THROTTLE_MESSAGES_PER_MIN_GROUP", 20)?,
                 messages_per_sec_overall: number("THROTTLE_MESSAGES_PER_SEC_OVERALL", 30)?,
+                instances: number("THROTTLE_INSTANCES", 1u32)?.max(1),
             },
             http: HttpSettings {
                 addr: var("HTTP_ADDR").unwrap_or_else(|| DEFAULT_HTTP_ADDR.to_owned()),

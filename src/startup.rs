@@ -206,6 +206,7 @@ impl Application {
             }
         });
         let context = Arc::new(BotContext {
+            bot: self.bot.clone(),
             db: self.db.clone(),
             secret: self.secret.clone(),
             queue,
@@ -215,7 +216,7 @@ impl Application {
             access_wake,
         });
         let (shutdown, dispatching) = if self.settings.receive_updates {
-            let mut dispatcher = Dispatcher::builder(self.bot.clone(), bot::schema())
+            let mut dispatcher = Dispatcher::builder(self.bot.api().clone(), bot::schema())
                 .dependencies(dptree::deps![context])
                 .default_handler(|_| async {})
                 .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))

@@ -197,6 +197,9 @@ job-status-delivering =
     📤 Job { $job_id }: delivering…
     { $bar } { $percent }%
     { $done } of { $total } delivered
+job-status-telegram-not-answering =
+    ⏸ Job { $job_id }: Telegram is not answering, retrying…
+    { $done } of { $total } delivered so far; nothing is lost.
 job-status-eta = About { $duration } left.
 button-status = 📋 Status
 button-generate-more = ➕ Generate more
@@ -213,6 +216,7 @@ csv-caption-no-expiry = { $count ->
     [one] 1 code
    *[other] { $count } codes
 } for { $plan }. They never expire.
+button-copy-code = 📋 Copy code
 code-message =
     { $code }
     { $link }

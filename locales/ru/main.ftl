@@ -207,6 +207,9 @@ job-status-delivering =
     📤 Задание { $job_id }: доставка…
     { $bar } { $percent }%
     доставлено { $done } из { $total }
+job-status-telegram-not-answering =
+    ⏸ Задание { $job_id }: Telegram не отвечает, пробуем снова…
+    Уже доставлено { $done } из { $total }; ничего не потеряно.
 job-status-eta = Осталось { $duration }.
 button-status = 📋 Статус
 button-generate-more = ➕ Сгенерировать ещё
@@ -226,6 +229,7 @@ csv-caption-no-expiry = { $count ->
     [few] { $count } кода
    *[other] { $count } кодов
 } для { $plan }. Бессрочные.
+button-copy-code = 📋 Скопировать код
 code-message =
     { $code }
     { $link }

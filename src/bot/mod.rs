@@ -33,7 +33,7 @@ use crate::domain::secret::InstanceSecret;
 use crate::i18n::Lang;
 use crate::telegram::TgBot;
 use crate::views::buttons::Callback;
-use crate::views::errors;
+use crate::views::{Screen, errors};
 
 pub use command_menus::{register_all_creator_commands, register_commands, register_creator_commands};
 pub use commands::Command;
@@ -46,6 +46,8 @@ pub type TapAnswer = Result<Option<String>, HandlerError>;
 
 /// The services handlers reach through `dptree::deps![]`.
 pub struct BotContext {
+    /// The paced bot every handler answers with (the dispatcher's own is not paced).
+    pub bot: TgBot,
     pub db: Db,
     pub secret: InstanceSecret,
     pub queue: GenerationQueue,
@@ -64,9 +66,9 @@ pub struct Handling {
     pub lang: Lang,
 }
 
-async fn handling(bot: TgBot, update: Update, context: Arc<BotContext>) -> Handling {
+async fn handling(update: Update, context: Arc<BotContext>) -> Handling {
     let lang = resolve_lang(&update, &context).await;
-    Handling { bot, context, lang }
+    Handling { bot: context.bot.clone(), context, lang }
 }
 
 /// The language to answer an update in: the user's choice with /language, else their Telegram
@@ -105,7 +107,7 @@ async fn tell_failure(bot: &TgBot, update: &Update, lang: &Lang, error: DomainEr
             bot.answer_callback_query(query.id.clone()).text(text).await.map(|_| ())
         }
         _ => match update.chat() {
-            Some(chat) => bot.send_message(chat.id, text).await.map(|_| ()),
+            Some(chat) => crate::telegram::send(bot, chat.id, Screen::new(text)).await.map(|_| ()),
             None => Ok(()),
         },
     };

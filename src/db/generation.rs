@@ -3,13 +3,13 @@ use chrono::{DateTime, Utc};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     TransactionTrait, TryInsertResult,
-    sea_query::{Expr, ExprTrait, Func, LockBehavior, LockType, Order, Query},
+    sea_query::{Alias, Expr, ExprTrait, Func, LockBehavior, LockType, Order, Query},
 };
 use uuid::Uuid;
 
 use super::entities::{access_code, access_code_batch, event, generation_draft, generation_job};
 use super::{Db, DbError};
-use crate::domain::generation::DraftStatus;
+use crate::domain::generation::{DraftStatus, ExportType};
 use crate::domain::jobs::JobStatus;
 
 pub use access_code::Model as AccessCodeRow;
@@ -109,10 +109,21 @@ impl Db {
         let runnable = Condition::any()
             .add(C::Status.eq(JobStatus::Queued).and(C::RunAt.lte(now)))
             .add(C::Status.eq(JobStatus::Running).and(C::HeartbeatAt.lt(stale_before)));
+        // One message job at a time per chat: two would only share that chat's pace and mix their codes.
+        let busy = Alias::new("busy");
+        let chat_busy = Query::select()
+            .expr(Expr::val(1))
+            .from_as(generation_job::Entity, busy.clone())
+            .and_where(Expr::col((busy.clone(), C::DeliveryChatId)).equals((generation_job::Entity, C::DeliveryChatId)))
+            .and_where(Expr::col((busy.clone(), C::ExportType)).eq(ExportType::Messages))
+            .and_where(Expr::col((busy.clone(), C::Status)).eq(JobStatus::Running))
+            .and_where(Expr::col((busy, C::HeartbeatAt)).gte(stale_before))
+            .to_owned();
+        let may_start = Condition::any().add(C::ExportType.ne(ExportType::Messages)).add(Expr::exists(chat_busy).not());
         let mut next = Query::select();
         next.column(C::Id)
             .from(generation_job::Entity)
-            .cond_where(runnable)
+            .cond_where(Condition::all().add(runnable).add(may_start))
             .order_by(C::EnqueuedAt, Order::Asc)
             .limit(1);
         if self.is_postgres() {

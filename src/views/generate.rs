@@ -1,7 +1,7 @@
 //! What `/generate` shows: the wizard's steps, the confirmation card, the status message the card
 //! becomes while the job runs, and the codes as they are delivered (the CSV, its caption, one message each).
 use chrono::{DateTime, Utc};
-use teloxide::types::InlineKeyboardButton;
+use teloxide::types::{CopyTextButton, InlineKeyboardButton};
 
 use super::buttons::{Callback, CardButton, JobsButton, MenuItem};
 use super::format;
@@ -163,6 +163,8 @@ pub enum Stage<'a> {
     Queued,
     Generating,
     Delivering { done: i64, total: i64, seconds_left: Option<i64> },
+    /// Telegram stopped answering mid-delivery; the job keeps trying.
+    TelegramNotAnswering { done: i64, total: i64 },
     Done { count: i64 },
     Failed { reason: &'a str },
 }
@@ -194,6 +196,10 @@ pub fn status_message(lang: &Lang, job_id: Uuid, stage: &Stage) -> Screen {
             }
             Screen::new(text)
         }
+        Stage::TelegramNotAnswering { done, total } => Screen::new(lang.t_with(
+            "job-status-telegram-not-answering",
+            &[("job_id", public_id), ("done", (*done).into()), ("total", (*total).into())],
+        )),
         Stage::Done { count } => {
             Screen::new(lang.t_with("job-status-done", &[("job_id", public_id), ("count", (*count).into())]))
                 .row(vec![status(), button(lang.t("button-generate-more"), Callback::Menu(MenuItem::Generate))])
@@ -268,7 +274,8 @@ pub fn code_message(lang: &Lang, code: &AccessCode, bot_username: &str) -> Scree
     let shown = code.display();
     let text = lang
         .t_with("code-message", &[("code", shown.as_str().into()), ("link", code.redeem_link(bot_username).into())]);
-    Screen::new(text).monospace(&shown)
+    let copy = InlineKeyboardButton::copy_text_button(lang.t("button-copy-code"), CopyTextButton { text: shown.clone() });
+    Screen::new(text).monospace(&shown).row(vec![copy])
 }
 
 #[cfg(test)]

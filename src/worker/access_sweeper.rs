@@ -13,7 +13,7 @@ use crate::domain::DomainError;
 use crate::domain::access::{self, removal_backoff};
 use crate::domain::clock::now;
 use crate::i18n::Lang;
-use crate::telegram::{self, RemovalError, TgBot};
+use crate::telegram::{self, Priority, RemovalError, TgBot};
 use crate::views::{Screen, access as view};
 
 /// Everything the sweep needs.
@@ -135,8 +135,9 @@ impl AccessSweep {
     }
 
     /// A private message; one that cannot be delivered (a subscriber who blocked the bot) is only logged.
+    /// Nobody is waiting for it at this moment, so it gives way to replies.
     async fn tell(&self, chat_id: i64, screen: Screen) {
-        if let Err(error) = telegram::send(&self.bot, ChatId(chat_id), screen).await {
+        if let Err(error) = telegram::send_as(&self.bot, ChatId(chat_id), screen, Priority::Bulk).await {
             log::info!("cannot send a notice: {error}");
         }
     }

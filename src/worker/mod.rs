@@ -12,7 +12,7 @@ use std::time::Duration;
 use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{ChatId, InputFile};
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, watch};
 use tokio::task::JoinSet;
 use uuid::Uuid;
 
@@ -27,7 +27,7 @@ use crate::domain::ids;
 use crate::domain::jobs::{DELIVERY_FAILED, MAX_JOB_ATTEMPTS, attempts_exhausted};
 use crate::domain::secret::InstanceSecret;
 use crate::i18n::Lang;
-use crate::telegram::{self, SendError, SendFailure, TgBot};
+use crate::telegram::{self, Priority, SendError, SendFailure, TgBot};
 use crate::views::generate::{self as view, Stage};
 use progress::StatusMessage;
 
@@ -53,21 +53,27 @@ pub(crate) async fn pause(every: Duration, shutdown: &mut watch::Receiver<bool>)
     }
 }
 
-/// Runs `settings.concurrency` job loops until `shutdown` turns true.
-/// A loop in the middle of a job finishes its current send, then hands the job back to the queue.
-pub async fn run(context: WorkerContext, instance_id: String, shutdown: watch::Receiver<bool>) {
-    let mut loops = JoinSet::new();
-    for n in 0..context.settings.concurrency {
-        let worker_id = format!("{instance_id}/{n}");
-        loops.spawn(job_loop(context.clone(), worker_id, shutdown.clone()));
-    }
-    while loops.join_next().await.is_some() {}
-    log::info!("the worker stopped");
-}
-
-async fn job_loop(context: WorkerContext, worker_id: String, mut shutdown: watch::Receiver<bool>) {
+/// Claims jobs and runs each in a task of its own until `shutdown` turns true. Drawing and storing codes
+/// takes one of `settings.concurrency` generation slots; delivering takes one of `settings.max_deliveries`
+/// delivery slots and no generation slot, so jobs that mostly wait on a chat's pace hold nobody up.
+/// A job in the middle of delivery finishes its current send, then goes back to the queue.
+pub async fn run(context: WorkerContext, instance_id: String, mut shutdown: watch::Receiver<bool>) {
+    let generation_slots = Arc::new(Semaphore::new(context.settings.concurrency));
+    let delivery_slots = Arc::new(Semaphore::new(context.settings.max_deliveries));
     let idle_poll = (context.settings.lease / 4).clamp(Duration::from_millis(100), Duration::from_secs(5));
+    let mut jobs = JoinSet::new();
+    let mut claims = 0u64;
     while !*shutdown.borrow() {
+        let slots = tokio::select! {
+            slots = async {
+                let delivery = delivery_slots.clone().acquire_owned().await;
+                (delivery, generation_slots.clone().acquire_owned().await)
+            } => slots,
+            _ = shutdown.changed() => break,
+        };
+        let (Ok(delivery_slot), Ok(generation_slot)) = slots else { break };
+        claims += 1;
+        let worker_id = format!("{instance_id}/{claims}");
         let claimed = {
             let at = now();
             let stale_before = at - chrono::Duration::from_std(context.settings.lease).unwrap_or_default();
@@ -76,9 +82,11 @@ async fn job_loop(context: WorkerContext, worker_id: String, mut shutdown: watch
         match claimed {
             Ok(Some(job)) => {
                 log::info!("{worker_id} took job {} (attempt {})", job.id, job.attempts);
-                run_job(&context, &worker_id, job, &shutdown).await;
+                let slots = JobSlots { generation: Some(generation_slot), _delivery: delivery_slot };
+                jobs.spawn(run_job(context.clone(), worker_id, job, slots, shutdown.clone()));
             }
             Ok(None) => {
+                drop((delivery_slot, generation_slot));
                 tokio::select! {
                     _ = context.wake.notified() => {}
                     _ = tokio::time::sleep(idle_poll) => {}
@@ -86,11 +94,29 @@ async fn job_loop(context: WorkerContext, worker_id: String, mut shutdown: watch
                 }
             }
             Err(error) => {
+                drop((delivery_slot, generation_slot));
                 DomainError::internal(&format!("{worker_id} claiming jobs"), error);
                 pause(idle_poll * 4, &mut shutdown).await;
             }
         }
+        while let Some(finished) = jobs.try_join_next() {
+            if let Err(error) = finished {
+                log::error!("a job task stopped abnormally: {error}");
+            }
+        }
     }
+    while let Some(finished) = jobs.join_next().await {
+        if let Err(error) = finished {
+            log::error!("a job task stopped abnormally: {error}");
+        }
+    }
+    log::info!("the worker stopped");
+}
+
+/// The slots a running job holds: generation until its codes are stored, delivery until it ends.
+struct JobSlots {
+    generation: Option<OwnedSemaphorePermit>,
+    _delivery: OwnedSemaphorePermit,
 }
 
 /// Keeps the job's lease alive while it runs.
@@ -111,10 +137,16 @@ fn spawn_heartbeat(context: &WorkerContext, worker_id: &str, job: &Job) -> tokio
     .abort_handle()
 }
 
-async fn run_job(context: &WorkerContext, worker_id: &str, job: Job, shutdown: &watch::Receiver<bool>) {
-    let heartbeat = spawn_heartbeat(context, worker_id, &job);
+async fn run_job(
+    context: WorkerContext,
+    worker_id: String,
+    job: Job,
+    slots: JobSlots,
+    shutdown: watch::Receiver<bool>,
+) {
+    let heartbeat = spawn_heartbeat(&context, &worker_id, &job);
     let job_id = job.id;
-    let outcome = match JobRun::new(context, worker_id, job, shutdown).await {
+    let outcome = match JobRun::new(&context, &worker_id, job, slots, &shutdown).await {
         Ok(run) => run.run().await,
         Err(error) => Err(error),
     };
@@ -123,6 +155,8 @@ async fn run_job(context: &WorkerContext, worker_id: &str, job: Job, shutdown: &
         // The job stays leased; once its lease runs out it is taken over and tried again.
         log::error!("{worker_id} stopped job {job_id} on an internal error: {error}");
     }
+    // Another job for the same chat may have waited for this one.
+    context.wake.notify_one();
 }
 
 /// Why delivery stopped for good.
@@ -164,6 +198,7 @@ struct JobRun<'a> {
     context: &'a WorkerContext,
     worker_id: &'a str,
     job: Job,
+    slots: JobSlots,
     shutdown: &'a watch::Receiver<bool>,
     lang: Lang,
     plan_name: String,
@@ -175,6 +210,7 @@ impl<'a> JobRun<'a> {
         context: &'a WorkerContext,
         worker_id: &'a str,
         job: Job,
+        slots: JobSlots,
         shutdown: &'a watch::Receiver<bool>,
     ) -> Result<Self, DomainError> {
         let creator = context.db.find_creator(job.creator_id).await?;
@@ -189,7 +225,7 @@ impl<'a> JobRun<'a> {
             lang.clone(),
             context.settings.progress_edit_interval,
         );
-        Ok(Self { context, worker_id, job, shutdown, lang, plan_name: plan.name, status })
+        Ok(Self { context, worker_id, job, slots, shutdown, lang, plan_name: plan.name, status })
     }
 
     async fn run(mut self) -> Result<(), DomainError> {
@@ -204,6 +240,8 @@ impl<'a> JobRun<'a> {
                 None => return Ok(()),
             },
         };
+        // Waiting on the chat's pace holds no generation slot.
+        self.slots.generation = None;
         let outcome = match self.job.export_type {
             ExportType::File => self.deliver_file(batch_id).await?,
             ExportType::Messages => self.deliver_messages(batch_id).await?,
@@ -286,8 +324,9 @@ impl<'a> JobRun<'a> {
         let caption = view::csv_caption(&self.lang, total, plan, self.job.expires_at);
         let chat = ChatId(self.job.delivery_chat_id);
         let bot = self.context.bot.clone();
+        // The creator is waiting for this one file: it goes before queued code messages.
         let sent = self
-            .send_with_retries(|| {
+            .send_with_retries(chat, Priority::Interactive, (0, total), || {
                 bot.send_document(chat, InputFile::memory(document.clone()).file_name(file_name.clone()))
                     .caption(caption.clone())
                     .into_future()
@@ -295,7 +334,7 @@ impl<'a> JobRun<'a> {
             .await;
         Ok(match sent {
             Ok(_) => Delivery::Delivered(total),
-            Err(failure) => Delivery::Failed(DeliveryFailure::Send(failure)),
+            Err(stopped) => stopped,
         })
     }
 
@@ -312,9 +351,13 @@ impl<'a> JobRun<'a> {
             }
             self.status.show(Stage::Delivering { done: delivered, total, seconds_left: None }).await;
             let message = view::code_message(&self.lang, &code, &self.context.bot_username);
-            let bot = &self.context.bot;
-            if let Err(failure) = self.send_with_retries(|| telegram::send(bot, chat, message.clone())).await {
-                return Ok(Delivery::Failed(DeliveryFailure::Send(failure)));
+            let bot = self.context.bot.clone();
+            let send = || {
+                let (bot, message) = (bot.clone(), message.clone());
+                async move { telegram::send_in_turn(&bot, chat, message).await }
+            };
+            if let Err(stopped) = self.send_with_retries(chat, Priority::Bulk, (delivered, total), send).await {
+                return Ok(stopped);
             }
             let progressed = self
                 .context
@@ -328,15 +371,26 @@ impl<'a> JobRun<'a> {
         Ok(Delivery::Delivered(total))
     }
 
-    /// Sends, waiting out 429s and retrying network and server errors with exponential backoff.
-    async fn send_with_retries<T, F, Fut>(&self, mut send: F) -> Result<T, SendFailure>
+    /// Sends in turn with the chat's pace, waiting out 429s and retrying network and server errors with
+    /// capped exponential backoff for as long as the outage tolerance allows. `progress` is (done, total),
+    /// shown while Telegram is not answering.
+    async fn send_with_retries<T, F, Fut>(
+        &mut self,
+        chat: ChatId,
+        priority: Priority,
+        (done, total): (i64, i64),
+        mut send: F,
+    ) -> Result<T, Delivery>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, RequestError>>,
     {
-        let settings = &self.context.settings;
-        let (mut failures, mut waits) = (0u32, 0u32);
+        let settings = self.context.settings.clone();
+        let bot = self.context.bot.clone();
+        let mut shutdown = self.shutdown.clone();
+        let (mut failures, mut waits, mut failing_since) = (0u32, 0u32, None::<tokio::time::Instant>);
         loop {
+            bot.wait_turn(chat, priority).await;
             let error = match send().await {
                 Ok(sent) => return Ok(sent),
                 Err(error) => error,
@@ -345,20 +399,34 @@ impl<'a> JobRun<'a> {
                 SendError::WaitThenRetry(delay) if waits < MAX_RETRY_AFTER_WAITS => {
                     waits += 1;
                     log::info!("Telegram asked to wait {delay:?} (job {})", self.job.id);
-                    tokio::time::sleep(delay).await;
+                    bot.hold_chat(chat, delay);
                 }
-                SendError::WaitThenRetry(_) => return Err(SendFailure::Unreachable(error.to_string())),
+                SendError::WaitThenRetry(_) => return Err(unreachable(&error)),
                 SendError::Retry => {
-                    failures += 1;
-                    if failures >= settings.delivery_attempts {
-                        return Err(SendFailure::Unreachable(error.to_string()));
+                    let since = *failing_since.get_or_insert_with(tokio::time::Instant::now);
+                    if since.elapsed() >= settings.outage_tolerance {
+                        return Err(unreachable(&error));
                     }
-                    let delay = settings.retry_base_delay * 2u32.saturating_pow(failures - 1);
-                    log::warn!("a send failed ({error}); try {failures}, next in {delay:?}");
-                    tokio::time::sleep(delay).await;
+                    failures += 1;
+                    if failures == 1 {
+                        self.status.show(Stage::TelegramNotAnswering { done, total }).await;
+                    }
+                    let delay = settings
+                        .retry_base_delay
+                        .saturating_mul(2u32.saturating_pow(failures - 1))
+                        .min(settings.retry_max_delay);
+                    log::warn!("a send failed ({error}); try {failures}, next in {delay:?} (job {})", self.job.id);
+                    pause(delay, &mut shutdown).await;
+                    if *shutdown.borrow() {
+                        return Err(Delivery::Interrupted);
+                    }
                 }
-                SendError::GiveUp(failure) => return Err(failure),
+                SendError::GiveUp(failure) => return Err(Delivery::Failed(DeliveryFailure::Send(failure))),
             }
         }
     }
+}
+
+fn unreachable(error: &RequestError) -> Delivery {
+    Delivery::Failed(DeliveryFailure::Send(SendFailure::Unreachable(error.to_string())))
 }

@@ -11,5 +11,6 @@ mod generation;
 mod harness;
 mod jobs;
 mod mcp;
+mod pacing;
 mod redemption;
 mod tokens;

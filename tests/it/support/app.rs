@@ -82,9 +82,11 @@ pub fn test_settings(telegram: &FakeTelegram, database_url: &str) -> Settings {
         receive_updates: true,
         worker: WorkerSettings {
             concurrency: 2,
+            max_deliveries: 50,
             lease: Duration::from_secs(2),
-            delivery_attempts: 3,
+            outage_tolerance: Duration::from_millis(300),
             retry_base_delay: Duration::from_millis(20),
+            retry_max_delay: Duration::from_millis(100),
             progress_edit_interval: Duration::from_millis(0),
         },
         throttle: ThrottleSettings {
@@ -92,6 +94,7 @@ pub fn test_settings(telegram: &FakeTelegram, database_url: &str) -> Settings {
             messages_per_min_chat: 60_000,
             messages_per_min_group: 60_000,
             messages_per_sec_overall: 1000,
+            instances: 1,
         },
         http: HttpSettings {
             addr: "127.0.0.1:0".to_owned(),
@@ -464,4 +467,41 @@ pub fn file_request(plan: &str, quantity: i64) -> accessbot::domain::generation:
 /// The id of the message a request sent, or of the message it edited.
 pub fn message_id_of(shown: &Recorded) -> i64 {
     shown.int("message_id").unwrap_or(shown.message_id)
+}
+
+/// A request for `quantity` codes of `plan`, one message each, with the creator's consent.
+pub fn messages_request(plan: &str, quantity: i64) -> accessbot::domain::generation::GenerationRequest {
+    accessbot::domain::generation::GenerationRequest {
+        export_type: "messages".to_owned(),
+        consent: true,
+        ..file_request(plan, quantity)
+    }
+}
+
+impl TestApp {
+    /// Creators `first..first + count`, each with a 30-day plan named `plan`.
+    pub async fn make_creators_with_plan(&self, first: i64, count: i64, plan: &str) -> Vec<i64> {
+        let mut creators = Vec::new();
+        for user_id in first..first + count {
+            self.make_creator(user_id, "Ann").await;
+            self.send_text(user_id, "Ann", &format!("/newplan {plan} 30d")).await;
+            creators.push(user_id);
+        }
+        creators
+    }
+
+    /// Waits until `count` jobs in all have finished.
+    pub async fn wait_for_finished_jobs(&self, count: u64, timeout: Duration) {
+        use accessbot::domain::jobs::JobStatus;
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let completed = self.db.count_jobs_with_status(JobStatus::Completed).await.unwrap();
+            let failed = self.db.count_jobs_with_status(JobStatus::Failed).await.unwrap();
+            if completed + failed >= count {
+                return;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{completed} completed and {failed} failed of {count}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
 }

@@ -31,6 +31,8 @@ pub struct Recorded {
     pub files: Vec<(String, String, Vec<u8>)>,
     /// The id of the message this request created, where it created one.
     pub message_id: i64,
+    /// When the fake accepted it.
+    pub at: tokio::time::Instant,
 }
 
 impl Recorded {
@@ -85,7 +87,26 @@ struct Inner {
     confirmed_offset: i64,
     /// Join requests not decided yet, by (chat, user).
     pending_joins: std::collections::HashSet<(i64, i64)>,
+    /// Telegram's message limits, when enforced.
+    limits: Option<MessageLimits>,
+    /// Messages accepted within the last second: (chat, when).
+    recent_messages: VecDeque<(i64, tokio::time::Instant)>,
+    /// Messages refused with 429 for going over the limits.
+    over_limit: Vec<(i64, tokio::time::Instant)>,
+    /// Until when each method answers as a Telegram that is not there.
+    outages: HashMap<String, tokio::time::Instant>,
 }
+
+/// Messages allowed within any one second, as Telegram enforces them.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageLimits {
+    pub per_chat: usize,
+    pub overall: usize,
+}
+
+/// Methods that post a message into a chat, which Telegram's limits count.
+const MESSAGE_METHODS: [&str; 6] =
+    ["sendmessage", "senddocument", "sendphoto", "copymessage", "forwardmessage", "sendmediagroup"];
 
 #[derive(Clone)]
 pub struct FakeTelegram {
@@ -112,6 +133,22 @@ impl FakeTelegram {
         let app = Router::new().route("/{token}/{method}", post(handle)).with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, app).await.ok() });
         fake
+    }
+
+    /// From now on, messages beyond `limits` in any one second are refused with 429, as Telegram does.
+    pub fn enforce_limits(&self, limits: MessageLimits) {
+        self.inner.lock().unwrap().limits = Some(limits);
+    }
+
+    /// The messages refused with 429 for going over the enforced limits: (chat, when).
+    pub fn over_limit(&self) -> Vec<(i64, tokio::time::Instant)> {
+        self.inner.lock().unwrap().over_limit.clone()
+    }
+
+    /// `method` answers as an unreachable Telegram (a broken gateway's page) for `duration`.
+    pub fn outage(&self, method: &str, duration: Duration) {
+        let until = tokio::time::Instant::now() + duration;
+        self.inner.lock().unwrap().outages.insert(method.to_lowercase(), until);
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -221,6 +258,23 @@ impl FakeTelegram {
                 panic!("timed out waiting; requests so far:\n{}", seen.join("\n"));
             }
         }
+    }
+
+    /// Counts a message into `chat_id` against the enforced limits; false when it goes over them.
+    fn within_limits(&self, chat_id: i64) -> bool {
+        let mut inner = self.inner.lock().unwrap();
+        let Some(limits) = inner.limits else { return true };
+        let now = tokio::time::Instant::now();
+        while inner.recent_messages.front().is_some_and(|(_, at)| now.duration_since(*at) >= Duration::from_secs(1)) {
+            inner.recent_messages.pop_front();
+        }
+        let in_chat = inner.recent_messages.iter().filter(|(chat, _)| *chat == chat_id).count();
+        if inner.recent_messages.len() >= limits.overall || in_chat >= limits.per_chat {
+            inner.over_limit.push((chat_id, now));
+            return false;
+        }
+        inner.recent_messages.push_back((chat_id, now));
+        true
     }
 
     fn record(&self, mut recorded: Recorded) -> i64 {
@@ -362,8 +416,14 @@ async fn handle(
             }
             None => false,
         };
-        let scripted =
-            if hang_now { Some(Scripted::Hang) } else { inner.scripts.get_mut(&key).and_then(VecDeque::pop_front) };
+        let in_outage = inner.outages.get(&key).is_some_and(|until| *until > tokio::time::Instant::now());
+        let scripted = if hang_now {
+            Some(Scripted::Hang)
+        } else if in_outage {
+            Some(Scripted::Garbage)
+        } else {
+            inner.scripts.get_mut(&key).and_then(VecDeque::pop_front)
+        };
         (scripted, inner.delay.get(&key).copied())
     };
     fake.changed.notify_waiters();
@@ -386,14 +446,17 @@ async fn handle(
         Some(Scripted::ChatNotFound) => return api_error(StatusCode::BAD_REQUEST, "Bad Request: chat not found", None),
         None => {}
     }
-    let recorded = Recorded { method: method.clone(), params: params.clone(), files: files.clone(), message_id: 0 };
-    let message_id = fake.record(recorded);
-    fake.changed.notify_waiters();
     let chat_id = match params.get("chat_id") {
         Some(Value::Number(n)) => n.as_i64().unwrap_or_default(),
         Some(Value::String(s)) => s.parse().unwrap_or_default(),
         _ => 0,
     };
+    if MESSAGE_METHODS.contains(&key.as_str()) && !fake.within_limits(chat_id) {
+        return api_error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests: retry after 1", Some(1));
+    }
+    let recorded = Recorded { method: method.clone(), params: params.clone(), files: files.clone(), message_id: 0, at: tokio::time::Instant::now() };
+    let message_id = fake.record(recorded);
+    fake.changed.notify_waiters();
     match key.as_str() {
         "getme" => ok(me()),
         "getwebhookinfo" => ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})),

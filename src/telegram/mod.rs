@@ -1,6 +1,10 @@
 //! The Telegram adapter: the bot as every part of the application sends through it, showing screens, and
 //! what Telegram's errors mean for whoever sent the request.
-use teloxide::adaptors::Throttle;
+pub mod pacer;
+
+use std::sync::Arc;
+use std::time::Duration;
+
 use teloxide::prelude::*;
 use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId, ReplyMarkup};
 use teloxide::{ApiError, RequestError};
@@ -8,30 +12,68 @@ use teloxide::{ApiError, RequestError};
 use crate::config::Settings;
 use crate::domain::plans::ChatRightsProblem;
 use crate::views::Screen;
+pub use pacer::{Pacer, Priority, Spacing};
 
-/// The bot as every part of the application uses it: all sends go through Telegram's rate limits.
-pub type TgBot = Throttle<Bot>;
+/// How often a reply is sent again after Telegram answered 429 before the error is passed on.
+const INTERACTIVE_RETRY_AFTER_WAITS: u32 = 3;
 
-/// The Telegram bot for these settings, with its throttle; `None` without a token.
+/// The bot as every part of the application uses it: Telegram's API, and the pacer every message waits on.
+/// Requests that post a message go through [`send`], [`send_as`] or [`TgBot::wait_turn`]; the others
+/// (edits, answers, join requests, removals) reach the API directly.
+#[derive(Clone)]
+pub struct TgBot {
+    api: Bot,
+    pacer: Arc<Pacer>,
+}
+
+impl std::ops::Deref for TgBot {
+    type Target = Bot;
+
+    fn deref(&self) -> &Bot {
+        &self.api
+    }
+}
+
+impl TgBot {
+    pub fn new(api: Bot, pacer: Arc<Pacer>) -> Self {
+        Self { api, pacer }
+    }
+
+    /// The API without pacing, for the dispatcher's `getUpdates`.
+    pub fn api(&self) -> &Bot {
+        &self.api
+    }
+
+    /// Waits until a message may go into `chat_id` within Telegram's limits, and takes that turn.
+    pub async fn wait_turn(&self, chat_id: ChatId, priority: Priority) {
+        self.pacer.wait_turn(chat_id.0, priority).await;
+    }
+
+    /// Telegram answered 429: the chat stays quiet for `delay`.
+    pub fn hold_chat(&self, chat_id: ChatId, delay: Duration) {
+        self.pacer.hold_chat(chat_id.0, delay);
+    }
+}
+
+/// The Telegram bot for these settings, paced by its limits; `None` without a token.
 pub fn build_bot(settings: &Settings) -> Option<TgBot> {
     let token = settings.telegram_token.as_ref()?;
     let mut bot = Bot::new(token.expose());
     if let Some(url) = &settings.telegram_api_url {
         bot = bot.set_api_url(url.clone());
     }
-    let limits = teloxide::adaptors::throttle::Limits {
-        messages_per_sec_chat: settings.throttle.messages_per_sec_chat,
-        messages_per_min_chat: settings.throttle.messages_per_min_chat,
-        messages_per_min_channel_or_supergroup: settings.throttle.messages_per_min_group,
-        messages_per_sec_overall: settings.throttle.messages_per_sec_overall,
-    };
-    Some(Throttle::new_spawn(bot, limits))
+    Some(TgBot::new(bot, Arc::new(Pacer::new(Spacing::from_limits(&settings.throttle)))))
 }
 
-/// Sends a screen as a new message, with its inline buttons.
+/// Sends a screen as a new message, with its inline buttons, ahead of bulk deliveries.
 pub async fn send(bot: &TgBot, chat_id: ChatId, screen: Screen) -> Result<Message, RequestError> {
-    let markup = (!screen.rows.is_empty()).then(|| InlineKeyboardMarkup::new(screen.rows));
-    send_with_markup(bot, chat_id, Screen { rows: Vec::new(), ..screen }, markup.map(ReplyMarkup::InlineKeyboard)).await
+    send_as(bot, chat_id, screen, Priority::Interactive).await
+}
+
+/// Sends a screen as a new message with its inline buttons, at `priority`.
+pub async fn send_as(bot: &TgBot, chat_id: ChatId, screen: Screen, priority: Priority) -> Result<Message, RequestError> {
+    let (screen, markup) = split_buttons(screen);
+    send_paced(bot, chat_id, priority, &screen, markup).await
 }
 
 /// Sends a screen's text with another kind of keyboard (a chat picker, or one that removes a keyboard).
@@ -41,13 +83,54 @@ pub async fn send_with_markup(
     screen: Screen,
     markup: Option<ReplyMarkup>,
 ) -> Result<Message, RequestError> {
-    let mut request = bot.send_message(chat_id, screen.text);
+    send_paced(bot, chat_id, Priority::Interactive, &screen, markup).await
+}
+
+/// Sends a screen at once, for a sender that has taken its turn with [`TgBot::wait_turn`] and handles
+/// Telegram's 429s itself.
+pub async fn send_in_turn(bot: &TgBot, chat_id: ChatId, screen: Screen) -> Result<Message, RequestError> {
+    let (screen, markup) = split_buttons(screen);
+    post(bot, chat_id, &screen, markup).await
+}
+
+fn split_buttons(screen: Screen) -> (Screen, Option<ReplyMarkup>) {
+    let markup = (!screen.rows.is_empty()).then(|| ReplyMarkup::InlineKeyboard(InlineKeyboardMarkup::new(screen.rows)));
+    (Screen { rows: Vec::new(), ..screen }, markup)
+}
+
+async fn post(bot: &TgBot, chat_id: ChatId, screen: &Screen, markup: Option<ReplyMarkup>) -> Result<Message, RequestError> {
+    let mut request = bot.send_message(chat_id, screen.text.clone());
     if !screen.entities.is_empty() {
-        request = request.entities(screen.entities);
+        request = request.entities(screen.entities.clone());
     }
     match markup {
         Some(markup) => request.reply_markup(markup).await,
         None => request.await,
+    }
+}
+
+/// Sends in turn; a 429 is waited out and the message sent again a few times.
+async fn send_paced(
+    bot: &TgBot,
+    chat_id: ChatId,
+    priority: Priority,
+    screen: &Screen,
+    markup: Option<ReplyMarkup>,
+) -> Result<Message, RequestError> {
+    let mut waits = 0;
+    loop {
+        bot.wait_turn(chat_id, priority).await;
+        match post(bot, chat_id, screen, markup.clone()).await {
+            Err(RequestError::RetryAfter(seconds)) => {
+                bot.hold_chat(chat_id, seconds.duration());
+                if waits >= INTERACTIVE_RETRY_AFTER_WAITS {
+                    return Err(RequestError::RetryAfter(seconds));
+                }
+                waits += 1;
+                log::info!("Telegram asked to wait {:?} before a message", seconds.duration());
+            }
+            sent => return sent,
+        }
     }
 }
 

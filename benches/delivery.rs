@@ -108,6 +108,8 @@ async fn reply_latencies(app: &TestApp, first_user: i64) -> Vec<Duration> {
         // A different person each time, so no reply waits for the previous one's per-chat turn.
         let user_id = first_user + n;
         samples.push(answer_time(app, user_id, app.message_json(user_id, "Sue", "/help"), "sendMessage").await);
+        // People write now and then, not back to back: no reply waits for the previous one's overall turn.
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     samples
 }

@@ -71,7 +71,12 @@ pub async fn send(bot: &TgBot, chat_id: ChatId, screen: Screen) -> Result<Messag
 }
 
 /// Sends a screen as a new message with its inline buttons, at `priority`.
-pub async fn send_as(bot: &TgBot, chat_id: ChatId, screen: Screen, priority: Priority) -> Result<Message, RequestError> {
+pub async fn send_as(
+    bot: &TgBot,
+    chat_id: ChatId,
+    screen: Screen,
+    priority: Priority,
+) -> Result<Message, RequestError> {
     let (screen, markup) = split_buttons(screen);
     send_paced(bot, chat_id, priority, &screen, markup).await
 }
@@ -98,7 +103,12 @@ fn split_buttons(screen: Screen) -> (Screen, Option<ReplyMarkup>) {
     (Screen { rows: Vec::new(), ..screen }, markup)
 }
 
-async fn post(bot: &TgBot, chat_id: ChatId, screen: &Screen, markup: Option<ReplyMarkup>) -> Result<Message, RequestError> {
+async fn post(
+    bot: &TgBot,
+    chat_id: ChatId,
+    screen: &Screen,
+    markup: Option<ReplyMarkup>,
+) -> Result<Message, RequestError> {
     let mut request = bot.send_message(chat_id, screen.text.clone());
     if !screen.entities.is_empty() {
         request = request.entities(screen.entities.clone());

@@ -231,7 +231,12 @@ mod tests {
     type Turns = Arc<Mutex<Vec<(i64, Priority, Instant)>>>;
 
     /// `chats` bulk senders, each taking `each` turns in its own chat; returns every turn taken.
-    fn spawn_bulk(pacer: &Arc<Pacer>, chats: std::ops::Range<i64>, each: usize, turns: &Turns) -> Vec<tokio::task::JoinHandle<()>> {
+    fn spawn_bulk(
+        pacer: &Arc<Pacer>,
+        chats: std::ops::Range<i64>,
+        each: usize,
+        turns: &Turns,
+    ) -> Vec<tokio::task::JoinHandle<()>> {
         chats
             .map(|chat| {
                 let (pacer, turns) = (pacer.clone(), turns.clone());

@@ -162,11 +162,22 @@ pub fn confirmation_card(lang: &Lang, card: &GenerationCard, throttle: &Throttle
 pub enum Stage<'a> {
     Queued,
     Generating,
-    Delivering { done: i64, total: i64, seconds_left: Option<i64> },
+    Delivering {
+        done: i64,
+        total: i64,
+        seconds_left: Option<i64>,
+    },
     /// Telegram stopped answering mid-delivery; the job keeps trying.
-    TelegramNotAnswering { done: i64, total: i64 },
-    Done { count: i64 },
-    Failed { reason: &'a str },
+    TelegramNotAnswering {
+        done: i64,
+        total: i64,
+    },
+    Done {
+        count: i64,
+    },
+    Failed {
+        reason: &'a str,
+    },
 }
 
 /// The job's status message: the card it replaced, edited as the job goes; its summary has buttons.
@@ -274,7 +285,8 @@ pub fn code_message(lang: &Lang, code: &AccessCode, bot_username: &str) -> Scree
     let shown = code.display();
     let text = lang
         .t_with("code-message", &[("code", shown.as_str().into()), ("link", code.redeem_link(bot_username).into())]);
-    let copy = InlineKeyboardButton::copy_text_button(lang.t("button-copy-code"), CopyTextButton { text: shown.clone() });
+    let copy =
+        InlineKeyboardButton::copy_text_button(lang.t("button-copy-code"), CopyTextButton { text: shown.clone() });
     Screen::new(text).monospace(&shown).row(vec![copy])
 }
 

@@ -390,7 +390,12 @@ impl<'a> JobRun<'a> {
         let mut shutdown = self.shutdown.clone();
         let (mut failures, mut waits, mut failing_since) = (0u32, 0u32, None::<tokio::time::Instant>);
         loop {
-            bot.wait_turn(chat, priority).await;
+            // A turn may be seconds away (a long line, or a chat Telegram asked to keep quiet): a stop
+            // does not wait for it, since nothing has been sent yet.
+            tokio::select! {
+                _ = bot.wait_turn(chat, priority) => {}
+                Ok(_) = shutdown.wait_for(|stop| *stop) => return Err(Delivery::Interrupted),
+            }
             let error = match send().await {
                 Ok(sent) => return Ok(sent),
                 Err(error) => error,

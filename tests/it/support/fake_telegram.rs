@@ -454,7 +454,13 @@ async fn handle(
     if MESSAGE_METHODS.contains(&key.as_str()) && !fake.within_limits(chat_id) {
         return api_error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests: retry after 1", Some(1));
     }
-    let recorded = Recorded { method: method.clone(), params: params.clone(), files: files.clone(), message_id: 0, at: tokio::time::Instant::now() };
+    let recorded = Recorded {
+        method: method.clone(),
+        params: params.clone(),
+        files: files.clone(),
+        message_id: 0,
+        at: tokio::time::Instant::now(),
+    };
     let message_id = fake.record(recorded);
     fake.changed.notify_waiters();
     match key.as_str() {

@@ -60,8 +60,7 @@ impl StripeClient {
         }
         let body: Value = response.json().await.unwrap_or(Value::Null);
         let message = body["error"]["message"].as_str().unwrap_or("no message").to_owned();
-        // A repeated identifier means an earlier send arrived although its answer did not: billed once already.
-        if body["error"]["code"].as_str() == Some("resource_already_exists") {
+        if is_repeat_of(status, &message, identifier) {
             return MeterOutcome::Accepted;
         }
         if status.as_u16() == 429 || status.is_server_error() {
@@ -69,5 +68,28 @@ impl StripeClient {
         } else {
             MeterOutcome::Rejected(format!("HTTP {status}: {message}"))
         }
+    }
+}
+
+/// Stripe's answer to a meter event whose `identifier` it has already accepted: an earlier send arrived
+/// although its answer did not (a crash, a cut connection), so this usage is billed once already. Stripe
+/// says so with a 400 whose message names the identifier, and no error code.
+fn is_repeat_of(status: reqwest::StatusCode, message: &str, identifier: &str) -> bool {
+    status == reqwest::StatusCode::BAD_REQUEST
+        && message.starts_with("An event already exists with identifier")
+        && message.contains(identifier)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_stripes_answer_to_our_own_repeated_identifier_counts_as_billed() {
+        let repeat = "An event already exists with identifier ur_01JD5.";
+        assert!(is_repeat_of(reqwest::StatusCode::BAD_REQUEST, repeat, "ur_01JD5"));
+        assert!(!is_repeat_of(reqwest::StatusCode::BAD_REQUEST, repeat, "ur_01JD6"), "someone else's identifier");
+        assert!(!is_repeat_of(reqwest::StatusCode::BAD_REQUEST, "No such customer: 'cus_x'", "ur_01JD5"));
+        assert!(!is_repeat_of(reqwest::StatusCode::INTERNAL_SERVER_ERROR, repeat, "ur_01JD5"));
     }
 }

@@ -385,6 +385,37 @@ async fn billing_says_when_overage_waits_for_a_stripe_customer(engine: Engine) {
     assert!(text.contains("no Stripe customer yet"), "{text}");
 }
 
+async fn a_meter_event_accepted_just_before_a_crash_is_reported_once_after_the_restart(engine: Engine) {
+    let stripe = FakeStripe::start().await;
+    let mut app = app_with_plan(engine, Some(&stripe)).await;
+    let team = team(&app).await;
+    teams::set_stripe_customer(&app.db, &team, "cus_ann321").await.unwrap();
+    let codes = codes(&app, 6).await;
+    redeem_all(&app, &codes[..5], 9500).await;
+
+    stripe.hold_answers(true);
+    redeem_all(&app, &codes[5..], 9600).await;
+    wait_until("Stripe accepted the meter event", async || stripe.accepted().len() == 1).await;
+    app.kill();
+    let records = app.db.usage_records_of_team(team.id).await.unwrap();
+    assert_eq!(records[0].status, UsageStatus::Pending, "the crash came before the record was marked");
+
+    stripe.hold_answers(false);
+    // As when the dead instance's hold on the record has run out.
+    let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
+    sea_orm::ConnectionTrait::execute_unprepared(&conn, "UPDATE usage_records SET locked_until = NULL").await.unwrap();
+    conn.close().await.unwrap();
+    app.start_instance().await;
+    wait_until("the resent event is taken as reported", async || {
+        app.db.usage_records_of_team(team.id).await.unwrap()[0].status == UsageStatus::Reported
+    })
+    .await;
+    assert_eq!(stripe.attempts(), 2, "sent, and after the restart sent again");
+    assert_eq!(stripe.accepted().len(), 1, "billed exactly once");
+    let record = app.db.usage_records_of_team(team.id).await.unwrap().remove(0);
+    assert_eq!(record.last_error, None, "{record:?}");
+}
+
 on_every_engine!(
     each_way_of_redeeming_grants_and_extends_access_and_tells_the_creator,
     each_refusal_has_its_own_message_and_reveals_nothing,
@@ -395,4 +426,5 @@ on_every_engine!(
     expired_codes_are_swept_with_one_event_each_and_redeemed_ones_never_expire,
     refused_and_too_old_records_fail_and_billing_shows_the_cycle,
     billing_says_when_overage_waits_for_a_stripe_customer,
+    a_meter_event_accepted_just_before_a_crash_is_reported_once_after_the_restart,
 );

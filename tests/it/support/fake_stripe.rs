@@ -29,6 +29,8 @@ struct Inner {
     attempts: usize,
     scripted: VecDeque<u16>,
     refusals: Vec<String>,
+    /// Accepted events get no answer while this is set.
+    hold_answers: bool,
 }
 
 #[derive(Clone)]
@@ -86,6 +88,11 @@ impl FakeStripe {
         self.inner.lock().unwrap().scripted.extend(statuses);
     }
 
+    /// While `hold` is set, an accepted event is recorded but its answer is never sent.
+    pub fn hold_answers(&self, hold: bool) {
+        self.inner.lock().unwrap().hold_answers = hold;
+    }
+
     pub fn accepted(&self) -> Vec<MeterEvent> {
         self.inner.lock().unwrap().accepted.clone()
     }
@@ -110,11 +117,22 @@ async fn meter_event(
     headers: HeaderMap,
     axum::Form(form): axum::Form<HashMap<String, String>>,
 ) -> Response {
+    let (response, held) = answer_meter_event(&inner, &headers, &form);
+    if held {
+        // Accepted, but the answer never leaves: as when the bot dies between Stripe's yes and its own record.
+        return std::future::pending::<Response>().await;
+    }
+    response
+}
+
+/// Stripe's answer, and whether it is to be held back.
+fn answer_meter_event(inner: &Mutex<Inner>, headers: &HeaderMap, form: &HashMap<String, String>) -> (Response, bool) {
     let mut inner = inner.lock().unwrap();
+    let answer = |response: Response| (response, false);
     inner.attempts += 1;
     if let Some(status) = inner.scripted.pop_front() {
         let status = StatusCode::from_u16(status).unwrap();
-        return stripe_error(status, "scripted", "scripted failure");
+        return answer(stripe_error(status, "scripted", "scripted failure"));
     }
     let refuse = |inner: &mut Inner, why: String| {
         inner.refusals.push(why.clone());
@@ -122,36 +140,38 @@ async fn meter_event(
     };
     if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("Bearer {STRIPE_KEY}")) {
         inner.refusals.push("wrong or missing API key".to_owned());
-        return stripe_error(StatusCode::UNAUTHORIZED, "api_key_invalid", "Invalid API Key provided");
+        return answer(stripe_error(StatusCode::UNAUTHORIZED, "api_key_invalid", "Invalid API Key provided"));
     }
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
     if field("event_name") != METER_EVENT {
-        return refuse(&mut inner, format!("unknown event_name {:?}", field("event_name")));
+        return answer(refuse(&mut inner, format!("unknown event_name {:?}", field("event_name"))));
     }
     if !field("payload[stripe_customer_id]").starts_with("cus_") {
-        return refuse(&mut inner, "payload[stripe_customer_id] is not a customer".to_owned());
+        return answer(refuse(&mut inner, "payload[stripe_customer_id] is not a customer".to_owned()));
     }
     if field("payload[value]") != "1" {
-        return refuse(&mut inner, format!("payload[value] is {:?}", field("payload[value]")));
+        return answer(refuse(&mut inner, format!("payload[value] is {:?}", field("payload[value]"))));
     }
     let identifier = field("identifier");
     if identifier.is_empty() {
-        return refuse(&mut inner, "identifier is missing".to_owned());
+        return answer(refuse(&mut inner, "identifier is missing".to_owned()));
     }
     let Ok(timestamp) = field("timestamp").parse::<i64>() else {
-        return refuse(&mut inner, "timestamp is not a Unix time".to_owned());
+        return answer(refuse(&mut inner, "timestamp is not a Unix time".to_owned()));
     };
     let now = chrono::Utc::now().timestamp();
     if timestamp < now - 35 * 86_400 || timestamp > now + 300 {
-        return refuse(&mut inner, format!("timestamp {timestamp} is outside the accepted window"));
+        return answer(refuse(&mut inner, format!("timestamp {timestamp} is outside the accepted window")));
     }
     if inner.accepted.iter().any(|event| event.identifier == identifier) {
-        return stripe_error(
-            StatusCode::BAD_REQUEST,
-            "resource_already_exists",
-            &format!("An event with identifier {identifier} already exists."),
-        );
+        // What Stripe answers to a repeated identifier: no error code, and a header saying not to retry.
+        let body = json!({"error": {
+            "type": "invalid_request_error",
+            "message": format!("An event already exists with identifier {identifier}."),
+        }});
+        return answer((StatusCode::BAD_REQUEST, [("stripe-should-retry", "false")], axum::Json(body)).into_response());
     }
     inner.accepted.push(MeterEvent { identifier, customer: field("payload[stripe_customer_id]"), timestamp });
-    (StatusCode::OK, axum::Json(json!({"object": "billing.meter_event", "event_name": METER_EVENT}))).into_response()
+    let accepted = (StatusCode::OK, axum::Json(json!({"object": "billing.meter_event", "event_name": METER_EVENT})));
+    (accepted.into_response(), inner.hold_answers)
 }

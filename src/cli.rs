@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `migrate`, `creator invite`, `team list`, `token create`.
+//! The command line: `serve` (the default), `migrate`, `creator invite`, `team list`, `token create`,
+//! `webhook add|list|delete`.
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -10,7 +11,7 @@ use crate::domain::clock::now;
 use crate::domain::creators::{self, INVITE_PREFIX};
 use crate::domain::secret::InstanceSecret;
 use crate::domain::tokens::{self, Abilities};
-use crate::domain::{DomainError, ids, teams};
+use crate::domain::{DomainError, ids, teams, webhooks};
 use crate::i18n::Lang;
 use crate::startup::{self, Application, StartupError};
 use crate::views::errors;
@@ -43,6 +44,34 @@ pub enum CliCommand {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Manage the webhook endpoints that receive a team's events.
+    Webhook {
+        #[command(subcommand)]
+        action: WebhookAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum WebhookAction {
+    /// Add an endpoint and print its id and signing secret (shown only this once).
+    Add {
+        /// The team's id (team_…), as `accessbot team list` shows it.
+        #[arg(long)]
+        team: String,
+        /// Where events are posted; https:// only (see WEBHOOK_ALLOW_HTTP).
+        #[arg(long)]
+        url: String,
+        /// Comma-separated event types, or "all" (the default).
+        #[arg(long, default_value = "all")]
+        events: String,
+    },
+    /// List the endpoints of every team, or of one.
+    List {
+        #[arg(long)]
+        team: Option<String>,
+    },
+    /// Delete an endpoint (whe_…) with its delivery log.
+    Delete { endpoint: String },
 }
 
 #[derive(Subcommand, Debug)]
@@ -166,6 +195,56 @@ async fn token_create(
     ))
 }
 
+async fn webhook_add(settings: &Settings, team: &str, url: &str, events: &str) -> Result<String, CliError> {
+    let (db, secret) = open_database(settings).await?;
+    let team = teams::find_team(&db, team).await?;
+    let created = webhooks::add_endpoint(&db, &secret, team.id, url, events, settings.webhooks.policy, now()).await?;
+    Ok(format!(
+        "Endpoint {} posts {} events to {}.\nIts signing secret is shown only this once:\n{}",
+        ids::public_id(ids::WEBHOOK_ENDPOINT, created.endpoint.id),
+        created.endpoint.event_types,
+        created.endpoint.url,
+        created.secret
+    ))
+}
+
+async fn webhook_list(settings: &Settings, team: Option<&str>) -> Result<String, CliError> {
+    let (db, _) = open_database(settings).await?;
+    let endpoints = match team {
+        Some(team) => db.endpoints_of_team(teams::find_team(&db, team).await?.id).await.map_err(DomainError::from)?,
+        None => db.all_endpoints().await.map_err(DomainError::from)?,
+    };
+    if endpoints.is_empty() {
+        return Ok("No webhook endpoints yet: add one with `accessbot webhook add`.".to_owned());
+    }
+    let lines: Vec<String> = endpoints
+        .iter()
+        .map(|endpoint| {
+            format!(
+                "{}  team={}  {}  events={}  {}{}  failures={}  last={}",
+                ids::public_id(ids::WEBHOOK_ENDPOINT, endpoint.id),
+                ids::public_id(ids::TEAM, endpoint.team_id),
+                endpoint.url,
+                endpoint.event_types,
+                endpoint.status.as_str(),
+                endpoint.paused_reason.map(|r| format!(" ({})", r.as_str())).unwrap_or_default(),
+                endpoint.consecutive_failures,
+                endpoint.last_status_code.map(|c| c.to_string()).unwrap_or_else(|| "-".to_owned()),
+            )
+        })
+        .collect();
+    Ok(lines.join("\n"))
+}
+
+async fn webhook_delete(settings: &Settings, endpoint: &str) -> Result<String, CliError> {
+    let (db, _) = open_database(settings).await?;
+    let id = ids::parse_public_id(ids::WEBHOOK_ENDPOINT, endpoint).ok_or(DomainError::not_found("webhook endpoint"))?;
+    if !db.delete_endpoint(id).await.map_err(DomainError::from)? {
+        return Err(DomainError::not_found("webhook endpoint").into());
+    }
+    Ok(format!("Endpoint {endpoint} is deleted, with its delivery log."))
+}
+
 /// Why an operator's command failed.
 enum CliError {
     Startup(StartupError),
@@ -245,6 +324,15 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         CliCommand::Token { action: TokenAction::Create { team, abilities, name, creator } } => {
             print_outcome(token_create(&settings, &team, &abilities, &name, creator).await)
+        }
+        CliCommand::Webhook { action: WebhookAction::Add { team, url, events } } => {
+            print_outcome(webhook_add(&settings, &team, &url, &events).await)
+        }
+        CliCommand::Webhook { action: WebhookAction::List { team } } => {
+            print_outcome(webhook_list(&settings, team.as_deref()).await)
+        }
+        CliCommand::Webhook { action: WebhookAction::Delete { endpoint } } => {
+            print_outcome(webhook_delete(&settings, &endpoint).await)
         }
     }
 }

@@ -85,6 +85,19 @@ pub struct AccessSweepSettings {
     pub reminders_before_end: Vec<Duration>,
 }
 
+/// The webhook sender: events to the creators' endpoints.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    pub policy: crate::domain::webhooks::TargetPolicy,
+    /// Deliveries in flight at once per instance (one per endpoint).
+    pub concurrency: usize,
+    pub poll_interval: Duration,
+    /// How long a receiver has to answer.
+    pub timeout: Duration,
+    /// The wait before each try: the first entry before the first try (none), then one per retry.
+    pub schedule: Vec<Duration>,
+}
+
 /// The expiry sweeper: codes past their expiry marked expired, and old rows forgotten.
 #[derive(Debug, Clone)]
 pub struct ExpirySweepSettings {
@@ -108,6 +121,7 @@ pub struct Settings {
     pub usage_report: UsageReportSettings,
     pub expiry_sweep: ExpirySweepSettings,
     pub access_sweep: AccessSweepSettings,
+    pub webhooks: WebhookSettings,
 }
 
 #[derive(Debug)]
@@ -228,6 +242,16 @@ impl Settings {
             access_sweep: AccessSweepSettings {
                 interval: Duration::from_secs(number("ACCESS_SWEEP_INTERVAL_SECONDS", 60)?),
                 reminders_before_end: durations("REMINDERS_BEFORE_END", "3d,1d")?,
+            },
+            webhooks: WebhookSettings {
+                policy: crate::domain::webhooks::TargetPolicy {
+                    allow_http: flag("WEBHOOK_ALLOW_HTTP", false)?,
+                    allow_private_networks: flag("WEBHOOK_ALLOW_PRIVATE_NETWORKS", false)?,
+                },
+                concurrency: number("WEBHOOK_CONCURRENCY", 16usize)?.max(1),
+                poll_interval: Duration::from_millis(number("WEBHOOK_POLL_INTERVAL_MS", 1000)?),
+                timeout: Duration::from_secs(number("WEBHOOK_TIMEOUT_SECONDS", 10)?),
+                schedule: durations("WEBHOOK_RETRY_SCHEDULE", crate::domain::webhooks::DEFAULT_SCHEDULE)?,
             },
         })
     }

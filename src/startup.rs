@@ -168,6 +168,13 @@ impl Application {
             wake: access_wake.clone(),
         };
         let access_sweeper = tokio::spawn(access_sweep.run(stop_receiver.clone()));
+        let webhook_sender = worker::webhook_sender::WebhookSender {
+            db: self.db.clone(),
+            secret: self.secret.clone(),
+            settings: self.settings.webhooks.clone(),
+            bot: Some(self.bot.clone()),
+        };
+        let webhooks = tokio::spawn(webhook_sender.run(format!("{instance_id}/webhooks"), stop_receiver.clone()));
         let sweeper = tokio::spawn(worker::expiry_sweeper::run(
             self.db.clone(),
             self.settings.expiry_sweep.clone(),
@@ -214,6 +221,7 @@ impl Application {
             bot_user_id: self.bot_user_id,
             throttle: self.settings.throttle,
             access_wake,
+            webhook_policy: self.settings.webhooks.policy,
         });
         let (shutdown, dispatching) = if self.settings.receive_updates {
             let mut dispatcher = Dispatcher::builder(self.bot.api().clone(), bot::schema())
@@ -250,6 +258,7 @@ impl Application {
         let _ = reporter.await;
         let _ = sweeper.await;
         let _ = access_sweeper.await;
+        let _ = webhooks.await;
         Ok(())
     }
 }

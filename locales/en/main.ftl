@@ -273,6 +273,11 @@ validation-taken = is already used by another of your plans
 validation-wrong-type = must be a { $expected }
 validation-not-retryable = is not a failed job; only failed deliveries can be tried again
 validation-no-linked-chat = you have no linked Telegram chat to deliver codes to; open a private chat with the bot first
+validation-not-a-url = must be a web address such as https://shop.example/hooks
+validation-not-https = must start with https://
+validation-private-target = points to a loopback, private or link-local address, which the bot does not call
+validation-unresolvable = names a host that cannot be found
+validation-still-pending = is still being delivered; only a delivered or dead delivery is sent again
 error-not-found-plan = No such plan. Send /plans to see yours.
 error-not-found-job = No such job. Send /status to see yours.
 error-not-found-invite = This invite link is not valid: it was used already, has expired, or never existed. Ask the operator for a new one.
@@ -304,6 +309,8 @@ token-draft =
 ability-mcp-full = connect over MCP and check jobs
 ability-create-codes = generate codes and preview their cost
 ability-view-codes = list codes (masked)
+ability-view-webhooks = read webhook deliveries
+ability-manage-webhooks = send webhook deliveries again
 button-create-token = ✅ Create
 token-pick-abilities = Tick the abilities, then tap Create.
 token-created =
@@ -408,6 +415,10 @@ field-page = page
 field-abilities = abilities
 field-creator = creator
 field-tier = tier
+field-url = URL
+field-events = events
+field-endpoint = endpoint
+field-delivery_id = delivery_id
 
 ## Dates
 date-time = { $day } { $month } { $year }, { $time } UTC
@@ -461,3 +472,58 @@ remove-done = { $count ->
 }
 remove-cancelled = Nothing changed.
 page-of = (page { $page } of { $pages })
+
+## Webhooks
+command-webhooks = Webhooks: send events to your systems
+command-addwebhook = Add a webhook endpoint: /addwebhook https://…
+webhooks-empty = No webhooks yet. A webhook posts the bot's events (codes generated and redeemed, subscriptions, members) to your shop, CRM or automation, signed. Add one with /addwebhook https://your.site/hooks
+webhooks-header = { $count ->
+    [one] 🔗 1 webhook
+   *[other] 🔗 { $count } webhooks
+}
+webhook-line =
+    { $url }
+    Events: { $events } · { $state }
+    Last delivery: { $last } · failures in a row: { $failures }
+webhook-events-all = all events
+webhook-state-active = active
+webhook-state-paused = paused
+webhook-state-paused-failures = paused after failing 20 times in a row
+webhook-state-paused-gone = paused: the receiver answered 410 Gone
+webhook-last-never = none yet
+webhook-last-no-answer = no answer, { $at }
+webhook-card-hint = Tick the events it gets. Each delivery is signed with the endpoint's secret (header Accessbot-Signature); see the README for how to check it.
+webhook-add-usage = Send /addwebhook followed by the address that should receive events, e.g. /addwebhook https://shop.example/hooks — https:// only. It gets all events; untick the ones it does not need on its card.
+webhook-created =
+    ✅ Webhook { $url } added; it gets all events.
+    Its signing secret, shown only this once:
+    { $secret }
+webhook-rotated =
+    🔑 New signing secret for { $url }, shown only this once:
+    { $secret }
+    For 24 hours deliveries carry a signature with the old secret too, so your receiver can switch over.
+webhook-confirm-delete = Delete the webhook { $url } with its delivery log? Events stop going there.
+webhook-deleted = 🗑 Webhook deleted.
+webhook-test-queued = Test event queued
+webhook-paused-toast = Paused
+webhook-resumed-toast = Resumed: waiting events go out now
+webhook-redelivered = Sent again
+webhook-events-saved = Events: { $events }
+webhook-deliveries-empty = No deliveries to { $url } yet.
+webhook-deliveries-header = 📬 Newest deliveries to { $url }
+webhook-delivery-line = { $number }. { $event } — { $status } · HTTP { $code } · { $attempts } tries · next try { $next }
+webhook-delivery-pending = on its way
+webhook-delivery-delivered = delivered
+webhook-delivery-dead = dead (every try failed)
+button-webhook-open = ⚙️ { $number }
+button-webhook-add = ➕ Add webhook
+button-webhook-test = 🧪 Send test event
+button-webhook-pause = ⏸ Pause
+button-webhook-resume = ▶️ Resume
+button-webhook-deliveries = 📬 Deliveries
+button-webhook-rotate = 🔑 Rotate secret
+button-webhook-delete = 🗑 Delete
+button-webhook-delete-yes = 🗑 Yes, delete
+button-webhook-redeliver = 🔁 Redeliver { $number }
+webhook-paused-failures = ⏸ Your webhook { $url } failed { $failures } times in a row, so the bot paused it. Events keep being recorded; resume it in /webhooks once the receiver answers again.
+webhook-paused-gone = ⏸ Your webhook { $url } answered 410 Gone, so the bot paused it. Resume it in /webhooks if it should get events again.

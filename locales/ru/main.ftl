@@ -288,6 +288,11 @@ validation-taken = уже занято другим вашим планом
 validation-wrong-type = должно быть типа { $expected }
 validation-not-retryable = это не неудавшееся задание; повторить можно только неудавшуюся доставку
 validation-no-linked-chat = у вас нет привязанного чата Telegram для доставки кодов; сначала откройте личный чат с ботом
+validation-not-a-url = должен быть веб-адресом, например https://shop.example/hooks
+validation-not-https = должен начинаться с https://
+validation-private-target = указывает на локальный, частный или link-local адрес, который бот не вызывает
+validation-unresolvable = содержит имя хоста, которое не удаётся найти
+validation-still-pending = ещё доставляется; повторно отправляется только доставленное или отклонённое
 error-not-found-plan = Такого плана нет. Отправьте /plans, чтобы увидеть свои.
 error-not-found-job = Такого задания нет. Отправьте /status, чтобы увидеть свои.
 error-not-found-invite = Ссылка-приглашение недействительна: её уже использовали, срок истёк или её не было. Попросите у оператора новую.
@@ -320,6 +325,8 @@ token-draft =
 ability-mcp-full = подключаться по MCP и смотреть задания
 ability-create-codes = генерировать коды и смотреть их стоимость
 ability-view-codes = смотреть коды (скрытые)
+ability-view-webhooks = читать доставки вебхуков
+ability-manage-webhooks = повторно отправлять доставки вебхуков
 button-create-token = ✅ Создать
 token-pick-abilities = Отметьте права и нажмите «Создать».
 token-created =
@@ -426,6 +433,10 @@ field-page = страница
 field-abilities = права
 field-creator = автор
 field-tier = тариф
+field-url = URL
+field-events = события
+field-endpoint = адрес вебхука
+field-delivery_id = delivery_id
 
 ## Dates
 date-time = { $day } { $month } { $year }, { $time } UTC
@@ -480,3 +491,59 @@ remove-done = { $count ->
 }
 remove-cancelled = Ничего не изменилось.
 page-of = (страница { $page } из { $pages })
+
+## Webhooks
+command-webhooks = Вебхуки: события в ваши системы
+command-addwebhook = Добавить вебхук: /addwebhook https://…
+webhooks-empty = Вебхуков пока нет. Вебхук отправляет события бота (созданные и активированные коды, подписки, участники) в ваш магазин, CRM или автоматизацию, с подписью. Добавьте его командой /addwebhook https://your.site/hooks
+webhooks-header = { $count ->
+    [one] 🔗 { $count } вебхук
+    [few] 🔗 { $count } вебхука
+   *[many] 🔗 { $count } вебхуков
+}
+webhook-line =
+    { $url }
+    События: { $events } · { $state }
+    Последняя доставка: { $last } · неудач подряд: { $failures }
+webhook-events-all = все события
+webhook-state-active = активен
+webhook-state-paused = приостановлен
+webhook-state-paused-failures = приостановлен после 20 неудач подряд
+webhook-state-paused-gone = приостановлен: получатель ответил 410 Gone
+webhook-last-never = пока нет
+webhook-last-no-answer = нет ответа, { $at }
+webhook-card-hint = Отметьте события, которые он получает. Каждая доставка подписана секретом адреса (заголовок Accessbot-Signature); как её проверить, написано в README.
+webhook-add-usage = Отправьте /addwebhook и адрес, который должен получать события, например /addwebhook https://shop.example/hooks — только https://. Он получает все события; лишние снимите в его карточке.
+webhook-created =
+    ✅ Вебхук { $url } добавлен; он получает все события.
+    Его секрет подписи, показывается только сейчас:
+    { $secret }
+webhook-rotated =
+    🔑 Новый секрет подписи для { $url }, показывается только сейчас:
+    { $secret }
+    24 часа доставки несут и подпись старым секретом, чтобы получатель успел перейти.
+webhook-confirm-delete = Удалить вебхук { $url } вместе с журналом доставок? События перестанут туда уходить.
+webhook-deleted = 🗑 Вебхук удалён.
+webhook-test-queued = Тестовое событие поставлено в очередь
+webhook-paused-toast = Приостановлен
+webhook-resumed-toast = Возобновлён: ожидающие события уходят сейчас
+webhook-redelivered = Отправлено снова
+webhook-events-saved = События: { $events }
+webhook-deliveries-empty = Доставок на { $url } пока нет.
+webhook-deliveries-header = 📬 Последние доставки на { $url }
+webhook-delivery-line = { $number }. { $event } — { $status } · HTTP { $code } · попыток: { $attempts } · следующая { $next }
+webhook-delivery-pending = в пути
+webhook-delivery-delivered = доставлено
+webhook-delivery-dead = не доставлено (все попытки неудачны)
+button-webhook-open = ⚙️ { $number }
+button-webhook-add = ➕ Добавить вебхук
+button-webhook-test = 🧪 Тестовое событие
+button-webhook-pause = ⏸ Приостановить
+button-webhook-resume = ▶️ Возобновить
+button-webhook-deliveries = 📬 Доставки
+button-webhook-rotate = 🔑 Новый секрет
+button-webhook-delete = 🗑 Удалить
+button-webhook-delete-yes = 🗑 Да, удалить
+button-webhook-redeliver = 🔁 Повторить { $number }
+webhook-paused-failures = ⏸ Ваш вебхук { $url } не ответил { $failures } раз подряд, бот приостановил его. События продолжают записываться; возобновите его в /webhooks, когда получатель снова будет отвечать.
+webhook-paused-gone = ⏸ Ваш вебхук { $url } ответил 410 Gone, бот приостановил его. Возобновите его в /webhooks, если он снова должен получать события.

@@ -6,6 +6,7 @@ mod m20261124_000002_create_api_tokens;
 mod m20261124_000003_create_redemptions;
 mod m20261124_000004_create_conversations;
 mod m20261201_000005_enforce_access;
+mod m20261202_000006_create_webhooks;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000003_create_redemptions::Migration),
             Box::new(m20261124_000004_create_conversations::Migration),
             Box::new(m20261201_000005_enforce_access::Migration),
+            Box::new(m20261202_000006_create_webhooks::Migration),
         ]
     }
 }

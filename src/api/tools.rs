@@ -1,4 +1,4 @@
-//! The four access-code tools: their schemas, reading their arguments, and running them
+//! The access-code and webhook tools: their schemas, reading their arguments, and running them
 //! through the same domain services as the bot.
 use std::sync::Arc;
 
@@ -13,6 +13,7 @@ use crate::domain::code_listing::{self, CodeListRequest};
 use crate::domain::generation::GenerationRequest;
 use crate::domain::jobs;
 use crate::domain::tokens::{Ability, Caller};
+use crate::domain::webhooks;
 use crate::domain::{DomainError, ValidationReason};
 use crate::i18n::Lang;
 use crate::views::errors;
@@ -21,6 +22,8 @@ pub const BULK_GENERATE: &str = "bulk_generate_access_codes";
 pub const GET_JOB_STATUS: &str = "get_job_status";
 pub const PREVIEW_COST: &str = "preview_access_code_cost";
 pub const LIST_CODES: &str = "list_access_codes";
+pub const LIST_WEBHOOK_DELIVERIES: &str = "list_webhook_deliveries";
+pub const REDELIVER_WEBHOOK: &str = "redeliver_webhook";
 
 fn schema(value: Value) -> JsonObject {
     match value {
@@ -92,6 +95,32 @@ pub fn all() -> Vec<Tool> {
                     "page": {"type": "integer", "minimum": 1, "default": 1}
                 },
                 "required": ["plan_id"]
+            })),
+        ),
+        Tool::new(
+            LIST_WEBHOOK_DELIVERIES,
+            "The newest webhook deliveries of the team's endpoints (or of one), newest first: the event, its status \
+             (pending, delivered, or dead after every try failed), attempts, the last HTTP status or error, and \
+             when the next try is due.",
+            schema(json!({
+                "type": "object",
+                "properties": {
+                    "endpoint_id": {"type": "string", "description": "Only this endpoint's deliveries (whe_...)."},
+                    "status": {"type": "string", "enum": ["pending", "delivered", "dead", "all"], "default": "all"},
+                    "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25}
+                }
+            })),
+        ),
+        Tool::new(
+            REDELIVER_WEBHOOK,
+            "Send a webhook delivery again now, from the start of the retry schedule: a failing, dead or delivered \
+             one. The receiver gets the same event id again.",
+            schema(json!({
+                "type": "object",
+                "properties": {
+                    "delivery_id": {"type": "string", "description": "The delivery's id (whd_...), as list_webhook_deliveries shows it."}
+                },
+                "required": ["delivery_id"]
             })),
         ),
     ]
@@ -182,6 +211,8 @@ pub async fn call(
         GET_JOB_STATUS => get_job_status(context, caller, &args).await,
         PREVIEW_COST => preview_cost(context, caller, &args).await,
         LIST_CODES => list_codes(context, caller, &args).await,
+        LIST_WEBHOOK_DELIVERIES => list_webhook_deliveries(context, caller, &args).await,
+        REDELIVER_WEBHOOK => redeliver_webhook(context, caller, &args).await,
         _ => return None,
     };
     Some(result)
@@ -224,4 +255,24 @@ async fn list_codes(context: &ApiContext, caller: &Caller, args: &Arguments<'_>)
     };
     let list = code_listing::list_codes(&context.db, caller.creator.team_id, &request, now()).await?;
     serde_json::to_value(list).map_err(|error| DomainError::internal("serialising a tool result", error))
+}
+
+async fn list_webhook_deliveries(
+    context: &ApiContext,
+    caller: &Caller,
+    args: &Arguments<'_>,
+) -> Result<Value, DomainError> {
+    caller.require(Ability::ViewWebhooks)?;
+    let endpoint = args.text("endpoint_id")?;
+    let status = args.text("status")?;
+    let limit = args.integer("limit")?;
+    let team = caller.creator.team_id;
+    data(webhooks::list_deliveries(&context.db, team, endpoint.as_deref(), status.as_deref(), limit).await?)
+}
+
+async fn redeliver_webhook(context: &ApiContext, caller: &Caller, args: &Arguments<'_>) -> Result<Value, DomainError> {
+    caller.require(Ability::ManageWebhooks)?;
+    let delivery_id = args.required_text("delivery_id")?;
+    webhooks::redeliver(&context.db, caller.creator.team_id, &delivery_id, now()).await?;
+    data(json!({"delivery_id": delivery_id, "status": "pending"}))
 }

@@ -19,6 +19,8 @@ pub enum Command {
     Billing,
     Tokens,
     NewToken(String),
+    Webhooks,
+    AddWebhook(String),
     Members(String),
     Check(String),
     Remove(String),
@@ -30,7 +32,25 @@ impl Command {
 
     /// The menu in creators' chats: their commands first, then everyone's.
     pub const CREATOR_MENU: &'static [&'static str] = &[
-        "start", "generate", "plans", "newplan", "codes", "status", "resend", "members", "check", "remove", "billing",
-        "tokens", "newtoken", "cancel", "redeem", "my", "language", "help",
+        "start",
+        "generate",
+        "plans",
+        "newplan",
+        "codes",
+        "status",
+        "resend",
+        "members",
+        "check",
+        "remove",
+        "billing",
+        "tokens",
+        "newtoken",
+        "webhooks",
+        "addwebhook",
+        "cancel",
+        "redeem",
+        "my",
+        "language",
+        "help",
     ];
 }

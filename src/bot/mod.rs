@@ -11,6 +11,7 @@ mod plans;
 mod start;
 mod subscriber;
 mod tokens;
+mod webhooks;
 
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
@@ -56,6 +57,8 @@ pub struct BotContext {
     pub throttle: ThrottleSettings,
     /// Wakes the access sweep, so a creator's `/remove` goes out at once.
     pub access_wake: Arc<tokio::sync::Notify>,
+    /// Which webhook targets creators may add.
+    pub webhook_policy: crate::domain::webhooks::TargetPolicy,
 }
 
 /// What handling one update takes: the bot to answer with, the services, and the language to answer in.
@@ -273,6 +276,8 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Command::Billing].endpoint(billing::billing_command))
         .branch(case![Command::Tokens].endpoint(tokens::tokens_command))
         .branch(case![Command::NewToken(args)].endpoint(tokens::new_token_command))
+        .branch(case![Command::Webhooks].endpoint(webhooks::webhooks_command))
+        .branch(case![Command::AddWebhook(args)].endpoint(webhooks::add_webhook_command))
         .branch(case![Command::Members(args)].endpoint(access::members_command))
         .branch(case![Command::Check(args)].endpoint(access::check_command))
         .branch(case![Command::Remove(args)].endpoint(access::remove_command));
@@ -301,6 +306,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(dptree::filter(|callback: Callback| matches!(callback, Callback::Flow { .. })).endpoint(flow_tap))
         .branch(case![Callback::Card(button)].endpoint(generate::card_tap))
         .branch(case![Callback::Token(button)].endpoint(tokens::token_tap))
+        .branch(case![Callback::Webhook(button)].endpoint(webhooks::webhook_tap))
         .branch(case![Callback::Plans(button)].endpoint(plans::plans_tap))
         .branch(case![Callback::Jobs(button)].endpoint(jobs::jobs_tap))
         .branch(case![Callback::Codes(button)].endpoint(codes::codes_tap))

@@ -96,7 +96,7 @@ impl Db {
     pub async fn admit_member(&self, member: Membership, joined: Event) -> Result<(), DbError> {
         let txn = self.conn().begin().await?;
         membership::Entity::insert(member.into_active_model()).exec(&txn).await?;
-        event::Entity::insert(joined.into_active_model()).exec(&txn).await?;
+        super::webhooks::record_events(&txn, vec![joined]).await?;
         txn.commit().await
     }
 
@@ -109,8 +109,9 @@ impl Db {
     }
 
     pub async fn insert_event(&self, event: Event) -> Result<(), DbError> {
-        event::Entity::insert(event.into_active_model()).exec(self.conn()).await?;
-        Ok(())
+        let txn = self.conn().begin().await?;
+        super::webhooks::record_events(&txn, vec![event]).await?;
+        txn.commit().await
     }
 
     /// The member left the chat by themselves (or was removed by someone else): nothing is left to remove.
@@ -188,7 +189,7 @@ impl Db {
             .exec(&txn)
             .await?;
         }
-        event::Entity::insert(ended.into_active_model()).exec(&txn).await?;
+        super::webhooks::record_events(&txn, vec![ended]).await?;
         txn.commit().await?;
         Ok(true)
     }
@@ -265,7 +266,7 @@ impl Db {
             .exec(&txn)
             .await?;
         if done.rows_affected == 1 {
-            event::Entity::insert(removed.into_active_model()).exec(&txn).await?;
+            super::webhooks::record_events(&txn, vec![removed]).await?;
         }
         txn.commit().await?;
         Ok(done.rows_affected == 1)

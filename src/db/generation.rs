@@ -204,7 +204,7 @@ impl Db {
             txn.rollback().await?;
             return Ok(BatchStore::Collision);
         }
-        event::Entity::insert(generated_event.into_active_model()).exec(&txn).await?;
+        super::webhooks::record_events(&txn, vec![generated_event]).await?;
         txn.commit().await?;
         Ok(BatchStore::Stored)
     }

@@ -9,6 +9,7 @@ pub mod plans;
 pub mod redemption;
 pub mod teams;
 pub mod tokens;
+pub mod webhooks;
 
 use std::time::Duration;
 
@@ -139,6 +140,9 @@ stored_as_text!(
     crate::domain::plans::ChatRightsProblem,
     crate::domain::plans::PlanStatus,
     crate::domain::tokens::TokenDraftStatus,
+    crate::domain::webhooks::EndpointStatus,
+    crate::domain::webhooks::PauseReason,
+    crate::domain::webhooks::WebhookDeliveryStatus,
 );
 
 /// The file of a SQLite database URL (`sqlite://path?mode=rwc`); None for anything else or in memory.

@@ -8,7 +8,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::entities::{access_code, chat_invite, cycle_usage, event, plan, redeem_attempt, subscription, usage_record};
+use super::entities::{access_code, chat_invite, cycle_usage, plan, redeem_attempt, subscription, usage_record};
 use super::generation::{AccessCodeRow, Event};
 use super::plans::Plan;
 use super::{Db, DbError};
@@ -216,8 +216,7 @@ impl Db {
                 (created, SubscriptionChange::Started)
             }
         };
-        let rows = events(&subscription, &code, change).into_iter().map(IntoActiveModel::into_active_model);
-        event::Entity::insert_many(rows).exec_without_returning(&txn).await?;
+        super::webhooks::record_events(&txn, events(&subscription, &code, change)).await?;
         txn.commit().await?;
         Ok(Ok(Redeemed { code, plan, subscription, cycle_redemptions, usage_record_id, change }))
     }
@@ -319,7 +318,7 @@ impl Db {
                 .exec(&txn)
                 .await?;
             if marked.rows_affected == 1 {
-                event::Entity::insert(expired_event(&code).into_active_model()).exec(&txn).await?;
+                super::webhooks::record_events(&txn, vec![expired_event(&code)]).await?;
                 expired.push(AccessCodeRow { status: CodeStatus::Expired, ..code });
             }
         }

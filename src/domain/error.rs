@@ -6,16 +6,33 @@ use std::fmt;
 pub enum ValidationReason {
     Required,
     NotAnInteger,
-    OutOfRange { min: i64, max: i64 },
-    UnknownValue { allowed: &'static [&'static str] },
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
+    UnknownValue {
+        allowed: &'static [&'static str],
+    },
     ConsentRequired,
     NotPositive,
-    TooFarAhead { max_years: i64 },
-    TooLong { max: usize },
+    TooFarAhead {
+        max_years: i64,
+    },
+    TooLong {
+        max: usize,
+    },
     Taken,
     NoLinkedChat,
-    WrongType { expected: &'static str },
+    WrongType {
+        expected: &'static str,
+    },
     NotRetryable,
+    NotAUrl,
+    NotHttps,
+    /// A URL whose host is, or resolves to, a loopback, private, link-local or metadata address.
+    PrivateTarget,
+    Unresolvable,
+    StillPending,
 }
 
 impl ValidationReason {
@@ -34,6 +51,11 @@ impl ValidationReason {
             Self::NoLinkedChat => "no-linked-chat",
             Self::WrongType { .. } => "wrong-type",
             Self::NotRetryable => "not-retryable",
+            Self::NotAUrl => "not-a-url",
+            Self::NotHttps => "not-https",
+            Self::PrivateTarget => "private-target",
+            Self::Unresolvable => "unresolvable",
+            Self::StillPending => "still-pending",
         }
     }
 }

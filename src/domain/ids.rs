@@ -10,6 +10,8 @@ pub const ACCESS_CODE: &str = "acc_";
 pub const TEAM: &str = "team_";
 pub const SUBSCRIPTION: &str = "sub_";
 pub const USAGE_RECORD: &str = "ur_";
+pub const WEBHOOK_ENDPOINT: &str = "whe_";
+pub const WEBHOOK_DELIVERY: &str = "whd_";
 
 pub fn new_id() -> Uuid {
     Uuid::now_v7()

@@ -19,5 +19,6 @@ pub mod stored;
 pub mod subscriptions;
 pub mod teams;
 pub mod tokens;
+pub mod webhooks;
 
 pub use error::{DomainError, ValidationReason};

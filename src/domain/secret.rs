@@ -90,22 +90,45 @@ impl InstanceSecret {
             && computed.bytes().zip(stored_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
     }
 
+    /// The keystream for `nonce`: HMAC(secret, nonce), then HMAC(secret, nonce ‖ n) for every further 32 bytes.
+    fn keystream(&self, nonce: &[u8], len: usize) -> Vec<u8> {
+        let mut stream = self.mac(b"seal", nonce).to_vec();
+        for block in 1u8..=u8::MAX {
+            if stream.len() >= len {
+                break;
+            }
+            stream.extend(self.mac(b"seal", &[nonce, &[block]].concat()));
+        }
+        stream
+    }
+
     /// Encrypts a code for the short time between generation and delivery.
-    /// The keystream is HMAC(secret, nonce), so each nonce must be used once: the code's own id.
+    /// The keystream depends on the nonce alone, so each nonce must be used once: the code's own id.
     pub fn seal(&self, nonce: &[u8], plaintext: &str) -> String {
-        let stream = self.mac(b"seal", nonce);
         let bytes = plaintext.as_bytes();
-        assert!(bytes.len() <= stream.len(), "sealed values are at most 32 bytes");
+        let stream = self.keystream(nonce, bytes.len());
+        assert!(bytes.len() <= stream.len(), "sealed values are at most 8 KB");
         hex(&bytes.iter().zip(stream).map(|(b, k)| b ^ k).collect::<Vec<u8>>())
     }
 
     pub fn unseal(&self, nonce: &[u8], sealed: &str) -> Option<String> {
-        let stream = self.mac(b"seal", nonce);
         let bytes = unhex(sealed)?;
+        let stream = self.keystream(nonce, bytes.len());
         if bytes.len() > stream.len() {
             return None;
         }
         String::from_utf8(bytes.iter().zip(stream).map(|(b, k)| b ^ k).collect()).ok()
+    }
+
+    /// Encrypts a value that is kept (a webhook's signing secret) under a fresh random nonce stored with it.
+    pub fn seal_stored(&self, plaintext: &str) -> String {
+        let nonce = random_bytes::<16>();
+        format!("{}.{}", hex(&nonce), self.seal(&nonce, plaintext))
+    }
+
+    pub fn unseal_stored(&self, stored: &str) -> Option<String> {
+        let (nonce, sealed) = stored.split_once('.')?;
+        self.unseal(&unhex(nonce)?, sealed)
     }
 }
 
@@ -137,6 +160,18 @@ mod tests {
         assert_ne!(sealed, hex(b"ABCD1234WXYZ"));
         assert_eq!(secret.unseal(b"nonce-1", &sealed).as_deref(), Some("ABCD1234WXYZ"));
         assert_ne!(secret.unseal(b"nonce-2", &sealed).as_deref(), Some("ABCD1234WXYZ"));
+    }
+
+    #[test]
+    fn a_kept_value_longer_than_one_block_opens_again_and_codes_seal_as_before() {
+        let secret = InstanceSecret::from_value(&"k".repeat(40)).unwrap();
+        let value = format!("whsec_{}", "ab".repeat(24));
+        let stored = secret.seal_stored(&value);
+        assert!(!stored.contains("abab"));
+        assert_eq!(secret.unseal_stored(&stored).as_deref(), Some(value.as_str()));
+        assert_ne!(secret.seal_stored(&value), stored, "a fresh nonce each time");
+        let block = secret.mac(b"seal", b"nonce-1");
+        assert_eq!(secret.seal(b"nonce-1", "A"), hex(&[b'A' ^ block[0]]), "short values keep their first block");
     }
 
     #[test]

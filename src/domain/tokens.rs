@@ -30,18 +30,30 @@ pub enum Ability {
     CreateCodes,
     /// May list codes.
     ViewCodes,
+    /// May read webhook deliveries.
+    ViewWebhooks,
+    /// May send webhook deliveries again.
+    ManageWebhooks,
 }
 
 impl Ability {
-    pub const ALL: [Ability; 3] = [Self::McpFull, Self::CreateCodes, Self::ViewCodes];
-    pub const NAMES: &'static [&'static str] =
-        &["mcp:full", "project-access-code:create", "project-access-code:view-any"];
+    pub const ALL: [Ability; 5] =
+        [Self::McpFull, Self::CreateCodes, Self::ViewCodes, Self::ViewWebhooks, Self::ManageWebhooks];
+    pub const NAMES: &'static [&'static str] = &[
+        "mcp:full",
+        "project-access-code:create",
+        "project-access-code:view-any",
+        "project-webhook:view",
+        "project-webhook:manage",
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Self::McpFull => "mcp:full",
             Self::CreateCodes => "project-access-code:create",
             Self::ViewCodes => "project-access-code:view-any",
+            Self::ViewWebhooks => "project-webhook:view",
+            Self::ManageWebhooks => "project-webhook:manage",
         }
     }
 
@@ -56,7 +68,7 @@ impl Ability {
 
 /// A set of abilities, stored as their names separated by spaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Abilities([bool; 3]);
+pub struct Abilities([bool; Ability::ALL.len()]);
 
 impl Abilities {
     /// Reads a comma- or space-separated list; an unknown name is a validation error.

@@ -57,6 +57,8 @@ pub enum Callback {
     Language(&'static str),
     /// `rm:…`: ending a person's access, after confirmation.
     Remove(RemoveButton),
+    /// `wh:…`: webhook endpoints and their deliveries.
+    Webhook(WebhookButton),
 }
 
 impl Callback {
@@ -74,6 +76,7 @@ impl Callback {
             Self::Language(code) => format!("lang:{code}"),
             Self::Remove(RemoveButton::Confirm(user)) => format!("rm:ok:{user}"),
             Self::Remove(RemoveButton::Cancel) => "rm:no".to_owned(),
+            Self::Webhook(button) => button.encode(),
         }
     }
 
@@ -92,6 +95,7 @@ impl Callback {
             "pl" => PlansButton::decode(rest).map(Self::Plans),
             "st" => JobsButton::decode(rest).map(Self::Jobs),
             "cd" => CodesButton::decode(rest).map(Self::Codes),
+            "wh" => WebhookButton::decode(rest).map(Self::Webhook),
             "menu" => MenuItem::decode(rest).map(Self::Menu),
             "lang" => LANGUAGES.iter().find(|code| **code == rest).map(|code| Self::Language(code)),
             "rm" => match rest.split_once(':') {
@@ -212,6 +216,68 @@ impl TokenButton {
             ["mk", draft] => Self::Create(id(draft)?),
             ["cx", draft] => Self::Cancel(id(draft)?),
             ["rv", token] => Self::Revoke(id(token)?),
+            _ => return None,
+        })
+    }
+}
+
+/// A button about webhook endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WebhookButton {
+    List,
+    /// How to add one: the URL is typed with /addwebhook.
+    Add,
+    Open(Uuid),
+    /// Ticks or unticks an event type (by its place in `EVENT_TYPES`), or `None` for all of them.
+    Toggle(Uuid, Option<usize>),
+    Test(Uuid),
+    Pause(Uuid),
+    Resume(Uuid),
+    Rotate(Uuid),
+    Delete(Uuid),
+    ConfirmDelete(Uuid),
+    Deliveries(Uuid),
+    Redeliver(Uuid),
+}
+
+impl WebhookButton {
+    fn encode(self) -> String {
+        match self {
+            Self::List => "wh:ls".to_owned(),
+            Self::Add => "wh:add".to_owned(),
+            Self::Open(endpoint) => format!("wh:op:{}", ulid(endpoint)),
+            Self::Toggle(endpoint, Some(index)) => format!("wh:ev:{}:{index}", ulid(endpoint)),
+            Self::Toggle(endpoint, None) => format!("wh:ev:{}:all", ulid(endpoint)),
+            Self::Test(endpoint) => format!("wh:ts:{}", ulid(endpoint)),
+            Self::Pause(endpoint) => format!("wh:ps:{}", ulid(endpoint)),
+            Self::Resume(endpoint) => format!("wh:rs:{}", ulid(endpoint)),
+            Self::Rotate(endpoint) => format!("wh:rt:{}", ulid(endpoint)),
+            Self::Delete(endpoint) => format!("wh:dl:{}", ulid(endpoint)),
+            Self::ConfirmDelete(endpoint) => format!("wh:dy:{}", ulid(endpoint)),
+            Self::Deliveries(endpoint) => format!("wh:dv:{}", ulid(endpoint)),
+            Self::Redeliver(delivery) => format!("wh:rd:{}", ulid(delivery)),
+        }
+    }
+
+    fn decode(rest: &str) -> Option<Self> {
+        let parts: Vec<&str> = rest.split(':').collect();
+        Some(match parts.as_slice() {
+            ["ls"] => Self::List,
+            ["add"] => Self::Add,
+            ["op", endpoint] => Self::Open(id(endpoint)?),
+            ["ev", endpoint, "all"] => Self::Toggle(id(endpoint)?, None),
+            ["ev", endpoint, index] => {
+                let index = index.parse::<usize>().ok().filter(|i| *i < crate::domain::webhooks::EVENT_TYPES.len())?;
+                Self::Toggle(id(endpoint)?, Some(index))
+            }
+            ["ts", endpoint] => Self::Test(id(endpoint)?),
+            ["ps", endpoint] => Self::Pause(id(endpoint)?),
+            ["rs", endpoint] => Self::Resume(id(endpoint)?),
+            ["rt", endpoint] => Self::Rotate(id(endpoint)?),
+            ["dl", endpoint] => Self::Delete(id(endpoint)?),
+            ["dy", endpoint] => Self::ConfirmDelete(id(endpoint)?),
+            ["dv", endpoint] => Self::Deliveries(id(endpoint)?),
+            ["rd", delivery] => Self::Redeliver(id(delivery)?),
             _ => return None,
         })
     }
@@ -406,6 +472,26 @@ mod tests {
             Callback::Token(TokenButton::Page(u32::MAX)),
         ];
         all.extend(Ability::ALL.map(|ability| Callback::Token(TokenButton::Toggle(id, ability))));
+        all.extend([WebhookButton::List, WebhookButton::Add].map(Callback::Webhook));
+        all.extend(
+            [
+                WebhookButton::Open,
+                WebhookButton::Test,
+                WebhookButton::Pause,
+                WebhookButton::Resume,
+                WebhookButton::Rotate,
+                WebhookButton::Delete,
+                WebhookButton::ConfirmDelete,
+                WebhookButton::Deliveries,
+                WebhookButton::Redeliver,
+            ]
+            .map(|button| Callback::Webhook(button(id))),
+        );
+        all.push(Callback::Webhook(WebhookButton::Toggle(id, None)));
+        all.extend(
+            (0..crate::domain::webhooks::EVENT_TYPES.len())
+                .map(|index| Callback::Webhook(WebhookButton::Toggle(id, Some(index)))),
+        );
         all.extend(
             CodeFilter::ALL.iter().map(|&filter| Callback::Codes(CodesButton::Page { plan: id, filter, page: 9999 })),
         );

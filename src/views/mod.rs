@@ -12,6 +12,7 @@ pub mod menu;
 pub mod plans;
 pub mod subscriber;
 pub mod tokens;
+pub mod webhooks;
 
 use teloxide::types::{InlineKeyboardButton, MessageEntity};
 

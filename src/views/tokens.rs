@@ -60,6 +60,8 @@ fn ability_key(ability: Ability) -> &'static str {
         Ability::McpFull => "mcp-full",
         Ability::CreateCodes => "create-codes",
         Ability::ViewCodes => "view-codes",
+        Ability::ViewWebhooks => "view-webhooks",
+        Ability::ManageWebhooks => "manage-webhooks",
     }
 }
 

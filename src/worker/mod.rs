@@ -4,6 +4,7 @@ pub mod access_sweeper;
 pub mod expiry_sweeper;
 mod progress;
 pub mod usage_reporter;
+pub mod webhook_sender;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -98,7 +98,13 @@ async fn ask_to_join(app: &TestApp, user: i64, chat: i64, link: &str) -> bool {
                 .cloned()
         })
         .await;
-    decided.method == "approveChatJoinRequest"
+    let approved = decided.method == "approveChatJoinRequest";
+    // The fake records a request before it acts on it: wait for the approval to take effect.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while approved && app.telegram.member_status(chat, user) != "member" && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    approved
 }
 
 async fn events_of(db: &Db, event_type: &str) -> Vec<Value> {

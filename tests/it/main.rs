@@ -14,3 +14,4 @@ mod mcp;
 mod pacing;
 mod redemption;
 mod tokens;
+mod webhooks;

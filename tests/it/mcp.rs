@@ -21,7 +21,7 @@ fn file_job(plan_id: &str, quantity: i64) -> Value {
     json!({"plan_id": plan_id, "quantity": quantity, "export_type": "file", "expiry_preset": "no_expiry"})
 }
 
-async fn tools_list_shows_the_four_tools_with_their_schemas(engine: Engine) {
+async fn tools_list_shows_the_six_tools_with_their_schemas(engine: Engine) {
     let (app, _) = ann_with_plan(engine).await;
     let client = app.mcp(&app.token(ANN, ALL_ABILITIES).await).await;
     let tools = client.list_all_tools().await.unwrap();
@@ -29,7 +29,14 @@ async fn tools_list_shows_the_four_tools_with_their_schemas(engine: Engine) {
     names.sort();
     assert_eq!(
         names,
-        ["bulk_generate_access_codes", "get_job_status", "list_access_codes", "preview_access_code_cost"]
+        [
+            "bulk_generate_access_codes",
+            "get_job_status",
+            "list_access_codes",
+            "list_webhook_deliveries",
+            "preview_access_code_cost",
+            "redeliver_webhook"
+        ]
     );
     let schema = |name: &str| Value::Object((*tools.iter().find(|t| t.name == name).unwrap().input_schema).clone());
 
@@ -333,7 +340,7 @@ async fn healthz_answers_while_the_database_does(engine: Engine) {
 }
 
 on_every_engine!(
-    tools_list_shows_the_four_tools_with_their_schemas,
+    tools_list_shows_the_six_tools_with_their_schemas,
     an_agent_generates_codes_that_arrive_in_the_owners_chat_and_lists_them_masked,
     each_tool_refuses_a_token_without_its_ability,
     no_token_a_wrong_token_and_a_revoked_token_are_refused,
@@ -368,5 +375,5 @@ async fn the_readme_handshake_over_plain_http_lists_the_tools() {
     let listed = post(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})).send().await.unwrap();
     assert_eq!(listed.status().as_u16(), 200);
     let answer: Value = listed.json().await.unwrap();
-    assert_eq!(answer["result"]["tools"].as_array().map(Vec::len), Some(4), "{answer}");
+    assert_eq!(answer["result"]["tools"].as_array().map(Vec::len), Some(6), "{answer}");
 }

@@ -22,3 +22,6 @@ pub mod tier;
 pub mod token_draft;
 pub mod usage_record;
 pub mod user_language;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use accessbot::config::{
     AccessSweepSettings, ExpirySweepSettings, HttpSettings, Secret, Settings, ThrottleSettings, UsageReportSettings,
-    WorkerSettings,
+    WebhookSettings, WorkerSettings,
 };
 use accessbot::db::Db;
 use accessbot::domain::clock::now;
 use accessbot::domain::creators;
 use accessbot::domain::secret::InstanceSecret;
+use accessbot::domain::webhooks::TargetPolicy;
 use accessbot::startup::Application;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
@@ -112,6 +113,13 @@ pub fn test_settings(telegram: &FakeTelegram, database_url: &str) -> Settings {
         access_sweep: AccessSweepSettings {
             interval: Duration::from_millis(100),
             reminders_before_end: vec![Duration::from_secs(3 * 86_400), Duration::from_secs(86_400)],
+        },
+        webhooks: WebhookSettings {
+            policy: TargetPolicy { allow_http: true, allow_private_networks: true },
+            concurrency: 8,
+            poll_interval: Duration::from_millis(50),
+            timeout: Duration::from_millis(500),
+            schedule: [0, 100, 200, 300, 400, 500, 600, 700].map(Duration::from_millis).to_vec(),
         },
     }
 }

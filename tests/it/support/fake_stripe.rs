@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -37,7 +36,7 @@ struct Inner {
 pub struct FakeStripe {
     pub url: String,
     inner: Arc<Mutex<Inner>>,
-    down: Arc<AtomicBool>,
+    door: super::door::Door,
 }
 
 impl FakeStripe {
@@ -48,39 +47,12 @@ impl FakeStripe {
         let app = Router::new().route("/v1/billing/meter_events", post(meter_event)).with_state(inner.clone());
         tokio::spawn(async move { axum::serve(backend, app).await.ok() });
 
-        // In front of the API, a door that can be shut: while down, connections are dropped unanswered.
-        let front = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", front.local_addr().unwrap());
-        let down = Arc::new(AtomicBool::new(false));
-        let shut = down.clone();
-        tokio::spawn(async move {
-            while let Ok((mut client, _)) = front.accept().await {
-                if shut.load(Ordering::SeqCst) {
-                    drop(client);
-                    continue;
-                }
-                let shut = shut.clone();
-                tokio::spawn(async move {
-                    if let Ok(mut server) = tokio::net::TcpStream::connect(backend_addr).await {
-                        // Shutting the door also cuts connections the client keeps alive.
-                        let cut = async {
-                            while !shut.load(Ordering::SeqCst) {
-                                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-                            }
-                        };
-                        tokio::select! {
-                            _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
-                            _ = cut => {}
-                        }
-                    }
-                });
-            }
-        });
-        Self { url, inner, down }
+        let door = super::door::Door::open(backend_addr).await;
+        Self { url: door.url.clone(), inner, door }
     }
 
     pub fn set_down(&self, down: bool) {
-        self.down.store(down, Ordering::SeqCst);
+        self.door.set_shut(down);
     }
 
     /// The next answers, as HTTP statuses, before requests are handled normally again.

@@ -1,9 +1,11 @@
 //! The test harness: the whole application against a fake Bot API and a fresh database.
 pub mod app;
+pub mod door;
 pub mod fake_stripe;
 pub mod fake_telegram;
 pub mod logs;
 pub mod mcp;
+pub mod receiver;
 
 pub use app::{Engine, TestApp};
 

@@ -91,7 +91,8 @@ pub enum TokenAction {
         /// The team's id (team_…), as `accessbot team list` shows it.
         #[arg(long)]
         team: String,
-        /// Comma-separated: mcp:full, project-access-code:create, project-access-code:view-any.
+        /// Comma-separated: mcp:full, project-access-code:create, project-access-code:view-any,
+        /// project-webhook:view, project-webhook:manage.
         #[arg(long)]
         abilities: String,
         /// What the token is for, as the creator will see it in /tokens.

@@ -23,24 +23,29 @@ pub(crate) async fn record_events<C: ConnectionTrait>(conn: &C, events: Vec<Even
     if events.is_empty() {
         return Ok(());
     }
+    // The events go in first: a SQLite transaction that reads before its first write cannot take the write
+    // lock once another connection has written since (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits out).
     let mut team_ids: Vec<Uuid> = events.iter().map(|e| e.team_id).collect();
+    team_ids.sort();
     team_ids.dedup();
-    let endpoints =
-        webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::TeamId.is_in(team_ids)).all(conn).await?;
-    let deliveries: Vec<WebhookDelivery> = events
-        .iter()
-        .flat_map(|event| {
-            endpoints
-                .iter()
-                .filter(|endpoint| {
-                    endpoint.team_id == event.team_id && webhooks::wants(&endpoint.event_types, &event.event_type)
-                })
-                .map(|endpoint| new_delivery(endpoint.id, event.id, event.created_at))
-        })
-        .collect();
+    let wanted: Vec<(Uuid, String, Uuid, DateTime<Utc>)> =
+        events.iter().map(|e| (e.team_id, e.event_type.clone(), e.id, e.created_at)).collect();
     event::Entity::insert_many(events.into_iter().map(IntoActiveModel::into_active_model))
         .exec_without_returning(conn)
         .await?;
+    let endpoints =
+        webhook_endpoint::Entity::find().filter(webhook_endpoint::Column::TeamId.is_in(team_ids)).all(conn).await?;
+    let deliveries: Vec<WebhookDelivery> = wanted
+        .iter()
+        .flat_map(|(team_id, event_type, event_id, at)| {
+            endpoints
+                .iter()
+                .filter(move |endpoint| {
+                    endpoint.team_id == *team_id && webhooks::wants(&endpoint.event_types, event_type)
+                })
+                .map(move |endpoint| new_delivery(endpoint.id, *event_id, *at))
+        })
+        .collect();
     if !deliveries.is_empty() {
         webhook_delivery::Entity::insert_many(deliveries.into_iter().map(IntoActiveModel::into_active_model))
             .exec_without_returning(conn)

@@ -418,6 +418,67 @@ async fn a_subscriber_who_blocked_the_bot_is_removed_all_the_same(engine: Engine
     app.assert_no_violations();
 }
 
+async fn every_access_event_reaches_the_creators_webhook_once(engine: Engine) {
+    let app = app_with_chats(engine, "VIP", "30d", &[CHANNEL]).await;
+    let receiver = crate::support::receiver::Receiver::start().await;
+    let team_id = app.creator(ANN).await.team_id;
+    let url = format!("{}/hooks", receiver.url);
+    let policy = accessbot::domain::webhooks::TargetPolicy { allow_http: true, allow_private_networks: true };
+    let endpoint =
+        accessbot::domain::webhooks::add_endpoint(&app.db, &app.secret, team_id, &url, "all", policy, now()).await;
+    receiver.trust(&endpoint.unwrap().secret);
+
+    let codes = generated_codes(&app, ANN, "VIP", 2).await;
+    let links = join_links(&redeem(&app, SAM, "Sam", &codes[0]).await);
+    assert!(!ask_to_join(&app, EVE, CHANNEL, &links[0]).await, "a forwarded link is declined");
+    assert!(ask_to_join(&app, SAM, CHANNEL, &links[0]).await);
+    move_subscription_end(&app, SAM, now() - Duration::seconds(1)).await;
+    eventually(|| async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
+    use accessbot::db::entities::access_code;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+    let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
+    access_code::Entity::update_many()
+        .col_expr(access_code::Column::ExpiresAt, Expr::value(now() - Duration::seconds(1)))
+        .filter(access_code::Column::RedeemedAt.is_null())
+        .exec(&conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+
+    let expected = [
+        "access_code.generated",
+        "access_code.redeemed",
+        "subscription.started",
+        "join_request.declined",
+        "member.joined",
+        "subscription.ended",
+        "member.removed",
+        "access_code.expired",
+    ];
+    let received = receiver
+        .wait_for(WAIT, |r| {
+            let types: Vec<&str> = r.iter().map(|r| r.event_type()).collect();
+            expected.iter().all(|t| types.contains(t)).then(|| r.to_vec())
+        })
+        .await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let received = if receiver.received().len() > received.len() { receiver.received() } else { received };
+    for event_type in expected {
+        let of_type: Vec<_> = received.iter().filter(|r| r.event_type() == event_type).collect();
+        assert_eq!(of_type.len(), 1, "{event_type} once");
+        assert_eq!(of_type[0].verified_by.len(), 1, "{event_type} signed");
+        assert!(of_type[0].body["data"].is_object() && of_type[0].body["created_at"].is_string());
+    }
+    let removed = received.iter().find(|r| r.event_type() == "member.removed").unwrap();
+    assert_eq!(
+        (removed.body["data"]["subscriber_id"].as_i64(), removed.body["data"]["chat_id"].as_i64()),
+        (Some(SAM), Some(CHANNEL))
+    );
+    let declined = received.iter().find(|r| r.event_type() == "join_request.declined").unwrap();
+    assert_eq!(declined.body["data"]["user_id"].as_i64(), Some(EVE));
+    assert_eq!(received.len(), expected.len(), "nothing else, nothing twice");
+}
+
 on_every_engine!(
     a_subscriber_who_blocked_the_bot_is_removed_all_the_same,
     a_member_who_left_is_not_removed_and_a_429_is_waited_out,
@@ -431,4 +492,5 @@ on_every_engine!(
     a_crash_in_a_removal_sweep_removes_each_member_exactly_once,
     creators_see_members_check_a_person_and_remove_them,
     someone_who_sends_their_own_code_again_hears_success_again,
+    every_access_event_reaches_the_creators_webhook_once,
 );

@@ -431,6 +431,23 @@ async fn an_agent_lists_deliveries_and_redelivers_a_dead_one_over_mcp(engine: En
     plain.cancel().await.ok();
 }
 
+async fn a_receiver_that_hangs_holds_up_no_other_endpoint(engine: Engine) {
+    let (app, slow, stuck) = app_with_endpoint(engine, "all").await;
+    let fast = Receiver::start().await;
+    let quick = add_endpoint(&app, &fast, "all").await;
+    slow.answer_next(&[Answer::Hang, Answer::Hang, Answer::Hang]);
+    webhooks::send_test_event(&app.db, &stuck, now()).await.unwrap();
+    slow.wait_for(WAIT, |r| (!r.is_empty()).then_some(())).await;
+    for _ in 0..5 {
+        webhooks::send_test_event(&app.db, &quick, now()).await.unwrap();
+    }
+    fast.wait_for(WAIT, |r| (r.len() >= 5).then_some(())).await;
+    let stuck_delivery = deliveries(&app, &stuck).await.remove(0);
+    assert_ne!(stuck_delivery.status, WebhookDeliveryStatus::Delivered, "the hanging one is still being tried");
+    let codes = generated_codes(&app, ANN, "VIP", 3).await;
+    assert_eq!(codes.len(), 3, "code delivery goes on meanwhile");
+}
+
 on_every_engine!(
     each_event_arrives_once_signed_with_its_envelope_after_what_causes_it,
     an_endpoint_gets_only_the_event_types_it_asked_for,
@@ -444,4 +461,5 @@ on_every_engine!(
     a_crash_mid_delivery_is_taken_over_and_two_instances_share_200_events,
     a_creator_manages_webhooks_in_the_bot,
     an_agent_lists_deliveries_and_redelivers_a_dead_one_over_mcp,
+    a_receiver_that_hangs_holds_up_no_other_endpoint,
 );

@@ -1,5 +1,5 @@
 //! The command line: `serve` (the default), `migrate`, `creator invite`, `team list`, `token create`,
-//! `webhook add|list|delete`.
+//! `webhook add|list|delete`, `backup`, `restore`.
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -44,6 +44,10 @@ pub enum CliCommand {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Copy the SQLite database, while the bot runs, with the instance secret beside it as <FILE>.secret.
+    Backup { file: std::path::PathBuf },
+    /// Put a backup (and its <FILE>.secret) back where DATABASE_URL points; both must not exist yet.
+    Restore { file: std::path::PathBuf },
     /// Manage the webhook endpoints that receive a team's events.
     Webhook {
         #[command(subcommand)]
@@ -281,6 +285,19 @@ fn print_outcome(outcome: Result<String, CliError>) -> ExitCode {
     }
 }
 
+fn backup_outcome(outcome: Result<String, crate::backup::BackupError>) -> ExitCode {
+    match outcome {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("accessbot: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn exit_with(error: StartupError) -> ExitCode {
     eprintln!("accessbot: {error}");
     match error {
@@ -326,6 +343,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         CliCommand::Token { action: TokenAction::Create { team, abilities, name, creator } } => {
             print_outcome(token_create(&settings, &team, &abilities, &name, creator).await)
         }
+        CliCommand::Backup { file } => backup_outcome(crate::backup::backup(&settings, &file).await),
+        CliCommand::Restore { file } => backup_outcome(crate::backup::restore(&settings, &file)),
         CliCommand::Webhook { action: WebhookAction::Add { team, url, events } } => {
             print_outcome(webhook_add(&settings, &team, &url, &events).await)
         }

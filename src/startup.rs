@@ -230,7 +230,11 @@ impl Application {
                 .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
                 .build();
             let shutdown = dispatcher.shutdown_token();
-            (Some(shutdown), Some(tokio::spawn(async move { dispatcher.dispatch().await })))
+            let listener = bot::inbox::inbox_listener(self.bot.api().clone(), self.db.clone());
+            let listener_errors = LoggingErrorHandler::with_custom_text("receiving updates failed");
+            let dispatching =
+                tokio::spawn(async move { dispatcher.dispatch_with_listener(listener, listener_errors).await });
+            (Some(shutdown), Some(dispatching))
         } else {
             log::info!("RECEIVE_UPDATES=false: another instance takes Telegram's updates");
             (None, None)

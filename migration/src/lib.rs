@@ -7,6 +7,7 @@ mod m20261124_000003_create_redemptions;
 mod m20261124_000004_create_conversations;
 mod m20261201_000005_enforce_access;
 mod m20261202_000006_create_webhooks;
+mod m20261202_000007_create_update_inbox;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000004_create_conversations::Migration),
             Box::new(m20261201_000005_enforce_access::Migration),
             Box::new(m20261202_000006_create_webhooks::Migration),
+            Box::new(m20261202_000007_create_update_inbox::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ mod codes;
 mod command_menus;
 mod commands;
 mod generate;
+pub mod inbox;
 mod jobs;
 mod plans;
 mod start;
@@ -119,21 +120,23 @@ async fn tell_failure(bot: &TgBot, update: &Update, lang: &Lang, error: DomainEr
     }
 }
 
-/// Catches the failure of any handler below it and answers it, so nobody is left without a reply.
-fn reply_on_failure() -> UpdateHandler<HandlerError> {
+/// Catches the failure of any handler below it and answers it, so nobody is left without a reply; then,
+/// whatever handling came to, marks the update handled in the inbox (`inbox.rs`).
+fn finish_handling() -> UpdateHandler<HandlerError> {
     dptree::from_fn_with_description(
         DpHandlerDescription::entry(),
         |deps: DependencyMap, cont| async move {
-            match cont(deps.clone()).await {
-                ControlFlow::Break(Err(error)) => {
-                    let error = as_domain_error(error);
-                    if let (Some(h), Some(update)) = (deps.try_get::<Handling>(), deps.try_get::<Update>()) {
-                        tell_failure(&h.bot, &update, &h.lang, error).await;
-                    }
-                    ControlFlow::Break(Ok(()))
-                }
-                other => other,
+            let outcome = cont(deps.clone()).await;
+            let (Some(h), Some(update)) = (deps.try_get::<Handling>(), deps.try_get::<Update>()) else {
+                return outcome;
+            };
+            if let ControlFlow::Break(Err(error)) = outcome {
+                tell_failure(&h.bot, &update, &h.lang, as_domain_error(error)).await;
             }
+            if let Err(error) = h.context.db.mark_update_handled(i64::from(update.id.0), now()).await {
+                DomainError::internal("marking an update handled", error);
+            }
+            ControlFlow::Break(Ok(()))
         },
         HandlerSignature::Other {
             obligations: Default::default(),
@@ -145,7 +148,7 @@ fn reply_on_failure() -> UpdateHandler<HandlerError> {
 }
 
 /// Like `dptree::filter_map_async`, for a projection that may fail: `Ok(None)` lets the update fall
-/// through to the next branch, an error ends its handling and is answered by [`reply_on_failure`].
+/// through to the next branch, an error ends its handling and is answered by [`finish_handling`].
 fn filter_map_or_fail<Projection, NewType, Args>(projection: Projection) -> UpdateHandler<HandlerError>
 where
     Projection: Injectable<Result<Option<NewType>, DomainError>, Args> + Send + Sync + 'static,
@@ -320,5 +323,5 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         )
         .endpoint(expired_tap);
 
-    dptree::entry().map_async(handling).chain(reply_on_failure()).branch(messages).branch(callbacks).branch(members)
+    dptree::entry().map_async(handling).chain(finish_handling()).branch(messages).branch(callbacks).branch(members)
 }

@@ -5,6 +5,7 @@ pub mod codes;
 pub mod conversations;
 pub mod entities;
 pub mod generation;
+pub mod inbox;
 pub mod plans;
 pub mod redemption;
 pub mod teams;
@@ -208,6 +209,17 @@ impl Db {
         let conn = Database::connect(options).await?;
         Migrator::up(&conn, None).await?;
         Ok(Self { conn })
+    }
+
+    /// Writes a consistent copy of a SQLite database into a new file, while others go on writing.
+    pub async fn copy_into(&self, target: &std::path::Path) -> Result<(), DbError> {
+        let target = target.to_str().ok_or(DbError::Custom("the backup path is not UTF-8".to_owned()))?;
+        sea_orm::ConnectionTrait::execute_unprepared(
+            &self.conn,
+            &format!("VACUUM INTO '{}'", target.replace('\'', "''")),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Whether the database answers a trivial query.

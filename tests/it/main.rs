@@ -2,6 +2,7 @@
 mod support;
 
 mod access;
+mod backup;
 mod conversation;
 mod creators;
 mod delivery;
@@ -9,6 +10,7 @@ mod failures;
 mod found;
 mod generation;
 mod harness;
+mod inbox;
 mod jobs;
 mod mcp;
 mod pacing;

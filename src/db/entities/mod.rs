@@ -10,6 +10,7 @@ pub mod cycle_usage;
 pub mod event;
 pub mod generation_draft;
 pub mod generation_job;
+pub mod inbox_update;
 pub mod join_link;
 pub mod membership;
 pub mod plan;

@@ -22,7 +22,7 @@ use super::fake_telegram::{FakeTelegram, Recorded, user_json};
 
 pub const WAIT: Duration = Duration::from_secs(30);
 pub const TEST_TOKEN: &str = "123456:TEST-TOKEN-not-a-real-one";
-const TEST_SECRET: &str = "test-instance-secret-0123456789abcdef";
+pub const TEST_SECRET: &str = "test-instance-secret-0123456789abcdef";
 
 #[derive(Clone, Debug)]
 pub enum Engine {
@@ -136,7 +136,7 @@ impl TestApp {
         let (database_url, dir) = engine.fresh_database().await;
         let mut settings = test_settings(&telegram, &database_url);
         customise(&mut settings);
-        let db = Db::connect(&database_url, 5).await.expect("open the test database");
+        let db = Db::connect(&settings.database_url, 5).await.expect("open the test database");
         let secret = InstanceSecret::from_value(TEST_SECRET).unwrap();
         let unbound = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
         let mut app = Self { telegram, db, secret, settings, http_addr: unbound, instances: Vec::new(), dir };

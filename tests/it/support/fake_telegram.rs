@@ -125,7 +125,14 @@ impl FakeTelegram {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the fake Bot API");
         let url = format!("http://{}", listener.local_addr().unwrap());
         let fake = Self {
-            inner: Arc::new(Mutex::new(Inner { next_update_id: 1, next_message_id: 1000, ..Default::default() })),
+            inner: Arc::new(Mutex::new(Inner {
+                // Telegram starts update ids anywhere (anew after a quiet week): a restored bot meets ids it never saw.
+                next_update_id: i64::from(
+                    u32::from_le_bytes(ulid::Ulid::generate().to_bytes()[12..].try_into().unwrap()) >> 2,
+                ) + 1,
+                next_message_id: 1000,
+                ..Default::default()
+            })),
             changed: Arc::new(Notify::new()),
             spec,
             url,

@@ -1,0 +1,46 @@
+//! The inbox of Telegram updates: each one stored before Telegram is told it arrived, and marked once
+//! handled, so a crash loses none.
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(UpdateInbox::Table)
+                    .col(big_integer(UpdateInbox::UpdateId).primary_key())
+                    .col(text(UpdateInbox::Payload))
+                    .col(timestamp_with_time_zone(UpdateInbox::ReceivedAt))
+                    .col(timestamp_with_time_zone_null(UpdateInbox::HandledAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("update_inbox_unhandled")
+                    .table(UpdateInbox::Table)
+                    .col(UpdateInbox::HandledAt)
+                    .col(UpdateInbox::UpdateId)
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(UpdateInbox::Table).to_owned()).await
+    }
+}
+
+#[derive(DeriveIden)]
+enum UpdateInbox {
+    Table,
+    UpdateId,
+    Payload,
+    ReceivedAt,
+    HandledAt,
+}

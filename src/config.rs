@@ -63,6 +63,8 @@ pub struct HttpSettings {
     /// `Host` headers the MCP endpoint answers; others get 403 (DNS-rebinding protection).
     pub allowed_hosts: Vec<String>,
     pub mcp_calls_per_minute: u32,
+    /// When set, `/metrics` answers only `Authorization: Bearer <this>`.
+    pub metrics_token: Option<Secret>,
 }
 
 /// The usage reporter: overage redemptions sent to Stripe as meter events.
@@ -228,6 +230,7 @@ impl Settings {
                     .filter(|host| !host.is_empty())
                     .collect(),
                 mcp_calls_per_minute: number("MCP_CALLS_PER_MINUTE", 120)?,
+                metrics_token: var("METRICS_TOKEN").map(Secret::new),
             },
             usage_report: UsageReportSettings {
                 stripe_api_key: var("STRIPE_API_KEY").map(Secret::new),

@@ -8,6 +8,7 @@ pub mod db;
 pub mod domain;
 pub mod i18n;
 pub mod logging;
+pub mod metrics;
 pub mod startup;
 pub mod stripe;
 pub mod telegram;

@@ -198,6 +198,7 @@ impl Application {
             secret: self.secret.clone(),
             queue: queue.clone(),
             limiter: RateLimiter::new(self.settings.http.mcp_calls_per_minute),
+            metrics_token: self.settings.http.metrics_token.clone(),
         });
         let http_stop = tokio_util::sync::CancellationToken::new();
         let router = api::router(api_context, self.settings.http.allowed_hosts.clone(), http_stop.clone());

@@ -1,4 +1,4 @@
-//! The HTTP side: the MCP server agents speak to at `/mcp`, and `/healthz`.
+//! The HTTP side: the MCP server agents speak to at `/mcp`, `/healthz` and `/metrics`.
 mod auth;
 mod mcp;
 mod rate_limit;
@@ -26,6 +26,7 @@ pub struct ApiContext {
     pub secret: InstanceSecret,
     pub queue: GenerationQueue,
     pub limiter: RateLimiter,
+    pub metrics_token: Option<crate::config::Secret>,
 }
 
 /// The router; cancelling `stop` ends open MCP streams so a graceful shutdown can finish.
@@ -45,7 +46,32 @@ pub fn router(context: Arc<ApiContext>, allowed_hosts: Vec<String>, stop: Cancel
         .route_service("/mcp", mcp)
         .route_layer(axum::middleware::from_fn_with_state(context.clone(), auth::require_token))
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .with_state(context)
+}
+
+/// Prometheus text; with `METRICS_TOKEN` set, only for `Authorization: Bearer <token>`.
+async fn metrics(State(context): State<Arc<ApiContext>>, headers: axum::http::HeaderMap) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if let Some(token) = &context.metrics_token {
+        let presented =
+            headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        let matches = presented.is_some_and(|presented| {
+            presented.len() == token.expose().len()
+                && presented.bytes().zip(token.expose().bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        });
+        if !matches {
+            return (StatusCode::UNAUTHORIZED, [("www-authenticate", "Bearer")], "metrics need the token")
+                .into_response();
+        }
+    }
+    match crate::metrics::render(&context.db).await {
+        Ok(text) => ([("content-type", "text/plain; version=0.0.4")], text).into_response(),
+        Err(error) => {
+            log::error!("cannot read the metrics: {error}");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
 }
 
 async fn healthz(State(context): State<Arc<ApiContext>>) -> (StatusCode, &'static str) {

@@ -6,6 +6,7 @@ pub mod conversations;
 pub mod entities;
 pub mod generation;
 pub mod inbox;
+pub mod metrics;
 pub mod plans;
 pub mod redemption;
 pub mod teams;

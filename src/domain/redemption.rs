@@ -122,6 +122,27 @@ pub async fn redeem(
     input: &str,
     now: DateTime<Utc>,
 ) -> Result<RedeemOutcome, DomainError> {
+    let outcome = redeem_code(db, secret, subscriber, input, now).await;
+    let label = match &outcome {
+        Ok(RedeemOutcome::Redeemed(_)) => "redeemed",
+        Ok(RedeemOutcome::Refused(Refusal::Unknown)) => "unknown",
+        Ok(RedeemOutcome::Refused(Refusal::AlreadyRedeemed)) => "already_redeemed",
+        Ok(RedeemOutcome::Refused(Refusal::Expired)) => "expired",
+        Ok(RedeemOutcome::Refused(Refusal::PlanArchived)) => "plan_archived",
+        Ok(RedeemOutcome::Refused(Refusal::TooManyAttempts { .. })) => "too_many_attempts",
+        Err(_) => "error",
+    };
+    crate::metrics::add("accessbot_redemptions_total", &[("outcome", label)], 1.0);
+    outcome
+}
+
+async fn redeem_code(
+    db: &Db,
+    secret: &InstanceSecret,
+    subscriber: &Subscriber,
+    input: &str,
+    now: DateTime<Utc>,
+) -> Result<RedeemOutcome, DomainError> {
     let user_id = subscriber.telegram_user_id;
     if let Some(retry_at) = blocked_until(db, user_id, now).await? {
         return Ok(RedeemOutcome::Refused(Refusal::TooManyAttempts { retry_at }));

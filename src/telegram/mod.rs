@@ -130,7 +130,9 @@ async fn send_paced(
     let mut waits = 0;
     loop {
         bot.wait_turn(chat_id, priority).await;
-        match post(bot, chat_id, screen, markup.clone()).await {
+        let sent = post(bot, chat_id, screen, markup.clone()).await;
+        crate::metrics::telegram_request("sendMessage", outcome_label(&sent));
+        match sent {
             Err(RequestError::RetryAfter(seconds)) => {
                 bot.hold_chat(chat_id, seconds.duration());
                 if waits >= INTERACTIVE_RETRY_AFTER_WAITS {
@@ -165,6 +167,19 @@ pub async fn edit(bot: &TgBot, chat_id: ChatId, message_id: MessageId, screen: S
 pub async fn strip_buttons(bot: &TgBot, chat_id: ChatId, message_id: MessageId) {
     if let Err(error) = bot.edit_message_reply_markup(chat_id, message_id).await {
         log::warn!("cannot take the buttons off an older message: {error}");
+    }
+}
+
+/// How a request ended, as `/metrics` counts it.
+pub fn outcome_label<T>(result: &Result<T, RequestError>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(error) => match classify(error) {
+            SendError::WaitThenRetry(_) => "429",
+            SendError::Retry if matches!(error, RequestError::Api(_)) => "5xx",
+            SendError::Retry => "network",
+            SendError::GiveUp(_) => "refused",
+        },
     }
 }
 

@@ -257,6 +257,7 @@ impl<'a> JobRun<'a> {
             Delivery::Delivered(count) => {
                 if db.complete_job(self.job.id, self.worker_id, batch_id, count as i32, now()).await? {
                     log::info!("job {} completed: {count} codes delivered", self.job.id);
+                    crate::metrics::add("accessbot_codes_delivered_total", &[], count as f64);
                     self.status.show(Stage::Done { count }).await;
                 }
             }
@@ -285,6 +286,7 @@ impl<'a> JobRun<'a> {
             let batch_id = batch.id;
             match self.context.db.store_batch(self.worker_id, batch, codes, event).await? {
                 BatchStore::Stored => {
+                    crate::metrics::add("accessbot_codes_generated_total", &[], f64::from(self.job.quantity));
                     self.job.batch_id = Some(batch_id);
                     return Ok(Some(batch_id));
                 }
@@ -327,7 +329,7 @@ impl<'a> JobRun<'a> {
         let bot = self.context.bot.clone();
         // The creator is waiting for this one file: it goes before queued code messages.
         let sent = self
-            .send_with_retries(chat, Priority::Interactive, (0, total), || {
+            .send_with_retries(chat, Priority::Interactive, "sendDocument", (0, total), || {
                 bot.send_document(chat, InputFile::memory(document.clone()).file_name(file_name.clone()))
                     .caption(caption.clone())
                     .into_future()
@@ -357,7 +359,9 @@ impl<'a> JobRun<'a> {
                 let (bot, message) = (bot.clone(), message.clone());
                 async move { telegram::send_in_turn(&bot, chat, message).await }
             };
-            if let Err(stopped) = self.send_with_retries(chat, Priority::Bulk, (delivered, total), send).await {
+            if let Err(stopped) =
+                self.send_with_retries(chat, Priority::Bulk, "sendMessage", (delivered, total), send).await
+            {
                 return Ok(stopped);
             }
             let progressed = self
@@ -379,6 +383,7 @@ impl<'a> JobRun<'a> {
         &mut self,
         chat: ChatId,
         priority: Priority,
+        method: &str,
         (done, total): (i64, i64),
         mut send: F,
     ) -> Result<T, Delivery>
@@ -397,7 +402,9 @@ impl<'a> JobRun<'a> {
                 _ = bot.wait_turn(chat, priority) => {}
                 Ok(_) = shutdown.wait_for(|stop| *stop) => return Err(Delivery::Interrupted),
             }
-            let error = match send().await {
+            let sent = send().await;
+            crate::metrics::telegram_request(method, telegram::outcome_label(&sent));
+            let error = match sent {
                 Ok(sent) => return Ok(sent),
                 Err(error) => error,
             };

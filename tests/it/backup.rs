@@ -1,28 +1,15 @@
 //! `accessbot backup` while the bot runs, and `accessbot restore` into an empty directory: the restored bot
 //! redeems a code generated before the backup.
 use std::os::unix::fs::PermissionsExt;
-use std::process::Command;
 use std::time::Duration;
 
 use accessbot::domain::clock::now;
 
 use crate::support::app::{TEST_SECRET, generated_codes, messages_request};
-use crate::support::{Engine, TestApp};
+use crate::support::{Engine, TestApp, accessbot_command, temp_dir};
 
 const ANN: i64 = 5301;
 const SAM: i64 = 5302;
-
-fn accessbot(dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_accessbot"));
-    command.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
-    command
-}
-
-fn temp_dir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("accessbot-backup-{}", ulid::Ulid::generate()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn mode(path: &std::path::Path) -> u32 {
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
@@ -37,7 +24,7 @@ async fn a_backup_taken_under_load_restores_into_a_bot_that_redeems_an_older_cod
 
     let backups = temp_dir();
     let file = backups.join("accessbot-backup.db");
-    let output = accessbot(&backups)
+    let output = accessbot_command(&backups)
         .env("DATABASE_URL", &app.settings.database_url)
         .env("ACCESSBOT_SECRET", TEST_SECRET)
         .args(["backup", file.to_str().unwrap()])
@@ -47,7 +34,7 @@ async fn a_backup_taken_under_load_restores_into_a_bot_that_redeems_an_older_cod
     let secret_file = backups.join("accessbot-backup.db.secret");
     assert_eq!((mode(&file), mode(&secret_file)), (0o600, 0o600), "both readable by their owner only");
     assert_eq!(std::fs::read_to_string(&secret_file).unwrap(), TEST_SECRET);
-    let again = accessbot(&backups)
+    let again = accessbot_command(&backups)
         .env("DATABASE_URL", &app.settings.database_url)
         .env("ACCESSBOT_SECRET", TEST_SECRET)
         .args(["backup", file.to_str().unwrap()])
@@ -57,7 +44,7 @@ async fn a_backup_taken_under_load_restores_into_a_bot_that_redeems_an_older_cod
 
     let restored_dir = temp_dir();
     let restored_url = format!("sqlite://{}/accessbot.db?mode=rwc", restored_dir.display());
-    let output = accessbot(&restored_dir)
+    let output = accessbot_command(&restored_dir)
         .env("DATABASE_URL", &restored_url)
         .args(["restore", file.to_str().unwrap()])
         .output()
@@ -80,7 +67,7 @@ async fn a_backup_taken_under_load_restores_into_a_bot_that_redeems_an_older_cod
 #[test]
 fn a_postgresql_database_is_backed_up_with_pg_dump() {
     let dir = temp_dir();
-    let output = accessbot(&dir)
+    let output = accessbot_command(&dir)
         .env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
         .env("ACCESSBOT_SECRET", TEST_SECRET)
         .args(["backup", "copy.db"])

@@ -6,7 +6,7 @@ use accessbot::domain::ids;
 use crate::on_every_engine;
 use crate::support::app::WAIT;
 use crate::support::fake_telegram::{BOT_USERNAME, FakeTelegram, Scripted};
-use crate::support::{Engine, TestApp};
+use crate::support::{Engine, TestApp, accessbot_command, temp_dir};
 
 const ANN: i64 = 5001;
 const BOB: i64 = 5002;
@@ -86,22 +86,10 @@ on_every_engine!(
     a_garbled_answer_is_retried_and_the_codes_still_arrive,
 );
 
-fn accessbot(dir: &std::path::Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_accessbot"));
-    command.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
-    command
-}
-
-fn temp_dir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("accessbot-cli-{}", ulid::Ulid::generate()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn serving_without_a_token_says_where_to_get_one_and_exits_with_2() {
     let dir = temp_dir();
-    let output = accessbot(&dir).output().unwrap();
+    let output = accessbot_command(&dir).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("TELOXIDE_TOKEN") && stderr.contains("@BotFather"), "{stderr}");
@@ -112,7 +100,7 @@ fn serving_without_a_token_says_where_to_get_one_and_exits_with_2() {
 async fn sigterm_stops_the_bot_as_gracefully_as_ctrl_c() {
     let telegram = FakeTelegram::start().await;
     let dir = temp_dir();
-    let mut child = accessbot(&dir)
+    let mut child = accessbot_command(&dir)
         .env("TELOXIDE_TOKEN", "123456:TEST-TOKEN-not-a-real-one")
         .env("TELOXIDE_API_URL", &telegram.url)
         .env("HTTP_ADDR", "127.0.0.1:0")
@@ -148,7 +136,7 @@ async fn sigterm_stops_the_bot_as_gracefully_as_ctrl_c() {
 async fn creator_invite_prints_a_link_that_makes_a_creator_and_keeps_a_private_secret() {
     let telegram = FakeTelegram::start().await;
     let dir = temp_dir();
-    let output = accessbot(&dir)
+    let output = accessbot_command(&dir)
         .args(["creator", "invite"])
         .env("TELOXIDE_TOKEN", "123456:TEST-TOKEN-not-a-real-one")
         .env("TELOXIDE_API_URL", &telegram.url)

@@ -13,6 +13,7 @@ mod harness;
 mod inbox;
 mod jobs;
 mod mcp;
+mod metrics;
 mod pacing;
 mod redemption;
 mod tokens;

@@ -101,6 +101,7 @@ pub fn test_settings(telegram: &FakeTelegram, database_url: &str) -> Settings {
             addr: "127.0.0.1:0".to_owned(),
             allowed_hosts: vec!["localhost".to_owned(), "127.0.0.1".to_owned()],
             mcp_calls_per_minute: 120,
+            metrics_token: None,
         },
         usage_report: UsageReportSettings {
             stripe_api_key: None,

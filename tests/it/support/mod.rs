@@ -9,6 +9,20 @@ pub mod receiver;
 
 pub use app::{Engine, TestApp};
 
+/// The `accessbot` binary, run in `dir` with nothing of this process's environment but `PATH`.
+pub fn accessbot_command(dir: &std::path::Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_accessbot"));
+    command.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    command
+}
+
+/// A new empty directory for one test.
+pub fn temp_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("accessbot-cli-{}", ulid::Ulid::generate()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 /// Runs each scenario on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is set.
 #[macro_export]
 macro_rules! on_every_engine {

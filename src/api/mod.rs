@@ -56,10 +56,8 @@ async fn metrics(State(context): State<Arc<ApiContext>>, headers: axum::http::He
     if let Some(token) = &context.metrics_token {
         let presented =
             headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-        let matches = presented.is_some_and(|presented| {
-            presented.len() == token.expose().len()
-                && presented.bytes().zip(token.expose().bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
-        });
+        let matches =
+            presented.is_some_and(|presented| crate::domain::secret::constant_time_eq(presented, token.expose()));
         if !matches {
             return (StatusCode::UNAUTHORIZED, [("www-authenticate", "Bearer")], "metrics need the token")
                 .into_response();

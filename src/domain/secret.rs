@@ -85,9 +85,7 @@ impl InstanceSecret {
 
     /// Whether `token` hashes to `stored_hash`, compared in constant time.
     pub fn verify_token(&self, token: &str, stored_hash: &str) -> bool {
-        let computed = self.hash_token(token);
-        computed.len() == stored_hash.len()
-            && computed.bytes().zip(stored_hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+        constant_time_eq(&self.hash_token(token), stored_hash)
     }
 
     /// The keystream for `nonce`: HMAC(secret, nonce), then HMAC(secret, nonce ‖ n) for every further 32 bytes.
@@ -130,6 +128,11 @@ impl InstanceSecret {
         let (nonce, sealed) = stored.split_once('.')?;
         self.unseal(&unhex(nonce)?, sealed)
     }
+}
+
+/// Whether two strings are equal, in a time that does not depend on where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub fn random_bytes<const N: usize>() -> [u8; N] {

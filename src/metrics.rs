@@ -22,12 +22,14 @@ fn counters() -> &'static Counters {
     COUNTERS.get_or_init(Counters::default)
 }
 
-const HELP: &[(&str, &str)] = &[
-    ("accessbot_telegram_requests_total", "Messages sent to Telegram, by method and outcome."),
-    ("accessbot_rate_limit_wait_seconds_total", "Time messages waited for their turn within Telegram's limits."),
-    ("accessbot_codes_generated_total", "Access codes drawn and stored."),
-    ("accessbot_codes_delivered_total", "Access codes delivered into creators' chats."),
-    ("accessbot_redemptions_total", "Codes sent to the bot, by outcome."),
+/// Every counter: its name, help, and whether it has labels (a labelled counter shows no sample until its
+/// first count; an unlabelled one shows 0).
+const COUNTERS: &[(&str, &str, bool)] = &[
+    ("accessbot_telegram_requests_total", "Messages sent to Telegram, by method and outcome.", true),
+    ("accessbot_rate_limit_wait_seconds_total", "Time messages waited for their turn within Telegram's limits.", false),
+    ("accessbot_codes_generated_total", "Access codes drawn and stored.", false),
+    ("accessbot_codes_delivered_total", "Access codes delivered into creators' chats.", false),
+    ("accessbot_redemptions_total", "Codes sent to the bot, by outcome.", true),
 ];
 
 /// Adds `by` to a counter with these labels.
@@ -67,14 +69,14 @@ pub async fn render(db: &Db) -> Result<String, crate::db::DbError> {
     let _ = writeln!(out, "# HELP accessbot_build_info The running version.\n# TYPE accessbot_build_info gauge");
     let _ = writeln!(out, "accessbot_build_info{{version=\"{}\"}} 1", env!("CARGO_PKG_VERSION"));
     let values = counters().values.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
-    for (name, help) in HELP {
+    for (name, help, labelled) in COUNTERS {
         let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter");
         let mut any = false;
         for ((_, labels), value) in values.iter().filter(|((n, _), _)| n == name) {
             let _ = writeln!(out, "{name}{} {value}", labels_text(labels));
             any = true;
         }
-        if !any && !name.ends_with("requests_total") && !name.ends_with("redemptions_total") {
+        if !any && !labelled {
             let _ = writeln!(out, "{name} 0");
         }
     }

@@ -9,7 +9,7 @@ use accessbot::domain::{plans, teams};
 use serde_json::json;
 
 use crate::on_every_engine;
-use crate::support::app::{WAIT, generated_codes};
+use crate::support::app::{WAIT, generated_codes, wait_until};
 use crate::support::fake_stripe::{FakeStripe, STRIPE_KEY};
 use crate::support::fake_telegram::{Recorded, user_json};
 use crate::support::{Engine, TestApp};
@@ -157,14 +157,6 @@ async fn redeem_all(app: &TestApp, codes: &[String], first_user: i64) {
     for (n, code) in codes.iter().enumerate() {
         let reply = app.send_text(first_user + n as i64, "Sub", code).await;
         assert!(reply.str("text").unwrap().contains("Code accepted"));
-    }
-}
-
-async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while !done().await {
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
 

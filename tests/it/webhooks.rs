@@ -9,7 +9,7 @@ use accessbot::domain::webhooks::{self, EndpointStatus, TargetPolicy, WebhookDel
 use accessbot::domain::{DomainError, ValidationReason, ids};
 
 use crate::on_every_engine;
-use crate::support::app::{WAIT, generated_codes};
+use crate::support::app::{WAIT, generated_codes, wait_until};
 use crate::support::mcp::{call_err, call_ok};
 use crate::support::receiver::{Answer, Receiver};
 use crate::support::{Engine, TestApp};
@@ -38,14 +38,6 @@ async fn add_endpoint(app: &TestApp, receiver: &Receiver, events: &str) -> Webho
 
 async fn deliveries(app: &TestApp, endpoint: &WebhookEndpoint) -> Vec<accessbot::db::webhooks::WebhookDelivery> {
     app.db.recent_deliveries(endpoint.id, 1000).await.unwrap().into_iter().map(|(delivery, _)| delivery).collect()
-}
-
-async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while !done().await {
-        assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
 }
 
 async fn each_event_arrives_once_signed_with_its_envelope_after_what_causes_it(engine: Engine) {

@@ -478,6 +478,15 @@ pub fn message_id_of(shown: &Recorded) -> i64 {
     shown.int("message_id").unwrap_or(shown.message_id)
 }
 
+/// Waits until `done` holds, checking every 25 ms, for at most [`WAIT`].
+pub async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !done().await {
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting until {what}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
 /// A request for `quantity` codes of `plan`, one message each, with the creator's consent.
 pub fn messages_request(plan: &str, quantity: i64) -> accessbot::domain::generation::GenerationRequest {
     accessbot::domain::generation::GenerationRequest {

@@ -247,23 +247,30 @@ impl Application {
         http_stop.cancel();
         if let (Some(token), Some(dispatching)) = (shutdown, dispatching) {
             // A stop that comes before the dispatcher runs finds it idle; it is asked again once it runs.
+            // The end is awaited on the task, not on the future `shutdown` returns: that future starts
+            // listening only when first polled and misses a dispatcher that finishes before then.
             while !dispatching.is_finished() {
                 match token.shutdown() {
-                    Ok(stopped) => {
-                        stopped.await;
-                        break;
-                    }
+                    Ok(_asked) => break,
                     Err(_idle) => tokio::time::sleep(std::time::Duration::from_millis(10)).await,
                 }
             }
-            let _ = dispatching.await;
+            if let Err(error) = dispatching.await {
+                log::error!("the dispatcher ended abnormally: {error}");
+            }
         }
-        let _ = worker.await;
-        let _ = http.await;
-        let _ = reporter.await;
-        let _ = sweeper.await;
-        let _ = access_sweeper.await;
-        let _ = webhooks.await;
+        for (name, task) in [
+            ("the worker", worker),
+            ("the HTTP server", http),
+            ("the usage reporter", reporter),
+            ("the sweeper", sweeper),
+            ("the access sweeper", access_sweeper),
+            ("the webhook sender", webhooks),
+        ] {
+            if let Err(error) = task.await {
+                log::error!("{name} ended abnormally: {error}");
+            }
+        }
         Ok(())
     }
 }

@@ -56,6 +56,46 @@ pub struct WorkerSettings {
     pub progress_edit_interval: Duration,
 }
 
+/// Where Telegram posts updates in webhook mode, and the secret it proves itself with.
+#[derive(Debug, Clone)]
+pub struct TelegramWebhook {
+    pub url: Url,
+    pub secret: Secret,
+}
+
+impl TelegramWebhook {
+    /// From `TELEGRAM_WEBHOOK_URL` and `TELEGRAM_WEBHOOK_SECRET`; none without the URL.
+    fn from_env() -> Result<Option<Self>, ConfigError> {
+        let Some(url) = var("TELEGRAM_WEBHOOK_URL") else { return Ok(None) };
+        let url = Url::parse(&url).map_err(|e| ConfigError(format!("TELEGRAM_WEBHOOK_URL is not a URL: {e}")))?;
+        let local = matches!(url.host_str(), Some("127.0.0.1" | "localhost" | "[::1]"));
+        if !(url.scheme() == "https" || (url.scheme() == "http" && local)) {
+            return Err(ConfigError(
+                "TELEGRAM_WEBHOOK_URL must be https:// (Telegram posts only to HTTPS); plain http:// only to 127.0.0.1 or localhost".to_owned(),
+            ));
+        }
+        if ["/mcp", "/healthz", "/metrics"].contains(&url.path()) {
+            return Err(ConfigError(format!(
+                "TELEGRAM_WEBHOOK_URL's path {} is taken by the HTTP server; use one of its own, such as /telegram",
+                url.path()
+            )));
+        }
+        let secret = var("TELEGRAM_WEBHOOK_SECRET").ok_or_else(|| {
+            ConfigError(
+                "TELEGRAM_WEBHOOK_SECRET must be set with TELEGRAM_WEBHOOK_URL: without it anyone could post updates to the bot. Use 1-256 letters, digits, _ or -, the same on every instance.".to_owned(),
+            )
+        })?;
+        let well_formed = (1..=256).contains(&secret.len())
+            && secret.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !well_formed {
+            return Err(ConfigError(
+                "TELEGRAM_WEBHOOK_SECRET takes 1-256 letters, digits, _ or - (what Telegram allows)".to_owned(),
+            ));
+        }
+        Ok(Some(Self { url, secret: Secret::new(secret) }))
+    }
+}
+
 /// Where the MCP server listens and what it accepts.
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
@@ -117,6 +157,8 @@ pub struct Settings {
     /// so among several instances exactly one receives them; the others run the worker, the MCP
     /// server and the background tasks.
     pub receive_updates: bool,
+    /// Webhook mode: Telegram posts updates to this instance (and any others behind the same URL).
+    pub telegram_webhook: Option<TelegramWebhook>,
     pub worker: WorkerSettings,
     pub throttle: ThrottleSettings,
     pub http: HttpSettings,
@@ -205,6 +247,7 @@ impl Settings {
             database_max_connections: number("DATABASE_MAX_CONNECTIONS", 10)?,
             instance_secret: var("ACCESSBOT_SECRET").map(Secret::new),
             receive_updates: flag("RECEIVE_UPDATES", true)?,
+            telegram_webhook: TelegramWebhook::from_env()?,
             worker: WorkerSettings {
                 concurrency: number("WORKER_CONCURRENCY", 2usize)?.max(1),
                 max_deliveries: number("WORKER_MAX_DELIVERIES", 200usize)?.max(1),

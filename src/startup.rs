@@ -143,6 +143,16 @@ impl Application {
 
     /// Runs the bot, the worker and the MCP server until `stop` completes, then lets the in-flight send finish.
     pub async fn run_until(self, stop: impl Future<Output = ()>) -> Result<(), StartupError> {
+        if let (true, Some(webhook)) = (self.settings.receive_updates, &self.settings.telegram_webhook) {
+            // Every instance registers the same URL; Telegram keeps one.
+            self.bot
+                .set_webhook(webhook.url.clone())
+                .secret_token(webhook.secret.expose())
+                .allowed_updates(bot::inbox::ALLOWED_UPDATES)
+                .await
+                .map_err(StartupError::Telegram)?;
+            log::info!("webhook mode: Telegram posts updates to {}", webhook.url.path());
+        }
         if self.settings.receive_updates {
             if let Err(error) = bot::register_commands(&self.bot).await {
                 log::warn!("cannot register the command menu: {error}");
@@ -189,16 +199,28 @@ impl Application {
                 settings: self.settings.worker.clone(),
                 wake: wake.clone(),
             },
-            instance_id,
+            instance_id.clone(),
             stop_receiver,
         ));
         let queue = GenerationQueue::new(self.db.clone(), wake);
+        let inbox = bot::inbox::Inbox::new(self.db.clone(), format!("{instance_id}/updates"));
+        let telegram_updates = match (&self.settings.telegram_webhook, self.settings.receive_updates) {
+            (Some(webhook), true) => Some((
+                webhook.url.path().to_owned(),
+                Arc::new(api::telegram_updates::TelegramUpdates {
+                    secret: webhook.secret.clone(),
+                    inbox: inbox.clone(),
+                }),
+            )),
+            _ => None,
+        };
         let api_context = Arc::new(ApiContext {
             db: self.db.clone(),
             secret: self.secret.clone(),
             queue: queue.clone(),
             limiter: RateLimiter::new(self.settings.http.mcp_calls_per_minute),
             metrics_token: self.settings.http.metrics_token.clone(),
+            telegram_updates,
         });
         let http_stop = tokio_util::sync::CancellationToken::new();
         let router = api::router(api_context, self.settings.http.allowed_hosts.clone(), http_stop.clone());
@@ -223,6 +245,7 @@ impl Application {
             throttle: self.settings.throttle,
             access_wake,
             webhook_policy: self.settings.webhooks.policy,
+            inbox: inbox.clone(),
         });
         let (shutdown, dispatching) = if self.settings.receive_updates {
             let mut dispatcher = Dispatcher::builder(self.bot.api().clone(), bot::schema())
@@ -231,7 +254,11 @@ impl Application {
                 .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
                 .build();
             let shutdown = dispatcher.shutdown_token();
-            let listener = bot::inbox::inbox_listener(self.bot.api().clone(), self.db.clone());
+            let source = match self.settings.telegram_webhook {
+                Some(_) => bot::inbox::Source::Webhook,
+                None => bot::inbox::Source::LongPolling(self.bot.api().clone()),
+            };
+            let listener = bot::inbox::inbox_listener(inbox.clone(), source);
             let listener_errors = LoggingErrorHandler::with_custom_text("receiving updates failed");
             let dispatching =
                 tokio::spawn(async move { dispatcher.dispatch_with_listener(listener, listener_errors).await });
@@ -258,6 +285,7 @@ impl Application {
             if let Err(error) = dispatching.await {
                 log::error!("the dispatcher ended abnormally: {error}");
             }
+            inbox.release().await;
         }
         for (name, task) in [
             ("the worker", worker),

@@ -1,5 +1,6 @@
 //! The inbox of Telegram updates: each one stored before Telegram is told it arrived, and marked once
-//! handled, so a crash loses none.
+//! handled, so a crash loses none. An instance claims an update with a lease before handling it, and only
+//! the oldest unhandled update of a chat can be claimed, so several instances keep each chat in order.
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -16,6 +17,11 @@ impl MigrationTrait for Migration {
                     .col(text(UpdateInbox::Payload))
                     .col(timestamp_with_time_zone(UpdateInbox::ReceivedAt))
                     .col(timestamp_with_time_zone_null(UpdateInbox::HandledAt))
+                    .col(big_integer_null(UpdateInbox::ChatKey))
+                    .col(string_null(UpdateInbox::ClaimedBy))
+                    .col(timestamp_with_time_zone_null(UpdateInbox::ClaimedAt))
+                    .col(timestamp_with_time_zone_null(UpdateInbox::ClaimedUntil))
+                    .col(integer(UpdateInbox::Claims).default(0))
                     .to_owned(),
             )
             .await?;
@@ -25,6 +31,7 @@ impl MigrationTrait for Migration {
                     .name("update_inbox_unhandled")
                     .table(UpdateInbox::Table)
                     .col(UpdateInbox::HandledAt)
+                    .col(UpdateInbox::ChatKey)
                     .col(UpdateInbox::UpdateId)
                     .to_owned(),
             )
@@ -43,4 +50,9 @@ enum UpdateInbox {
     Payload,
     ReceivedAt,
     HandledAt,
+    ChatKey,
+    ClaimedBy,
+    ClaimedAt,
+    ClaimedUntil,
+    Claims,
 }

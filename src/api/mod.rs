@@ -1,7 +1,9 @@
-//! The HTTP side: the MCP server agents speak to at `/mcp`, `/healthz` and `/metrics`.
+//! The HTTP side: the MCP server agents speak to at `/mcp`, `/healthz`, `/metrics`, and in webhook mode
+//! the path Telegram posts updates to.
 mod auth;
 mod mcp;
 mod rate_limit;
+pub mod telegram_updates;
 mod tools;
 
 use std::sync::Arc;
@@ -9,7 +11,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService};
 use tokio_util::sync::CancellationToken;
@@ -27,6 +29,8 @@ pub struct ApiContext {
     pub queue: GenerationQueue,
     pub limiter: RateLimiter,
     pub metrics_token: Option<crate::config::Secret>,
+    /// In webhook mode: the path Telegram posts updates to, and what receives them.
+    pub telegram_updates: Option<(String, Arc<telegram_updates::TelegramUpdates>)>,
 }
 
 /// The router; cancelling `stop` ends open MCP streams so a graceful shutdown can finish.
@@ -42,12 +46,16 @@ pub fn router(context: Arc<ApiContext>, allowed_hosts: Vec<String>, stop: Cancel
         Arc::new(LocalSessionManager::default()),
         config,
     );
-    Router::new()
+    let mut router = Router::new()
         .route_service("/mcp", mcp)
         .route_layer(axum::middleware::from_fn_with_state(context.clone(), auth::require_token))
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
-        .with_state(context)
+        .route("/metrics", get(metrics));
+    if let Some((path, updates)) = &context.telegram_updates {
+        let endpoint = Router::new().route(path, post(telegram_updates::receive_update)).with_state(updates.clone());
+        router = router.merge(endpoint);
+    }
+    router.with_state(context)
 }
 
 /// Prometheus text; with `METRICS_TOKEN` set, only for `Authorization: Bearer <token>`.

@@ -1,29 +1,43 @@
-//! Receiving updates without losing one: long polling that stores each update in the inbox before the next
-//! `getUpdates` confirms it to Telegram, hands it to the dispatcher, and replays at start what a crash left
-//! unhandled. The handler tree marks each update handled when its handler is done.
+//! Receiving updates without losing one. Each update is stored in the inbox before Telegram is told it
+//! arrived: before the next `getUpdates` confirms it, or before the webhook answers 200. Handling then
+//! goes through claims in the database, so any number of instances share it: an instance claims an
+//! update with a lease, only the oldest unhandled update of a chat can be claimed, and the handler tree
+//! marks it handled when done. A crash leaves unhandled updates to whoever claims them next.
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
 use teloxide::prelude::*;
-use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
+use teloxide::stop::{StopToken, mk_stop_token};
 use teloxide::types::{AllowedUpdate, Update};
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
+use tokio_util::sync::CancellationToken;
 
-use crate::db::Db;
+use crate::db::{Db, DbError};
 use crate::domain::DomainError;
 use crate::domain::clock::now;
 
 /// How long one `getUpdates` waits for updates.
 const POLL_TIMEOUT_SECONDS: u32 = 10;
-/// How long after a failed `getUpdates` or a failed store the poller tries again.
+/// How long after a failed `getUpdates`, store or claim the next try comes.
 const RETRY_PAUSE: Duration = Duration::from_secs(1);
-const REPLAY_BATCH: u64 = 100;
+/// How long a claim holds an update without being renewed: after a crash, how long its updates wait.
+pub const CLAIM_LEASE: Duration = Duration::from_secs(10);
+const RENEW_EVERY: Duration = Duration::from_secs(3);
+/// Past this a claim is not renewed, so an update whose handler never returns is tried again.
+const LONGEST_HANDLING: chrono::Duration = chrono::Duration::minutes(10);
+/// An update taken this often without being handled is set aside, so it cannot hold its chat forever.
+const MOST_CLAIMS: i32 = 3;
+/// How often an instance looks for updates that nobody woke it for: stored by another instance, or
+/// left by one that died.
+const LOOK_EVERY: Duration = Duration::from_millis(500);
+const CLAIM_BATCH: u64 = 100;
 /// Handled updates are kept this long, then pruned.
 pub const KEEP_HANDLED: chrono::Duration = chrono::Duration::days(1);
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
 /// The updates the handler tree handles; `chat_member` is sent only when asked for.
-const ALLOWED_UPDATES: [AllowedUpdate; 5] = [
+pub const ALLOWED_UPDATES: [AllowedUpdate; 5] = [
     AllowedUpdate::Message,
     AllowedUpdate::CallbackQuery,
     AllowedUpdate::ChatJoinRequest,
@@ -31,17 +45,90 @@ const ALLOWED_UPDATES: [AllowedUpdate; 5] = [
     AllowedUpdate::MyChatMember,
 ];
 
+/// The inbox as one instance sees it: where updates are stored, and who claims them here.
+pub struct Inbox {
+    db: Db,
+    holder: String,
+    ready: Notify,
+}
+
+impl Inbox {
+    pub fn new(db: Db, holder: String) -> Arc<Self> {
+        Arc::new(Self { db, holder, ready: Notify::new() })
+    }
+
+    /// Stores an update as received (its raw JSON), unless it is there already; whether it was new.
+    pub async fn receive(&self, update: &Update, payload: String) -> Result<bool, DbError> {
+        let fresh = self.db.store_update(i64::from(update.id.0), chat_key(update), payload, now()).await?;
+        if fresh {
+            self.wake();
+        }
+        Ok(fresh)
+    }
+
+    /// Tells the claimer here that an update may be ready: one was stored, or one of its chat handled.
+    pub fn wake(&self) {
+        self.ready.notify_one();
+    }
+
+    /// Hands back what this instance claimed and did not get to, for the next to take at once.
+    pub async fn release(&self) {
+        match self.db.release_update_claims(&self.holder).await {
+            Ok(0) => {}
+            Ok(released) => log::info!("handed back {released} updates this instance had not handled"),
+            Err(error) => {
+                DomainError::internal("handing back claimed updates", error);
+            }
+        }
+    }
+}
+
+/// The chat whose order an update keeps: its chat, or for the few without one, its user.
+pub fn chat_key(update: &Update) -> Option<i64> {
+    update.chat().map(|chat| chat.id.0).or_else(|| update.from().and_then(|user| i64::try_from(user.id.0).ok()))
+}
+
+/// Where this instance's updates come from.
+pub enum Source {
+    /// `getUpdates`, by the one instance that polls; it takes over the claims its predecessor left.
+    LongPolling(Bot),
+    /// Telegram posts them to the HTTP endpoint, on any number of instances.
+    Webhook,
+}
+
 struct ListenerState {
     updates: mpsc::Receiver<Update>,
     stop: StopToken,
 }
 
-/// The dispatcher's update listener: updates from the inbox, first those a crash left unhandled, then
-/// each new one once it is stored. Stopping it stops the poller.
-pub fn inbox_listener(bot: Bot, db: Db) -> impl UpdateListener<Err = Infallible> {
-    let (sender, updates) = mpsc::channel(REPLAY_BATCH as usize);
+/// The dispatcher's update listener: the updates this instance claims from the inbox. Stopping it stops
+/// the poller and the claimer.
+pub fn inbox_listener(inbox: Arc<Inbox>, source: Source) -> impl UpdateListener<Err = Infallible> {
+    let (sender, updates) = mpsc::channel(CLAIM_BATCH as usize);
     let (stop, stopped) = mk_stop_token();
-    tokio::spawn(poll(bot, db, sender, stopped));
+    let stopping = CancellationToken::new();
+    tokio::spawn({
+        let stopping = stopping.clone();
+        async move {
+            stopped.await;
+            stopping.cancel();
+        }
+    });
+    tokio::spawn(async move {
+        if let Source::LongPolling(bot) = source {
+            match inbox.db.release_all_update_claims().await {
+                Ok(0) => {}
+                Ok(taken) => log::info!("handling {taken} updates a stop left unhandled"),
+                Err(error) => {
+                    DomainError::internal("taking over the claims of the last run", error);
+                }
+            }
+            tokio::spawn(poll(bot, inbox.clone(), stopping.clone()));
+        }
+        tokio::spawn(renew_claims(inbox.clone(), stopping.clone()));
+        tokio::spawn(prune(inbox.db.clone(), stopping.clone()));
+        claim(inbox, sender, stopping).await;
+    });
     StatefulListener::new(ListenerState { updates, stop }, updates_of, |state: &mut ListenerState| state.stop.clone())
 }
 
@@ -49,19 +136,96 @@ fn updates_of(state: &mut ListenerState) -> impl futures_util::Stream<Item = Res
     futures_util::stream::poll_fn(move |cx| state.updates.poll_recv(cx).map(|update| update.map(Ok)))
 }
 
-async fn poll(bot: Bot, db: Db, sender: mpsc::Sender<Update>, stopped: StopFlag) {
-    tokio::pin!(stopped);
+/// Claims ready updates and hands them to the dispatcher, until stopped.
+async fn claim(inbox: Arc<Inbox>, sender: mpsc::Sender<Update>, stopping: CancellationToken) {
+    loop {
+        let at = now();
+        let lease = chrono::Duration::from_std(CLAIM_LEASE).expect("a short lease");
+        let claimed = match inbox.db.claim_updates(&inbox.holder, at, at + lease, CLAIM_BATCH).await {
+            Ok(claimed) => claimed,
+            Err(error) => {
+                DomainError::internal("claiming updates", error);
+                tokio::select! {
+                    _ = stopping.cancelled() => break,
+                    _ = tokio::time::sleep(RETRY_PAUSE) => continue,
+                }
+            }
+        };
+        let full = claimed.len() as u64 == CLAIM_BATCH;
+        for stored in claimed {
+            let Some(update) = readable(&inbox.db, stored).await else { continue };
+            if sender.send(update).await.is_err() {
+                return;
+            }
+        }
+        if full {
+            continue;
+        }
+        tokio::select! {
+            _ = stopping.cancelled() => break,
+            _ = inbox.ready.notified() => {}
+            _ = tokio::time::sleep(LOOK_EVERY) => {}
+        }
+    }
+}
+
+/// The update to handle, or None for one set aside: unreadable, or tried too often.
+async fn readable(db: &Db, stored: crate::db::inbox::InboxUpdate) -> Option<Update> {
+    let problem = if stored.claims > MOST_CLAIMS {
+        format!("update {} was taken {} times and never handled", stored.update_id, stored.claims - 1)
+    } else {
+        match serde_json::from_str::<Update>(&stored.payload) {
+            Ok(update) => return Some(update),
+            Err(error) => format!("update {} cannot be read: {error}", stored.update_id),
+        }
+    };
+    // Kept for a look, but no longer holding up its chat.
+    DomainError::internal("setting aside an update", problem);
+    if let Err(error) = db.mark_update_handled(stored.update_id, now()).await {
+        DomainError::internal("setting aside an update", error);
+    }
+    None
+}
+
+async fn renew_claims(inbox: Arc<Inbox>, stopping: CancellationToken) {
+    let lease = chrono::Duration::from_std(CLAIM_LEASE).expect("a short lease");
+    loop {
+        tokio::select! {
+            _ = stopping.cancelled() => break,
+            _ = tokio::time::sleep(RENEW_EVERY) => {}
+        }
+        let at = now();
+        if let Err(error) = inbox.db.renew_update_claims(&inbox.holder, at - LONGEST_HANDLING, at + lease).await {
+            DomainError::internal("renewing claims on updates", error);
+        }
+    }
+}
+
+async fn prune(db: Db, stopping: CancellationToken) {
+    loop {
+        tokio::select! {
+            _ = stopping.cancelled() => break,
+            _ = tokio::time::sleep(PRUNE_EVERY) => {}
+        }
+        if let Err(error) = db.prune_inbox(now() - KEEP_HANDLED).await {
+            DomainError::internal("pruning the inbox", error);
+        }
+    }
+}
+
+async fn poll(bot: Bot, inbox: Arc<Inbox>, stopping: CancellationToken) {
     // Telegram hands out updates by getUpdates only while no webhook is set.
     if let Err(error) = bot.delete_webhook().send().await {
         log::warn!("cannot delete the webhook before polling: {error}");
     }
-    let Some(mut offset) = replay(&db, &sender).await else { return };
-    let mut pruned_at = tokio::time::Instant::now();
+    // Polling starts from what Telegram has not had confirmed, not from the newest id stored: update ids
+    // start again at random after a week without updates. What comes again is known by its id and skipped.
+    let mut offset = 0;
     loop {
         let asked =
             bot.get_updates().offset(offset).timeout(POLL_TIMEOUT_SECONDS).allowed_updates(ALLOWED_UPDATES).send();
         let updates = tokio::select! {
-            _ = &mut stopped => break,
+            _ = stopping.cancelled() => break,
             answer = asked => match answer {
                 Ok(updates) => updates,
                 Err(error) => {
@@ -72,69 +236,22 @@ async fn poll(bot: Bot, db: Db, sender: mpsc::Sender<Update>, stopped: StopFlag)
             },
         };
         for update in updates {
-            let update_id = i64::from(update.id.0);
             // Until it is stored the offset stays, so Telegram hands it out again after a crash.
-            let fresh = loop {
-                match store(&db, &update).await {
-                    Ok(fresh) => break fresh,
+            loop {
+                let stored = match serde_json::to_string(&update) {
+                    Ok(payload) => inbox.receive(&update, payload).await.map_err(|e| e.to_string()),
+                    Err(error) => Err(error.to_string()),
+                };
+                match stored {
+                    Ok(_) => break,
                     Err(error) => {
                         DomainError::internal("storing an update in the inbox", error);
                         tokio::time::sleep(RETRY_PAUSE).await;
                     }
                 }
-            };
-            offset = (update_id + 1) as i32;
-            if fresh && sender.send(update).await.is_err() {
-                return;
             }
-        }
-        if pruned_at.elapsed() >= PRUNE_EVERY {
-            pruned_at = tokio::time::Instant::now();
-            if let Err(error) = db.prune_inbox(now() - KEEP_HANDLED).await {
-                DomainError::internal("pruning the inbox", error);
-            }
+            offset = update.id.0 as i32 + 1;
         }
     }
     log::info!("stopped receiving updates");
-}
-
-async fn store(db: &Db, update: &Update) -> Result<bool, String> {
-    let payload = serde_json::to_string(update).map_err(|e| e.to_string())?;
-    db.store_update(i64::from(update.id.0), payload, now()).await.map_err(|e| e.to_string())
-}
-
-/// Hands the dispatcher what was stored and not handled, in order; the offset to poll from, or None when
-/// the dispatcher is gone.
-async fn replay(db: &Db, sender: &mpsc::Sender<Update>) -> Option<i32> {
-    let mut after = i64::MIN;
-    loop {
-        let batch = match db.unhandled_updates(after, REPLAY_BATCH).await {
-            Ok(batch) => batch,
-            Err(error) => {
-                DomainError::internal("reading the inbox", error);
-                tokio::time::sleep(RETRY_PAUSE).await;
-                continue;
-            }
-        };
-        let Some(last) = batch.last() else { break };
-        after = last.update_id;
-        if !batch.is_empty() {
-            log::info!("handling {} updates a stop left unhandled", batch.len());
-        }
-        for stored in batch {
-            match serde_json::from_str::<Update>(&stored.payload) {
-                Ok(update) => sender.send(update).await.ok()?,
-                Err(error) => {
-                    // Kept, but not tried at every start again.
-                    DomainError::internal("reading a stored update", format!("update {}: {error}", stored.update_id));
-                    if let Err(error) = db.mark_update_handled(stored.update_id, now()).await {
-                        DomainError::internal("setting aside an unreadable update", error);
-                    }
-                }
-            }
-        }
-    }
-    // Polling starts from what Telegram has not had confirmed, not from the newest id stored: update ids
-    // start again at random after a week without updates. What comes again is known by its id and skipped.
-    Some(0)
 }

@@ -60,6 +60,7 @@ pub struct BotContext {
     pub access_wake: Arc<tokio::sync::Notify>,
     /// Which webhook targets creators may add.
     pub webhook_policy: crate::domain::webhooks::TargetPolicy,
+    pub inbox: Arc<inbox::Inbox>,
 }
 
 /// What handling one update takes: the bot to answer with, the services, and the language to answer in.
@@ -136,6 +137,8 @@ fn finish_handling() -> UpdateHandler<HandlerError> {
             if let Err(error) = h.context.db.mark_update_handled(i64::from(update.id.0), now()).await {
                 DomainError::internal("marking an update handled", error);
             }
+            // The next update of this chat may be waiting for this one.
+            h.context.inbox.wake();
             ControlFlow::Break(Ok(()))
         },
         HandlerSignature::Other {

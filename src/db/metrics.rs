@@ -44,13 +44,17 @@ impl Db {
             labels: Vec::new(),
             value: sent as f64,
         });
-        let unhandled = self.unhandled_updates(i64::MIN, 10_000).await?;
-        let oldest = unhandled.iter().map(|u| u.received_at).min();
+        let unhandled = "SELECT COUNT(*) AS n FROM update_inbox WHERE handled_at IS NULL";
+        let unhandled: i64 = match self.conn().query_one_raw(Statement::from_string(backend, unhandled)).await? {
+            Some(row) => row.try_get("", "n")?,
+            None => 0,
+        };
+        let oldest = self.oldest_unhandled_update().await?.map(|update| update.received_at);
         gauges.push(Gauge {
             name: "accessbot_inbox_unhandled",
             help: "Telegram updates received and not handled yet.",
             labels: Vec::new(),
-            value: unhandled.len() as f64,
+            value: unhandled as f64,
         });
         gauges.push(Gauge {
             name: "accessbot_inbox_oldest_unhandled_seconds",

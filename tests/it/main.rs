@@ -16,5 +16,6 @@ mod mcp;
 mod metrics;
 mod pacing;
 mod redemption;
+mod telegram_webhook;
 mod tokens;
 mod webhooks;

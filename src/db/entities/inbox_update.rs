@@ -9,6 +9,13 @@ pub struct Model {
     pub payload: String,
     pub received_at: DateTimeUtc,
     pub handled_at: Option<DateTimeUtc>,
+    /// The chat whose order the update keeps (its user's where it has no chat).
+    pub chat_key: Option<i64>,
+    pub claimed_by: Option<String>,
+    pub claimed_at: Option<DateTimeUtc>,
+    pub claimed_until: Option<DateTimeUtc>,
+    /// How often an instance took it to handle; one that fails every time is set aside.
+    pub claims: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

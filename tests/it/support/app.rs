@@ -58,6 +58,7 @@ impl Engine {
 /// One running "process" of the application, in a runtime of its own so it can be killed outright.
 struct Instance {
     runtime: tokio::runtime::Runtime,
+    http_addr: std::net::SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     stopped: oneshot::Receiver<()>,
 }
@@ -81,6 +82,7 @@ pub fn test_settings(telegram: &FakeTelegram, database_url: &str) -> Settings {
         database_max_connections: 5,
         instance_secret: Some(Secret::new(TEST_SECRET)),
         receive_updates: true,
+        telegram_webhook: None,
         worker: WorkerSettings {
             concurrency: 2,
             max_deliveries: 50,
@@ -163,7 +165,7 @@ impl TestApp {
             let _ = stopped_sender.send(());
         });
         self.http_addr = ready.await.expect("the application started");
-        self.instances.push(Instance { runtime, stop: Some(stop), stopped });
+        self.instances.push(Instance { runtime, http_addr: self.http_addr, stop: Some(stop), stopped });
     }
 
     /// Stops the newest instance the way Ctrl-C does, and waits until it has finished.
@@ -182,6 +184,16 @@ impl TestApp {
         if let Some(instance) = self.instances.pop() {
             instance.runtime.shutdown_background();
         }
+    }
+
+    /// Ends the instance started `index`th among those running, as a crash would.
+    pub fn kill_instance(&mut self, index: usize) {
+        self.instances.remove(index).runtime.shutdown_background();
+    }
+
+    /// Where each running instance serves HTTP, oldest first.
+    pub fn instance_addrs(&self) -> Vec<std::net::SocketAddr> {
+        self.instances.iter().map(|instance| instance.http_addr).collect()
     }
 
     /// Makes `user_id` a creator through an invite link, as the operator and the creator would.

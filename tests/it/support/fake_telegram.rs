@@ -1,5 +1,7 @@
 //! A fake Telegram Bot API on 127.0.0.1: records every request, rejects what the spec rejects,
-//! hands out updates through `getUpdates`, and can be told to fail or hang.
+//! hands out updates through `getUpdates`, or once `setWebhook` is called posts them to the webhook as
+//! Telegram does (with the secret header, several at a time but one chat's in order, retrying what is not
+//! answered 2xx), and can be told to fail or hang.
 #![allow(dead_code)]
 
 use std::collections::{HashMap, VecDeque};
@@ -79,6 +81,8 @@ struct Inner {
     scripts: HashMap<String, VecDeque<Scripted>>,
     hang_after: HashMap<String, usize>,
     delay: HashMap<String, Duration>,
+    /// Delays for calls of a method whose `text` contains a needle: (method, needle, delay).
+    delay_matching: Vec<(String, String, Duration)>,
     /// Every call, answered or not: (method, when).
     attempts: Vec<(String, tokio::time::Instant)>,
     /// What `getChatMember` answers, by (chat, user); others are not members.
@@ -95,7 +99,37 @@ struct Inner {
     over_limit: Vec<(i64, tokio::time::Instant)>,
     /// Until when each method answers as a Telegram that is not there.
     outages: HashMap<String, tokio::time::Instant>,
+    /// Where updates are posted instead of handed out, once `setWebhook` set it.
+    webhook: Option<WebhookTarget>,
+    /// Updates the webhook answered 2xx, which are never posted again.
+    acknowledged: std::collections::HashSet<i64>,
+    /// Updates being posted right now.
+    posting: std::collections::HashSet<i64>,
+    /// Every post to the webhook: (update id, HTTP status or 0 for no answer, when it was answered).
+    posts: Vec<WebhookPost>,
+    /// Whether the task that posts to the webhook is running.
+    poster_running: bool,
 }
+
+#[derive(Debug, Clone)]
+struct WebhookTarget {
+    url: String,
+    secret_token: Option<String>,
+}
+
+/// One post of an update to the webhook and how it was answered.
+#[derive(Debug, Clone)]
+pub struct WebhookPost {
+    pub update_id: i64,
+    /// The HTTP status, or 0 when no answer came.
+    pub status: u16,
+    pub answered_at: tokio::time::Instant,
+}
+
+/// How many updates Telegram posts at once (its `max_connections`, smaller here).
+const WEBHOOK_CONNECTIONS: usize = 4;
+/// Telegram gives up on a webhook answer after a while and tries again later.
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Messages allowed within any one second, as Telegram enforces them.
 #[derive(Debug, Clone, Copy)]
@@ -231,6 +265,11 @@ impl FakeTelegram {
         self.inner.lock().unwrap().delay.insert(method.to_lowercase(), delay);
     }
 
+    /// Answers calls of `method` whose `text` contains `needle` only after `delay`, as a slow answer.
+    pub fn set_delay_matching(&self, method: &str, needle: &str, delay: Duration) {
+        self.inner.lock().unwrap().delay_matching.push((method.to_lowercase(), needle.to_owned(), delay));
+    }
+
     /// When each call of `method` arrived, answered or not.
     pub fn attempts(&self, method: &str) -> Vec<tokio::time::Instant> {
         let inner = self.inner.lock().unwrap();
@@ -249,6 +288,100 @@ impl FakeTelegram {
         };
         self.changed.notify_waiters();
         id
+    }
+
+    /// The posts to the webhook so far.
+    pub fn webhook_posts(&self) -> Vec<WebhookPost> {
+        self.inner.lock().unwrap().posts.clone()
+    }
+
+    /// The URL `setWebhook` registered, if one is set.
+    pub fn webhook_url(&self) -> Option<String> {
+        self.inner.lock().unwrap().webhook.as_ref().map(|w| w.url.clone())
+    }
+
+    /// Posts `update` to `url` as Telegram would, with `secret` in its header (or none): the HTTP status.
+    pub async fn post_update(url: &str, secret: Option<&str>, update: &Value) -> u16 {
+        let mut request = reqwest::Client::new().post(url).timeout(WEBHOOK_TIMEOUT).json(update);
+        if let Some(secret) = secret {
+            request = request.header("X-Telegram-Bot-Api-Secret-Token", secret);
+        }
+        match request.send().await {
+            Ok(answer) => answer.status().as_u16(),
+            Err(_) => 0,
+        }
+    }
+
+    /// Starts posting pending updates to the webhook, unless that already runs.
+    fn start_posting(&self) {
+        {
+            let mut inner = self.inner.lock().unwrap();
+            if inner.poster_running {
+                return;
+            }
+            inner.poster_running = true;
+        }
+        let fake = self.clone();
+        tokio::spawn(async move { fake.post_to_webhook().await });
+    }
+
+    /// Posts each update until the webhook answers 2xx, a few at a time, one chat's one after the other.
+    async fn post_to_webhook(self) {
+        let mut backoff: HashMap<i64, (u32, tokio::time::Instant)> = HashMap::new();
+        loop {
+            let notified = self.changed.notified();
+            let (target, due) = {
+                let mut inner = self.inner.lock().unwrap();
+                let Some(target) = inner.webhook.clone() else {
+                    inner.poster_running = false;
+                    return;
+                };
+                let now = tokio::time::Instant::now();
+                let mut busy_chats = std::collections::HashSet::new();
+                let mut due = Vec::new();
+                let mut in_flight = inner.posting.len();
+                for update in &inner.updates {
+                    let id = update["update_id"].as_i64().unwrap_or(0);
+                    if inner.acknowledged.contains(&id) {
+                        continue;
+                    }
+                    let chat = update_chat(update);
+                    // A chat's next update waits for its earlier one.
+                    if !busy_chats.insert(chat) || inner.posting.contains(&id) {
+                        continue;
+                    }
+                    let waiting = backoff.get(&id).is_some_and(|(_, until)| *until > now);
+                    if !waiting && in_flight < WEBHOOK_CONNECTIONS {
+                        in_flight += 1;
+                        due.push((id, update.clone()));
+                    }
+                }
+                for (id, _) in &due {
+                    inner.posting.insert(*id);
+                }
+                (target, due)
+            };
+            for (id, update) in due {
+                let fake = self.clone();
+                let target = target.clone();
+                let tries = backoff.get(&id).map_or(0, |(tries, _)| *tries);
+                backoff.insert(id, (tries + 1, tokio::time::Instant::now() + retry_delay(tries)));
+                tokio::spawn(async move {
+                    let status = Self::post_update(&target.url, target.secret_token.as_deref(), &update).await;
+                    {
+                        let mut inner = fake.inner.lock().unwrap();
+                        inner.posting.remove(&id);
+                        if (200..300).contains(&status) {
+                            inner.acknowledged.insert(id);
+                        }
+                        inner.posts.push(WebhookPost { update_id: id, status, answered_at: tokio::time::Instant::now() });
+                    }
+                    fake.changed.notify_waiters();
+                });
+            }
+            // Wakes for a new update, a finished post, or a retry coming due.
+            let _ = tokio::time::timeout(Duration::from_millis(50), notified).await;
+        }
     }
 
     /// Waits until `done` holds for the recorded requests; panics with what was recorded after `timeout`.
@@ -410,6 +543,13 @@ async fn handle(
     };
     let key = method.to_lowercase();
     if key == "getupdates" {
+        if fake.inner.lock().unwrap().webhook.is_some() {
+            return api_error(
+                StatusCode::CONFLICT,
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+                None,
+            );
+        }
         return get_updates(&fake, &params).await;
     }
     let (scripted, delay) = {
@@ -431,7 +571,13 @@ async fn handle(
         } else {
             inner.scripts.get_mut(&key).and_then(VecDeque::pop_front)
         };
-        (scripted, inner.delay.get(&key).copied())
+        let text = params.get("text").and_then(Value::as_str).unwrap_or_default();
+        let matching = inner
+            .delay_matching
+            .iter()
+            .find(|(method, needle, _)| *method == key && text.contains(needle.as_str()))
+            .map(|(_, _, delay)| *delay);
+        (scripted, matching.or_else(|| inner.delay.get(&key).copied()))
     };
     fake.changed.notify_waiters();
     if let Some(delay) = delay {
@@ -472,7 +618,45 @@ async fn handle(
     fake.changed.notify_waiters();
     match key.as_str() {
         "getme" => ok(me()),
-        "getwebhookinfo" => ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})),
+        "getwebhookinfo" => {
+            let inner = fake.inner.lock().unwrap();
+            let url = inner.webhook.as_ref().map(|w| w.url.clone()).unwrap_or_default();
+            let pending = inner.updates.iter().filter(|u| !inner.acknowledged.contains(&u["update_id"].as_i64().unwrap_or(0))).count();
+            ok(json!({"url": url, "has_custom_certificate": false, "pending_update_count": pending}))
+        }
+        "setwebhook" => {
+            let url = params.get("url").and_then(Value::as_str).unwrap_or_default().to_owned();
+            // Telegram posts only to HTTPS on its ports; a local Bot API server, as this fake, takes http too.
+            if !(url.starts_with("https://") || url.starts_with("http://127.0.0.1")) {
+                return api_error(StatusCode::BAD_REQUEST, "Bad Request: bad webhook: HTTPS url must be provided for webhook", None);
+            }
+            let secret_token = params.get("secret_token").and_then(Value::as_str).map(str::to_owned);
+            let well_formed = secret_token.as_deref().is_none_or(|t| {
+                (1..=256).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            });
+            if !well_formed {
+                return api_error(StatusCode::BAD_REQUEST, "Bad Request: secret token contains unallowed characters", None);
+            }
+            {
+                let mut inner = fake.inner.lock().unwrap();
+                // Updates confirmed by getUpdates are gone for the webhook too.
+                let confirmed: Vec<i64> = inner
+                    .updates
+                    .iter()
+                    .filter_map(|u| u["update_id"].as_i64())
+                    .filter(|id| *id < inner.confirmed_offset)
+                    .collect();
+                inner.acknowledged.extend(confirmed);
+                inner.webhook = Some(WebhookTarget { url, secret_token });
+            }
+            fake.start_posting();
+            ok(json!(true))
+        }
+        "deletewebhook" => {
+            let mut inner = fake.inner.lock().unwrap();
+            inner.webhook = None;
+            ok(json!(true))
+        }
         "getchatmember" => {
             let user_id = match params.get("user_id") {
                 Some(Value::Number(n)) => n.as_i64().unwrap_or_default(),
@@ -570,6 +754,24 @@ async fn handle(
     }
 }
 
+/// The chat an update belongs to, whose updates Telegram sends in order.
+fn update_chat(update: &Value) -> i64 {
+    for kind in ["message", "chat_join_request", "my_chat_member", "chat_member"] {
+        if let Some(id) = update[kind]["chat"]["id"].as_i64() {
+            return id;
+        }
+    }
+    update["callback_query"]["message"]["chat"]["id"]
+        .as_i64()
+        .or_else(|| update["callback_query"]["from"]["id"].as_i64())
+        .unwrap_or(0)
+}
+
+/// Telegram tries a failed post again sooner at first, then less often.
+fn retry_delay(tries: u32) -> Duration {
+    Duration::from_millis((50u64 << tries.min(4)).min(1000))
+}
+
 fn user_param(params: &Map<String, Value>) -> i64 {
     match params.get("user_id") {
         Some(Value::Number(n)) => n.as_i64().unwrap_or_default(),
@@ -602,7 +804,13 @@ async fn get_updates(fake: &FakeTelegram, params: &Map<String, Value>) -> Respon
         let notified = fake.changed.notified();
         let pending: Vec<Value> = {
             let inner = fake.inner.lock().unwrap();
-            inner.updates.iter().filter(|u| u["update_id"].as_i64().unwrap_or(0) >= offset).cloned().collect()
+            // What the webhook acknowledged is not handed out by getUpdates again.
+            inner
+                .updates
+                .iter()
+                .filter(|u| u["update_id"].as_i64().is_some_and(|id| id >= offset && !inner.acknowledged.contains(&id)))
+                .cloned()
+                .collect()
         };
         if !pending.is_empty() || tokio::time::timeout_at(deadline, notified).await.is_err() {
             return ok(Value::Array(pending));

@@ -5,6 +5,7 @@ pub mod fake_stripe;
 pub mod fake_telegram;
 pub mod logs;
 pub mod mcp;
+pub mod proxy;
 pub mod receiver;
 
 pub use app::{Engine, TestApp};

@@ -1,15 +1,51 @@
 //! How log lines look: human-readable by default, or one JSON object per line with `LOG_FORMAT=json`.
+//! Lines written while an update, a job or an HTTP request is handled carry its id.
+use std::future::Future;
 use std::io::Write;
 
-/// One log record as a JSON line: time, level, target and message.
-pub fn json_line(record: &log::Record, at: chrono::DateTime<chrono::Utc>) -> String {
-    serde_json::json!({
+/// What a log line is about, where it is about one thing.
+#[derive(Debug, Clone)]
+pub enum LogContext {
+    Update(i64),
+    Job(uuid::Uuid),
+    Request(String),
+}
+
+impl LogContext {
+    fn field(&self) -> (&'static str, serde_json::Value) {
+        match self {
+            Self::Update(id) => ("update_id", serde_json::json!(id)),
+            Self::Job(id) => ("job_id", serde_json::json!(id.to_string())),
+            Self::Request(id) => ("request_id", serde_json::json!(id)),
+        }
+    }
+}
+
+tokio::task_local! {
+    static CONTEXT: LogContext;
+}
+
+/// Runs `work` with its log lines carrying `context`.
+pub async fn within<F: Future>(context: LogContext, work: F) -> F::Output {
+    CONTEXT.scope(context, work).await
+}
+
+fn current_context() -> Option<LogContext> {
+    CONTEXT.try_with(LogContext::clone).ok()
+}
+
+/// One log record as a JSON line: time, level, target, message, and the id of what it is about.
+pub fn json_line(record: &log::Record, at: chrono::DateTime<chrono::Utc>, context: Option<&LogContext>) -> String {
+    let mut line = serde_json::json!({
         "time": at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         "level": record.level().as_str(),
         "target": record.target(),
         "message": record.args().to_string(),
-    })
-    .to_string()
+    });
+    if let Some((name, value)) = context.map(LogContext::field) {
+        line[name] = value;
+    }
+    line.to_string()
 }
 
 /// Installs the logger: `RUST_LOG` filters (default `info`), `LOG_FORMAT=json` picks JSON lines.
@@ -17,7 +53,9 @@ pub fn init() {
     let mut builder = pretty_env_logger::formatted_timed_builder();
     builder.parse_filters(&std::env::var("RUST_LOG").unwrap_or_else(|_| "info".to_owned()));
     if std::env::var("LOG_FORMAT").is_ok_and(|format| format.trim().eq_ignore_ascii_case("json")) {
-        builder.format(|out, record| writeln!(out, "{}", json_line(record, chrono::Utc::now())));
+        builder.format(|out, record| {
+            writeln!(out, "{}", json_line(record, chrono::Utc::now(), current_context().as_ref()))
+        });
     }
     builder.init();
 }
@@ -36,6 +74,7 @@ mod tests {
                 .target("accessbot::worker")
                 .build(),
             at,
+            None,
         );
         assert!(!line.contains('\n'), "one line: {line}");
         let parsed: serde_json::Value = serde_json::from_str(&line).unwrap();
@@ -43,5 +82,31 @@ mod tests {
         assert_eq!(parsed["level"], "WARN");
         assert_eq!(parsed["target"], "accessbot::worker");
         assert_eq!(parsed["message"], "job 7 took \"quotes\"\nand a newline");
+        assert!(parsed.get("update_id").is_none() && parsed.get("job_id").is_none());
+    }
+
+    #[test]
+    fn a_line_about_an_update_a_job_or_a_request_carries_its_id() {
+        let at = chrono::DateTime::from_timestamp(1_764_547_200, 0).unwrap();
+        let record = |context: LogContext| {
+            let line = json_line(
+                &log::Record::builder().args(format_args!("x")).level(log::Level::Info).target("t").build(),
+                at,
+                Some(&context),
+            );
+            serde_json::from_str::<serde_json::Value>(&line).unwrap()
+        };
+        assert_eq!(record(LogContext::Update(42))["update_id"], 42);
+        let job = uuid::Uuid::now_v7();
+        assert_eq!(record(LogContext::Job(job))["job_id"], job.to_string());
+        assert_eq!(record(LogContext::Request("01J".to_owned()))["request_id"], "01J");
+    }
+
+    #[tokio::test]
+    async fn the_context_holds_within_its_scope_only() {
+        assert!(current_context().is_none());
+        let inside = within(LogContext::Update(7), async { current_context() }).await;
+        assert!(matches!(inside, Some(LogContext::Update(7))));
+        assert!(current_context().is_none());
     }
 }

@@ -200,7 +200,7 @@ job-status-delivering =
 job-status-telegram-not-answering =
     ⏸ Job { $job_id }: Telegram is not answering, retrying…
     { $done } of { $total } delivered so far; nothing is lost.
-job-status-eta = About { $duration } left.
+job-status-eta = Time left: { $duration }.
 button-status = 📋 Status
 button-generate-more = ➕ Generate more
 job-status-done = ✅ Job { $job_id } is done: { $count ->

@@ -55,7 +55,18 @@ pub fn router(context: Arc<ApiContext>, allowed_hosts: Vec<String>, stop: Cancel
         let endpoint = Router::new().route(path, post(telegram_updates::receive_update)).with_state(updates.clone());
         router = router.merge(endpoint);
     }
-    router.with_state(context)
+    router.layer(axum::middleware::from_fn(with_request_id)).with_state(context)
+}
+
+/// Gives each request an id, in its log lines and in the `x-request-id` answer header, so an operator can
+/// find what one caller saw.
+async fn with_request_id(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let id = ulid::Ulid::generate().to_string();
+    let mut response = crate::logging::within(crate::logging::LogContext::Request(id.clone()), next.run(request)).await;
+    if let Ok(value) = axum::http::HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    response
 }
 
 /// Prometheus text; with `METRICS_TOKEN` set, only for `Authorization: Bearer <token>`.

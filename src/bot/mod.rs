@@ -127,19 +127,24 @@ fn finish_handling() -> UpdateHandler<HandlerError> {
     dptree::from_fn_with_description(
         DpHandlerDescription::entry(),
         |deps: DependencyMap, cont| async move {
-            let outcome = cont(deps.clone()).await;
-            let (Some(h), Some(update)) = (deps.try_get::<Handling>(), deps.try_get::<Update>()) else {
-                return outcome;
-            };
-            if let ControlFlow::Break(Err(error)) = outcome {
-                tell_failure(&h.bot, &update, &h.lang, as_domain_error(error)).await;
-            }
-            if let Err(error) = h.context.db.mark_update_handled(i64::from(update.id.0), now()).await {
-                DomainError::internal("marking an update handled", error);
-            }
-            // The next update of this chat may be waiting for this one.
-            h.context.inbox.wake();
-            ControlFlow::Break(Ok(()))
+            let Some(update) = deps.try_get::<Update>() else { return cont(deps).await };
+            let context = crate::logging::LogContext::Update(i64::from(update.id.0));
+            crate::logging::within(context, async move {
+                let outcome = cont(deps.clone()).await;
+                let Some(h) = deps.try_get::<Handling>() else {
+                    return outcome;
+                };
+                if let ControlFlow::Break(Err(error)) = outcome {
+                    tell_failure(&h.bot, &update, &h.lang, as_domain_error(error)).await;
+                }
+                if let Err(error) = h.context.db.mark_update_handled(i64::from(update.id.0), now()).await {
+                    DomainError::internal("marking an update handled", error);
+                }
+                // The next update of this chat may be waiting for this one.
+                h.context.inbox.wake();
+                ControlFlow::Break(Ok(()))
+            })
+            .await
         },
         HandlerSignature::Other {
             obligations: Default::default(),

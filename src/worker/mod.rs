@@ -147,10 +147,13 @@ async fn run_job(
 ) {
     let heartbeat = spawn_heartbeat(&context, &worker_id, &job);
     let job_id = job.id;
-    let outcome = match JobRun::new(&context, &worker_id, job, slots, &shutdown).await {
-        Ok(run) => run.run().await,
-        Err(error) => Err(error),
-    };
+    let outcome = crate::logging::within(crate::logging::LogContext::Job(job_id), async {
+        match JobRun::new(&context, &worker_id, job, slots, &shutdown).await {
+            Ok(run) => run.run().await,
+            Err(error) => Err(error),
+        }
+    })
+    .await;
     heartbeat.abort();
     if let Err(error) = outcome {
         // The job stays leased; once its lease runs out it is taken over and tried again.

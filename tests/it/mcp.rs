@@ -336,7 +336,10 @@ async fn healthz_answers_while_the_database_does(engine: Engine) {
     let (app, _) = ann_with_plan(engine).await;
     let response = reqwest::get(format!("http://{}/healthz", app.http_addr)).await.unwrap();
     assert_eq!(response.status().as_u16(), 200);
+    let request_id = response.headers().get("x-request-id").expect("each answer names its request").clone();
     assert_eq!(response.text().await.unwrap(), "ok");
+    let again = reqwest::get(format!("http://{}/healthz", app.http_addr)).await.unwrap();
+    assert_ne!(again.headers().get("x-request-id"), Some(&request_id), "one id per request");
 }
 
 on_every_engine!(

@@ -161,6 +161,12 @@ async fn a_telegram_outage_within_the_tolerance_is_ridden_out_and_shown(engine: 
     let job = app.finished_job(user_id).await;
     assert_eq!(job.status, "completed", "{job:?}");
     assert_eq!(codes_by_chat(&app)[&user_id].len(), 12, "nothing skipped");
+    // The job is marked completed before its status message says so.
+    app.telegram
+        .wait_for(WAIT, |requests| {
+            requests.iter().any(|r| r.str("text").is_some_and(|t| t.contains("is done"))).then_some(())
+        })
+        .await;
     let statuses: Vec<String> = app
         .telegram
         .requests()

@@ -179,10 +179,8 @@ async fn an_instance_killed_mid_way_loses_no_update(engine: Engine) {
             })
             .collect()
     };
-    wait_until("every update is answered after the crash", async || {
-        collapsed(answers(&app.telegram, &users)) == want
-    })
-    .await;
+    wait_until("every update is answered after the crash", async || collapsed(answers(&app.telegram, &users)) == want)
+        .await;
     wait_until("every update is marked handled", async || {
         app.db.unhandled_updates(i64::MIN, 1000).await.unwrap().is_empty()
     })
@@ -197,3 +195,39 @@ on_every_engine!(
     two_instances_behind_a_load_balancer_handle_each_update_once_in_order,
     an_instance_killed_mid_way_loses_no_update,
 );
+
+#[test]
+fn webhook_mode_does_not_start_without_its_secret_or_with_a_plain_http_url() {
+    let refusals = [
+        (vec![("TELEGRAM_WEBHOOK_URL", "https://bot.example.com/telegram")], "TELEGRAM_WEBHOOK_SECRET must be set"),
+        (
+            vec![
+                ("TELEGRAM_WEBHOOK_URL", "https://bot.example.com/telegram"),
+                ("TELEGRAM_WEBHOOK_SECRET", "no spaces"),
+            ],
+            "1-256 letters",
+        ),
+        (
+            vec![("TELEGRAM_WEBHOOK_URL", "http://bot.example.com/telegram"), ("TELEGRAM_WEBHOOK_SECRET", "s3cret")],
+            "must be https://",
+        ),
+        (
+            vec![("TELEGRAM_WEBHOOK_URL", "https://bot.example.com/mcp"), ("TELEGRAM_WEBHOOK_SECRET", "s3cret")],
+            "taken by the HTTP server",
+        ),
+    ];
+    for (settings, says) in refusals {
+        let dir = crate::support::temp_dir();
+        let mut command = crate::support::accessbot_command(&dir);
+        command.env("TELOXIDE_TOKEN", "123456:TEST-TOKEN-not-a-real-one").env("TELOXIDE_API_URL", "http://127.0.0.1:9");
+        for (name, value) in &settings {
+            command.env(name, value);
+        }
+        let output = command.output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{settings:?} must not start");
+        assert!(stderr.contains(says), "{settings:?}: {stderr}");
+        assert!(!stderr.contains("TEST-TOKEN"), "the token stays out of the output: {stderr}");
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

@@ -374,7 +374,11 @@ impl FakeTelegram {
                         if (200..300).contains(&status) {
                             inner.acknowledged.insert(id);
                         }
-                        inner.posts.push(WebhookPost { update_id: id, status, answered_at: tokio::time::Instant::now() });
+                        inner.posts.push(WebhookPost {
+                            update_id: id,
+                            status,
+                            answered_at: tokio::time::Instant::now(),
+                        });
                     }
                     fake.changed.notify_waiters();
                 });
@@ -621,21 +625,33 @@ async fn handle(
         "getwebhookinfo" => {
             let inner = fake.inner.lock().unwrap();
             let url = inner.webhook.as_ref().map(|w| w.url.clone()).unwrap_or_default();
-            let pending = inner.updates.iter().filter(|u| !inner.acknowledged.contains(&u["update_id"].as_i64().unwrap_or(0))).count();
+            let pending = inner
+                .updates
+                .iter()
+                .filter(|u| !inner.acknowledged.contains(&u["update_id"].as_i64().unwrap_or(0)))
+                .count();
             ok(json!({"url": url, "has_custom_certificate": false, "pending_update_count": pending}))
         }
         "setwebhook" => {
             let url = params.get("url").and_then(Value::as_str).unwrap_or_default().to_owned();
             // Telegram posts only to HTTPS on its ports; a local Bot API server, as this fake, takes http too.
             if !(url.starts_with("https://") || url.starts_with("http://127.0.0.1")) {
-                return api_error(StatusCode::BAD_REQUEST, "Bad Request: bad webhook: HTTPS url must be provided for webhook", None);
+                return api_error(
+                    StatusCode::BAD_REQUEST,
+                    "Bad Request: bad webhook: HTTPS url must be provided for webhook",
+                    None,
+                );
             }
             let secret_token = params.get("secret_token").and_then(Value::as_str).map(str::to_owned);
             let well_formed = secret_token.as_deref().is_none_or(|t| {
                 (1..=256).contains(&t.len()) && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             });
             if !well_formed {
-                return api_error(StatusCode::BAD_REQUEST, "Bad Request: secret token contains unallowed characters", None);
+                return api_error(
+                    StatusCode::BAD_REQUEST,
+                    "Bad Request: secret token contains unallowed characters",
+                    None,
+                );
             }
             {
                 let mut inner = fake.inner.lock().unwrap();

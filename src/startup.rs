@@ -145,12 +145,12 @@ impl Application {
     pub async fn run_until(self, stop: impl Future<Output = ()>) -> Result<(), StartupError> {
         if let (true, Some(webhook)) = (self.settings.receive_updates, &self.settings.telegram_webhook) {
             // Every instance registers the same URL; Telegram keeps one.
-            self.bot
+            let register = self
+                .bot
                 .set_webhook(webhook.url.clone())
                 .secret_token(webhook.secret.expose())
-                .allowed_updates(bot::inbox::ALLOWED_UPDATES)
-                .await
-                .map_err(StartupError::Telegram)?;
+                .allowed_updates(bot::inbox::ALLOWED_UPDATES);
+            crate::telegram::counted("setWebhook", register).await.map_err(StartupError::Telegram)?;
             log::info!("webhook mode: Telegram posts updates to {}", webhook.url.path());
         }
         if self.settings.receive_updates {

@@ -215,15 +215,15 @@ async fn prune(db: Db, stopping: CancellationToken) {
 
 async fn poll(bot: Bot, inbox: Arc<Inbox>, stopping: CancellationToken) {
     // Telegram hands out updates by getUpdates only while no webhook is set.
-    if let Err(error) = bot.delete_webhook().send().await {
+    if let Err(error) = crate::telegram::counted("deleteWebhook", bot.delete_webhook()).await {
         log::warn!("cannot delete the webhook before polling: {error}");
     }
     // Polling starts from what Telegram has not had confirmed, not from the newest id stored: update ids
     // start again at random after a week without updates. What comes again is known by its id and skipped.
     let mut offset = 0;
     loop {
-        let asked =
-            bot.get_updates().offset(offset).timeout(POLL_TIMEOUT_SECONDS).allowed_updates(ALLOWED_UPDATES).send();
+        let request = bot.get_updates().offset(offset).timeout(POLL_TIMEOUT_SECONDS).allowed_updates(ALLOWED_UPDATES);
+        let asked = crate::telegram::counted("getUpdates", request);
         let updates = tokio::select! {
             _ = stopping.cancelled() => break,
             answer = asked => match answer {

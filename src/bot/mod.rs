@@ -109,7 +109,9 @@ async fn tell_failure(bot: &TgBot, update: &Update, lang: &Lang, error: DomainEr
     let text = errors::chat(lang, &error);
     let told = match &update.kind {
         teloxide::types::UpdateKind::CallbackQuery(query) => {
-            bot.answer_callback_query(query.id.clone()).text(text).await.map(|_| ())
+            crate::telegram::counted("answerCallbackQuery", bot.answer_callback_query(query.id.clone()).text(text))
+                .await
+                .map(|_| ())
         }
         _ => match update.chat() {
             Some(chat) => crate::telegram::send(bot, chat.id, Screen::new(text)).await.map(|_| ()),
@@ -258,8 +260,8 @@ async fn flow_tap(h: Handling, query: CallbackQuery, callback: Callback, tap: Ta
 pub async fn answer_tap(h: &Handling, query: &CallbackQuery, answer: Option<String>) -> HandlerResult {
     let request = h.bot.answer_callback_query(query.id.clone());
     match answer.unwrap_or_else(|| h.lang.t("menu-expired")) {
-        text if text.is_empty() => request.await?,
-        text => request.text(text).await?,
+        text if text.is_empty() => crate::telegram::counted("answerCallbackQuery", request).await?,
+        text => crate::telegram::counted("answerCallbackQuery", request.text(text)).await?,
     };
     Ok(())
 }

@@ -83,11 +83,11 @@ async fn join_buttons(
         let link = match kept {
             Some(kept) => kept.invite_link,
             None => {
-                let made = bot
+                let request = bot
                     .create_chat_invite_link(ChatId(chat.chat_id))
                     .creates_join_request(true)
-                    .name(format!("accessbot {}", &ids::public_id(ids::SUBSCRIPTION, subscription.id)[..20]))
-                    .await;
+                    .name(format!("accessbot {}", &ids::public_id(ids::SUBSCRIPTION, subscription.id)[..20]));
+                let made = crate::telegram::counted("createChatInviteLink", request).await;
                 match made {
                     Ok(made) => {
                         access::keep_join_link(&context.db, subscription, chat.chat_id, made.invite_link, at)

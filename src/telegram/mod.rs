@@ -154,9 +154,9 @@ pub async fn edit(bot: &TgBot, chat_id: ChatId, message_id: MessageId, screen: S
         request = request.entities(screen.entities);
     }
     let result = if screen.rows.is_empty() {
-        request.await
+        counted("editMessageText", request).await
     } else {
-        request.reply_markup(InlineKeyboardMarkup::new(screen.rows)).await
+        counted("editMessageText", request.reply_markup(InlineKeyboardMarkup::new(screen.rows))).await
     };
     if let Err(error) = result {
         log::warn!("cannot edit a message: {error}");
@@ -165,9 +165,19 @@ pub async fn edit(bot: &TgBot, chat_id: ChatId, message_id: MessageId, screen: S
 
 /// Takes the buttons off an older message once a newer one carries the conversation on.
 pub async fn strip_buttons(bot: &TgBot, chat_id: ChatId, message_id: MessageId) {
-    if let Err(error) = bot.edit_message_reply_markup(chat_id, message_id).await {
+    if let Err(error) = counted("editMessageReplyMarkup", bot.edit_message_reply_markup(chat_id, message_id)).await {
         log::warn!("cannot take the buttons off an older message: {error}");
     }
+}
+
+/// Makes a Telegram request and counts how it ended under `method` for `/metrics`.
+pub async fn counted<T>(
+    method: &'static str,
+    request: impl std::future::IntoFuture<Output = Result<T, RequestError>>,
+) -> Result<T, RequestError> {
+    let result = request.await;
+    crate::metrics::telegram_request(method, outcome_label(&result));
+    result
 }
 
 /// How a request ended, as `/metrics` counts it.

@@ -47,7 +47,12 @@ impl AccessSweep {
     /// Links of versions before join requests let anyone in once; they stop working now.
     async fn revoke_legacy_invites(&self) -> Result<(), DomainError> {
         for invite in self.db.legacy_invites_to_revoke(now()).await? {
-            match self.bot.revoke_chat_invite_link(ChatId(invite.chat_id), invite.invite_link.clone()).await {
+            match telegram::counted(
+                "revokeChatInviteLink",
+                self.bot.revoke_chat_invite_link(ChatId(invite.chat_id), invite.invite_link.clone()),
+            )
+            .await
+            {
                 Ok(_) => self.db.mark_legacy_invite_revoked(invite.id, now()).await?,
                 Err(error) => log::warn!("cannot revoke an invite link of an earlier version: {error}"),
             }
@@ -84,7 +89,7 @@ impl AccessSweep {
     async fn remove(&self, member: &Membership) -> Result<(), DomainError> {
         let (chat, user) = (ChatId(member.chat_id), UserId(member.telegram_user_id as u64));
         loop {
-            let error = match self.bot.unban_chat_member(chat, user).await {
+            let error = match telegram::counted("unbanChatMember", self.bot.unban_chat_member(chat, user)).await {
                 Ok(_) => return access::removal_done(&self.db, member, now()).await,
                 Err(error) => error,
             };

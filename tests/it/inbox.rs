@@ -73,7 +73,45 @@ async fn updates_are_stored_before_they_are_confirmed_and_marked_once_handled(en
     }
 }
 
+async fn a_handler_run_again_after_a_crash_before_its_mark_repeats_its_answer_and_nothing_else(engine: Engine) {
+    let mut app = TestApp::with_creator_and_plan(engine, ANN, "VIP").await;
+    let codes = generated_codes(&app, ANN, "VIP", 5).await;
+    let users: Vec<i64> = (0..5).map(|n| FIRST_SUBSCRIBER + n).collect();
+    for (user, code) in users.iter().zip(&codes) {
+        app.telegram.push_update(app.message_json(*user, "Sub", code));
+    }
+    crate::support::app::wait_until("everyone is answered", async || {
+        acceptances(&app, &users).values().all(|n| *n == 1)
+    })
+    .await;
+    crate::support::app::wait_until("every update is marked", async || {
+        app.db.unhandled_updates(i64::MIN, 100).await.unwrap().is_empty()
+    })
+    .await;
+    app.stop().await;
+    // What a kill between a handler's answer and its mark leaves: done, answered, not marked.
+    let raw = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
+    sea_orm::ConnectionTrait::execute_unprepared(&raw, "UPDATE update_inbox SET handled_at = NULL").await.unwrap();
+    raw.close().await.unwrap();
+
+    app.start_instance().await;
+    crate::support::app::wait_until("the updates are handled again", async || {
+        app.db.unhandled_updates(i64::MIN, 100).await.unwrap().is_empty()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        acceptances(&app, &users).values().all(|n| *n == 2),
+        "the same success again, not an error: {:?}",
+        acceptances(&app, &users)
+    );
+    assert_eq!(app.db.events_of_type("access_code.redeemed").await.unwrap().len(), 5, "each code redeemed once");
+    assert_eq!(app.db.events_of_type("subscription.started").await.unwrap().len(), 5, "one subscription each");
+    assert!(app.db.events_of_type("subscription.extended").await.unwrap().is_empty(), "none extended twice");
+}
+
 on_every_engine!(
+    a_handler_run_again_after_a_crash_before_its_mark_repeats_its_answer_and_nothing_else,
     a_kill_with_twenty_updates_in_flight_loses_none_and_redeems_each_code_once,
     updates_are_stored_before_they_are_confirmed_and_marked_once_handled,
 );

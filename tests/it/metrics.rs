@@ -54,6 +54,7 @@ async fn metrics_move_with_a_job_a_redemption_and_a_429(engine: Engine) {
     assert!(moved("accessbot_redemptions_total{outcome=\"redeemed\"}") >= 1.0);
     assert!(moved("accessbot_telegram_requests_total{method=\"sendMessage\",outcome=\"429\"}") >= 1.0);
     assert!(moved("accessbot_telegram_requests_total{method=\"sendMessage\",outcome=\"ok\"}") >= 2.0);
+    assert!(moved("accessbot_telegram_requests_total{method=\"getUpdates\",outcome=\"ok\"}") >= 1.0);
     assert!(moved("accessbot_rate_limit_wait_seconds_total") >= 0.9, "the 429's second was waited for its turn");
     assert_eq!(sample(&after, "accessbot_inbox_unhandled"), 0.0);
     assert!(after.contains_key("accessbot_inbox_oldest_unhandled_seconds"));

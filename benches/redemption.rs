@@ -45,8 +45,48 @@ fn main() {
             redeem_concurrently(name, &app, concurrent).await;
             redeem_through_telegram(name, &app, &rest[..ROUND_TRIPS]).await;
             mcp_calls(name, &app).await;
+            webhook_posts(name, engine_again(name)).await;
         }
     });
+}
+
+/// A fresh database on the engine named `name`, for a second bot.
+fn engine_again(name: &str) -> Engine {
+    match name {
+        "postgres" => Engine::postgres().expect("PostgreSQL was there a moment ago"),
+        _ => Engine::Sqlite,
+    }
+}
+
+/// Webhook mode: Telegram posts an update; timed until the post is answered 200 (the update stored), and
+/// until the bot's answer reaches the fake Bot API.
+async fn webhook_posts(engine: &str, fresh: Engine) {
+    const SECRET: &str = "bench-webhook-secret";
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}/telegram");
+    let app = TestApp::spawn_with(fresh, |settings| {
+        settings.http.addr = format!("127.0.0.1:{port}");
+        settings.telegram_webhook = Some(accessbot::config::TelegramWebhook {
+            url: url::Url::parse(&url).unwrap(),
+            secret: accessbot::config::Secret::new(SECRET),
+        });
+    })
+    .await;
+    app.telegram.wait_for(Duration::from_secs(10), |r| r.iter().find(|r| r.method == "setWebhook").cloned()).await;
+    let (mut stored, mut answered) = (Vec::new(), Vec::new());
+    for n in 0..ROUND_TRIPS {
+        let user = 900_000 + n as i64;
+        let mut update = app.message_json(user, "Sub", "/help");
+        update["update_id"] = json!(1_000_000 + n);
+        let started = Instant::now();
+        let status = support::fake_telegram::FakeTelegram::post_update(&url, Some(SECRET), &update).await;
+        stored.push(started.elapsed());
+        assert_eq!(status, 200);
+        app.next_message_to(user, 0).await;
+        answered.push(started.elapsed());
+    }
+    println!("[{engine}] webhook post → answered 200 (stored): {}", summary(&mut stored));
+    println!("[{engine}] webhook post → reply sent: {}", summary(&mut answered));
 }
 
 fn summary(samples: &mut [Duration]) -> String {

@@ -107,6 +107,20 @@ async fn webhook_mode_registers_the_url_with_its_secret_and_refuses_posts_withou
     assert!(app.telegram.violations().is_empty(), "{:?}", app.telegram.violations());
 }
 
+async fn going_back_to_long_polling_deletes_the_webhook(engine: Engine) {
+    let proxy = RoundRobin::start().await;
+    let mut app = webhook_bot(engine, &proxy, 1).await;
+    app.telegram.wait_for(WAIT, |r| r.iter().find(|r| r.method == "setWebhook").cloned()).await;
+    app.stop().await;
+    app.settings.telegram_webhook = None;
+    app.start_instance().await;
+    // The fake, as Telegram, refuses getUpdates while a webhook is set: this answer needs the webhook gone.
+    app.telegram.push_update(app.message_json(FIRST_USER, "User", "/help"));
+    let answer = app.next_message_to(FIRST_USER, 0).await;
+    assert!(answer.str("text").unwrap().contains(COMMANDS[0].1));
+    assert_eq!(app.telegram.webhook_url(), None, "the webhook is deleted");
+}
+
 async fn a_webhook_post_is_answered_before_its_handling_finishes(engine: Engine) {
     let proxy = RoundRobin::start().await;
     let app = webhook_bot(engine, &proxy, 1).await;
@@ -191,6 +205,7 @@ async fn an_instance_killed_mid_way_loses_no_update(engine: Engine) {
 
 on_every_engine!(
     webhook_mode_registers_the_url_with_its_secret_and_refuses_posts_without_it,
+    going_back_to_long_polling_deletes_the_webhook,
     a_webhook_post_is_answered_before_its_handling_finishes,
     two_instances_behind_a_load_balancer_handle_each_update_once_in_order,
     an_instance_killed_mid_way_loses_no_update,

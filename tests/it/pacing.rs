@@ -118,7 +118,9 @@ async fn two_instances_together_keep_within_the_bots_overall_limit(engine: Engin
         settings.throttle.instances = 2;
     })
     .await;
-    app.telegram.enforce_limits(MessageLimits { per_chat: 10, overall: 10 });
+    // Telegram counts on arrival: on a loaded machine a send held up on its way arrives bunched with the next,
+    // so one message of jitter is let through. Instances that did not share the limit would send 20 a second.
+    app.telegram.enforce_limits(MessageLimits { per_chat: 10, overall: 11 });
     app.settings.receive_updates = false;
     app.start_instance().await;
     let creators = app.make_creators_with_plan(FIRST_CREATOR, 10, "VIP").await;

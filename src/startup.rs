@@ -149,7 +149,7 @@ impl Application {
                 .bot
                 .set_webhook(webhook.url.clone())
                 .secret_token(webhook.secret.expose())
-                .allowed_updates(bot::inbox::ALLOWED_UPDATES);
+                .allowed_updates(crate::telegram::inbox::ALLOWED_UPDATES);
             crate::telegram::counted("setWebhook", register).await.map_err(StartupError::Telegram)?;
             log::info!("webhook mode: Telegram posts updates to {}", webhook.url.path());
         }
@@ -203,7 +203,7 @@ impl Application {
             stop_receiver,
         ));
         let queue = GenerationQueue::new(self.db.clone(), wake);
-        let inbox = bot::inbox::Inbox::new(self.db.clone(), format!("{instance_id}/updates"));
+        let inbox = crate::telegram::inbox::Inbox::new(self.db.clone(), format!("{instance_id}/updates"));
         let telegram_updates = match (&self.settings.telegram_webhook, self.settings.receive_updates) {
             (Some(webhook), true) => Some((
                 webhook.url.path().to_owned(),
@@ -255,10 +255,10 @@ impl Application {
                 .build();
             let shutdown = dispatcher.shutdown_token();
             let source = match self.settings.telegram_webhook {
-                Some(_) => bot::inbox::Source::Webhook,
-                None => bot::inbox::Source::LongPolling(self.bot.api().clone()),
+                Some(_) => crate::telegram::inbox::Source::Webhook,
+                None => crate::telegram::inbox::Source::LongPolling(self.bot.api().clone()),
             };
-            let listener = bot::inbox::inbox_listener(inbox.clone(), source);
+            let listener = crate::telegram::inbox::inbox_listener(inbox.clone(), source);
             let listener_errors = LoggingErrorHandler::with_custom_text("receiving updates failed");
             let dispatching =
                 tokio::spawn(async move { dispatcher.dispatch_with_listener(listener, listener_errors).await });

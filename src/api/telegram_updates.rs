@@ -7,10 +7,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use teloxide::types::Update;
 
-use crate::bot::inbox::Inbox;
 use crate::config::Secret;
 use crate::domain::DomainError;
 use crate::domain::secret::constant_time_eq;
+use crate::telegram::inbox::Inbox;
 
 /// The header Telegram sends `setWebhook`'s `secret_token` back in.
 const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";

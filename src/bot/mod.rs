@@ -6,7 +6,6 @@ mod codes;
 mod command_menus;
 mod commands;
 mod generate;
-pub mod inbox;
 mod jobs;
 mod plans;
 mod start;
@@ -60,7 +59,7 @@ pub struct BotContext {
     pub access_wake: Arc<tokio::sync::Notify>,
     /// Which webhook targets creators may add.
     pub webhook_policy: crate::domain::webhooks::TargetPolicy,
-    pub inbox: Arc<inbox::Inbox>,
+    pub inbox: Arc<crate::telegram::inbox::Inbox>,
 }
 
 /// What handling one update takes: the bot to answer with, the services, and the language to answer in.
@@ -124,7 +123,7 @@ async fn tell_failure(bot: &TgBot, update: &Update, lang: &Lang, error: DomainEr
 }
 
 /// Catches the failure of any handler below it and answers it, so nobody is left without a reply; then,
-/// whatever handling came to, marks the update handled in the inbox (`inbox.rs`).
+/// whatever handling came to, marks the update handled in the inbox (`telegram/inbox.rs`).
 fn finish_handling() -> UpdateHandler<HandlerError> {
     dptree::from_fn_with_description(
         DpHandlerDescription::entry(),

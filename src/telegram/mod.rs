@@ -1,5 +1,6 @@
 //! The Telegram adapter: the bot as every part of the application sends through it, showing screens, and
-//! what Telegram's errors mean for whoever sent the request.
+//! what Telegram's errors mean for whoever sent the request; and receiving updates into the inbox (`inbox`).
+pub mod inbox;
 pub mod pacer;
 
 use std::sync::Arc;

@@ -56,6 +56,15 @@ pub struct WorkerSettings {
     pub progress_edit_interval: Duration,
 }
 
+/// How this instance takes part in Telegram's updates, from `RECEIVE_UPDATES` and `TELEGRAM_WEBHOOK_URL`.
+#[derive(Debug, Clone, Copy)]
+pub enum Receiving<'a> {
+    /// Another instance long-polls.
+    Elsewhere,
+    LongPolling,
+    Webhook(&'a TelegramWebhook),
+}
+
 /// Where Telegram posts updates in webhook mode, and the secret it proves itself with.
 #[derive(Debug, Clone)]
 pub struct TelegramWebhook {
@@ -300,6 +309,14 @@ impl Settings {
                 schedule: durations("WEBHOOK_RETRY_SCHEDULE", crate::domain::webhooks::DEFAULT_SCHEDULE)?,
             },
         })
+    }
+
+    pub fn receiving(&self) -> Receiving<'_> {
+        match (self.receive_updates, &self.telegram_webhook) {
+            (false, _) => Receiving::Elsewhere,
+            (true, None) => Receiving::LongPolling,
+            (true, Some(webhook)) => Receiving::Webhook(webhook),
+        }
     }
 
     /// Where the generated instance secret lives: beside the SQLite database file.

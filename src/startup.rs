@@ -10,7 +10,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::api::{self, ApiContext, RateLimiter};
 use crate::bot::{self, BotContext};
-use crate::config::Settings;
+use crate::config::{Receiving, Settings};
 use crate::db::Db;
 use crate::domain::generation::GenerationQueue;
 use crate::domain::secret::InstanceSecret;
@@ -143,7 +143,7 @@ impl Application {
 
     /// Runs the bot, the worker and the MCP server until `stop` completes, then lets the in-flight send finish.
     pub async fn run_until(self, stop: impl Future<Output = ()>) -> Result<(), StartupError> {
-        if let (true, Some(webhook)) = (self.settings.receive_updates, &self.settings.telegram_webhook) {
+        if let Receiving::Webhook(webhook) = self.settings.receiving() {
             // Every instance registers the same URL; Telegram keeps one.
             let register = self
                 .bot
@@ -204,15 +204,13 @@ impl Application {
         ));
         let queue = GenerationQueue::new(self.db.clone(), wake);
         let inbox = crate::telegram::inbox::Inbox::new(self.db.clone(), format!("{instance_id}/updates"));
-        let telegram_updates = match (&self.settings.telegram_webhook, self.settings.receive_updates) {
-            (Some(webhook), true) => Some((
-                webhook.url.path().to_owned(),
-                Arc::new(api::telegram_updates::TelegramUpdates {
-                    secret: webhook.secret.clone(),
-                    inbox: inbox.clone(),
-                }),
-            )),
-            _ => None,
+        let telegram_updates = match self.settings.receiving() {
+            Receiving::Webhook(webhook) => Some(Arc::new(api::telegram_updates::TelegramUpdates {
+                path: webhook.url.path().to_owned(),
+                secret: webhook.secret.clone(),
+                inbox: inbox.clone(),
+            })),
+            Receiving::LongPolling | Receiving::Elsewhere => None,
         };
         let api_context = Arc::new(ApiContext {
             db: self.db.clone(),
@@ -247,17 +245,18 @@ impl Application {
             webhook_policy: self.settings.webhooks.policy,
             inbox: inbox.clone(),
         });
-        let (shutdown, dispatching) = if self.settings.receive_updates {
+        let source = match self.settings.receiving() {
+            Receiving::Elsewhere => None,
+            Receiving::LongPolling => Some(crate::telegram::inbox::Source::LongPolling(self.bot.api().clone())),
+            Receiving::Webhook(_) => Some(crate::telegram::inbox::Source::Webhook),
+        };
+        let (shutdown, dispatching) = if let Some(source) = source {
             let mut dispatcher = Dispatcher::builder(self.bot.api().clone(), bot::schema())
                 .dependencies(dptree::deps![context])
                 .default_handler(|_| async {})
                 .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
                 .build();
             let shutdown = dispatcher.shutdown_token();
-            let source = match self.settings.telegram_webhook {
-                Some(_) => crate::telegram::inbox::Source::Webhook,
-                None => crate::telegram::inbox::Source::LongPolling(self.bot.api().clone()),
-            };
             let listener = crate::telegram::inbox::inbox_listener(inbox.clone(), source);
             let listener_errors = LoggingErrorHandler::with_custom_text("receiving updates failed");
             let dispatching =

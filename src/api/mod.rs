@@ -30,7 +30,7 @@ pub struct ApiContext {
     pub limiter: RateLimiter,
     pub metrics_token: Option<crate::config::Secret>,
     /// In webhook mode: the path Telegram posts updates to, and what receives them.
-    pub telegram_updates: Option<(String, Arc<telegram_updates::TelegramUpdates>)>,
+    pub telegram_updates: Option<Arc<telegram_updates::TelegramUpdates>>,
 }
 
 /// The router; cancelling `stop` ends open MCP streams so a graceful shutdown can finish.
@@ -51,8 +51,9 @@ pub fn router(context: Arc<ApiContext>, allowed_hosts: Vec<String>, stop: Cancel
         .route_layer(axum::middleware::from_fn_with_state(context.clone(), auth::require_token))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics));
-    if let Some((path, updates)) = &context.telegram_updates {
-        let endpoint = Router::new().route(path, post(telegram_updates::receive_update)).with_state(updates.clone());
+    if let Some(updates) = &context.telegram_updates {
+        let endpoint =
+            Router::new().route(&updates.path, post(telegram_updates::receive_update)).with_state(updates.clone());
         router = router.merge(endpoint);
     }
     router.layer(axum::middleware::from_fn(with_request_id)).with_state(context)

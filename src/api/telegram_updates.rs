@@ -15,8 +15,10 @@ use crate::telegram::inbox::Inbox;
 /// The header Telegram sends `setWebhook`'s `secret_token` back in.
 const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
 
-/// What the endpoint needs: the shared secret and this instance's inbox.
+/// What the endpoint needs: where it is served, the shared secret and this instance's inbox.
 pub struct TelegramUpdates {
+    /// The path of `TELEGRAM_WEBHOOK_URL`.
+    pub path: String,
     pub secret: Secret,
     pub inbox: Arc<Inbox>,
 }

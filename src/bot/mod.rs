@@ -138,11 +138,7 @@ fn finish_handling() -> UpdateHandler<HandlerError> {
                 if let ControlFlow::Break(Err(error)) = outcome {
                     tell_failure(&h.bot, &update, &h.lang, as_domain_error(error)).await;
                 }
-                if let Err(error) = h.context.db.mark_update_handled(i64::from(update.id.0), now()).await {
-                    DomainError::internal("marking an update handled", error);
-                }
-                // The next update of this chat may be waiting for this one.
-                h.context.inbox.wake();
+                h.context.inbox.handled(&update).await;
                 ControlFlow::Break(Ok(()))
             })
             .await

@@ -140,10 +140,9 @@ impl Db {
     }
 
     /// Updates stored and not handled, oldest first, at most `limit`.
-    pub async fn unhandled_updates(&self, after: i64, limit: u64) -> Result<Vec<InboxUpdate>, DbError> {
+    pub async fn unhandled_updates(&self, limit: u64) -> Result<Vec<InboxUpdate>, DbError> {
         inbox_update::Entity::find()
             .filter(inbox_update::Column::HandledAt.is_null())
-            .filter(inbox_update::Column::UpdateId.gt(after))
             .order_by_asc(inbox_update::Column::UpdateId)
             .limit(limit)
             .all(self.conn())

@@ -23,7 +23,7 @@ const POLL_TIMEOUT_SECONDS: u32 = 10;
 /// How long after a failed `getUpdates`, store or claim the next try comes.
 const RETRY_PAUSE: Duration = Duration::from_secs(1);
 /// How long a claim holds an update without being renewed: after a crash, how long its updates wait.
-pub const CLAIM_LEASE: Duration = Duration::from_secs(10);
+const CLAIM_LEASE: chrono::Duration = chrono::Duration::seconds(10);
 const RENEW_EVERY: Duration = Duration::from_secs(3);
 /// Past this a claim is not renewed, so an update whose handler never returns is tried again.
 const LONGEST_HANDLING: chrono::Duration = chrono::Duration::minutes(10);
@@ -66,8 +66,16 @@ impl Inbox {
         Ok(fresh)
     }
 
+    /// Marks an update handled, which frees the next update of its chat.
+    pub async fn handled(&self, update: &Update) {
+        if let Err(error) = self.db.mark_update_handled(i64::from(update.id.0), now()).await {
+            DomainError::internal("marking an update handled", error);
+        }
+        self.wake();
+    }
+
     /// Tells the claimer here that an update may be ready: one was stored, or one of its chat handled.
-    pub fn wake(&self) {
+    fn wake(&self) {
         self.ready.notify_one();
     }
 
@@ -140,8 +148,7 @@ fn updates_of(state: &mut ListenerState) -> impl futures_util::Stream<Item = Res
 async fn claim(inbox: Arc<Inbox>, sender: mpsc::Sender<Update>, stopping: CancellationToken) {
     loop {
         let at = now();
-        let lease = chrono::Duration::from_std(CLAIM_LEASE).expect("a short lease");
-        let claimed = match inbox.db.claim_updates(&inbox.holder, at, at + lease, CLAIM_BATCH).await {
+        let claimed = match inbox.db.claim_updates(&inbox.holder, at, at + CLAIM_LEASE, CLAIM_BATCH).await {
             Ok(claimed) => claimed,
             Err(error) => {
                 DomainError::internal("claiming updates", error);
@@ -188,14 +195,13 @@ async fn readable(db: &Db, stored: crate::db::inbox::InboxUpdate) -> Option<Upda
 }
 
 async fn renew_claims(inbox: Arc<Inbox>, stopping: CancellationToken) {
-    let lease = chrono::Duration::from_std(CLAIM_LEASE).expect("a short lease");
     loop {
         tokio::select! {
             _ = stopping.cancelled() => break,
             _ = tokio::time::sleep(RENEW_EVERY) => {}
         }
         let at = now();
-        if let Err(error) = inbox.db.renew_update_claims(&inbox.holder, at - LONGEST_HANDLING, at + lease).await {
+        if let Err(error) = inbox.db.renew_update_claims(&inbox.holder, at - LONGEST_HANDLING, at + CLAIM_LEASE).await {
             DomainError::internal("renewing claims on updates", error);
         }
     }

@@ -36,13 +36,14 @@ async fn limited_app() -> TestApp {
     let app = TestApp::spawn_with(Engine::Sqlite, |settings| {
         settings.throttle.messages_per_sec_chat = PER_CHAT;
         settings.throttle.messages_per_min_chat = 60;
+        settings.throttle.messages_per_min_group = 20;
         settings.throttle.messages_per_sec_overall = OVERALL;
         settings.worker.lease = Duration::from_secs(30);
         settings.worker.progress_edit_interval = Duration::from_secs(3);
         settings.database_max_connections = 10;
     })
     .await;
-    app.telegram.enforce_limits(MessageLimits { per_chat: 3, overall: 30 });
+    app.telegram.enforce_limits(MessageLimits { per_chat: 3, ..MessageLimits::TELEGRAM });
     app
 }
 

@@ -49,7 +49,7 @@ fn codes_by_chat(app: &TestApp) -> HashMap<i64, HashSet<String>> {
 
 async fn spawn_limited(engine: Engine, per_chat: u32, overall: u32) -> TestApp {
     let app = TestApp::spawn_with(engine, limited(per_chat, overall)).await;
-    app.telegram.enforce_limits(MessageLimits { per_chat: per_chat as usize, overall: overall as usize });
+    app.telegram.enforce_limits(MessageLimits { per_chat: per_chat as usize, overall: overall as usize, ..MessageLimits::TELEGRAM });
     app
 }
 
@@ -120,7 +120,7 @@ async fn two_instances_together_keep_within_the_bots_overall_limit(engine: Engin
     .await;
     // Telegram counts on arrival: on a loaded machine a send held up on its way arrives bunched with the next,
     // so one message of jitter is let through. Instances that did not share the limit would send 20 a second.
-    app.telegram.enforce_limits(MessageLimits { per_chat: 10, overall: 11 });
+    app.telegram.enforce_limits(MessageLimits { per_chat: 10, overall: 11, ..MessageLimits::TELEGRAM });
     app.settings.receive_updates = false;
     app.start_instance().await;
     let creators = app.make_creators_with_plan(FIRST_CREATOR, 10, "VIP").await;

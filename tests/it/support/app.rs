@@ -92,11 +92,12 @@ pub fn test_settings(telegram: &FakeTelegram, database_url: &str) -> Settings {
             retry_max_delay: Duration::from_millis(100),
             progress_edit_interval: Duration::from_millis(0),
         },
+        // Below what the fake enforces by default (`MessageLimits::TESTS`), with room for arrival jitter.
         throttle: ThrottleSettings {
-            messages_per_sec_chat: 1000,
-            messages_per_min_chat: 60_000,
-            messages_per_min_group: 60_000,
-            messages_per_sec_overall: 1000,
+            messages_per_sec_chat: 15,
+            messages_per_min_chat: 15 * 60,
+            messages_per_min_group: 18,
+            messages_per_sec_overall: 25,
             instances: 1,
         },
         http: HttpSettings {
@@ -369,12 +370,17 @@ impl TestApp {
 }
 
 impl Drop for TestApp {
+    /// Ends every instance, and fails the test that made a request Telegram would refuse, unless it is
+    /// failing already.
     fn drop(&mut self) {
         for instance in self.instances.drain(..) {
             instance.runtime.shutdown_background();
         }
         if let Some(dir) = &self.dir {
             let _ = std::fs::remove_dir_all(dir);
+        }
+        if !std::thread::panicking() {
+            self.assert_no_violations();
         }
     }
 }

@@ -19,6 +19,8 @@ use tokio::sync::Notify;
 
 #[path = "spec.rs"]
 pub mod spec;
+#[path = "telegram_rules.rs"]
+pub mod rules;
 use spec::{BotApiSpec, Encoding};
 
 pub const BOT_ID: i64 = 7_000_000_001;
@@ -91,12 +93,18 @@ struct Inner {
     confirmed_offset: i64,
     /// Join requests not decided yet, by (chat, user).
     pending_joins: std::collections::HashSet<(i64, i64)>,
-    /// Telegram's message limits, when enforced.
-    limits: Option<MessageLimits>,
-    /// Messages accepted within the last second: (chat, when).
+    /// Telegram's message limits, enforced on every message.
+    limits: MessageLimits,
+    /// Whether going over the limits is what the test is about, rather than a violation.
+    over_limit_expected: bool,
+    /// Messages accepted within the last minute: (chat, when).
     recent_messages: VecDeque<(i64, tokio::time::Instant)>,
     /// Messages refused with 429 for going over the limits.
     over_limit: Vec<(i64, tokio::time::Instant)>,
+    /// What each message the bot sent shows now, by (chat, message id), so edits are checked as Telegram does.
+    shown: HashMap<(i64, i64), Shown>,
+    /// Callback queries pushed and not answered yet.
+    unanswered_queries: std::collections::HashSet<String>,
     /// Until when each method answers as a Telegram that is not there.
     outages: HashMap<String, tokio::time::Instant>,
     /// Where updates are posted instead of handed out, once `setWebhook` set it.
@@ -131,11 +139,55 @@ const WEBHOOK_CONNECTIONS: usize = 4;
 /// Telegram gives up on a webhook answer after a while and tries again later.
 const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Messages allowed within any one second, as Telegram enforces them.
+/// Messages allowed into one chat and across all chats within any one second, and into one group or
+/// channel within any one minute, as Telegram enforces them.
 #[derive(Debug, Clone, Copy)]
 pub struct MessageLimits {
     pub per_chat: usize,
     pub overall: usize,
+    pub per_group_per_minute: usize,
+}
+
+impl MessageLimits {
+    /// Telegram's own: a message a second in a chat, 30 a second in all, 20 a minute in a group.
+    pub const TELEGRAM: Self = Self { per_chat: 1, overall: 30, per_group_per_minute: 20 };
+    /// What the fake enforces unless a test says otherwise: Telegram's overall and group limits, and a chat
+    /// limit raised to 20 a second so that a conversation in a test need not wait a second per reply (the
+    /// pacing tests hold the bot to Telegram's own). `test_settings` paces the bot below these.
+    pub const TESTS: Self = Self { per_chat: 20, overall: 30, per_group_per_minute: 20 };
+}
+
+impl Default for MessageLimits {
+    fn default() -> Self {
+        Self::TESTS
+    }
+}
+
+/// What a sent message shows: what an edit must change.
+#[derive(Debug, Clone, PartialEq)]
+struct Shown {
+    /// None for a document, which has no text to edit.
+    text: Option<String>,
+    entities: Value,
+    markup: Value,
+}
+
+impl Shown {
+    fn of(params: &Map<String, Value>, text: Option<String>) -> Self {
+        Self { text, entities: entities_of(params), markup: markup_of(params) }
+    }
+}
+
+/// Entities as Telegram keeps them: none and an empty list are the same.
+fn entities_of(params: &Map<String, Value>) -> Value {
+    rules::json_param(params, "entities").filter(|e| e.as_array().is_some_and(|a| !a.is_empty())).unwrap_or(Value::Null)
+}
+
+/// An inline keyboard as Telegram keeps it: none and one without buttons are the same.
+fn markup_of(params: &Map<String, Value>) -> Value {
+    rules::json_param(params, "reply_markup")
+        .filter(|m| m["inline_keyboard"].as_array().is_some_and(|rows| rows.iter().any(|r| r.as_array().is_some_and(|r| !r.is_empty()))))
+        .unwrap_or(Value::Null)
 }
 
 /// Methods that post a message into a chat, which Telegram's limits count.
@@ -146,16 +198,23 @@ const MESSAGE_METHODS: [&str; 6] =
 pub struct FakeTelegram {
     inner: Arc<Mutex<Inner>>,
     changed: Arc<Notify>,
-    spec: Option<Arc<BotApiSpec>>,
+    spec: Arc<BotApiSpec>,
     pub url: String,
+}
+
+/// The Bot API spec, read once for the whole run; without it no request could be checked, so it is required.
+pub fn bot_api_spec() -> Arc<BotApiSpec> {
+    static SPEC: std::sync::OnceLock<Arc<BotApiSpec>> = std::sync::OnceLock::new();
+    SPEC.get_or_init(|| match BotApiSpec::load() {
+        Ok(spec) => Arc::new(spec),
+        Err(why) => panic!("the fake Bot API needs the Bot API spec: {why}"),
+    })
+    .clone()
 }
 
 impl FakeTelegram {
     pub async fn start() -> Self {
-        let spec = BotApiSpec::load().map(Arc::new);
-        if spec.is_none() {
-            eprintln!("note: ../shared/telegram/bot-api-9.1.json not found; Bot API spec checks are skipped");
-        }
+        let spec = bot_api_spec();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the fake Bot API");
         let url = format!("http://{}", listener.local_addr().unwrap());
         let fake = Self {
@@ -176,9 +235,14 @@ impl FakeTelegram {
         fake
     }
 
-    /// From now on, messages beyond `limits` in any one second are refused with 429, as Telegram does.
+    /// From now on, messages beyond `limits` are refused with 429, as Telegram does.
     pub fn enforce_limits(&self, limits: MessageLimits) {
-        self.inner.lock().unwrap().limits = Some(limits);
+        self.inner.lock().unwrap().limits = limits;
+    }
+
+    /// Going over the limits is what this test provokes: a 429 for it is not a violation.
+    pub fn expect_over_limit(&self) {
+        self.inner.lock().unwrap().over_limit_expected = true;
     }
 
     /// The messages refused with 429 for going over the enforced limits: (chat, when).
@@ -283,6 +347,9 @@ impl FakeTelegram {
             let id = inner.next_update_id;
             inner.next_update_id += 1;
             update["update_id"] = json!(id);
+            if let Some(query) = update["callback_query"]["id"].as_str() {
+                inner.unanswered_queries.insert(query.to_owned());
+            }
             inner.updates.push(update);
             id
         };
@@ -407,18 +474,80 @@ impl FakeTelegram {
     /// Counts a message into `chat_id` against the enforced limits; false when it goes over them.
     fn within_limits(&self, chat_id: i64) -> bool {
         let mut inner = self.inner.lock().unwrap();
-        let Some(limits) = inner.limits else { return true };
+        let limits = inner.limits;
         let now = tokio::time::Instant::now();
-        while inner.recent_messages.front().is_some_and(|(_, at)| now.duration_since(*at) >= Duration::from_secs(1)) {
+        while inner.recent_messages.front().is_some_and(|(_, at)| now.duration_since(*at) >= Duration::from_secs(60)) {
             inner.recent_messages.pop_front();
         }
-        let in_chat = inner.recent_messages.iter().filter(|(chat, _)| *chat == chat_id).count();
-        if inner.recent_messages.len() >= limits.overall || in_chat >= limits.per_chat {
+        let within_second = |at: &tokio::time::Instant| now.duration_since(*at) < Duration::from_secs(1);
+        let overall = inner.recent_messages.iter().filter(|(_, at)| within_second(at)).count();
+        let in_chat = inner.recent_messages.iter().filter(|(chat, at)| *chat == chat_id && within_second(at)).count();
+        let in_group_this_minute = inner.recent_messages.iter().filter(|(chat, _)| *chat == chat_id).count();
+        let is_group = chat_id < 0;
+        if overall >= limits.overall
+            || in_chat >= limits.per_chat
+            || (is_group && in_group_this_minute >= limits.per_group_per_minute)
+        {
             inner.over_limit.push((chat_id, now));
+            if !inner.over_limit_expected {
+                let what = format!("Too Many Requests: a message into chat {chat_id} went over {limits:?}");
+                drop(inner);
+                self.violation(what);
+            }
             return false;
         }
         inner.recent_messages.push_back((chat_id, now));
         true
+    }
+
+    /// Refuses what Telegram would refuse because of what the message shows now: edits of a message that does
+    /// not exist, of a document's text, or that change nothing; and callback queries answered twice.
+    fn check_against_shown(&self, method: &str, chat_id: i64, params: &Map<String, Value>) -> Result<(), String> {
+        let mut inner = self.inner.lock().unwrap();
+        if method == "answercallbackquery" {
+            let id = params.get("callback_query_id").and_then(Value::as_str).unwrap_or_default();
+            if !inner.unanswered_queries.remove(id) {
+                return Err("query is too old and response timeout expired or query ID is invalid".to_owned());
+            }
+            return Ok(());
+        }
+        if !matches!(method, "editmessagetext" | "editmessagereplymarkup") {
+            return Ok(());
+        }
+        let message_id = int_param(params, "message_id");
+        let Some(shown) = inner.shown.get(&(chat_id, message_id)) else {
+            return Err("message to edit not found".to_owned());
+        };
+        let edited = if method == "editmessagetext" {
+            if shown.text.is_none() {
+                return Err("there is no text in the message to edit".to_owned());
+            }
+            Shown::of(params, params.get("text").and_then(Value::as_str).map(str::to_owned))
+        } else {
+            Shown { markup: markup_of(params), ..shown.clone() }
+        };
+        if edited == *shown {
+            return Err("message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message".to_owned());
+        }
+        inner.shown.insert((chat_id, message_id), edited);
+        Ok(())
+    }
+
+    /// Keeps what a new message shows, for the edits that follow.
+    fn remember_shown(&self, method: &str, chat_id: i64, message_id: i64, params: &Map<String, Value>) {
+        let text = match method {
+            "sendmessage" => params.get("text").and_then(Value::as_str).map(str::to_owned),
+            "senddocument" | "sendphoto" | "copymessage" => None,
+            _ => return,
+        };
+        self.inner.lock().unwrap().shown.insert((chat_id, message_id), Shown::of(params, text));
+    }
+
+    /// Records that Telegram refuses the request, and answers as Telegram does.
+    fn refuse(&self, reason: &str) -> Response {
+        self.violation(reason.to_owned());
+        let description = reason.split_once(": ").map_or(reason, |(_, description)| description);
+        api_error(StatusCode::BAD_REQUEST, &format!("Bad Request: {description}"), None)
     }
 
     fn record(&self, mut recorded: Recorded) -> i64 {
@@ -535,17 +664,14 @@ async fn handle(
 ) -> Response {
     let (params, files, encoding) = read_params(request, &fake).await;
     let file_fields: Vec<String> = files.iter().map(|(name, _, _)| name.clone()).collect();
-    let method = match &fake.spec {
-        Some(spec) => match spec.check(&method, &params, &file_fields, encoding) {
-            Ok(name) => name,
-            Err(reason) => {
-                fake.violation(reason.clone());
-                return api_error(StatusCode::BAD_REQUEST, &format!("Bad Request: {reason}"), None);
-            }
-        },
-        None => lower_camel_case(&method),
+    let method = match fake.spec.check(&method, &params, &file_fields, encoding) {
+        Ok(name) => name,
+        Err(reason) => return fake.refuse(&reason),
     };
     let key = method.to_lowercase();
+    if let Some(reason) = rules::refusal(&key, &params) {
+        return fake.refuse(&format!("{method}: {reason}"));
+    }
     if key == "getupdates" {
         if fake.inner.lock().unwrap().webhook.is_some() {
             return api_error(
@@ -611,6 +737,9 @@ async fn handle(
     if MESSAGE_METHODS.contains(&key.as_str()) && !fake.within_limits(chat_id) {
         return api_error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests: retry after 1", Some(1));
     }
+    if let Err(reason) = fake.check_against_shown(&key, chat_id, &params) {
+        return fake.refuse(&format!("{method}: {reason}"));
+    }
     let recorded = Recorded {
         method: method.clone(),
         params: params.clone(),
@@ -619,6 +748,7 @@ async fn handle(
         at: tokio::time::Instant::now(),
     };
     let message_id = fake.record(recorded);
+    fake.remember_shown(&key, chat_id, message_id, &params);
     fake.changed.notify_waiters();
     match key.as_str() {
         "getme" => ok(me()),
@@ -789,7 +919,11 @@ fn retry_delay(tries: u32) -> Duration {
 }
 
 fn user_param(params: &Map<String, Value>) -> i64 {
-    match params.get("user_id") {
+    int_param(params, "user_id")
+}
+
+fn int_param(params: &Map<String, Value>, key: &str) -> i64 {
+    match params.get(key) {
         Some(Value::Number(n)) => n.as_i64().unwrap_or_default(),
         Some(Value::String(s)) => s.parse().unwrap_or_default(),
         _ => 0,
@@ -799,12 +933,6 @@ fn user_param(params: &Map<String, Value>) -> i64 {
 /// Whether the bot is an administrator of `chat_id` with `right`.
 fn bot_may(inner: &Inner, chat_id: i64, right: &str) -> bool {
     inner.members.get(&(chat_id, BOT_ID)).is_some_and(|m| m["status"] == "administrator" && m[right] == json!(true))
-}
-
-/// teloxide sends `SendMessage`; the Bot API names it `sendMessage`.
-fn lower_camel_case(method: &str) -> String {
-    let mut chars = method.chars();
-    chars.next().map(|first| first.to_ascii_lowercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 async fn get_updates(fake: &FakeTelegram, params: &Map<String, Value>) -> Response {

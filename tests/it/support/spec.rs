@@ -17,19 +17,23 @@ pub enum Encoding {
 }
 
 impl BotApiSpec {
-    /// Loads the spec from `BOT_API_SPEC` or `../shared/telegram/bot-api-9.1.json`; None when absent.
-    pub fn load() -> Option<Self> {
+    /// Loads the spec from `BOT_API_SPEC` or `../shared/telegram/bot-api-9.1.json`, or says why it cannot.
+    pub fn load() -> Result<Self, String> {
         let path = std::env::var("BOT_API_SPEC")
             .map(PathBuf::from)
             .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/telegram/bot-api-9.1.json"));
-        let text = std::fs::read_to_string(&path).ok()?;
-        let spec: Value = serde_json::from_str(&text).ok()?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|error| format!("cannot read {} ({error}); set BOT_API_SPEC to its path", path.display()))?;
+        let spec: Value =
+            serde_json::from_str(&text).map_err(|error| format!("{} is not JSON: {error}", path.display()))?;
+        let malformed = || format!("{} has no `methods` and `types` objects", path.display());
         let methods = spec["methods"]
-            .as_object()?
+            .as_object()
+            .ok_or_else(malformed)?
             .iter()
             .map(|(name, method)| (name.to_lowercase(), (name.clone(), method.clone())))
             .collect();
-        Some(Self { methods, types: spec["types"].as_object()?.clone() })
+        Ok(Self { methods, types: spec["types"].as_object().ok_or_else(malformed)?.clone() })
     }
 
     /// The method's canonical name, or why the spec rejects the request.

@@ -118,7 +118,7 @@ fn subscriber(n: usize) -> Subscriber {
 }
 
 async fn redeem(app: &TestApp, n: usize, code: &str) {
-    let outcome = redemption::redeem(&app.db, &app.secret, &subscriber(n), code, now()).await.unwrap();
+    let outcome = redemption::redeem(&app.db, &app.secret, &Default::default(), &subscriber(n), code, now()).await.unwrap();
     assert!(matches!(outcome, RedeemOutcome::Redeemed(_)), "the bench redeems valid codes only");
 }
 
@@ -146,7 +146,7 @@ async fn redeem_concurrently(engine: &str, app: &TestApp, codes: &[String]) {
         tasks.spawn(async move {
             for (n, code) in chunk.iter().enumerate() {
                 let who = subscriber(10_000 + task * CONCURRENT_EACH + n);
-                let outcome = redemption::redeem(&db, &secret, &who, code, now()).await.unwrap();
+                let outcome = redemption::redeem(&db, &secret, &Default::default(), &who, code, now()).await.unwrap();
                 assert!(matches!(outcome, RedeemOutcome::Redeemed(_)));
             }
         });

@@ -118,7 +118,7 @@ pub enum CreatorAction {
 pub async fn creator_invite_link(settings: &Settings) -> Result<String, StartupError> {
     let secret = startup::load_instance_secret(settings)?;
     let db = Db::connect(&settings.database_url, 2).await.map_err(StartupError::Database)?;
-    let bot = startup::build_bot(settings)?;
+    let bot = startup::build_bot(settings, Default::default())?;
     let me = bot.get_me().await.map_err(StartupError::Telegram)?;
     let token = creators::create_invite(&db, &secret, now()).await.map_err(|e| StartupError::Config(e.to_string()))?;
     let username = me.username.clone().unwrap_or_default();

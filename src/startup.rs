@@ -14,6 +14,7 @@ use crate::config::{Receiving, Settings};
 use crate::db::Db;
 use crate::domain::generation::GenerationQueue;
 use crate::domain::secret::InstanceSecret;
+use crate::metrics::Metrics;
 use crate::telegram::TgBot;
 use crate::worker::{self, WorkerContext};
 
@@ -53,9 +54,9 @@ pub fn load_instance_secret(settings: &Settings) -> Result<InstanceSecret, Start
     InstanceSecret::load_or_create(&path).map_err(|e| StartupError::Config(e.to_string()))
 }
 
-/// The Telegram bot for these settings, with its throttle.
-pub fn build_bot(settings: &Settings) -> Result<TgBot, StartupError> {
-    crate::telegram::build_bot(settings).ok_or(StartupError::MissingToken)
+/// The Telegram bot for these settings, with its pacer, counting its requests into `metrics`.
+pub fn build_bot(settings: &Settings, metrics: Arc<Metrics>) -> Result<TgBot, StartupError> {
+    crate::telegram::build_bot(settings, metrics).ok_or(StartupError::MissingToken)
 }
 
 /// Waits for Ctrl-C, or on Unix SIGTERM too. The handlers are installed when this is called, not when the
@@ -96,12 +97,14 @@ pub struct Application {
     bot_user_id: UserId,
     secret: InstanceSecret,
     http_listener: tokio::net::TcpListener,
+    metrics: Arc<Metrics>,
 }
 
 impl Application {
     /// Opens and migrates the database, loads the secret and asks Telegram who the bot is.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let bot = build_bot(&settings)?;
+        let metrics = Arc::new(Metrics::default());
+        let bot = build_bot(&settings, metrics.clone())?;
         let secret = load_instance_secret(&settings)?;
         let db = Db::connect(&settings.database_url, settings.database_max_connections)
             .await
@@ -111,7 +114,12 @@ impl Application {
         let bot_user_id = me.id;
         let http_listener =
             tokio::net::TcpListener::bind(settings.http.addr.as_str()).await.map_err(StartupError::Http)?;
-        Ok(Self { settings, db, bot, bot_username, bot_user_id, secret, http_listener })
+        Ok(Self { settings, db, bot, bot_username, bot_user_id, secret, http_listener, metrics })
+    }
+
+    /// The counters of this application, as `/metrics` shows them.
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.metrics.clone()
     }
 
     pub fn db(&self) -> &Db {
@@ -150,7 +158,7 @@ impl Application {
                 .set_webhook(webhook.url.clone())
                 .secret_token(webhook.secret.expose())
                 .allowed_updates(crate::telegram::inbox::ALLOWED_UPDATES);
-            crate::telegram::counted("setWebhook", register).await.map_err(StartupError::Telegram)?;
+            self.bot.counted("setWebhook", register).await.map_err(StartupError::Telegram)?;
             log::info!("webhook mode: Telegram posts updates to {}", webhook.url.path());
         }
         if self.settings.receive_updates {
@@ -167,6 +175,7 @@ impl Application {
             self.db.clone(),
             self.settings.usage_report.clone(),
             format!("{instance_id}/usage"),
+            self.metrics.clone(),
             stop_receiver.clone(),
         ));
         let access_wake = Arc::new(Notify::new());
@@ -183,11 +192,13 @@ impl Application {
             secret: self.secret.clone(),
             settings: self.settings.webhooks.clone(),
             bot: Some(self.bot.clone()),
+            metrics: self.metrics.clone(),
         };
         let webhooks = tokio::spawn(webhook_sender.run(format!("{instance_id}/webhooks"), stop_receiver.clone()));
         let sweeper = tokio::spawn(worker::expiry_sweeper::run(
             self.db.clone(),
             self.settings.expiry_sweep.clone(),
+            self.metrics.clone(),
             stop_receiver.clone(),
         ));
         let worker = tokio::spawn(worker::run(
@@ -218,6 +229,7 @@ impl Application {
             queue: queue.clone(),
             limiter: RateLimiter::new(self.settings.http.mcp_calls_per_minute),
             metrics_token: self.settings.http.metrics_token.clone(),
+            metrics: self.metrics.clone(),
             telegram_updates,
         });
         let http_stop = tokio_util::sync::CancellationToken::new();
@@ -247,7 +259,7 @@ impl Application {
         });
         let source = match self.settings.receiving() {
             Receiving::Elsewhere => None,
-            Receiving::LongPolling => Some(crate::telegram::inbox::Source::LongPolling(self.bot.api().clone())),
+            Receiving::LongPolling => Some(crate::telegram::inbox::Source::LongPolling(self.bot.clone())),
             Receiving::Webhook(_) => Some(crate::telegram::inbox::Source::Webhook),
         };
         let (shutdown, dispatching) = if let Some(source) = source {

@@ -29,6 +29,8 @@ pub struct ApiContext {
     pub queue: GenerationQueue,
     pub limiter: RateLimiter,
     pub metrics_token: Option<crate::config::Secret>,
+    /// The counters `/metrics` shows.
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// In webhook mode: the path Telegram posts updates to, and what receives them.
     pub telegram_updates: Option<Arc<telegram_updates::TelegramUpdates>>,
 }
@@ -83,7 +85,7 @@ async fn metrics(State(context): State<Arc<ApiContext>>, headers: axum::http::He
                 .into_response();
         }
     }
-    match crate::metrics::render(&context.db).await {
+    match context.metrics.render(&context.db).await {
         Ok(text) => ([("content-type", "text/plain; version=0.0.4")], text).into_response(),
         Err(error) => {
             log::error!("cannot read the metrics: {error}");

@@ -25,7 +25,7 @@ pub async fn join_request(h: Handling, request: ChatJoinRequest) -> HandlerResul
         JoinDecision::Approve(subscription) => {
             let admission = access::record_admission(&context.db, &subscription, chat_id.0, at).await?;
             if let Err(error) =
-                crate::telegram::counted("approveChatJoinRequest", bot.approve_chat_join_request(chat_id, user_id))
+                bot.counted("approveChatJoinRequest", bot.approve_chat_join_request(chat_id, user_id))
                     .await
             {
                 access::forget_admission(&context.db, &admission).await?;
@@ -38,7 +38,7 @@ pub async fn join_request(h: Handling, request: ChatJoinRequest) -> HandlerResul
         }
         JoinDecision::Decline => {
             if let Err(error) =
-                crate::telegram::counted("declineChatJoinRequest", bot.decline_chat_join_request(chat_id, user_id))
+                bot.counted("declineChatJoinRequest", bot.decline_chat_join_request(chat_id, user_id))
                     .await
             {
                 if is_already_decided(&error) {
@@ -96,7 +96,7 @@ pub async fn bot_rights_changed(h: Handling, update: ChatMemberUpdated) -> Handl
 
 /// What the bot may do in a chat, as Telegram says; a chat it is not in is `Other`.
 pub async fn bot_membership(bot: &TgBot, bot_user_id: UserId, chat_id: ChatId) -> BotMembership {
-    match crate::telegram::counted("getChatMember", bot.get_chat_member(chat_id, bot_user_id)).await {
+    match bot.counted("getChatMember", bot.get_chat_member(chat_id, bot_user_id)).await {
         Ok(member) => membership_of(&member.kind),
         Err(error) => {
             log::info!("the bot is not in a chat a creator picked: {error}");
@@ -146,7 +146,7 @@ pub async fn check_command(h: Handling, message: Message, args: String, creator:
 
 /// Whether someone the bot did not let in is in a chat anyway, as Telegram says.
 async fn present_anyway(bot: &TgBot, chat_id: i64, user_id: i64) -> Presence {
-    match crate::telegram::counted("getChatMember", bot.get_chat_member(ChatId(chat_id), UserId(user_id as u64))).await
+    match bot.counted("getChatMember", bot.get_chat_member(ChatId(chat_id), UserId(user_id as u64))).await
     {
         Ok(member) if member.kind.is_present() => Presence::PresentAnyway,
         Ok(_) => Presence::Absent,
@@ -183,6 +183,6 @@ pub async fn remove_tap(h: Handling, query: CallbackQuery, button: RemoveButton,
         RemoveButton::Cancel => menu::say(lang, "remove-cancelled"),
     };
     let toast = screen.text.clone();
-    telegram::edit(bot, tap.chat_id, tap.message_id, screen).await;
+    tap.show(bot, screen).await;
     answer_tap(&h, &query, Some(toast)).await
 }

@@ -63,7 +63,7 @@ pub async fn codes_tap(h: Handling, query: CallbackQuery, button: CodesButton, t
     };
     let answer = match screen {
         Ok(screen) => {
-            telegram::edit(bot, tap.chat_id, tap.message_id, screen).await;
+            tap.show(bot, screen).await;
             Some(String::new())
         }
         // Another team's plan, or none: the button is treated as forged.

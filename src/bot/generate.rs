@@ -80,11 +80,11 @@ pub async fn on_tap(h: &Handling, tap: &Tap, mut flow: Flow, action: &FlowAction
     let moved = wizard_of(context, &tap.creator).tap(&mut flow, action, now()).await;
     Ok(match moved {
         Ok(WizardMove::Show(screen)) => {
-            telegram::edit(bot, tap.chat_id, tap.message_id, wizard(lang, &flow, &screen, &context.throttle)).await;
+            tap.show(bot, wizard(lang, &flow, &screen, &context.throttle)).await;
             Some(String::new())
         }
         Ok(WizardMove::Cancelled) => {
-            telegram::edit(bot, tap.chat_id, tap.message_id, menu::say(lang, "wizard-cancelled")).await;
+            tap.show(bot, menu::say(lang, "wizard-cancelled")).await;
             Some(lang.t("wizard-cancelled"))
         }
         Ok(WizardMove::NewPlan) => {
@@ -122,7 +122,7 @@ pub async fn card_tap(h: Handling, query: CallbackQuery, button: CardButton, tap
                 let cancelled = ConversationStatus::Cancelled;
                 conversations::finish_for_draft(&context.db, tap.user_id, tap.chat_id.0, draft_id, cancelled, now())
                     .await?;
-                telegram::edit(bot, tap.chat_id, tap.message_id, menu::say(lang, "generate-cancelled")).await;
+                tap.show(bot, menu::say(lang, "generate-cancelled")).await;
                 Some(lang.t("generate-cancelled"))
             }
             Ok(false) | Err(DomainError::NotFound { .. }) => None,

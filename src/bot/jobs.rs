@@ -77,13 +77,13 @@ async fn run_jobs_button(h: &Handling, tap: &Tap, button: JobsButton) -> TapAnsw
     let (chat_id, message_id) = (*chat_id, *message_id);
     let outcome: Result<String, DomainError> = match button {
         JobsButton::List => {
-            telegram::edit(bot, chat_id, message_id, job_list(context, lang, creator).await?).await;
+            tap.show(bot, job_list(context, lang, creator).await?).await;
             Ok(String::new())
         }
         JobsButton::Show(job_id) => {
             match jobs::job_of_creator(&context.db, creator, &ids::public_id(ids::JOB, job_id)).await {
                 Ok(job) => {
-                    telegram::edit(bot, chat_id, message_id, view::details(lang, &job)).await;
+                    tap.show(bot, view::details(lang, &job)).await;
                     Ok(String::new())
                 }
                 Err(error) => Err(error),
@@ -102,7 +102,7 @@ async fn run_jobs_button(h: &Handling, tap: &Tap, button: JobsButton) -> TapAnsw
                 Err(error) => {
                     // The message showed "queued"; it shows the job as it stands again, unless that fails too.
                     match jobs::job_of_creator(&context.db, creator, &public_id).await {
-                        Ok(job) => telegram::edit(bot, chat_id, message_id, view::details(lang, &job)).await,
+                        Ok(job) => tap.show(bot, view::details(lang, &job)).await,
                         Err(lookup) => log::warn!("cannot show job {public_id} again after a refused retry: {lookup}"),
                     }
                     Err(error)

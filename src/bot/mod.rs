@@ -108,7 +108,7 @@ async fn tell_failure(bot: &TgBot, update: &Update, lang: &Lang, error: DomainEr
     let text = errors::chat(lang, &error);
     let told = match &update.kind {
         teloxide::types::UpdateKind::CallbackQuery(query) => {
-            crate::telegram::counted("answerCallbackQuery", bot.answer_callback_query(query.id.clone()).text(text))
+            bot.counted("answerCallbackQuery", bot.answer_callback_query(query.id.clone()).text(text))
                 .await
                 .map(|_| ())
         }
@@ -204,13 +204,23 @@ pub struct Tap {
     pub user_id: i64,
     pub chat_id: ChatId,
     pub message_id: MessageId,
+    /// What the message showed when tapped.
+    pub shown: crate::telegram::Shown,
+}
+
+impl Tap {
+    /// Shows `screen` in the tapped message, unless it shows that already.
+    pub async fn show(&self, bot: &TgBot, screen: Screen) {
+        crate::telegram::edit_shown(bot, self.chat_id, self.message_id, &self.shown, screen).await;
+    }
 }
 
 async fn creator_tap(query: CallbackQuery, context: Arc<BotContext>) -> Result<Option<Tap>, DomainError> {
     let Some(message) = query.regular_message() else { return Ok(None) };
     let user_id = query.from.id.0 as i64;
     let Some(creator) = context.db.find_creator_by_telegram_user(user_id).await? else { return Ok(None) };
-    Ok(Some(Tap { creator, user_id, chat_id: message.chat.id, message_id: message.id }))
+    let shown = crate::telegram::Shown::of(message);
+    Ok(Some(Tap { creator, user_id, chat_id: message.chat.id, message_id: message.id, shown }))
 }
 
 /// The open conversation a message from a creator continues, when its step reads typed text.
@@ -255,8 +265,8 @@ async fn flow_tap(h: Handling, query: CallbackQuery, callback: Callback, tap: Ta
 pub async fn answer_tap(h: &Handling, query: &CallbackQuery, answer: Option<String>) -> HandlerResult {
     let request = h.bot.answer_callback_query(query.id.clone());
     match answer.unwrap_or_else(|| h.lang.t("menu-expired")) {
-        text if text.is_empty() => crate::telegram::counted("answerCallbackQuery", request).await?,
-        text => crate::telegram::counted("answerCallbackQuery", request.text(text)).await?,
+        text if text.is_empty() => h.bot.counted("answerCallbackQuery", request).await?,
+        text => h.bot.counted("answerCallbackQuery", request.text(text)).await?,
     };
     Ok(())
 }

@@ -80,7 +80,7 @@ async fn run_plans_button(h: &Handling, tap: &Tap, button: PlansButton) -> TapAn
     let (plan_id, status) = match button {
         PlansButton::Page(page) => {
             let list = plan_list(context, lang, &tap.creator, PlanListPage::Number(page)).await?;
-            telegram::edit(bot, tap.chat_id, tap.message_id, list).await;
+            tap.show(bot, list).await;
             return Ok(Some(String::new()));
         }
         PlansButton::NewPlan => {
@@ -95,7 +95,7 @@ async fn run_plans_button(h: &Handling, tap: &Tap, button: PlansButton) -> TapAn
         PlansButton::Chats(plan_id) => {
             let Some(plan) = team_plan(plan_id).await? else { return Ok(None) };
             let chats = plans::chats_of(&context.db, &plan).await?;
-            telegram::edit(bot, tap.chat_id, tap.message_id, view::chats(lang, &plan, &chats)).await;
+            tap.show(bot, view::chats(lang, &plan, &chats)).await;
             return Ok(Some(String::new()));
         }
         PlansButton::Unlink(plan_id, chat_id) => {
@@ -104,7 +104,7 @@ async fn run_plans_button(h: &Handling, tap: &Tap, button: PlansButton) -> TapAn
             let Some(chat) = chats.iter().find(|chat| chat.chat_id == chat_id) else { return Ok(None) };
             plans::unlink_chat(&context.db, tap.creator.team_id, &plan, chat_id).await?;
             let left = plans::chats_of(&context.db, &plan).await?;
-            telegram::edit(bot, tap.chat_id, tap.message_id, view::chats(lang, &plan, &left)).await;
+            tap.show(bot, view::chats(lang, &plan, &left)).await;
             return Ok(Some(view::unlinked(lang, &view::chat_title(chat), &plan.name)));
         }
         PlansButton::LinkChat(plan_id) => {
@@ -119,7 +119,7 @@ async fn run_plans_button(h: &Handling, tap: &Tap, button: PlansButton) -> TapAn
     Ok(Some(match plans::set_plan_status(&context.db, tap.creator.team_id, &plan, status).await {
         Ok(()) => {
             let list = plan_list(context, lang, &tap.creator, PlanListPage::Showing(plan.id)).await?;
-            telegram::edit(bot, tap.chat_id, tap.message_id, list).await;
+            tap.show(bot, list).await;
             view::status_changed(lang, &plan, status)
         }
         Err(error) => errors::chat(lang, &error),

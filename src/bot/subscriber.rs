@@ -49,7 +49,7 @@ pub async fn redeem_and_answer(h: &Handling, message: &Message, input: &str) -> 
         username: user.username.clone(),
     };
     let at = now();
-    match redemption::redeem(&context.db, &context.secret, &subscriber, input, at).await {
+    match redemption::redeem(&context.db, &context.secret, bot.metrics(), &subscriber, input, at).await {
         Ok(RedeemOutcome::Redeemed(redeemed)) => {
             let (joins, unavailable) = join_buttons(h, &redeemed.plan, &redeemed.subscription).await?;
             telegram::send(bot, chat, view::redeemed(lang, &redeemed, joins, unavailable)).await?;
@@ -87,7 +87,7 @@ async fn join_buttons(
                     .create_chat_invite_link(ChatId(chat.chat_id))
                     .creates_join_request(true)
                     .name(format!("accessbot {}", &ids::public_id(ids::SUBSCRIPTION, subscription.id)[..20]));
-                let made = crate::telegram::counted("createChatInviteLink", request).await;
+                let made = bot.counted("createChatInviteLink", request).await;
                 match made {
                     Ok(made) => {
                         access::keep_join_link(&context.db, subscription, chat.chat_id, made.invite_link, at)

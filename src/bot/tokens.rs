@@ -34,7 +34,7 @@ pub async fn token_tap(h: Handling, query: CallbackQuery, button: TokenButton, t
     let Handling { bot, context, lang } = &h;
     let answer = match run_token_button(context, &tap.creator, lang, button).await {
         Ok((answer, screen)) => {
-            telegram::edit(bot, tap.chat_id, tap.message_id, screen).await;
+            tap.show(bot, screen).await;
             Some(answer)
         }
         Err(DomainError::NotFound { .. }) => None,

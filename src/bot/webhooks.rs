@@ -51,7 +51,7 @@ pub async fn webhook_tap(h: Handling, query: CallbackQuery, button: WebhookButto
     let Handling { bot, context, lang } = &h;
     let answer = match run_webhook_button(context, &tap.creator, lang, button).await {
         Ok(WebhookTapOutcome { toast, screen, secret }) => {
-            telegram::edit(bot, tap.chat_id, tap.message_id, screen).await;
+            tap.show(bot, screen).await;
             if let Some(secret) = secret {
                 telegram::send(bot, tap.chat_id, secret).await?;
             }

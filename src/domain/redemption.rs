@@ -7,6 +7,7 @@ use super::access_code::AccessCode;
 use super::secret::InstanceSecret;
 use super::{DomainError, billing, events, ids};
 use crate::db::Db;
+use crate::metrics::Metrics;
 use crate::db::generation::{AccessCodeRow, Event};
 use crate::db::plans::Plan;
 use crate::db::redemption::{NotRedeemable, RedemptionRequest, Subscription, SubscriptionChange};
@@ -118,6 +119,7 @@ fn redeemed_event(subscription: &Subscription, code: &AccessCodeRow, now: DateTi
 pub async fn redeem(
     db: &Db,
     secret: &InstanceSecret,
+    metrics: &Metrics,
     subscriber: &Subscriber,
     input: &str,
     now: DateTime<Utc>,
@@ -132,7 +134,7 @@ pub async fn redeem(
         Ok(RedeemOutcome::Refused(Refusal::TooManyAttempts { .. })) => "too_many_attempts",
         Err(_) => "error",
     };
-    crate::metrics::add("accessbot_redemptions_total", &[("outcome", label)], 1.0);
+    metrics.add("accessbot_redemptions_total", &[("outcome", label)], 1.0);
     outcome
 }
 

@@ -99,7 +99,7 @@ pub fn chat_key(update: &Update) -> Option<i64> {
 /// Where this instance's updates come from.
 pub enum Source {
     /// `getUpdates`, by the one instance that polls; it takes over the claims its predecessor left.
-    LongPolling(Bot),
+    LongPolling(crate::telegram::TgBot),
     /// Telegram posts them to the HTTP endpoint, on any number of instances.
     Webhook,
 }
@@ -219,17 +219,17 @@ async fn prune(db: Db, stopping: CancellationToken) {
     }
 }
 
-async fn poll(bot: Bot, inbox: Arc<Inbox>, stopping: CancellationToken) {
+async fn poll(bot: crate::telegram::TgBot, inbox: Arc<Inbox>, stopping: CancellationToken) {
     // Telegram hands out updates by getUpdates only while no webhook is set.
-    if let Err(error) = crate::telegram::counted("deleteWebhook", bot.delete_webhook()).await {
+    if let Err(error) = bot.counted("deleteWebhook", bot.api().delete_webhook()).await {
         log::warn!("cannot delete the webhook before polling: {error}");
     }
     // Polling starts from what Telegram has not had confirmed, not from the newest id stored: update ids
     // start again at random after a week without updates. What comes again is known by its id and skipped.
     let mut offset = 0;
     loop {
-        let request = bot.get_updates().offset(offset).timeout(POLL_TIMEOUT_SECONDS).allowed_updates(ALLOWED_UPDATES);
-        let asked = crate::telegram::counted("getUpdates", request);
+        let request = bot.api().get_updates().offset(offset).timeout(POLL_TIMEOUT_SECONDS).allowed_updates(ALLOWED_UPDATES);
+        let asked = bot.counted("getUpdates", request);
         let updates = tokio::select! {
             _ = stopping.cancelled() => break,
             answer = asked => match answer {

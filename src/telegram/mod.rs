@@ -7,10 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use teloxide::prelude::*;
-use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId, ReplyMarkup};
+use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageEntity, MessageEntityKind, MessageId, ReplyMarkup};
 use teloxide::{ApiError, RequestError};
 
 use crate::config::Settings;
+use crate::metrics::Metrics;
 use crate::domain::plans::ChatRightsProblem;
 use crate::views::Screen;
 pub use pacer::{Pacer, Priority, Spacing};
@@ -25,6 +26,7 @@ const INTERACTIVE_RETRY_AFTER_WAITS: u32 = 3;
 pub struct TgBot {
     api: Bot,
     pacer: Arc<Pacer>,
+    metrics: Arc<Metrics>,
 }
 
 impl std::ops::Deref for TgBot {
@@ -36,8 +38,24 @@ impl std::ops::Deref for TgBot {
 }
 
 impl TgBot {
-    pub fn new(api: Bot, pacer: Arc<Pacer>) -> Self {
-        Self { api, pacer }
+    pub fn new(api: Bot, pacer: Arc<Pacer>, metrics: Arc<Metrics>) -> Self {
+        Self { api, pacer, metrics }
+    }
+
+    /// The counters this bot's requests go into.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    /// Makes a Telegram request and counts how it ended under `method` for `/metrics`.
+    pub async fn counted<T>(
+        &self,
+        method: &'static str,
+        request: impl std::future::IntoFuture<Output = Result<T, RequestError>>,
+    ) -> Result<T, RequestError> {
+        let result = request.await;
+        self.metrics.telegram_request(method, outcome_label(&result));
+        result
     }
 
     /// The API without pacing, for the dispatcher's `getUpdates`.
@@ -47,7 +65,9 @@ impl TgBot {
 
     /// Waits until a message may go into `chat_id` within Telegram's limits, and takes that turn.
     pub async fn wait_turn(&self, chat_id: ChatId, priority: Priority) {
+        let started = tokio::time::Instant::now();
         self.pacer.wait_turn(chat_id.0, priority).await;
+        self.metrics.waited_for_turn(started.elapsed());
     }
 
     /// Telegram answered 429: the chat stays quiet for `delay`.
@@ -56,14 +76,14 @@ impl TgBot {
     }
 }
 
-/// The Telegram bot for these settings, paced by its limits; `None` without a token.
-pub fn build_bot(settings: &Settings) -> Option<TgBot> {
+/// The Telegram bot for these settings, paced by its limits and counting into `metrics`; `None` without a token.
+pub fn build_bot(settings: &Settings, metrics: Arc<Metrics>) -> Option<TgBot> {
     let token = settings.telegram_token.as_ref()?;
     let mut bot = Bot::new(token.expose());
     if let Some(url) = &settings.telegram_api_url {
         bot = bot.set_api_url(url.clone());
     }
-    Some(TgBot::new(bot, Arc::new(Pacer::new(Spacing::from_limits(&settings.throttle)))))
+    Some(TgBot::new(bot, Arc::new(Pacer::new(Spacing::from_limits(&settings.throttle))), metrics))
 }
 
 /// Sends a screen as a new message, with its inline buttons, ahead of bulk deliveries.
@@ -132,7 +152,7 @@ async fn send_paced(
     loop {
         bot.wait_turn(chat_id, priority).await;
         let sent = post(bot, chat_id, screen, markup.clone()).await;
-        crate::metrics::telegram_request("sendMessage", outcome_label(&sent));
+        bot.metrics.telegram_request("sendMessage", outcome_label(&sent));
         match sent {
             Err(RequestError::RetryAfter(seconds)) => {
                 bot.hold_chat(chat_id, seconds.duration());
@@ -147,6 +167,59 @@ async fn send_paced(
     }
 }
 
+/// What a message showed when it was tapped, as Telegram sent it with the callback query: an edit to the
+/// same is refused by Telegram ("message is not modified"), so it is not sent.
+#[derive(Clone, Debug, Default)]
+pub struct Shown {
+    text: String,
+    entities: Vec<MessageEntity>,
+    rows: Vec<Vec<teloxide::types::InlineKeyboardButton>>,
+}
+
+impl Shown {
+    pub fn of(message: &Message) -> Self {
+        Self {
+            text: message.text().unwrap_or_default().to_owned(),
+            entities: message.entities().map(<[MessageEntity]>::to_vec).unwrap_or_default(),
+            rows: message.reply_markup().map(|markup| markup.inline_keyboard.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// Whether showing `screen` would change nothing. Telegram trims the text and finds links, mentions and
+    /// commands by itself, so only the entities the bot sends are compared.
+    pub fn is(&self, screen: &Screen) -> bool {
+        let sent = |entities: &[MessageEntity]| -> Vec<MessageEntity> {
+            entities.iter().filter(|entity| !is_found_by_telegram(&entity.kind)).cloned().collect()
+        };
+        let rows = |rows: &[Vec<teloxide::types::InlineKeyboardButton>]| -> Vec<Vec<teloxide::types::InlineKeyboardButton>> {
+            rows.iter().filter(|row| !row.is_empty()).cloned().collect()
+        };
+        self.text.trim() == screen.text.trim()
+            && sent(&self.entities) == sent(&screen.entities)
+            && rows(&self.rows) == rows(&screen.rows)
+    }
+}
+
+fn is_found_by_telegram(kind: &MessageEntityKind) -> bool {
+    matches!(
+        kind,
+        MessageEntityKind::Mention
+            | MessageEntityKind::Hashtag
+            | MessageEntityKind::Cashtag
+            | MessageEntityKind::BotCommand
+            | MessageEntityKind::Url
+            | MessageEntityKind::Email
+            | MessageEntityKind::PhoneNumber
+    )
+}
+
+/// Shows `screen` in the tapped message, unless it shows that already.
+pub async fn edit_shown(bot: &TgBot, chat_id: ChatId, message_id: MessageId, shown: &Shown, screen: Screen) {
+    if !shown.is(&screen) {
+        edit(bot, chat_id, message_id, screen).await;
+    }
+}
+
 /// Replaces a message's text and buttons. A message that can no longer be edited (deleted, too old, or
 /// unchanged) is left as it is: the edit is cosmetic and its failure is logged, not passed on.
 pub async fn edit(bot: &TgBot, chat_id: ChatId, message_id: MessageId, screen: Screen) {
@@ -155,9 +228,9 @@ pub async fn edit(bot: &TgBot, chat_id: ChatId, message_id: MessageId, screen: S
         request = request.entities(screen.entities);
     }
     let result = if screen.rows.is_empty() {
-        counted("editMessageText", request).await
+        bot.counted("editMessageText", request).await
     } else {
-        counted("editMessageText", request.reply_markup(InlineKeyboardMarkup::new(screen.rows))).await
+        bot.counted("editMessageText", request.reply_markup(InlineKeyboardMarkup::new(screen.rows))).await
     };
     if let Err(error) = result {
         log::warn!("cannot edit a message: {error}");
@@ -166,19 +239,9 @@ pub async fn edit(bot: &TgBot, chat_id: ChatId, message_id: MessageId, screen: S
 
 /// Takes the buttons off an older message once a newer one carries the conversation on.
 pub async fn strip_buttons(bot: &TgBot, chat_id: ChatId, message_id: MessageId) {
-    if let Err(error) = counted("editMessageReplyMarkup", bot.edit_message_reply_markup(chat_id, message_id)).await {
+    if let Err(error) = bot.counted("editMessageReplyMarkup", bot.edit_message_reply_markup(chat_id, message_id)).await {
         log::warn!("cannot take the buttons off an older message: {error}");
     }
-}
-
-/// Makes a Telegram request and counts how it ended under `method` for `/metrics`.
-pub async fn counted<T>(
-    method: &'static str,
-    request: impl std::future::IntoFuture<Output = Result<T, RequestError>>,
-) -> Result<T, RequestError> {
-    let result = request.await;
-    crate::metrics::telegram_request(method, outcome_label(&result));
-    result
 }
 
 /// How a request ended, as `/metrics` counts it.

@@ -140,12 +140,6 @@ impl Pacer {
 
     /// Waits until a message may go into `chat_id`, and takes that turn.
     pub async fn wait_turn(&self, chat_id: i64, priority: Priority) {
-        let started = Instant::now();
-        self.take_turn(chat_id, priority).await;
-        crate::metrics::waited_for_turn(started.elapsed());
-    }
-
-    async fn take_turn(&self, chat_id: i64, priority: Priority) {
         match priority {
             Priority::Interactive => {
                 let at = {

@@ -13,6 +13,7 @@ use crate::domain::DomainError;
 use crate::domain::access::{self, removal_backoff};
 use crate::domain::clock::now;
 use crate::i18n::Lang;
+use crate::metrics::BackgroundLoop;
 use crate::telegram::{self, Priority, RemovalError, TgBot};
 use crate::views::{Screen, access as view};
 
@@ -36,6 +37,7 @@ impl AccessSweep {
             if let Err(error) = self.sweep().await {
                 log::warn!("the access sweep stopped, the next one goes on: {error}");
             }
+            self.bot.metrics().finished_pass(BackgroundLoop::AccessSweep);
             tokio::select! {
                 _ = tokio::time::sleep(self.settings.interval) => {}
                 _ = self.wake.notified() => {}
@@ -47,7 +49,7 @@ impl AccessSweep {
     /// Links of versions before join requests let anyone in once; they stop working now.
     async fn revoke_legacy_invites(&self) -> Result<(), DomainError> {
         for invite in self.db.legacy_invites_to_revoke(now()).await? {
-            match telegram::counted(
+            match self.bot.counted(
                 "revokeChatInviteLink",
                 self.bot.revoke_chat_invite_link(ChatId(invite.chat_id), invite.invite_link.clone()),
             )
@@ -89,7 +91,7 @@ impl AccessSweep {
     async fn remove(&self, member: &Membership) -> Result<(), DomainError> {
         let (chat, user) = (ChatId(member.chat_id), UserId(member.telegram_user_id as u64));
         loop {
-            let error = match telegram::counted("unbanChatMember", self.bot.unban_chat_member(chat, user)).await {
+            let error = match self.bot.counted("unbanChatMember", self.bot.unban_chat_member(chat, user)).await {
                 Ok(_) => return access::removal_done(&self.db, member, now()).await,
                 Err(error) => error,
             };

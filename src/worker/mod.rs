@@ -260,7 +260,7 @@ impl<'a> JobRun<'a> {
             Delivery::Delivered(count) => {
                 if db.complete_job(self.job.id, self.worker_id, batch_id, count as i32, now()).await? {
                     log::info!("job {} completed: {count} codes delivered", self.job.id);
-                    crate::metrics::add("accessbot_codes_delivered_total", &[], count as f64);
+                    self.context.bot.metrics().add("accessbot_codes_delivered_total", &[], count as f64);
                     self.status.show(Stage::Done { count }).await;
                 }
             }
@@ -289,7 +289,7 @@ impl<'a> JobRun<'a> {
             let batch_id = batch.id;
             match self.context.db.store_batch(self.worker_id, batch, codes, event).await? {
                 BatchStore::Stored => {
-                    crate::metrics::add("accessbot_codes_generated_total", &[], f64::from(self.job.quantity));
+                    self.context.bot.metrics().add("accessbot_codes_generated_total", &[], f64::from(self.job.quantity));
                     self.job.batch_id = Some(batch_id);
                     return Ok(Some(batch_id));
                 }
@@ -406,7 +406,7 @@ impl<'a> JobRun<'a> {
                 Ok(_) = shutdown.wait_for(|stop| *stop) => return Err(Delivery::Interrupted),
             }
             let sent = send().await;
-            crate::metrics::telegram_request(method, telegram::outcome_label(&sent));
+            bot.metrics().telegram_request(method, telegram::outcome_label(&sent));
             let error = match sent {
                 Ok(sent) => return Ok(sent),
                 Err(error) => error,

@@ -1,4 +1,5 @@
 //! The usage reporter: sends overage usage records to Stripe, retrying what Stripe could not take yet.
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -11,6 +12,7 @@ use crate::db::redemption::UsageRecord;
 use crate::domain::billing::{STRIPE_MAX_AGE_DAYS, too_old_for_stripe};
 use crate::domain::clock::now;
 use crate::domain::{DomainError, ids};
+use crate::metrics::{BackgroundLoop, Metrics};
 use crate::stripe::{MeterOutcome, StripeClient};
 
 const CLAIM_BATCH: u64 = 20;
@@ -40,7 +42,13 @@ pub async fn warn_about_unbillable_usage(db: &Db, settings: &UsageReportSettings
 }
 
 /// Sends due usage records to Stripe until `shutdown` turns true; without a key it only waits.
-pub async fn run(db: Db, settings: UsageReportSettings, worker_id: String, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(
+    db: Db,
+    settings: UsageReportSettings,
+    worker_id: String,
+    metrics: Arc<Metrics>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let Some(key) = settings.stripe_api_key.clone() else { return };
     let stripe = StripeClient::new(&settings.stripe_api_base, key, &settings.meter_event_name);
     while !*shutdown.borrow() {
@@ -53,7 +61,10 @@ pub async fn run(db: Db, settings: UsageReportSettings, worker_id: String, mut s
                     }
                 }
             }
-            Ok(_) => pause(settings.report_interval, &mut shutdown).await,
+            Ok(_) => {
+                metrics.finished_pass(BackgroundLoop::UsageReport);
+                pause(settings.report_interval, &mut shutdown).await;
+            }
             Err(error) => {
                 DomainError::internal("claiming usage records", error);
                 pause(settings.report_interval, &mut shutdown).await;

@@ -17,6 +17,7 @@ use crate::domain::events::EventEnvelope;
 use crate::domain::secret::{InstanceSecret, random_bytes};
 use crate::domain::webhooks::{self, AttemptResult, MAX_RESPONSE_BYTES, PauseReason};
 use crate::i18n::Lang;
+use crate::metrics::{BackgroundLoop, Metrics};
 use crate::telegram::{self, TgBot};
 use crate::views::errors;
 use crate::views::webhooks as view;
@@ -31,6 +32,7 @@ pub struct WebhookSender {
     pub settings: WebhookSettings,
     /// Tells creators when an endpoint of theirs is paused; None in an instance without Telegram.
     pub bot: Option<TgBot>,
+    pub metrics: Arc<Metrics>,
 }
 
 impl WebhookSender {
@@ -58,6 +60,7 @@ impl WebhookSender {
                     }
                 }
             }
+            self.metrics.finished_pass(BackgroundLoop::WebhookSend);
             tokio::select! {
                 Some(_) = sends.join_next(), if !sends.is_empty() => {}
                 _ = tokio::time::sleep(self.settings.poll_interval) => {}

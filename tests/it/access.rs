@@ -113,7 +113,7 @@ async fn events_of(db: &Db, event_type: &str) -> Vec<Value> {
 }
 
 /// Waits until `done` holds, checking the database and the fake as the sweep runs.
-async fn eventually<F, Fut>(mut done: F)
+async fn eventually<F, Fut>(app: &TestApp, mut done: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -121,7 +121,7 @@ where
     let deadline = tokio::time::Instant::now() + WAIT;
     while !done().await {
         if tokio::time::Instant::now() >= deadline {
-            let logged: Vec<String> = crate::support::logs::captured()
+            let logged: Vec<String> = app.logs()
                 .into_iter()
                 .filter(|line| line.starts_with("WARN") || line.starts_with("ERROR"))
                 .collect();
@@ -196,13 +196,13 @@ async fn the_end_of_access_removes_whom_the_bot_let_in_and_no_one_else(engine: E
     let ended = now() - Duration::seconds(1);
     move_subscription_end(&app, SAM, ended).await;
     move_subscription_end(&app, EVE, ended).await;
-    eventually(|| async {
+    eventually(&app, || async {
         app.telegram.member_status(CHANNEL, SAM) == "left" && app.telegram.member_status(GROUP, SAM) == "left"
     })
     .await;
     let notices = |app: &TestApp| messages_to(app, SAM, "has ended");
-    eventually(|| async { notices(&app) == 1 }).await;
-    eventually(|| async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 2 }).await;
+    eventually(&app, || async { notices(&app) == 1 }).await;
+    eventually(&app, || async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 2 }).await;
     assert_eq!(notices(&app), 1, "told once");
     let removed = events_of(&app.db, events::MEMBER_REMOVED).await;
     assert!(removed.iter().all(|event| event["subscriber_id"] == SAM && event["reason"] == "ended"));
@@ -210,7 +210,7 @@ async fn the_end_of_access_removes_whom_the_bot_let_in_and_no_one_else(engine: E
     assert_eq!(app.telegram.member_status(CHANNEL, OLD_HAND), "member", "a member the bot did not let in stays");
     let unbanned: Vec<i64> = app.telegram.calls("unbanChatMember").iter().filter_map(|r| r.int("user_id")).collect();
     assert!(unbanned.iter().all(|user| *user == SAM), "{unbanned:?}");
-    eventually(|| async { events_of(&app.db, events::SUBSCRIPTION_ENDED).await.len() == 2 }).await;
+    eventually(&app, || async { events_of(&app.db, events::SUBSCRIPTION_ENDED).await.len() == 2 }).await;
 
     // Sam comes back with a new code and is let in again.
     let back = join_links(&redeem(&app, SAM, "Sam", &vip[2]).await);
@@ -241,14 +241,14 @@ async fn without_the_ban_right_the_removal_waits_and_the_creator_is_told_once(en
     move_subscription_end(&app, SAM, now() - Duration::seconds(1)).await;
 
     let told = |app: &TestApp| messages_to(app, ANN, "Ban users");
-    eventually(|| async { told(&app) == 1 }).await;
-    eventually(|| async { app.telegram.attempts("unbanChatMember").len() >= 3 }).await;
+    eventually(&app, || async { told(&app) == 1 }).await;
+    eventually(&app, || async { app.telegram.attempts("unbanChatMember").len() >= 3 }).await;
     assert_eq!(told(&app), 1, "told once however often the removal is tried");
     assert_eq!(app.telegram.member_status(CHANNEL, SAM), "member");
 
     app.telegram.push_bot_rights(CHANNEL, true, true);
-    eventually(|| async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
-    eventually(|| async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 1 }).await;
+    eventually(&app, || async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
+    eventually(&app, || async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 1 }).await;
     app.assert_no_violations();
 }
 
@@ -258,11 +258,11 @@ async fn reminders_go_out_once_per_offset_across_a_restart_and_follow_an_extensi
     redeem(&app, SAM, "Sam", &vip[0]).await;
     let reminders = |app: &TestApp| messages_to(app, SAM, "ends on");
     move_subscription_end(&app, SAM, now() + Duration::days(2)).await;
-    eventually(|| async { reminders(&app) == 1 }).await;
+    eventually(&app, || async { reminders(&app) == 1 }).await;
     app.stop().await;
     app.start_instance().await;
     move_subscription_end(&app, SAM, now() + Duration::hours(12)).await;
-    eventually(|| async { reminders(&app) == 2 }).await;
+    eventually(&app, || async { reminders(&app) == 2 }).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(reminders(&app), 2, "each offset once");
 
@@ -278,7 +278,7 @@ async fn a_reminder_found_late_goes_out_once_not_once_per_offset(engine: Engine)
     redeem(&app, SAM, "Sam", &code).await;
     move_subscription_end(&app, SAM, now() + Duration::hours(6)).await;
     let reminded = |app: &TestApp| messages_to(app, SAM, "ends on");
-    eventually(|| async { reminded(&app) == 1 }).await;
+    eventually(&app, || async { reminded(&app) == 1 }).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(reminded(&app), 1);
     app.assert_no_violations();
@@ -296,15 +296,15 @@ async fn a_crash_in_a_removal_sweep_removes_each_member_exactly_once(engine: Eng
     for user in &subscribers {
         move_subscription_end(&app, *user, now() - Duration::seconds(1)).await;
     }
-    eventually(|| async { app.telegram.calls("unbanChatMember").len() >= 10 }).await;
+    eventually(&app, || async { app.telegram.calls("unbanChatMember").len() >= 10 }).await;
     let members = ask_ann(&app, "/members", "Your members").await;
     assert!(app.telegram.calls("unbanChatMember").len() < 50, "a reply does not wait for the sweep: {members}");
     app.kill();
     let before_restart = app.telegram.calls("unbanChatMember").len();
     assert!(before_restart < 50, "the crash came mid-sweep");
     app.start_instance().await;
-    eventually(|| async { subscribers.iter().all(|user| app.telegram.member_status(CHANNEL, *user) == "left") }).await;
-    eventually(|| async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 50 }).await;
+    eventually(&app, || async { subscribers.iter().all(|user| app.telegram.member_status(CHANNEL, *user) == "left") }).await;
+    eventually(&app, || async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 50 }).await;
     let removed = events_of(&app.db, events::MEMBER_REMOVED).await;
     let mut who: Vec<i64> = removed.iter().map(|event| event["subscriber_id"].as_i64().unwrap()).collect();
     who.sort();
@@ -342,8 +342,8 @@ async fn creators_see_members_check_a_person_and_remove_them(engine: Engine) {
     assert!(app.tap(SAM, &confirm, &go).await.str("text").unwrap().contains("expired"), "only a creator may tap");
     let done = app.tap(ANN, &confirm, &go).await;
     assert!(done.str("text").unwrap().contains("1 subscription ended"), "{done:?}");
-    eventually(|| async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
-    eventually(|| async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 1 }).await;
+    eventually(&app, || async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
+    eventually(&app, || async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 1 }).await;
     assert_eq!(events_of(&app.db, events::MEMBER_REMOVED).await[0]["reason"], "removed_by_creator");
 
     app.send_text_in(ANN, "Ann", "ru", "/language").await;
@@ -384,12 +384,12 @@ async fn a_member_who_left_is_not_removed_and_a_429_is_waited_out(engine: Engine
         "old_chat_member": member("member"), "new_chat_member": member("left"),
     }}));
     app.telegram.set_member(CHANNEL, SAM, "left", false);
-    eventually(|| async { app.db.memberships_of_user(SAM).await.unwrap().iter().all(|m| m.status.as_str() == "left") })
+    eventually(&app, || async { app.db.memberships_of_user(SAM).await.unwrap().iter().all(|m| m.status.as_str() == "left") })
         .await;
     app.telegram.script("unbanChatMember", crate::support::fake_telegram::Scripted::RetryAfter(1));
     move_subscription_end(&app, SAM, now() - Duration::seconds(1)).await;
     move_subscription_end(&app, EVE, now() - Duration::seconds(1)).await;
-    eventually(|| async { app.telegram.member_status(CHANNEL, EVE) == "left" }).await;
+    eventually(&app, || async { app.telegram.member_status(CHANNEL, EVE) == "left" }).await;
     let attempts = app.telegram.attempts("unbanChatMember");
     assert_eq!(attempts.len(), 2, "one 429, then the same removal again");
     assert!(attempts[1] - attempts[0] >= std::time::Duration::from_millis(900), "the 429 was waited out");
@@ -410,9 +410,9 @@ async fn a_subscriber_who_blocked_the_bot_is_removed_all_the_same(engine: Engine
     app.telegram.script("sendMessage", crate::support::fake_telegram::Scripted::Blocked);
     let before = app.telegram.attempts("sendMessage").len();
     move_subscription_end(&app, SAM, now() - Duration::seconds(1)).await;
-    eventually(|| async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
-    eventually(|| async { app.telegram.attempts("sendMessage").len() > before }).await;
-    eventually(|| async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 1 }).await;
+    eventually(&app, || async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
+    eventually(&app, || async { app.telegram.attempts("sendMessage").len() > before }).await;
+    eventually(&app, || async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 1 }).await;
     let told = app.telegram.calls("sendMessage").into_iter().filter(|r| r.int("chat_id") == Some(SAM)).count();
     assert_eq!(told, 1, "the notice was refused: only the redemption answer reached Sam");
     app.assert_no_violations();
@@ -433,7 +433,7 @@ async fn every_access_event_reaches_the_creators_webhook_once(engine: Engine) {
     assert!(!ask_to_join(&app, EVE, CHANNEL, &links[0]).await, "a forwarded link is declined");
     assert!(ask_to_join(&app, SAM, CHANNEL, &links[0]).await);
     move_subscription_end(&app, SAM, now() - Duration::seconds(1)).await;
-    eventually(|| async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
+    eventually(&app, || async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
     use accessbot::db::entities::access_code;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
     let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();

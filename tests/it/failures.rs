@@ -3,7 +3,6 @@
 use sea_orm::{ConnectionTrait, Database};
 
 use crate::on_every_engine;
-use crate::support::logs::captured;
 use crate::support::{Engine, TestApp};
 
 const ANN: i64 = 7001;
@@ -15,11 +14,11 @@ async fn execute(app: &TestApp, sql: &str) {
 }
 
 /// The reference in a "something went wrong" answer, checked against the log.
-fn reference_explained_by_log(answer: &str, explanation: &str) -> String {
+fn reference_explained_by_log(app: &TestApp, answer: &str, explanation: &str) -> String {
     assert!(answer.contains("Something went wrong"), "{answer}");
     let reference = answer.rsplit("Reference: ").next().unwrap().trim().to_owned();
     assert!(!reference.is_empty(), "{answer}");
-    let logged = captured();
+    let logged = app.logs();
     assert!(
         logged.iter().any(|line| line.contains(&format!("internal error {reference}")) && line.contains(explanation)),
         "no log line explains reference {reference} with {explanation:?}"
@@ -35,7 +34,7 @@ async fn an_unknown_stored_job_status_is_answered_with_a_reference_the_log_expla
     execute(&app, "UPDATE generation_jobs SET status = 'paused'").await;
 
     let answer = app.send_text(ANN, "Ann", "/status").await;
-    reference_explained_by_log(answer.str("text").unwrap(), "\"paused\"");
+    reference_explained_by_log(&app, answer.str("text").unwrap(), "\"paused\"");
     app.assert_no_violations();
 }
 
@@ -46,7 +45,7 @@ async fn a_failed_conversation_lookup_is_answered_and_not_taken_for_a_code(engin
 
     // Eight digits look like a code: had the failed lookup read as "no conversation", this would be redeemed.
     let answer = app.send_text(ANN, "Ann", "12345678").await;
-    reference_explained_by_log(answer.str("text").unwrap(), "\"teleport\"");
+    reference_explained_by_log(&app, answer.str("text").unwrap(), "\"teleport\"");
     let attempts = app.db.failed_attempts_since(ANN, chrono::DateTime::UNIX_EPOCH).await.unwrap();
     assert!(attempts.is_empty(), "the message was taken for a code");
     app.assert_no_violations();
@@ -59,7 +58,7 @@ async fn a_damaged_conversation_is_answered_with_a_reference_not_silently_reset(
 
     let plan = TestApp::button_labeled(&wizard, "VIP");
     let answer = app.tap(ANN, &wizard, &plan).await;
-    reference_explained_by_log(answer.str("text").unwrap(), "FlowState");
+    reference_explained_by_log(&app, answer.str("text").unwrap(), "FlowState");
     app.assert_no_violations();
 }
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use crate::on_every_engine;
-use crate::support::app::{WAIT, generated_codes};
+use crate::support::app::{generated_codes, wait_until};
 use crate::support::{Engine, TestApp};
 
 const ANN: i64 = 5101;
@@ -28,32 +28,28 @@ async fn a_kill_with_twenty_updates_in_flight_loses_none_and_redeems_each_code_o
     let users: Vec<i64> = (0..20).map(|n| FIRST_SUBSCRIBER + n).collect();
     // Handlers get as far as their answer, which hangs until the process dies.
     app.telegram.set_delay("sendMessage", Duration::from_secs(5));
+    let answers_before = app.telegram.attempts("sendMessage").len();
     for (user, code) in users.iter().zip(&codes) {
         app.telegram.push_update(app.message_json(*user, "Sub", code));
     }
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while app.db.unhandled_updates(100).await.unwrap().len() < 20 {
-        assert!(tokio::time::Instant::now() < deadline, "the updates were fetched");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    wait_until("every handler is waiting on its answer", async || {
+        app.telegram.attempts("sendMessage").len() - answers_before >= 20
+    })
+    .await;
+    assert_eq!(app.db.events_of_type("access_code.redeemed").await.unwrap().len(), 20, "each code was redeemed");
     app.kill();
-    assert!(acceptances(&app, &users).values().all(|n| *n == 0), "nobody was answered before the crash");
+    // The answers in flight die with their connections; what counts below is only what the next run sends.
+    app.telegram.wait_until_nothing_in_flight().await;
+    assert!(acceptances(&app, &users).values().all(|n| *n == 0), "all 20 answers were in flight at the crash");
+    assert_eq!(app.db.unhandled_updates(100).await.unwrap().len(), 20, "and none was marked handled");
 
-    // An answer the dying process had already written reaches Telegram all the same; it is still held when
-    // it arrives within this pause, so what counts below is only what the next run sends.
-    tokio::time::sleep(Duration::from_millis(200)).await;
     app.telegram.set_delay("sendMessage", Duration::ZERO);
     app.start_instance().await;
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while acceptances(&app, &users).values().any(|n| *n == 0) {
-        assert!(tokio::time::Instant::now() < deadline, "everyone is answered: {:?}", acceptances(&app, &users));
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    wait_until("every update is marked handled", async || app.db.unhandled_updates(100).await.unwrap().is_empty())
+        .await;
     assert!(acceptances(&app, &users).values().all(|n| *n == 1), "one answer each: {:?}", acceptances(&app, &users));
     let redeemed = app.db.events_of_type("access_code.redeemed").await.unwrap();
     assert_eq!(redeemed.len(), 20, "each code redeemed once");
-    assert!(app.db.unhandled_updates(100).await.unwrap().is_empty(), "every update is marked handled");
 }
 
 async fn updates_are_stored_before_they_are_confirmed_and_marked_once_handled(engine: Engine) {
@@ -61,16 +57,11 @@ async fn updates_are_stored_before_they_are_confirmed_and_marked_once_handled(en
     let update_id = app.telegram.push_update(app.message_json(FIRST_SUBSCRIBER, "Sub", "/help"));
     let answer = app.next_message_to(FIRST_SUBSCRIBER, 0).await;
     assert!(answer.str("text").is_some());
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
+    wait_until("the update is marked handled", async || {
         let stored = app.db.find_inbox_update(update_id).await.unwrap().expect("the update is in the inbox");
-        if stored.handled_at.is_some() {
-            assert!(stored.payload.contains("/help"));
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "the update is marked handled");
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+        stored.handled_at.is_some() && stored.payload.contains("/help")
+    })
+    .await;
 }
 
 async fn a_handler_run_again_after_a_crash_before_its_mark_repeats_its_answer_and_nothing_else(engine: Engine) {
@@ -99,7 +90,6 @@ async fn a_handler_run_again_after_a_crash_before_its_mark_repeats_its_answer_an
         app.db.unhandled_updates(100).await.unwrap().is_empty()
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(
         acceptances(&app, &users).values().all(|n| *n == 2),
         "the same success again, not an error: {:?}",

@@ -5,6 +5,7 @@ use accessbot::domain::ids;
 use serde_json::{Value, json};
 
 use crate::on_every_engine;
+use crate::support::app::{wait_until, within};
 use crate::support::mcp::{ALL_ABILITIES, call_err, call_ok, raw_post, try_call};
 use crate::support::{Engine, TestApp};
 
@@ -24,7 +25,7 @@ fn file_job(plan_id: &str, quantity: i64) -> Value {
 async fn tools_list_shows_the_six_tools_with_their_schemas(engine: Engine) {
     let (app, _) = ann_with_plan(engine).await;
     let client = app.mcp(&app.token(ANN, ALL_ABILITIES).await).await;
-    let tools = client.list_all_tools().await.unwrap();
+    let tools = within("the tool list", client.list_all_tools()).await.unwrap();
     let mut names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
     names.sort();
     assert_eq!(
@@ -105,13 +106,12 @@ async fn an_agent_generates_codes_that_arrive_in_the_owners_chat_and_lists_them_
         csv_text.lines().skip(1).map(|line| line.split(',').next().unwrap().to_owned()).collect();
     assert_eq!(delivered.len(), 12);
 
-    let status = loop {
-        let status = call_ok(&client, "get_job_status", json!({"job_id": job_id})).await["data"].clone();
-        if status["status"] == "completed" || status["status"] == "failed" {
-            break status;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    };
+    let mut status = Value::Null;
+    wait_until("get_job_status says the job finished", async || {
+        status = call_ok(&client, "get_job_status", json!({"job_id": job_id})).await["data"].clone();
+        status["status"] == "completed" || status["status"] == "failed"
+    })
+    .await;
     let job = app.finished_job(ANN).await;
     let batch_id = ids::public_id(ids::BATCH, job.batch_id.unwrap());
     assert_eq!(status["status"], "completed");

@@ -10,7 +10,6 @@ use accessbot::domain::clock::now;
 use crate::on_every_engine;
 use crate::support::app::{WAIT, file_request, messages_request};
 use crate::support::fake_telegram::{MessageLimits, Recorded};
-use crate::support::logs::captured;
 use crate::support::{Engine, TestApp};
 
 const FIRST_CREATOR: i64 = 8100;
@@ -137,7 +136,8 @@ async fn two_instances_together_keep_within_the_bots_overall_limit(engine: Engin
     assert!(app.telegram.over_limit().is_empty(), "together they went over: {:?}", app.telegram.over_limit());
     let by_chat = codes_by_chat(&app);
     assert!(creators.iter().all(|user_id| by_chat[user_id].len() == 6), "every code of both jobs once: {by_chat:?}");
-    let holders: HashSet<String> = captured()
+    let holders: HashSet<String> = app
+        .logs()
         .iter()
         .filter(|line| job_ids.iter().any(|id| line.contains(&format!("took job {id}"))))
         .filter_map(|line| {

@@ -11,7 +11,7 @@ use crate::on_every_engine;
 use crate::support::app::{WAIT, wait_until};
 use crate::support::fake_telegram::FakeTelegram;
 use crate::support::proxy::RoundRobin;
-use crate::support::{Engine, TestApp};
+use crate::support::{Bounded, Engine, TestApp};
 
 const WEBHOOK_SECRET: &str = "test-webhook-secret_1";
 const FIRST_USER: i64 = 6100;
@@ -21,6 +21,7 @@ async fn webhook_bot(engine: Engine, proxy: &RoundRobin, instances: usize) -> Te
     let url = url::Url::parse(&format!("{}/telegram/updates", proxy.url)).unwrap();
     let mut app = TestApp::spawn_with(engine, |settings| {
         settings.telegram_webhook = Some(TelegramWebhook { url, secret: Secret::new(WEBHOOK_SECRET) });
+        settings.throttle.instances = instances as u32;
     })
     .await;
     for _ in 1..instances {
@@ -209,8 +210,8 @@ on_every_engine!(
     an_instance_killed_mid_way_loses_no_update,
 );
 
-#[test]
-fn webhook_mode_does_not_start_without_its_secret_or_with_a_plain_http_url() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhook_mode_does_not_start_without_its_secret_or_with_a_plain_http_url() {
     let refusals = [
         (vec![("TELEGRAM_WEBHOOK_URL", "https://bot.example.com/telegram")], "TELEGRAM_WEBHOOK_SECRET must be set"),
         (
@@ -236,7 +237,7 @@ fn webhook_mode_does_not_start_without_its_secret_or_with_a_plain_http_url() {
         for (name, value) in &settings {
             command.env(name, value);
         }
-        let output = command.output().unwrap();
+        let output = command.output_within().await;
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!output.status.success(), "{settings:?} must not start");
         assert!(stderr.contains(says), "{settings:?}: {stderr}");

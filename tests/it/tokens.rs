@@ -11,7 +11,7 @@ use serde_json::json;
 use crate::on_every_engine;
 use crate::support::fake_telegram::Recorded;
 use crate::support::mcp::{call_ok, try_call};
-use crate::support::{Engine, TestApp};
+use crate::support::{Bounded, Engine, TestApp};
 
 const ANN: i64 = 4001;
 const BOB: i64 = 4002;
@@ -97,7 +97,7 @@ async fn a_creator_ticks_abilities_gets_the_token_once_and_an_agent_can_use_it(e
     let refused = try_call(&client, "list_access_codes", json!({"plan_id": plan_id})).await;
     assert!(refused.is_err_and(|e| e.contains("AuthRequired")));
 
-    let logs = crate::support::logs::captured().join("\n");
+    let logs = app.logs().join("\n");
     assert!(!logs.contains(&token[token.len() - 12..]), "the token never reaches the log");
     app.assert_no_violations();
 }
@@ -156,7 +156,7 @@ fn accessbot(dir: &std::path::Path, database_url: &str, secret: &str) -> Command
 async fn the_operator_lists_teams_and_creates_a_token_on_the_command_line() {
     let (dir, database_url, db, secret) = operator_database(ANN, "Ann").await;
 
-    let listed = accessbot(&dir, &database_url, OPERATOR_SECRET).args(["team", "list"]).output().unwrap();
+    let listed = accessbot(&dir, &database_url, OPERATOR_SECRET).args(["team", "list"]).output_within().await;
     assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
     let listing = String::from_utf8_lossy(&listed.stdout).into_owned();
     let team = listing.split_whitespace().find(|w| w.starts_with("team_")).expect("a team id").to_owned();
@@ -164,16 +164,14 @@ async fn the_operator_lists_teams_and_creates_a_token_on_the_command_line() {
 
     let refused = accessbot(&dir, &database_url, OPERATOR_SECRET)
         .args(["token", "create", "--team", &team, "--abilities", "mcp:full,admin"])
-        .output()
-        .unwrap();
+        .output_within().await;
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("abilities: must be one of"));
 
     let created = accessbot(&dir, &database_url, OPERATOR_SECRET)
         .args(["token", "create", "--team", &team, "--abilities", "mcp:full,project-access-code:view-any"])
         .args(["--name", "nightly report"])
-        .output()
-        .unwrap();
+        .output_within().await;
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     let stdout = String::from_utf8_lossy(&created.stdout);
     let token = stdout.split_whitespace().find(|w| w.starts_with("abt_")).expect("the token is printed");
@@ -188,17 +186,17 @@ async fn the_operator_sets_a_teams_tier_and_stripe_customer_on_the_command_line(
     let (dir, database_url, db, _) = operator_database(BOB, "Bob").await;
     let team = db.list_teams().await.unwrap().remove(0);
     let team_id = accessbot::domain::ids::public_id(accessbot::domain::ids::TEAM, team.id);
-    let run = |args: &[&str]| accessbot(&dir, &database_url, OPERATOR_SECRET).args(args).output().unwrap();
+    let run = async |args: &[&str]| accessbot(&dir, &database_url, OPERATOR_SECRET).args(args).output_within().await;
 
-    assert!(run(&["team", "set-tier", &team_id, "growth"]).status.success());
-    assert!(run(&["team", "set-stripe-customer", &team_id, "cus_Bob42"]).status.success());
+    assert!(run(&["team", "set-tier", &team_id, "growth"]).await.status.success());
+    assert!(run(&["team", "set-stripe-customer", &team_id, "cus_Bob42"]).await.status.success());
     let changed = db.find_team(team.id).await.unwrap().unwrap();
     assert_eq!((changed.tier_id.as_str(), changed.stripe_customer_id.as_deref()), ("growth", Some("cus_Bob42")));
 
-    let wrong_tier = run(&["team", "set-tier", &team_id, "platinum"]);
+    let wrong_tier = run(&["team", "set-tier", &team_id, "platinum"]).await;
     assert_eq!(wrong_tier.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&wrong_tier.stderr).contains("tier: must be one of: free, starter, growth"));
-    assert_eq!(run(&["team", "set-stripe-customer", &team_id, "acct_1"]).status.code(), Some(2));
-    assert_eq!(run(&["team", "set-tier", "team_01J00000000000000000000000", "free"]).status.code(), Some(2));
+    assert_eq!(run(&["team", "set-stripe-customer", &team_id, "acct_1"]).await.status.code(), Some(2));
+    assert_eq!(run(&["team", "set-tier", "team_01J00000000000000000000000", "free"]).await.status.code(), Some(2));
     std::fs::remove_dir_all(dir).ok();
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use accessbot::config::{
@@ -13,6 +14,7 @@ use accessbot::domain::clock::now;
 use accessbot::domain::creators;
 use accessbot::domain::secret::InstanceSecret;
 use accessbot::domain::webhooks::TargetPolicy;
+use accessbot::metrics::Metrics;
 use accessbot::startup::Application;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
@@ -31,8 +33,19 @@ pub enum Engine {
 }
 
 impl Engine {
+    /// PostgreSQL at `TEST_DATABASE_URL`; None when it is not set, unless `REQUIRE_POSTGRES=1` (as in CI)
+    /// makes its absence a failure.
     pub fn postgres() -> Option<Self> {
-        std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()).map(|admin_url| Self::Postgres { admin_url })
+        let url = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty());
+        let required = std::env::var("REQUIRE_POSTGRES").is_ok_and(|v| v == "1");
+        match url {
+            Some(admin_url) => Some(Self::Postgres { admin_url }),
+            None if required => panic!("REQUIRE_POSTGRES=1, but TEST_DATABASE_URL is not set"),
+            None => {
+                report_skipped_postgres();
+                None
+            }
+        }
     }
 
     /// A fresh, empty database for one test.
@@ -45,8 +58,12 @@ impl Engine {
                 (format!("sqlite://{}?mode=rwc", dir.join("accessbot.db").display()), Some(dir))
             }
             Self::Postgres { admin_url } => {
-                let admin = Database::connect(admin_url.as_str()).await.expect("connect to TEST_DATABASE_URL");
-                admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create a test database");
+                let admin = within("a connection to TEST_DATABASE_URL", Database::connect(admin_url.as_str()))
+                    .await
+                    .expect("connect to TEST_DATABASE_URL");
+                within("CREATE DATABASE", admin.execute_unprepared(&format!("CREATE DATABASE {name}")))
+                    .await
+                    .expect("create a test database");
                 admin.close().await.ok();
                 let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(admin_url);
                 (format!("{base}/{name}"), None)
@@ -55,10 +72,33 @@ impl Engine {
     }
 }
 
+/// Says once per run, past the test harness's capture, how many PostgreSQL variants pass without running.
+fn report_skipped_postgres() {
+    static REPORTED: std::sync::Once = std::sync::Once::new();
+    REPORTED.call_once(|| {
+        use std::io::Write;
+        let listed = std::env::current_exe()
+            .and_then(|test_binary| std::process::Command::new(test_binary).args(["--list", "--format", "terse"]).output());
+        let count = listed.map_or(0, |listed| {
+            String::from_utf8_lossy(&listed.stdout).lines().filter(|line| line.ends_with("::postgres: test")).count()
+        });
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: {count} PostgreSQL tests are skipped and pass without running: TEST_DATABASE_URL is not set (REQUIRE_POSTGRES=1 makes this a failure)"
+        );
+    });
+}
+
+/// Awaits `future` for at most [`WAIT`]; past that the test fails, naming what it waited for.
+pub async fn within<T>(what: &str, future: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(WAIT, future).await.unwrap_or_else(|_| panic!("timed out after {WAIT:?} waiting for {what}"))
+}
+
 /// One running "process" of the application, in a runtime of its own so it can be killed outright.
 struct Instance {
     runtime: tokio::runtime::Runtime,
     http_addr: std::net::SocketAddr,
+    metrics: Arc<Metrics>,
     stop: Option<oneshot::Sender<()>>,
     stopped: oneshot::Receiver<()>,
 }
@@ -72,6 +112,8 @@ pub struct TestApp {
     pub http_addr: std::net::SocketAddr,
     instances: Vec<Instance>,
     dir: Option<PathBuf>,
+    /// Where the log records of this application's instances are filed.
+    log_id: u64,
 }
 
 pub fn test_settings(telegram: &FakeTelegram, database_url: &str) -> Settings {
@@ -140,24 +182,32 @@ impl TestApp {
         let (database_url, dir) = engine.fresh_database().await;
         let mut settings = test_settings(&telegram, &database_url);
         customise(&mut settings);
-        let db = Db::connect(&settings.database_url, 5).await.expect("open the test database");
+        let db = within("the test database", Db::connect(&settings.database_url, 5)).await.expect("open the test database");
         let secret = InstanceSecret::from_value(TEST_SECRET).unwrap();
         let unbound = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
-        let mut app = Self { telegram, db, secret, settings, http_addr: unbound, instances: Vec::new(), dir };
+        let log_id = super::logs::new_log_id();
+        let mut app =
+            Self { telegram, db, secret, settings, http_addr: unbound, instances: Vec::new(), dir, log_id };
         app.start_instance().await;
         app
     }
 
     /// Starts another instance on the same database, as a second process would.
     pub async fn start_instance(&mut self) {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let log_id = self.log_id;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .on_thread_start(move || super::logs::tag_thread(log_id))
+            .build()
+            .unwrap();
         let (stop, stop_requested) = oneshot::channel::<()>();
-        let (ready_sender, ready) = oneshot::channel::<std::net::SocketAddr>();
+        let (ready_sender, ready) = oneshot::channel::<(std::net::SocketAddr, Arc<Metrics>)>();
         let (stopped_sender, stopped) = oneshot::channel::<()>();
         let settings = self.settings.clone();
         runtime.spawn(async move {
             let app = Application::build(settings).await.expect("the application starts");
-            let _ = ready_sender.send(app.http_addr());
+            let _ = ready_sender.send((app.http_addr(), app.metrics()));
             app.run_until(async {
                 let _ = stop_requested.await;
             })
@@ -165,8 +215,20 @@ impl TestApp {
             .expect("the application runs");
             let _ = stopped_sender.send(());
         });
-        self.http_addr = ready.await.expect("the application started");
-        self.instances.push(Instance { runtime, http_addr: self.http_addr, stop: Some(stop), stopped });
+        let started = tokio::time::timeout(WAIT, ready).await.expect("the application started within the deadline");
+        let (http_addr, metrics) = started.expect("the application started");
+        self.http_addr = http_addr;
+        self.instances.push(Instance { runtime, http_addr, metrics, stop: Some(stop), stopped });
+    }
+
+    /// The counters of the newest instance.
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.instances.last().expect("a running instance").metrics.clone()
+    }
+
+    /// Every log record this application's instances wrote so far, the stopped and killed ones' too.
+    pub fn logs(&self) -> Vec<String> {
+        super::logs::captured(self.log_id)
     }
 
     /// Stops the newest instance the way Ctrl-C does, and waits until it has finished.
@@ -175,8 +237,9 @@ impl TestApp {
             if let Some(stop) = instance.stop.take() {
                 let _ = stop.send(());
             }
-            let _ = tokio::time::timeout(WAIT, &mut instance.stopped).await;
+            let stopped = tokio::time::timeout(WAIT, &mut instance.stopped).await;
             instance.runtime.shutdown_background();
+            stopped.expect("the instance stopped within the deadline").expect("the instance ran to its end");
         }
     }
 
@@ -301,16 +364,17 @@ impl TestApp {
     pub fn callback_json(&self, user_id: i64, card: &Recorded, data: &str) -> Value {
         let chat_id = card.int("chat_id").unwrap();
         let message_id = message_id_of(card);
+        let mut message = json!({
+            "message_id": message_id, "date": now().timestamp(),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Someone"},
+            "from": {"id": super::fake_telegram::BOT_ID, "is_bot": true, "first_name": "Access Bot"},
+        });
+        message.as_object_mut().unwrap().extend(self.telegram.message_as_shown(chat_id, message_id));
         json!({
             "callback_query": {
                 "id": format!("cq-{}", ulid::Ulid::generate()),
                 "from": user_json(user_id, "Tapper", "en"),
-                "message": {
-                    "message_id": message_id, "date": now().timestamp(),
-                    "chat": {"id": chat_id, "type": "private", "first_name": "Someone"},
-                    "from": {"id": super::fake_telegram::BOT_ID, "is_bot": true, "first_name": "Access Bot"},
-                    "text": card.str("text").unwrap_or_default(),
-                },
+                "message": message,
                 "chat_instance": "instance",
                 "data": data,
             }

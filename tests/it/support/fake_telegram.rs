@@ -173,8 +173,9 @@ struct Shown {
 }
 
 impl Shown {
+    /// Telegram keeps a message's text trimmed.
     fn of(params: &Map<String, Value>, text: Option<String>) -> Self {
-        Self { text, entities: entities_of(params), markup: markup_of(params) }
+        Self { text: text.map(|t| t.trim().to_owned()), entities: entities_of(params), markup: markup_of(params) }
     }
 }
 
@@ -198,6 +199,8 @@ const MESSAGE_METHODS: [&str; 6] =
 pub struct FakeTelegram {
     inner: Arc<Mutex<Inner>>,
     changed: Arc<Notify>,
+    /// Requests being answered right now, `getUpdates` aside.
+    in_flight: Arc<std::sync::atomic::AtomicUsize>,
     spec: Arc<BotApiSpec>,
     pub url: String,
 }
@@ -227,6 +230,7 @@ impl FakeTelegram {
                 ..Default::default()
             })),
             changed: Arc::new(Notify::new()),
+            in_flight: Arc::default(),
             spec,
             url,
         };
@@ -266,6 +270,24 @@ impl FakeTelegram {
 
     pub fn violations(&self) -> Vec<String> {
         self.inner.lock().unwrap().violations.clone()
+    }
+
+    /// The fields of a message as Telegram puts it into a callback query: what it shows now.
+    pub fn message_as_shown(&self, chat_id: i64, message_id: i64) -> Map<String, Value> {
+        let inner = self.inner.lock().unwrap();
+        let mut fields = Map::new();
+        if let Some(shown) = inner.shown.get(&(chat_id, message_id)) {
+            if let Some(text) = &shown.text {
+                fields.insert("text".to_owned(), json!(text));
+            }
+            if !shown.entities.is_null() {
+                fields.insert("entities".to_owned(), shown.entities.clone());
+            }
+            if !shown.markup.is_null() {
+                fields.insert("reply_markup".to_owned(), shown.markup.clone());
+            }
+        }
+        fields
     }
 
     /// Makes `user_id` a member of `chat_id` with `status`; an administrator may invite users when `can_invite`.
@@ -452,6 +474,16 @@ impl FakeTelegram {
             }
             // Wakes for a new update, a finished post, or a retry coming due.
             let _ = tokio::time::timeout(Duration::from_millis(50), notified).await;
+        }
+    }
+
+    /// Waits until no request is being answered (`getUpdates` aside): one whose sender died is dropped with
+    /// its connection, one that got through is recorded.
+    pub async fn wait_until_nothing_in_flight(&self) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while self.in_flight.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            assert!(tokio::time::Instant::now() < deadline, "requests stayed in flight");
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
 
@@ -669,6 +701,7 @@ async fn handle(
         Err(reason) => return fake.refuse(&reason),
     };
     let key = method.to_lowercase();
+    let _in_flight = (key != "getupdates").then(|| InFlight::new(&fake.in_flight));
     if let Some(reason) = rules::refusal(&key, &params) {
         return fake.refuse(&format!("{method}: {reason}"));
     }
@@ -897,6 +930,22 @@ async fn handle(
             ok(invite)
         }
         _ => ok(json!(true)),
+    }
+}
+
+/// Counts a request as being answered until it is, or until its sender goes away and it is dropped.
+struct InFlight(Arc<std::sync::atomic::AtomicUsize>);
+
+impl InFlight {
+    fn new(count: &Arc<std::sync::atomic::AtomicUsize>) -> Self {
+        count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Self(count.clone())
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
 

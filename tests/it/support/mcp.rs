@@ -11,6 +11,7 @@ use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig
 use serde_json::{Value, json};
 
 use super::TestApp;
+use super::app::within;
 
 pub const ALL_ABILITIES: &str = "mcp:full,project-access-code:create,project-access-code:view-any";
 
@@ -35,7 +36,7 @@ impl TestApp {
             config = config.auth_header(token);
         }
         let transport = StreamableHttpClientTransport::from_config(config);
-        ClientConfig::default().serve(transport).await.map_err(|error| format!("{error:?}"))
+        within("the MCP handshake", ClientConfig::default().serve(transport)).await.map_err(|error| format!("{error:?}"))
     }
 
     pub async fn mcp(&self, token: &str) -> McpClient {
@@ -49,10 +50,8 @@ pub async fn try_call(client: &McpClient, tool: &str, arguments: Value) -> Resul
         Value::Object(map) => map,
         other => panic!("tool arguments must be an object, got {other}"),
     };
-    client
-        .call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments))
-        .await
-        .map_err(|error| format!("{error:?}"))
+    let call = client.call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments));
+    within(&format!("the MCP tool {tool}"), call).await.map_err(|error| format!("{error:?}"))
 }
 
 /// Calls a tool and returns its structured content, asserting it is not an error.
@@ -81,7 +80,7 @@ pub async fn raw_post(url: &str, token: Option<&str>) -> (u16, Value, Option<Str
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
-    let response = request.send().await.unwrap();
+    let response = within("an answer from /mcp", request.send()).await.unwrap();
     let status = response.status().as_u16();
     let challenge = response.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_owned());
     let body = response.json().await.unwrap_or(Value::Null);

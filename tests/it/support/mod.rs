@@ -38,9 +38,31 @@ macro_rules! on_every_engine {
             async fn postgres() {
                 match $crate::support::Engine::postgres() {
                     Some(engine) => super::$name(engine).await,
-                    None => eprintln!("skipped on PostgreSQL: TEST_DATABASE_URL is not set"),
+                    None => {}
                 }
             }
         }
     )* };
+}
+
+/// Running a command of the test to its end without waiting for ever.
+pub trait Bounded {
+    /// Runs the command to its end as `output()` does, within [`app::WAIT`]; past that it is killed and the
+    /// test fails, naming the command.
+    fn output_within(&mut self) -> impl std::future::Future<Output = std::process::Output>;
+}
+
+impl Bounded for std::process::Command {
+    async fn output_within(&mut self) -> std::process::Output {
+        use std::process::Stdio;
+        let args: Vec<String> = self.get_args().map(|arg| arg.to_string_lossy().into_owned()).collect();
+        let described = format!("{} {}", self.get_program().to_string_lossy(), args.join(" "));
+        let mut command = tokio::process::Command::from(std::mem::replace(self, std::process::Command::new("true")));
+        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
+        let child = command.spawn().unwrap_or_else(|error| panic!("cannot start `{described}`: {error}"));
+        match tokio::time::timeout(app::WAIT, child.wait_with_output()).await {
+            Ok(output) => output.unwrap_or_else(|error| panic!("cannot read what `{described}` printed: {error}")),
+            Err(_) => panic!("`{described}` did not finish within {:?}; it was killed", app::WAIT),
+        }
+    }
 }

@@ -118,7 +118,8 @@ fn subscriber(n: usize) -> Subscriber {
 }
 
 async fn redeem(app: &TestApp, n: usize, code: &str) {
-    let outcome = redemption::redeem(&app.db, &app.secret, &Default::default(), &subscriber(n), code, now()).await.unwrap();
+    let outcome =
+        redemption::redeem(&app.db, &app.secret, &Default::default(), &subscriber(n), code, now()).await.unwrap();
     assert!(matches!(outcome, RedeemOutcome::Redeemed(_)), "the bench redeems valid codes only");
 }
 

@@ -25,8 +25,7 @@ pub async fn join_request(h: Handling, request: ChatJoinRequest) -> HandlerResul
         JoinDecision::Approve(subscription) => {
             let admission = access::record_admission(&context.db, &subscription, chat_id.0, at).await?;
             if let Err(error) =
-                bot.counted("approveChatJoinRequest", bot.approve_chat_join_request(chat_id, user_id))
-                    .await
+                bot.counted("approveChatJoinRequest", bot.approve_chat_join_request(chat_id, user_id)).await
             {
                 access::forget_admission(&context.db, &admission).await?;
                 if is_already_decided(&error) {
@@ -38,8 +37,7 @@ pub async fn join_request(h: Handling, request: ChatJoinRequest) -> HandlerResul
         }
         JoinDecision::Decline => {
             if let Err(error) =
-                bot.counted("declineChatJoinRequest", bot.decline_chat_join_request(chat_id, user_id))
-                    .await
+                bot.counted("declineChatJoinRequest", bot.decline_chat_join_request(chat_id, user_id)).await
             {
                 if is_already_decided(&error) {
                     return Ok(());
@@ -146,8 +144,7 @@ pub async fn check_command(h: Handling, message: Message, args: String, creator:
 
 /// Whether someone the bot did not let in is in a chat anyway, as Telegram says.
 async fn present_anyway(bot: &TgBot, chat_id: i64, user_id: i64) -> Presence {
-    match bot.counted("getChatMember", bot.get_chat_member(ChatId(chat_id), UserId(user_id as u64))).await
-    {
+    match bot.counted("getChatMember", bot.get_chat_member(ChatId(chat_id), UserId(user_id as u64))).await {
         Ok(member) if member.kind.is_present() => Presence::PresentAnyway,
         Ok(_) => Presence::Absent,
         Err(error) => {

@@ -108,9 +108,7 @@ async fn tell_failure(bot: &TgBot, update: &Update, lang: &Lang, error: DomainEr
     let text = errors::chat(lang, &error);
     let told = match &update.kind {
         teloxide::types::UpdateKind::CallbackQuery(query) => {
-            bot.counted("answerCallbackQuery", bot.answer_callback_query(query.id.clone()).text(text))
-                .await
-                .map(|_| ())
+            bot.counted("answerCallbackQuery", bot.answer_callback_query(query.id.clone()).text(text)).await.map(|_| ())
         }
         _ => match update.chat() {
             Some(chat) => crate::telegram::send(bot, chat.id, Screen::new(text)).await.map(|_| ()),

@@ -7,10 +7,10 @@ use super::access_code::AccessCode;
 use super::secret::InstanceSecret;
 use super::{DomainError, billing, events, ids};
 use crate::db::Db;
-use crate::metrics::Metrics;
 use crate::db::generation::{AccessCodeRow, Event};
 use crate::db::plans::Plan;
 use crate::db::redemption::{NotRedeemable, RedemptionRequest, Subscription, SubscriptionChange};
+use crate::metrics::Metrics;
 
 pub const MAX_FAILED_ATTEMPTS: usize = 5;
 pub const ATTEMPT_WINDOW_MINUTES: i64 = 10;

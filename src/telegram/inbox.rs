@@ -228,7 +228,8 @@ async fn poll(bot: crate::telegram::TgBot, inbox: Arc<Inbox>, stopping: Cancella
     // start again at random after a week without updates. What comes again is known by its id and skipped.
     let mut offset = 0;
     loop {
-        let request = bot.api().get_updates().offset(offset).timeout(POLL_TIMEOUT_SECONDS).allowed_updates(ALLOWED_UPDATES);
+        let request =
+            bot.api().get_updates().offset(offset).timeout(POLL_TIMEOUT_SECONDS).allowed_updates(ALLOWED_UPDATES);
         let asked = bot.counted("getUpdates", request);
         let updates = tokio::select! {
             _ = stopping.cancelled() => break,

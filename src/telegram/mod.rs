@@ -11,8 +11,8 @@ use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageEntity, MessageEntity
 use teloxide::{ApiError, RequestError};
 
 use crate::config::Settings;
-use crate::metrics::Metrics;
 use crate::domain::plans::ChatRightsProblem;
+use crate::metrics::Metrics;
 use crate::views::Screen;
 pub use pacer::{Pacer, Priority, Spacing};
 
@@ -191,9 +191,10 @@ impl Shown {
         let sent = |entities: &[MessageEntity]| -> Vec<MessageEntity> {
             entities.iter().filter(|entity| !is_found_by_telegram(&entity.kind)).cloned().collect()
         };
-        let rows = |rows: &[Vec<teloxide::types::InlineKeyboardButton>]| -> Vec<Vec<teloxide::types::InlineKeyboardButton>> {
-            rows.iter().filter(|row| !row.is_empty()).cloned().collect()
-        };
+        let rows =
+            |rows: &[Vec<teloxide::types::InlineKeyboardButton>]| -> Vec<Vec<teloxide::types::InlineKeyboardButton>> {
+                rows.iter().filter(|row| !row.is_empty()).cloned().collect()
+            };
         self.text.trim() == screen.text.trim()
             && sent(&self.entities) == sent(&screen.entities)
             && rows(&self.rows) == rows(&screen.rows)
@@ -239,7 +240,8 @@ pub async fn edit(bot: &TgBot, chat_id: ChatId, message_id: MessageId, screen: S
 
 /// Takes the buttons off an older message once a newer one carries the conversation on.
 pub async fn strip_buttons(bot: &TgBot, chat_id: ChatId, message_id: MessageId) {
-    if let Err(error) = bot.counted("editMessageReplyMarkup", bot.edit_message_reply_markup(chat_id, message_id)).await {
+    if let Err(error) = bot.counted("editMessageReplyMarkup", bot.edit_message_reply_markup(chat_id, message_id)).await
+    {
         log::warn!("cannot take the buttons off an older message: {error}");
     }
 }

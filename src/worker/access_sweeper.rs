@@ -49,11 +49,13 @@ impl AccessSweep {
     /// Links of versions before join requests let anyone in once; they stop working now.
     async fn revoke_legacy_invites(&self) -> Result<(), DomainError> {
         for invite in self.db.legacy_invites_to_revoke(now()).await? {
-            match self.bot.counted(
-                "revokeChatInviteLink",
-                self.bot.revoke_chat_invite_link(ChatId(invite.chat_id), invite.invite_link.clone()),
-            )
-            .await
+            match self
+                .bot
+                .counted(
+                    "revokeChatInviteLink",
+                    self.bot.revoke_chat_invite_link(ChatId(invite.chat_id), invite.invite_link.clone()),
+                )
+                .await
             {
                 Ok(_) => self.db.mark_legacy_invite_revoked(invite.id, now()).await?,
                 Err(error) => log::warn!("cannot revoke an invite link of an earlier version: {error}"),

@@ -289,7 +289,11 @@ impl<'a> JobRun<'a> {
             let batch_id = batch.id;
             match self.context.db.store_batch(self.worker_id, batch, codes, event).await? {
                 BatchStore::Stored => {
-                    self.context.bot.metrics().add("accessbot_codes_generated_total", &[], f64::from(self.job.quantity));
+                    self.context.bot.metrics().add(
+                        "accessbot_codes_generated_total",
+                        &[],
+                        f64::from(self.job.quantity),
+                    );
                     self.job.batch_id = Some(batch_id);
                     return Ok(Some(batch_id));
                 }

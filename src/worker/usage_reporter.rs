@@ -61,15 +61,13 @@ pub async fn run(
                     }
                 }
             }
-            Ok(_) => {
-                metrics.finished_pass(BackgroundLoop::UsageReport);
-                pause(settings.report_interval, &mut shutdown).await;
-            }
+            Ok(_) => pause(settings.report_interval, &mut shutdown).await,
             Err(error) => {
                 DomainError::internal("claiming usage records", error);
                 pause(settings.report_interval, &mut shutdown).await;
             }
         }
+        metrics.finished_pass(BackgroundLoop::UsageReport);
     }
 }
 

@@ -21,7 +21,8 @@ async fn a_backup_taken_under_load_restores_into_a_bot_that_redeems_an_older_cod
     let codes = generated_codes(&app, ANN, "VIP", 2).await;
     app.telegram.set_delay("sendMessage", Duration::from_millis(30));
     app.queue().enqueue(&app.creator(ANN).await, &messages_request("VIP", 40), "test", now()).await.unwrap();
-    let code_messages = || app.telegram.calls("sendMessage").iter().filter(|r| r.params.contains_key("entities")).count();
+    let code_messages =
+        || app.telegram.calls("sendMessage").iter().filter(|r| r.params.contains_key("entities")).count();
     wait_until("the job is delivering", async || code_messages() >= 3).await;
 
     let backups = temp_dir();
@@ -30,7 +31,8 @@ async fn a_backup_taken_under_load_restores_into_a_bot_that_redeems_an_older_cod
         .env("DATABASE_URL", &app.settings.database_url)
         .env("ACCESSBOT_SECRET", TEST_SECRET)
         .args(["backup", file.to_str().unwrap()])
-        .output_within().await;
+        .output_within()
+        .await;
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(code_messages() < 40, "the backup was taken while the job was still delivering");
     let secret_file = backups.join("accessbot-backup.db.secret");
@@ -40,7 +42,8 @@ async fn a_backup_taken_under_load_restores_into_a_bot_that_redeems_an_older_cod
         .env("DATABASE_URL", &app.settings.database_url)
         .env("ACCESSBOT_SECRET", TEST_SECRET)
         .args(["backup", file.to_str().unwrap()])
-        .output_within().await;
+        .output_within()
+        .await;
     assert!(!again.status.success(), "an existing backup is not overwritten");
 
     let restored_dir = temp_dir();
@@ -48,7 +51,8 @@ async fn a_backup_taken_under_load_restores_into_a_bot_that_redeems_an_older_cod
     let output = accessbot_command(&restored_dir)
         .env("DATABASE_URL", &restored_url)
         .args(["restore", file.to_str().unwrap()])
-        .output_within().await;
+        .output_within()
+        .await;
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(mode(&restored_dir.join("accessbot.secret")), 0o600);
 
@@ -71,7 +75,8 @@ async fn backing_up_a_postgresql_database_is_refused_with_a_pointer_to_pg_dump()
         .env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
         .env("ACCESSBOT_SECRET", TEST_SECRET)
         .args(["backup", "copy.db"])
-        .output_within().await;
+        .output_within()
+        .await;
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("pg_dump"));
     std::fs::remove_dir_all(dir).ok();

@@ -8,7 +8,7 @@ use accessbot::domain::ids;
 use accessbot::domain::jobs::JobStatus;
 
 use crate::on_every_engine;
-use crate::support::app::{WAIT, file_request};
+use crate::support::app::{WAIT, file_request, wait_until};
 use crate::support::fake_telegram::{Recorded, Scripted};
 use crate::support::{Engine, TestApp};
 
@@ -162,11 +162,10 @@ async fn two_instances_do_each_of_fifty_jobs_exactly_once(engine: Engine) {
             (requests.iter().filter(|r| r.method == "sendDocument").count() >= 50).then_some(())
         })
         .await;
-    let deadline = tokio::time::Instant::now() + WAIT;
-    while app.db.count_jobs_with_status(JobStatus::Completed).await.unwrap() < 50 {
-        assert!(tokio::time::Instant::now() < deadline, "every job completes");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_until("every job completes", async || {
+        app.db.count_jobs_with_status(JobStatus::Completed).await.unwrap() == 50
+    })
+    .await;
     let jobs = app.jobs_of(ANN).await;
     assert_eq!(jobs.len(), 50);
     let holders: HashSet<String> = app.telegram.calls("sendDocument").iter().map(|d| d.files[0].1.clone()).collect();
@@ -213,8 +212,9 @@ async fn an_instance_that_does_not_receive_updates_still_delivers_and_serves_mcp
     app.telegram.wait_for(WAIT, |r| r.iter().skip(before).find(|r| r.method == "sendDocument").cloned()).await;
     let health = reqwest::get(format!("http://{}/healthz", app.http_addr)).await.unwrap();
     assert_eq!(health.status(), 200, "the MCP side runs");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.wait_for_full_pass(accessbot::metrics::BackgroundLoop::AccessSweep).await;
     let seen: Vec<String> = app.telegram.requests().iter().skip(before).map(|r| r.method.clone()).collect();
+    assert!(!seen.iter().any(|m| m == "getUpdates"), "it never asks for updates: {seen:?}");
     assert!(!seen.iter().any(|m| m == "setMyCommands"), "menus are the receiving instance's job: {seen:?}");
     assert!(
         !app.telegram.requests().iter().skip(before).any(|r| r.str("text").is_some_and(|t| t.contains("plans"))),

@@ -316,11 +316,10 @@ async fn a_code_that_already_exists_is_drawn_again_and_never_stored_twice(engine
 
     // The abandoned jobs are taken over once their lease runs out, and finish with fresh codes.
     app.start_instance().await;
-    let deadline = tokio::time::Instant::now() + crate::support::app::WAIT;
-    while app.db.count_jobs_with_status(JobStatus::Completed).await.unwrap() < 2 {
-        assert!(tokio::time::Instant::now() < deadline, "both jobs complete");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    crate::support::app::wait_until("both jobs complete", async || {
+        app.db.count_jobs_with_status(JobStatus::Completed).await.unwrap() >= 2
+    })
+    .await;
     let job = app.db.find_job(second.id).await.unwrap().unwrap();
     assert_eq!(app.db.codes_of_batch(job.batch_id.unwrap()).await.unwrap().len(), 5);
     assert_eq!(

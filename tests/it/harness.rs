@@ -73,7 +73,8 @@ async fn the_fake_refuses_texts_captions_and_menus_that_telegram_refuses() {
     assert_refused(&fake, "sendDocument", captioned("x".repeat(1025)), "message caption is too long").await;
     let answer = |text: String| json!({"callback_query_id": "q", "text": text});
     assert_refused(&fake, "answerCallbackQuery", answer("x".repeat(201)), "MESSAGE_TOO_LONG").await;
-    let menu = |command: &str, description: &str| json!({"commands": [{"command": command, "description": description}]});
+    let menu =
+        |command: &str, description: &str| json!({"commands": [{"command": command, "description": description}]});
     assert_refused(&fake, "setMyCommands", menu("Start", "Go"), "BOT_COMMAND_INVALID").await;
     assert_refused(&fake, "setMyCommands", menu(&"a".repeat(33), "Go"), "BOT_COMMAND_INVALID").await;
     assert_refused(&fake, "setMyCommands", menu("start", &"d".repeat(257)), "BOT_COMMAND_DESCRIPTION_INVALID").await;
@@ -92,7 +93,8 @@ async fn the_fake_refuses_buttons_that_telegram_refuses() {
     assert_refused(&fake, "sendMessage", keyboard(json!([[{"text": "Go"}]])), "Text buttons are unallowed").await;
     let url = keyboard(json!([[{"text": "Go", "url": "t.me/nowhere"}]]));
     assert_refused(&fake, "sendMessage", url, "BUTTON_URL_INVALID").await;
-    let row = |n: usize| json!((0..n).map(|i| json!({"text": "b", "callback_data": i.to_string()})).collect::<Vec<_>>());
+    let row =
+        |n: usize| json!((0..n).map(|i| json!({"text": "b", "callback_data": i.to_string()})).collect::<Vec<_>>());
     assert_eq!(call(&fake, "sendMessage", keyboard(json!([row(8)]))).await.0, 200);
     assert_refused(&fake, "sendMessage", keyboard(json!([row(9)])), "reply markup is too long").await;
     let rows = |n: usize| json!((0..n).map(|_| row(5)).collect::<Vec<_>>());
@@ -103,9 +105,7 @@ async fn the_fake_refuses_buttons_that_telegram_refuses() {
 #[tokio::test]
 async fn the_fake_refuses_entities_and_markup_that_telegram_cannot_parse() {
     let fake = FakeTelegram::start().await;
-    let entity = |offset: i64, length: i64, kind: &str| {
-        json!({"chat_id": 1, "text": "code 🎟", "entities": [{"type": kind, "offset": offset, "length": length}]})
-    };
+    let entity = |offset: i64, length: i64, kind: &str| json!({"chat_id": 1, "text": "code 🎟", "entities": [{"type": kind, "offset": offset, "length": length}]});
     assert_eq!(call(&fake, "sendMessage", entity(5, 2, "code")).await.0, 200, "the emoji is two units long");
     assert_refused(&fake, "sendMessage", entity(5, 3, "code"), "ends after the end of the text").await;
     assert_refused(&fake, "sendMessage", entity(0, 0, "bold"), "wrong length").await;
@@ -129,19 +129,35 @@ async fn the_fake_refuses_edits_of_unknown_or_unchanged_messages_and_answers_a_q
     let fake = FakeTelegram::start().await;
     let (_, sent) = call(&fake, "sendMessage", keyboard(json!([[{"text": "Go", "callback_data": "go"}]]))).await;
     let message_id = sent["result"]["message_id"].as_i64().unwrap();
-    let edit = |chat: i64, id: i64, text: &str, markup: Value| {
-        json!({"chat_id": chat, "message_id": id, "text": text, "reply_markup": markup})
-    };
+    let edit = |chat: i64, id: i64, text: &str, markup: Value| json!({"chat_id": chat, "message_id": id, "text": text, "reply_markup": markup});
     let same_buttons = json!({"inline_keyboard": [[{"text": "Go", "callback_data": "go"}]]});
-    assert_refused(&fake, "editMessageText", edit(1, message_id, "Pick", same_buttons.clone()), "message is not modified")
-        .await;
-    assert_refused(&fake, "editMessageText", edit(1, message_id + 500, "New", same_buttons.clone()), "message to edit not found")
-        .await;
-    assert_refused(&fake, "editMessageText", edit(2, message_id, "New", same_buttons.clone()), "message to edit not found")
-        .await;
+    assert_refused(
+        &fake,
+        "editMessageText",
+        edit(1, message_id, "Pick", same_buttons.clone()),
+        "message is not modified",
+    )
+    .await;
+    assert_refused(
+        &fake,
+        "editMessageText",
+        edit(1, message_id + 500, "New", same_buttons.clone()),
+        "message to edit not found",
+    )
+    .await;
+    assert_refused(
+        &fake,
+        "editMessageText",
+        edit(2, message_id, "New", same_buttons.clone()),
+        "message to edit not found",
+    )
+    .await;
     assert_eq!(call(&fake, "editMessageText", edit(1, message_id, "New", same_buttons.clone())).await.0, 200);
     // An edit without buttons takes them off, as Telegram does; taking them off again changes nothing.
-    assert_eq!(call(&fake, "editMessageText", json!({"chat_id": 1, "message_id": message_id, "text": "New"})).await.0, 200);
+    assert_eq!(
+        call(&fake, "editMessageText", json!({"chat_id": 1, "message_id": message_id, "text": "New"})).await.0,
+        200
+    );
     let strip = json!({"chat_id": 1, "message_id": message_id});
     assert_refused(&fake, "editMessageReplyMarkup", strip, "message is not modified").await;
     let (_, document) = call(&fake, "sendDocument", json!({"chat_id": 1, "document": "file-id"})).await;
@@ -178,9 +194,9 @@ async fn messages_over_telegrams_limits_are_refused_with_429_and_are_violations(
     fake.expect_over_limit();
     let send = |chat: i64| call(&fake, "sendMessage", json!({"chat_id": chat, "text": "hi"}));
     for _ in 0..20 {
-        assert_eq!(send(-100_5).await.0, 200);
+        assert_eq!(send(-1_005).await.0, 200);
     }
-    assert_eq!(send(-100_5).await.0, 429, "20 a minute in a group");
+    assert_eq!(send(-1_005).await.0, 429, "20 a minute in a group");
     assert_eq!(send(7).await.0, 200, "a private chat is not a group");
     assert_eq!(fake.over_limit().len(), 1);
     assert!(fake.violations().is_empty(), "the test expected it");

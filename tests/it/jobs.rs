@@ -132,6 +132,7 @@ async fn sigterm_stops_the_bot_as_gracefully_as_ctrl_c() {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert_eq!(status.code(), Some(0), "a graceful stop, not death by signal 15: {stderr}");
     assert!(stderr.contains("stopping: finishing the send in flight"), "{stderr}");
+    assert_eq!(telegram.violations(), Vec::<String>::new());
     std::fs::remove_dir_all(dir).ok();
 }
 
@@ -143,7 +144,8 @@ async fn creator_invite_prints_a_link_that_makes_a_creator_and_keeps_a_private_s
         .args(["creator", "invite"])
         .env("TELOXIDE_TOKEN", "123456:TEST-TOKEN-not-a-real-one")
         .env("TELOXIDE_API_URL", &telegram.url)
-        .output_within().await;
+        .output_within()
+        .await;
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let prefix = format!("https://t.me/{BOT_USERNAME}?start=join_");

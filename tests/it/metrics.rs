@@ -52,7 +52,11 @@ async fn metrics_move_with_a_job_a_redemption_and_a_429(engine: Engine) {
     assert!(moved("accessbot_codes_generated_total") >= 3.0);
     assert!(moved("accessbot_codes_delivered_total") >= 3.0);
     assert!(moved("accessbot_redemptions_total{outcome=\"redeemed\"}") >= 1.0);
-    assert_eq!(moved("accessbot_telegram_requests_total{method=\"sendMessage\",outcome=\"429\"}"), 1.0, "this app's one 429");
+    assert_eq!(
+        moved("accessbot_telegram_requests_total{method=\"sendMessage\",outcome=\"429\"}"),
+        1.0,
+        "this app's one 429"
+    );
     assert!(moved("accessbot_telegram_requests_total{method=\"sendMessage\",outcome=\"ok\"}") >= 2.0);
     assert!(moved("accessbot_telegram_requests_total{method=\"getUpdates\",outcome=\"ok\"}") >= 1.0);
     assert!(moved("accessbot_rate_limit_wait_seconds_total") >= 0.9, "the 429's second was waited for its turn");

@@ -48,7 +48,11 @@ fn codes_by_chat(app: &TestApp) -> HashMap<i64, HashSet<String>> {
 
 async fn spawn_limited(engine: Engine, per_chat: u32, overall: u32) -> TestApp {
     let app = TestApp::spawn_with(engine, limited(per_chat, overall)).await;
-    app.telegram.enforce_limits(MessageLimits { per_chat: per_chat as usize, overall: overall as usize, ..MessageLimits::TELEGRAM });
+    app.telegram.enforce_limits(MessageLimits {
+        per_chat: per_chat as usize,
+        overall: overall as usize,
+        ..MessageLimits::TELEGRAM
+    });
     app
 }
 

@@ -1,5 +1,4 @@
 //! Subscribers redeem codes; quotas, usage records and Stripe meter events.
-use std::time::Duration;
 
 use accessbot::config::Secret;
 use accessbot::domain::billing::UsageStatus;
@@ -215,7 +214,12 @@ async fn stripe_failing_then_recovering_bills_every_record_exactly_once(engine: 
 
     stripe.set_down(true);
     redeem_all(&app, &codes[6..], 8200).await;
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    wait_until("Stripe is found unreachable", async || {
+        let records = app.db.usage_records_of_team(team.id).await.unwrap();
+        records.iter().any(|r| r.attempts > 0 && r.last_error.as_deref().is_some_and(|e| e.contains("network")))
+    })
+    .await;
+    app.wait_for_full_pass(accessbot::metrics::BackgroundLoop::UsageReport).await;
     let records = app.db.usage_records_of_team(team.id).await.unwrap();
     assert_eq!(records.iter().filter(|r| r.status == UsageStatus::Pending).count(), 3, "unreachable: still pending");
     assert!(records.iter().any(|r| r.attempts > 0 && r.last_error.as_deref().is_some_and(|e| e.contains("network"))));
@@ -262,7 +266,7 @@ async fn expired_codes_are_swept_with_one_event_each_and_redeemed_ones_never_exp
         app.db.events_of_type("access_code.expired").await.unwrap().len() == 2
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.wait_for_full_pass(accessbot::metrics::BackgroundLoop::ExpirySweep).await;
     let events = app.db.events_of_type("access_code.expired").await.unwrap();
     assert_eq!(events.len(), 2, "one event per code, never repeated");
     let data = EventEnvelope::of(&events[0]).data;

@@ -89,16 +89,22 @@ async fn webhook_mode_registers_the_url_with_its_secret_and_refuses_posts_withou
     for refused in 1..=3 {
         assert!(app.db.find_inbox_update(refused).await.unwrap().is_none(), "a refused post is not stored");
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(app.telegram.calls("sendMessage").is_empty(), "nothing refused was answered");
 
     assert_eq!(FakeTelegram::post_update(&url, Some(WEBHOOK_SECRET), &update(4)).await, 200);
     let answer = app.next_message_to(FIRST_USER, 0).await;
     assert!(answer.str("text").unwrap().contains(COMMANDS[0].1));
+    assert_eq!(app.telegram.calls("sendMessage").len(), 1, "nothing refused was answered, the accepted post was");
     assert!(app.db.find_inbox_update(4).await.unwrap().is_some());
     assert_eq!(FakeTelegram::post_update(&url, Some(WEBHOOK_SECRET), &update(4)).await, 200, "a retry is fine");
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(app.telegram.calls("sendMessage").len(), 1, "and changes nothing");
+    // The chat's next update is handled only after any earlier one, so its answer shows the retry's effect.
+    let mut next = app.message_json(FIRST_USER, "User", COMMANDS[1].0);
+    next["update_id"] = json!(5);
+    assert_eq!(FakeTelegram::post_update(&url, Some(WEBHOOK_SECRET), &next).await, 200);
+    wait_until("the next update is answered", async || app.telegram.calls("sendMessage").len() >= 2).await;
+    let texts: Vec<String> =
+        app.telegram.calls("sendMessage").iter().map(|m| m.str("text").unwrap().to_owned()).collect();
+    assert_eq!(texts.len(), 2, "the retry changed nothing: {texts:?}");
+    assert!(texts[1].contains(COMMANDS[1].1), "{texts:?}");
 
     // What Telegram itself posts arrives the same way; the bot never long-polls meanwhile.
     app.telegram.push_update(app.message_json(FIRST_USER + 1, "Other", "/my"));
@@ -157,11 +163,13 @@ async fn two_instances_behind_a_load_balancer_handle_each_update_once_in_order(e
         answers(&app.telegram, &users).values().map(Vec::len).sum::<usize>() >= 100
     })
     .await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // An update is marked once its answer is sent: with every update marked, no answer is still to come.
+    wait_until("every update is marked handled", async || app.db.unhandled_updates(1000).await.unwrap().is_empty())
+        .await;
     assert_eq!(answers(&app.telegram, &users), want, "each update answered once, each chat's in order");
 
     let posts = app.telegram.webhook_posts();
-    assert_eq!(posts.iter().filter(|p| p.status == 200).count(), 100, "each update stored once");
+    assert!(posts.iter().all(|p| p.status == 200), "no post was refused or timed out under load");
     assert!(app.db.unhandled_updates(1000).await.unwrap().is_empty(), "nothing left unhandled");
     let mut handled_by = std::collections::HashSet::new();
     for post in &posts {
@@ -181,7 +189,18 @@ async fn an_instance_killed_mid_way_loses_no_update(engine: Engine) {
         answers(&app.telegram, &users).values().map(Vec::len).sum::<usize>() >= 20
     })
     .await;
+    // Answers hang, so both instances hold updates they have claimed and not handled when one is killed.
+    app.telegram.set_delay("sendMessage", Duration::from_secs(2));
+    let mut in_flight = Vec::new();
+    wait_until("both instances hold updates in flight", async || {
+        in_flight =
+            app.db.unhandled_updates(1000).await.unwrap().into_iter().filter(|u| u.claimed_by.is_some()).collect();
+        let holders: std::collections::HashSet<_> = in_flight.iter().map(|u| u.claimed_by.clone()).collect();
+        holders.len() == 2
+    })
+    .await;
     app.kill_instance(0);
+    app.telegram.set_delay("sendMessage", Duration::ZERO);
     send_commands(&app, &users, 5..10);
     let want = expected(&users, 10);
     // An answer sent just before the crash and not yet marked is sent again: a repeat, never a gap.
@@ -198,6 +217,12 @@ async fn an_instance_killed_mid_way_loses_no_update(engine: Engine) {
         .await;
     wait_until("every update is marked handled", async || app.db.unhandled_updates(1000).await.unwrap().is_empty())
         .await;
+    let mut taken_over = 0;
+    for held in &in_flight {
+        let now_held = app.db.find_inbox_update(held.update_id).await.unwrap().expect("stored");
+        taken_over += usize::from(now_held.claimed_by != held.claimed_by);
+    }
+    assert!(taken_over >= 1, "the survivor handled what the killed instance held at the crash");
     let repeats: usize = answers(&app.telegram, &users).values().map(Vec::len).sum::<usize>() - 100;
     assert!(repeats <= 10, "at most the updates in flight at the crash are answered twice: {repeats}");
 }

@@ -164,14 +164,16 @@ async fn the_operator_lists_teams_and_creates_a_token_on_the_command_line() {
 
     let refused = accessbot(&dir, &database_url, OPERATOR_SECRET)
         .args(["token", "create", "--team", &team, "--abilities", "mcp:full,admin"])
-        .output_within().await;
+        .output_within()
+        .await;
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("abilities: must be one of"));
 
     let created = accessbot(&dir, &database_url, OPERATOR_SECRET)
         .args(["token", "create", "--team", &team, "--abilities", "mcp:full,project-access-code:view-any"])
         .args(["--name", "nightly report"])
-        .output_within().await;
+        .output_within()
+        .await;
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     let stdout = String::from_utf8_lossy(&created.stdout);
     let token = stdout.split_whitespace().find(|w| w.starts_with("abt_")).expect("the token is printed");

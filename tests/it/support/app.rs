@@ -14,7 +14,7 @@ use accessbot::domain::clock::now;
 use accessbot::domain::creators;
 use accessbot::domain::secret::InstanceSecret;
 use accessbot::domain::webhooks::TargetPolicy;
-use accessbot::metrics::Metrics;
+use accessbot::metrics::{BackgroundLoop, Metrics};
 use accessbot::startup::Application;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};
@@ -182,12 +182,12 @@ impl TestApp {
         let (database_url, dir) = engine.fresh_database().await;
         let mut settings = test_settings(&telegram, &database_url);
         customise(&mut settings);
-        let db = within("the test database", Db::connect(&settings.database_url, 5)).await.expect("open the test database");
+        let db =
+            within("the test database", Db::connect(&settings.database_url, 5)).await.expect("open the test database");
         let secret = InstanceSecret::from_value(TEST_SECRET).unwrap();
         let unbound = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
         let log_id = super::logs::new_log_id();
-        let mut app =
-            Self { telegram, db, secret, settings, http_addr: unbound, instances: Vec::new(), dir, log_id };
+        let mut app = Self { telegram, db, secret, settings, http_addr: unbound, instances: Vec::new(), dir, log_id };
         app.start_instance().await;
         app
     }
@@ -224,6 +224,15 @@ impl TestApp {
     /// The counters of the newest instance.
     pub fn metrics(&self) -> Arc<Metrics> {
         self.instances.last().expect("a running instance").metrics.clone()
+    }
+
+    /// Waits until `background_loop` of the newest instance has finished two more passes than it had: one
+    /// that began after this call has then gone through whatever was there to do.
+    pub async fn wait_for_full_pass(&self, background_loop: BackgroundLoop) {
+        let metrics = self.metrics();
+        let target = metrics.passes(background_loop) + 2;
+        let what = format!("a full pass of {background_loop:?}");
+        wait_until(&what, async || metrics.passes(background_loop) >= target).await;
     }
 
     /// Every log record this application's instances wrote so far, the stopped and killed ones' too.

@@ -17,10 +17,10 @@ use axum::routing::post;
 use serde_json::{Map, Value, json};
 use tokio::sync::Notify;
 
-#[path = "spec.rs"]
-pub mod spec;
 #[path = "telegram_rules.rs"]
 pub mod rules;
+#[path = "spec.rs"]
+pub mod spec;
 use spec::{BotApiSpec, Encoding};
 
 pub const BOT_ID: i64 = 7_000_000_001;
@@ -187,7 +187,11 @@ fn entities_of(params: &Map<String, Value>) -> Value {
 /// An inline keyboard as Telegram keeps it: none and one without buttons are the same.
 fn markup_of(params: &Map<String, Value>) -> Value {
     rules::json_param(params, "reply_markup")
-        .filter(|m| m["inline_keyboard"].as_array().is_some_and(|rows| rows.iter().any(|r| r.as_array().is_some_and(|r| !r.is_empty()))))
+        .filter(|m| {
+            m["inline_keyboard"]
+                .as_array()
+                .is_some_and(|rows| rows.iter().any(|r| r.as_array().is_some_and(|r| !r.is_empty())))
+        })
         .unwrap_or(Value::Null)
 }
 

@@ -36,7 +36,9 @@ impl TestApp {
             config = config.auth_header(token);
         }
         let transport = StreamableHttpClientTransport::from_config(config);
-        within("the MCP handshake", ClientConfig::default().serve(transport)).await.map_err(|error| format!("{error:?}"))
+        within("the MCP handshake", ClientConfig::default().serve(transport))
+            .await
+            .map_err(|error| format!("{error:?}"))
     }
 
     pub async fn mcp(&self, token: &str) -> McpClient {

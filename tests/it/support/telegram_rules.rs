@@ -50,11 +50,13 @@ pub fn utf16_len(text: &str) -> usize {
     text.encode_utf16().count()
 }
 
+/// One of Telegram's rules: Err with its description when the request breaks it.
+type Rule = fn(&str, &Map<String, Value>) -> Result<(), String>;
+
 /// Why Telegram refuses this request (its description after "Bad Request: "), if it does.
 pub fn refusal(method: &str, params: &Map<String, Value>) -> Option<String> {
     let key = method.to_lowercase();
-    let checks: &[fn(&str, &Map<String, Value>) -> Result<(), String>] =
-        &[check_text, check_caption, check_reply_markup, check_callback_answer, check_commands];
+    let checks: &[Rule] = &[check_text, check_caption, check_reply_markup, check_callback_answer, check_commands];
     checks.iter().find_map(|check| check(&key, params).err())
 }
 
@@ -220,14 +222,17 @@ fn parse_markdown_v2(raw: &str) -> Result<String, String> {
         match c {
             '\\' => match chars.next() {
                 Some((_, escaped)) => text.push(escaped),
-                None => return Err(format!("can't parse entities: Can't find end of the entity at byte offset {offset}")),
+                None => {
+                    return Err(format!("can't parse entities: Can't find end of the entity at byte offset {offset}"));
+                }
             },
             '*' | '_' | '~' | '`' | '|' => {
                 let marker = if c == '|' {
                     if chars.peek().map(|(_, next)| *next) != Some('|') {
-                        return Err(format!(
+                        return Err(
                             "can't parse entities: Character '|' is reserved and must be escaped with the preceding '\\'"
-                        ));
+                                .to_owned(),
+                        );
                     }
                     chars.next();
                     '|'
@@ -292,7 +297,9 @@ fn check_button(button: &Value) -> Result<(), String> {
     let actions: Vec<&str> = BUTTON_ACTIONS.iter().copied().filter(|field| !button[*field].is_null()).collect();
     match actions.as_slice() {
         [] => {
-            return Err("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard".to_owned());
+            return Err(
+                "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard".to_owned()
+            );
         }
         [_] => {}
         _ => {

@@ -119,7 +119,7 @@ pub async fn creator_invite_link(settings: &Settings) -> Result<String, StartupE
     let secret = startup::load_instance_secret(settings)?;
     let db = Db::connect(&settings.database_url, 2).await.map_err(StartupError::Database)?;
     let bot = startup::build_bot(settings, Default::default())?;
-    let me = bot.get_me().await.map_err(StartupError::Telegram)?;
+    let me = bot.counted("getMe", bot.api().get_me()).await.map_err(StartupError::Telegram)?;
     let token = creators::create_invite(&db, &secret, now()).await.map_err(|e| StartupError::Config(e.to_string()))?;
     let username = me.username.clone().unwrap_or_default();
     Ok(format!("https://t.me/{username}?start={INVITE_PREFIX}{token}"))

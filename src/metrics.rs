@@ -40,6 +40,7 @@ pub enum BackgroundLoop {
     ExpirySweep,
     UsageReport,
     WebhookSend,
+    Notify,
 }
 
 impl BackgroundLoop {
@@ -49,6 +50,7 @@ impl BackgroundLoop {
             Self::ExpirySweep => "expiry_sweep",
             Self::UsageReport => "usage_report",
             Self::WebhookSend => "webhook_send",
+            Self::Notify => "notify",
         }
     }
 }

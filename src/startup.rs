@@ -109,7 +109,7 @@ impl Application {
         let db = Db::connect(&settings.database_url, settings.database_max_connections)
             .await
             .map_err(StartupError::Database)?;
-        let me = bot.get_me().await.map_err(StartupError::Telegram)?;
+        let me = bot.counted("getMe", bot.api().get_me()).await.map_err(StartupError::Telegram)?;
         let bot_username = me.username.clone().unwrap_or_default();
         let bot_user_id = me.id;
         let http_listener =
@@ -155,6 +155,7 @@ impl Application {
             // Every instance registers the same URL; Telegram keeps one.
             let register = self
                 .bot
+                .api()
                 .set_webhook(webhook.url.clone())
                 .secret_token(webhook.secret.expose())
                 .allowed_updates(crate::telegram::inbox::ALLOWED_UPDATES);
@@ -191,10 +192,17 @@ impl Application {
             db: self.db.clone(),
             secret: self.secret.clone(),
             settings: self.settings.webhooks.clone(),
-            bot: Some(self.bot.clone()),
             metrics: self.metrics.clone(),
         };
         let webhooks = tokio::spawn(webhook_sender.run(format!("{instance_id}/webhooks"), stop_receiver.clone()));
+        let notices_wake = Arc::new(Notify::new());
+        let notifier = worker::notifier::Notifier {
+            db: self.db.clone(),
+            bot: self.bot.clone(),
+            wake: notices_wake.clone(),
+            lease: self.settings.worker.lease,
+        };
+        let notifier = tokio::spawn(notifier.run(format!("{instance_id}/notices"), stop_receiver.clone()));
         let sweeper = tokio::spawn(worker::expiry_sweeper::run(
             self.db.clone(),
             self.settings.expiry_sweep.clone(),
@@ -254,6 +262,7 @@ impl Application {
             bot_user_id: self.bot_user_id,
             throttle: self.settings.throttle,
             access_wake,
+            notices_wake,
             webhook_policy: self.settings.webhooks.policy,
             inbox: inbox.clone(),
         });
@@ -305,6 +314,7 @@ impl Application {
             ("the sweeper", sweeper),
             ("the access sweeper", access_sweeper),
             ("the webhook sender", webhooks),
+            ("the notifier", notifier),
         ] {
             if let Err(error) = task.await {
                 log::error!("{name} ended abnormally: {error}");

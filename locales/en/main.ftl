@@ -35,6 +35,7 @@ help-creator =
     /status — your recent jobs; /resend <job_id> — try a failed delivery again
     /cancel — leave the current menu; /language — choose the language
     /billing — your tier, free redemptions left and overage this cycle
+    /notify — how you hear of redemptions: each, a daily summary, or not at all
     /tokens — API tokens that let your AI assistant generate and track codes over MCP; /newtoken <name> — a new one
     Codes are delivered into this chat.
 not-a-creator = This command is for creators. If you sell access to a channel, ask the operator of this bot for an invite link.
@@ -527,3 +528,24 @@ button-webhook-delete-yes = 🗑 Yes, delete
 button-webhook-redeliver = 🔁 Redeliver { $number }
 webhook-paused-failures = ⏸ Your webhook { $url } failed { $failures } times in a row, so the bot paused it. Events keep being recorded; resume it in /webhooks once the receiver answers again.
 webhook-paused-gone = ⏸ Your webhook { $url } answered 410 Gone, so the bot paused it. Resume it in /webhooks if it should get events again.
+
+command-notify = How you hear of redemptions
+notice-redemptions = { $count ->
+    [one] 🎟 { $count } code redeemed ({ $plans }): { $who }.
+   *[other] 🎟 { $count } codes redeemed ({ $plans }): { $who }.
+}
+notice-redemptions-daily = { $count ->
+    [one] 🗓 In the last day, { $count } code was redeemed ({ $plans }): { $who }.
+   *[other] 🗓 In the last day, { $count } codes were redeemed ({ $plans }): { $who }.
+}
+notice-and-more = { $names } and { $more } more
+notice-redemptions-left = Free redemptions left this cycle: { $left } of { $allotment }.
+notice-redemptions-overage = { $count ->
+    [one] One of them is beyond your allotment and billed as overage.
+   *[other] { $count } of them are beyond your allotment and billed as overage.
+}
+notify-card = 🔔 How should redemptions be told? Now: { $current }. Problems with your chats and webhooks are always told at once.
+notify-each = Each redemption
+notify-daily = A daily summary
+notify-off = Not at all
+notify-chosen = Redemptions: { $mode }.

@@ -8,6 +8,7 @@ mod m20261124_000004_create_conversations;
 mod m20261201_000005_enforce_access;
 mod m20261202_000006_create_webhooks;
 mod m20261202_000007_create_update_inbox;
+mod m20261206_000008_create_creator_notices;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_enforce_access::Migration),
             Box::new(m20261202_000006_create_webhooks::Migration),
             Box::new(m20261202_000007_create_update_inbox::Migration),
+            Box::new(m20261206_000008_create_creator_notices::Migration),
         ]
     }
 }

@@ -25,7 +25,7 @@ pub async fn join_request(h: Handling, request: ChatJoinRequest) -> HandlerResul
         JoinDecision::Approve(subscription) => {
             let admission = access::record_admission(&context.db, &subscription, chat_id.0, at).await?;
             if let Err(error) =
-                bot.counted("approveChatJoinRequest", bot.approve_chat_join_request(chat_id, user_id)).await
+                bot.counted("approveChatJoinRequest", bot.api().approve_chat_join_request(chat_id, user_id)).await
             {
                 access::forget_admission(&context.db, &admission).await?;
                 if is_already_decided(&error) {
@@ -37,7 +37,7 @@ pub async fn join_request(h: Handling, request: ChatJoinRequest) -> HandlerResul
         }
         JoinDecision::Decline => {
             if let Err(error) =
-                bot.counted("declineChatJoinRequest", bot.decline_chat_join_request(chat_id, user_id)).await
+                bot.counted("declineChatJoinRequest", bot.api().decline_chat_join_request(chat_id, user_id)).await
             {
                 if is_already_decided(&error) {
                     return Ok(());
@@ -94,7 +94,7 @@ pub async fn bot_rights_changed(h: Handling, update: ChatMemberUpdated) -> Handl
 
 /// What the bot may do in a chat, as Telegram says; a chat it is not in is `Other`.
 pub async fn bot_membership(bot: &TgBot, bot_user_id: UserId, chat_id: ChatId) -> BotMembership {
-    match bot.counted("getChatMember", bot.get_chat_member(chat_id, bot_user_id)).await {
+    match bot.counted("getChatMember", bot.api().get_chat_member(chat_id, bot_user_id)).await {
         Ok(member) => membership_of(&member.kind),
         Err(error) => {
             log::info!("the bot is not in a chat a creator picked: {error}");
@@ -144,7 +144,7 @@ pub async fn check_command(h: Handling, message: Message, args: String, creator:
 
 /// Whether someone the bot did not let in is in a chat anyway, as Telegram says.
 async fn present_anyway(bot: &TgBot, chat_id: i64, user_id: i64) -> Presence {
-    match bot.counted("getChatMember", bot.get_chat_member(ChatId(chat_id), UserId(user_id as u64))).await {
+    match bot.counted("getChatMember", bot.api().get_chat_member(ChatId(chat_id), UserId(user_id as u64))).await {
         Ok(member) if member.kind.is_present() => Presence::PresentAnyway,
         Ok(_) => Presence::Absent,
         Err(error) => {

@@ -14,11 +14,11 @@ use crate::views::menu::command_menu;
 pub async fn register_commands(bot: &TgBot) -> Result<(), teloxide::RequestError> {
     for code in LANGUAGES {
         let lang = Lang::from_code(Some(code));
-        let request = bot.set_my_commands(command_menu(&lang, Command::SUBSCRIBER_MENU));
+        let request = bot.api().set_my_commands(command_menu(&lang, Command::SUBSCRIBER_MENU));
         if lang == Lang::default() {
-            request.await?
+            bot.counted("setMyCommands", request).await?
         } else {
-            request.language_code(*code).await?
+            bot.counted("setMyCommands", request.language_code(*code)).await?
         };
     }
     Ok(())
@@ -35,16 +35,16 @@ pub async fn register_creator_commands(
     let Some(chat_id) = creator.linked_chat_id else { return Ok(()) };
     let scope = BotCommandScope::Chat { chat_id: Recipient::Id(ChatId(chat_id)) };
     let fallback = Lang::from_code(chosen);
-    bot.set_my_commands(command_menu(&fallback, Command::CREATOR_MENU)).scope(scope.clone()).await?;
+    let menu = bot.api().set_my_commands(command_menu(&fallback, Command::CREATOR_MENU)).scope(scope.clone());
+    bot.counted("setMyCommands", menu).await?;
     for code in LANGUAGES.iter().filter(|code| Lang::from_code(Some(code)) != Lang::default()) {
         if chosen.is_some() {
-            bot.delete_my_commands().scope(scope.clone()).language_code(*code).await?;
+            let removal = bot.api().delete_my_commands().scope(scope.clone()).language_code(*code);
+            bot.counted("deleteMyCommands", removal).await?;
         } else {
             let lang = Lang::from_code(Some(code));
-            bot.set_my_commands(command_menu(&lang, Command::CREATOR_MENU))
-                .scope(scope.clone())
-                .language_code(*code)
-                .await?;
+            let menu = bot.api().set_my_commands(command_menu(&lang, Command::CREATOR_MENU));
+            bot.counted("setMyCommands", menu.scope(scope.clone()).language_code(*code)).await?;
         }
     }
     Ok(())

@@ -24,6 +24,7 @@ pub enum Command {
     Members(String),
     Check(String),
     Remove(String),
+    Notify,
 }
 
 impl Command {
@@ -43,6 +44,7 @@ impl Command {
         "check",
         "remove",
         "billing",
+        "notify",
         "tokens",
         "newtoken",
         "webhooks",

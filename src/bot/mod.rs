@@ -7,6 +7,7 @@ mod command_menus;
 mod commands;
 mod generate;
 mod jobs;
+mod notices;
 mod plans;
 mod start;
 mod subscriber;
@@ -57,6 +58,8 @@ pub struct BotContext {
     pub throttle: ThrottleSettings,
     /// Wakes the access sweep, so a creator's `/remove` goes out at once.
     pub access_wake: Arc<tokio::sync::Notify>,
+    /// Wakes the notifier, so the creator hears of a redemption as soon as their chat allows.
+    pub notices_wake: Arc<tokio::sync::Notify>,
     /// Which webhook targets creators may add.
     pub webhook_policy: crate::domain::webhooks::TargetPolicy,
     pub inbox: Arc<crate::telegram::inbox::Inbox>,
@@ -107,9 +110,10 @@ fn as_domain_error(error: HandlerError) -> DomainError {
 async fn tell_failure(bot: &TgBot, update: &Update, lang: &Lang, error: DomainError) {
     let text = errors::chat(lang, &error);
     let told = match &update.kind {
-        teloxide::types::UpdateKind::CallbackQuery(query) => {
-            bot.counted("answerCallbackQuery", bot.answer_callback_query(query.id.clone()).text(text)).await.map(|_| ())
-        }
+        teloxide::types::UpdateKind::CallbackQuery(query) => bot
+            .counted("answerCallbackQuery", bot.api().answer_callback_query(query.id.clone()).text(text))
+            .await
+            .map(|_| ()),
         _ => match update.chat() {
             Some(chat) => crate::telegram::send(bot, chat.id, Screen::new(text)).await.map(|_| ()),
             None => Ok(()),
@@ -261,7 +265,7 @@ async fn flow_tap(h: Handling, query: CallbackQuery, callback: Callback, tap: Ta
 /// Answers a callback query: with `answer` as a toast when it says something, and with "this menu has
 /// expired" when the tap led nowhere (`None`).
 pub async fn answer_tap(h: &Handling, query: &CallbackQuery, answer: Option<String>) -> HandlerResult {
-    let request = h.bot.answer_callback_query(query.id.clone());
+    let request = h.bot.api().answer_callback_query(query.id.clone());
     match answer.unwrap_or_else(|| h.lang.t("menu-expired")) {
         text if text.is_empty() => h.bot.counted("answerCallbackQuery", request).await?,
         text => h.bot.counted("answerCallbackQuery", request.text(text)).await?,
@@ -290,6 +294,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Command::Resend(args)].endpoint(jobs::resend_command))
         .branch(case![Command::Codes(args)].endpoint(codes::codes_command))
         .branch(case![Command::Billing].endpoint(billing::billing_command))
+        .branch(case![Command::Notify].endpoint(notices::notify_command))
         .branch(case![Command::Tokens].endpoint(tokens::tokens_command))
         .branch(case![Command::NewToken(args)].endpoint(tokens::new_token_command))
         .branch(case![Command::Webhooks].endpoint(webhooks::webhooks_command))
@@ -327,7 +332,8 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Callback::Jobs(button)].endpoint(jobs::jobs_tap))
         .branch(case![Callback::Codes(button)].endpoint(codes::codes_tap))
         .branch(case![Callback::Menu(item)].endpoint(start::menu_tap))
-        .branch(case![Callback::Remove(button)].endpoint(access::remove_tap));
+        .branch(case![Callback::Remove(button)].endpoint(access::remove_tap))
+        .branch(case![Callback::Notify(mode)].endpoint(notices::notify_tap));
     let callbacks = Update::filter_callback_query()
         .branch(
             dptree::filter_map(decode_callback)

@@ -2,17 +2,17 @@
 //! invite link once someone joined through it.
 
 use teloxide::prelude::*;
-use teloxide::types::{InlineKeyboardButton, User};
+use teloxide::types::InlineKeyboardButton;
 
-use super::{BotContext, HandlerResult, Handling, creator_lang, start};
+use super::{HandlerResult, Handling, start};
 use crate::db::plans::Plan;
 use crate::db::redemption::Subscription;
 use crate::domain::access_code::looks_like_code_attempt;
 use crate::domain::clock::now;
-use crate::domain::redemption::{self, RedeemOutcome, Redemption, Subscriber};
+use crate::domain::redemption::{self, RedeemOutcome, Subscriber};
 use crate::domain::{DomainError, access, ids, plans};
-use crate::telegram::{self, TgBot};
-use crate::views::subscriber::{self as view, SubscriberName};
+use crate::telegram;
+use crate::views::subscriber::{self as view};
 use crate::views::{Screen, errors, menu, plans as plans_view};
 
 pub async fn redeem_command(h: Handling, message: Message, args: String) -> HandlerResult {
@@ -53,9 +53,8 @@ pub async fn redeem_and_answer(h: &Handling, message: &Message, input: &str) -> 
         Ok(RedeemOutcome::Redeemed(redeemed)) => {
             let (joins, unavailable) = join_buttons(h, &redeemed.plan, &redeemed.subscription).await?;
             telegram::send(bot, chat, view::redeemed(lang, &redeemed, joins, unavailable)).await?;
-            if !redeemed.repeated {
-                tell_creators(bot, context, user, &redeemed).await?;
-            }
+            // The creator's notice was written with the redemption; the notifier sends it.
+            context.notices_wake.notify_one();
         }
         Ok(RedeemOutcome::Refused(refusal)) => {
             telegram::send(bot, chat, Screen::new(view::refused(lang, refusal, at))).await?;
@@ -84,6 +83,7 @@ async fn join_buttons(
             Some(kept) => kept.invite_link,
             None => {
                 let request = bot
+                    .api()
                     .create_chat_invite_link(ChatId(chat.chat_id))
                     .creates_join_request(true)
                     .name(format!("accessbot {}", &ids::public_id(ids::SUBSCRIPTION, subscription.id)[..20]));
@@ -107,27 +107,6 @@ async fn join_buttons(
         buttons.push(view::join_button(lang, plan, &plans_view::chat_title(&chat), several, url));
     }
     Ok((buttons, unavailable))
-}
-
-async fn tell_creators(
-    bot: &TgBot,
-    context: &BotContext,
-    subscriber: &User,
-    redeemed: &Redemption,
-) -> Result<(), DomainError> {
-    let who = SubscriberName {
-        full_name: subscriber.full_name(),
-        username: subscriber.username.as_deref(),
-        id: subscriber.id.0 as i64,
-    };
-    for creator in context.db.creators_of_team(redeemed.plan.team_id).await? {
-        let Some(chat_id) = creator.linked_chat_id else { continue };
-        let text = view::creator_told_of_redemption(&creator_lang(&creator), &who, redeemed);
-        if let Err(error) = telegram::send(bot, ChatId(chat_id), Screen::new(text)).await {
-            log::warn!("cannot tell a creator about a redemption: {error}");
-        }
-    }
-    Ok(())
 }
 
 pub async fn my_command(h: Handling, message: Message) -> HandlerResult {

@@ -12,6 +12,7 @@ use super::generation::Event;
 use super::redemption::Subscription;
 use super::{Db, DbError};
 use crate::domain::access::{MembershipStatus, RemovalReason};
+use crate::domain::notices::NoticeKind;
 use crate::domain::plans::ChatRightsProblem;
 
 pub use join_link::Model as JoinLink;
@@ -323,26 +324,39 @@ impl Db {
     }
 
     /// Plan chats with a problem nobody was told of yet, claimed so each is told once.
-    pub async fn claim_untold_problems(&self, now: DateTime<Utc>) -> Result<Vec<plan_chat::Model>, DbError> {
-        let untold = plan_chat::Entity::find()
+    /// Plans' chats with a rights problem their creators have not been told of.
+    pub async fn untold_problems(&self) -> Result<Vec<plan_chat::Model>, DbError> {
+        plan_chat::Entity::find()
             .filter(plan_chat::Column::RightsProblem.is_not_null())
             .filter(plan_chat::Column::ProblemToldAt.is_null())
             .all(self.conn())
+            .await
+    }
+
+    /// Marks a chat's problem told and writes the notice of it for each creator of the team, in one
+    /// transaction; false when another instance told it first.
+    pub async fn tell_problem(
+        &self,
+        chat: &plan_chat::Model,
+        team_id: Uuid,
+        notice_for: impl Fn(&crate::db::teams::Creator) -> String,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        let txn = self.conn().begin().await?;
+        let result = plan_chat::Entity::update_many()
+            .col_expr(plan_chat::Column::ProblemToldAt, Expr::value(now))
+            .filter(plan_chat::Column::PlanId.eq(chat.plan_id))
+            .filter(plan_chat::Column::ChatId.eq(chat.chat_id))
+            .filter(plan_chat::Column::ProblemToldAt.is_null())
+            .exec(&txn)
             .await?;
-        let mut claimed = Vec::new();
-        for chat in untold {
-            let result = plan_chat::Entity::update_many()
-                .col_expr(plan_chat::Column::ProblemToldAt, Expr::value(now))
-                .filter(plan_chat::Column::PlanId.eq(chat.plan_id))
-                .filter(plan_chat::Column::ChatId.eq(chat.chat_id))
-                .filter(plan_chat::Column::ProblemToldAt.is_null())
-                .exec(self.conn())
-                .await?;
-            if result.rows_affected == 1 {
-                claimed.push(chat);
-            }
+        if result.rows_affected != 1 {
+            txn.rollback().await?;
+            return Ok(false);
         }
-        Ok(claimed)
+        super::notices::record_notice(&txn, team_id, NoticeKind::Prepared, notice_for, now).await?;
+        txn.commit().await?;
+        Ok(true)
     }
 
     /// Active subscriptions ending within `(now, until]`.

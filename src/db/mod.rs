@@ -7,6 +7,7 @@ pub mod entities;
 pub mod generation;
 pub mod inbox;
 pub mod metrics;
+pub mod notices;
 pub mod plans;
 pub mod redemption;
 pub mod teams;
@@ -139,6 +140,8 @@ stored_as_text!(
     crate::domain::generation::DraftStatus,
     crate::domain::generation::ExportType,
     crate::domain::jobs::JobStatus,
+    crate::domain::notices::NoticeKind,
+    crate::domain::notices::RedemptionNotices,
     crate::domain::plans::ChatRightsProblem,
     crate::domain::plans::PlanStatus,
     crate::domain::tokens::TokenDraftStatus,

@@ -14,6 +14,7 @@ use super::plans::Plan;
 use super::{Db, DbError};
 use crate::domain::access_code::CodeStatus;
 use crate::domain::billing::UsageStatus;
+use crate::domain::notices::NoticeKind;
 use crate::domain::plans::PlanStatus;
 
 pub use chat_invite::Model as ChatInvite;
@@ -76,6 +77,7 @@ impl Db {
         request: &RedemptionRequest,
         subscription_end: impl Fn(&Plan, DateTime<Utc>) -> Option<DateTime<Utc>>,
         events: impl FnOnce(&Subscription, &AccessCodeRow, SubscriptionChange) -> Vec<Event>,
+        notice: impl FnOnce(&Plan, &AccessCodeRow, i32) -> String,
     ) -> Result<Result<Redeemed, NotRedeemable>, DbError> {
         use access_code::Column as C;
         let now = request.now;
@@ -217,6 +219,8 @@ impl Db {
             }
         };
         super::webhooks::record_events(&txn, events(&subscription, &code, change)).await?;
+        let notice = notice(&plan, &code, cycle_redemptions);
+        super::notices::record_notice(&txn, code.team_id, NoticeKind::CodeRedeemed, |_| notice.clone(), now).await?;
         txn.commit().await?;
         Ok(Ok(Redeemed { code, plan, subscription, cycle_redemptions, usage_record_id, change }))
     }

@@ -70,6 +70,7 @@ pub async fn accept_invite(
         display_name: joiner.display_name,
         language_code: joiner.language_code,
         created_at: now,
+        notify_redemptions: crate::domain::notices::RedemptionNotices::Each,
     };
     if !db.accept_invite(invite.id, team, creator.clone(), now).await? {
         return Err(DomainError::not_found("invite"));

@@ -12,6 +12,7 @@ pub mod expiry;
 pub mod generation;
 pub mod ids;
 pub mod jobs;
+pub mod notices;
 pub mod plans;
 pub mod redemption;
 pub mod secret;

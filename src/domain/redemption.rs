@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
 use super::access_code::AccessCode;
+use super::notices::CodeRedeemed;
 use super::secret::InstanceSecret;
 use super::{DomainError, billing, events, ids};
 use crate::db::Db;
@@ -169,7 +170,10 @@ async fn redeem_code(
     let end_of_access = |plan: &Plan, from| super::plans::duration_of(plan).end_from(from, now);
     let events =
         |subscription: &Subscription, code: &AccessCodeRow, change| redemption_events(subscription, code, change, now);
-    let outcome = db.redeem_code(&request, end_of_access, events).await?;
+    let notice = |plan: &Plan, code: &AccessCodeRow, cycle_redemptions: i32| {
+        redemption_notice(subscriber, plan, code, cycle_redemptions, tier.monthly_allotment)
+    };
+    let outcome = db.redeem_code(&request, end_of_access, events, notice).await?;
     match outcome {
         // Their own code again (a lost answer, a second tap of the link): the same success, nothing changes.
         Err(NotRedeemable::AlreadyRedeemed { by: Some(by) }) if by == user_id => {
@@ -204,6 +208,27 @@ async fn redeem_code(
             })))
         }
     }
+}
+
+/// What the code's creators hear of this redemption, as the notifier reads it.
+fn redemption_notice(
+    subscriber: &Subscriber,
+    plan: &Plan,
+    code: &AccessCodeRow,
+    cycle_redemptions: i32,
+    allotment: i32,
+) -> String {
+    let notice = CodeRedeemed {
+        subscriber_id: subscriber.telegram_user_id,
+        name: subscriber.display_name.clone(),
+        username: subscriber.username.clone(),
+        plan: plan.name.clone(),
+        code: code.code_masked.clone(),
+        free_left: i64::from((allotment - cycle_redemptions).max(0)),
+        allotment: i64::from(allotment),
+        overage: cycle_redemptions > allotment,
+    };
+    serde_json::to_string(&notice).unwrap_or_default()
 }
 
 /// Marks codes past their expiry as expired, with one `access_code.expired` event each.

@@ -19,22 +19,14 @@ pub use pacer::{Pacer, Priority, Spacing};
 /// How often a reply is sent again after Telegram answered 429 before the error is passed on.
 const INTERACTIVE_RETRY_AFTER_WAITS: u32 = 3;
 
-/// The bot as every part of the application uses it: Telegram's API, and the pacer every message waits on.
-/// Requests that post a message go through [`send`], [`send_as`] or [`TgBot::wait_turn`]; the others
-/// (edits, answers, join requests, removals) reach the API directly.
+/// The bot as every part of the application uses it: Telegram's API, the pacer every message waits on, and
+/// the counters every request goes into. Requests that post a message take their turn ([`send`], [`send_as`]
+/// or [`TgBot::wait_turn`]); every request, those too, is made through [`TgBot::counted`].
 #[derive(Clone)]
 pub struct TgBot {
     api: Bot,
     pacer: Arc<Pacer>,
     metrics: Arc<Metrics>,
-}
-
-impl std::ops::Deref for TgBot {
-    type Target = Bot;
-
-    fn deref(&self) -> &Bot {
-        &self.api
-    }
 }
 
 impl TgBot {
@@ -58,7 +50,7 @@ impl TgBot {
         result
     }
 
-    /// The API without pacing, for the dispatcher's `getUpdates`.
+    /// The API, to build a request that [`TgBot::counted`] makes (after a turn, for a message).
     pub fn api(&self) -> &Bot {
         &self.api
     }
@@ -130,7 +122,7 @@ async fn post(
     screen: &Screen,
     markup: Option<ReplyMarkup>,
 ) -> Result<Message, RequestError> {
-    let mut request = bot.send_message(chat_id, screen.text.clone());
+    let mut request = bot.api().send_message(chat_id, screen.text.clone());
     if !screen.entities.is_empty() {
         request = request.entities(screen.entities.clone());
     }
@@ -224,7 +216,7 @@ pub async fn edit_shown(bot: &TgBot, chat_id: ChatId, message_id: MessageId, sho
 /// Replaces a message's text and buttons. A message that can no longer be edited (deleted, too old, or
 /// unchanged) is left as it is: the edit is cosmetic and its failure is logged, not passed on.
 pub async fn edit(bot: &TgBot, chat_id: ChatId, message_id: MessageId, screen: Screen) {
-    let mut request = bot.edit_message_text(chat_id, message_id, screen.text);
+    let mut request = bot.api().edit_message_text(chat_id, message_id, screen.text);
     if !screen.entities.is_empty() {
         request = request.entities(screen.entities);
     }
@@ -240,7 +232,8 @@ pub async fn edit(bot: &TgBot, chat_id: ChatId, message_id: MessageId, screen: S
 
 /// Takes the buttons off an older message once a newer one carries the conversation on.
 pub async fn strip_buttons(bot: &TgBot, chat_id: ChatId, message_id: MessageId) {
-    if let Err(error) = bot.counted("editMessageReplyMarkup", bot.edit_message_reply_markup(chat_id, message_id)).await
+    if let Err(error) =
+        bot.counted("editMessageReplyMarkup", bot.api().edit_message_reply_markup(chat_id, message_id)).await
     {
         log::warn!("cannot take the buttons off an older message: {error}");
     }

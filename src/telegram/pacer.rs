@@ -1,9 +1,12 @@
-//! Pacing of outgoing messages within Telegram's limits: a fixed spacing per chat and one across all chats
-//! (GCRA without bursts), with interactive messages served before bulk ones.
+//! Pacing of outgoing messages within Telegram's limits: a spacing per chat, and a rolling one-second window
+//! across all chats, with interactive messages served before bulk ones.
 //!
-//! teloxide's `Throttle` sends in passes with a constant 250 ms sleep between them, so every reply waited
-//! about a quarter of a second; here a message that is within the limits goes out at once.
-use std::collections::{BTreeSet, HashMap};
+//! A message waits for its own chat (its pace, or a 429's `retry_after`) without taking anything from the
+//! others: the overall budget counts messages when they go out, never a turn booked ahead. So a notice
+//! that waits a second for a busy chat delays no reply to another chat. (teloxide's `Throttle` sent in
+//! passes 250 ms apart, so every reply waited about a quarter of a second; here a message within the limits
+//! goes out at once.)
+use std::collections::{BTreeSet, HashMap, VecDeque};
 use std::pin::pin;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -13,27 +16,30 @@ use tokio::time::Instant;
 
 use crate::config::ThrottleSettings;
 
-/// Sends are spaced this much wider than the limits, so that jitter between leaving here and arriving at
-/// Telegram never puts two sends into one limit window.
+/// The limits are kept this much wider than Telegram's, so that jitter between leaving here and arriving at
+/// Telegram never puts one message too many into a limit's window.
 const SPACING_MARGIN: f64 = 0.02;
 /// A chat's pace is forgotten once it has been free this long; it only matters within a few seconds.
 const FORGET_CHATS_AFTER: Duration = Duration::from_secs(120);
 const FORGET_CHECK_EVERY: usize = 4096;
 
-/// Who waits for a message: a person now (a reply, a notice, a file they asked for), or a bulk delivery
-/// that gives way to them.
+/// Who waits for a message: a person now (a reply, a file they asked for), or a bulk delivery that gives
+/// way to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Priority {
     Interactive,
     Bulk,
 }
 
-/// The spacing between two messages, per chat kind and across all chats.
+/// The spacing between two messages in one chat, per chat kind, and how many messages may go out across
+/// all chats within one window.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Spacing {
     pub private_chat: Duration,
     pub group_chat: Duration,
-    pub overall: Duration,
+    /// Messages across all chats within any one `window`.
+    pub overall: usize,
+    pub window: Duration,
 }
 
 impl Spacing {
@@ -42,12 +48,13 @@ impl Spacing {
         let per_sec_chat = f64::from(limits.messages_per_sec_chat.max(1));
         let per_min_chat = f64::from(limits.messages_per_min_chat.max(1));
         let per_min_group = f64::from(limits.messages_per_min_group.max(1));
-        let overall = f64::from(limits.messages_per_sec_overall.max(1)) / f64::from(limits.instances.max(1));
+        let overall = (limits.messages_per_sec_overall / limits.instances.max(1)).max(1) as usize;
         let private_chat = (1.0 / per_sec_chat).max(60.0 / per_min_chat);
         Self {
             private_chat: widened(private_chat),
             group_chat: widened(private_chat.max(60.0 / per_min_group)),
-            overall: widened(1.0 / overall),
+            overall,
+            window: widened(1.0),
         }
     }
 
@@ -63,14 +70,16 @@ fn widened(seconds: f64) -> Duration {
 
 #[derive(Default)]
 struct PaceState {
-    /// When the next message may go out across all chats.
-    overall_free_at: Option<Instant>,
     /// When the next message may go out in each chat.
     chat_free_at: HashMap<i64, Instant>,
-    /// Bulk senders whose chat is free, waiting for the overall budget, first come first served.
+    /// When each message of the current window went out, across all chats, oldest first.
+    sent: VecDeque<Instant>,
+    /// Interactive senders whose chat is free, waiting for room in the window; bulk ones wait behind them.
+    interactive_waiting: usize,
+    /// Bulk senders whose chat is free, waiting for room in the window, first come first served.
     bulk_line: BTreeSet<u64>,
     next_ticket: u64,
-    bookings: usize,
+    turns: usize,
 }
 
 impl PaceState {
@@ -78,16 +87,20 @@ impl PaceState {
         self.chat_free_at.get(&chat_id).copied().unwrap_or(now).max(now)
     }
 
-    fn overall_free_at(&self, now: Instant) -> Instant {
-        self.overall_free_at.unwrap_or(now).max(now)
+    /// The messages still in the window that ends now.
+    fn in_window(&mut self, now: Instant, window: Duration) -> usize {
+        while self.sent.front().is_some_and(|at| *at + window <= now) {
+            self.sent.pop_front();
+        }
+        self.sent.len()
     }
 
-    fn book(&mut self, chat_id: i64, at: Instant, spacing: &Spacing) {
-        self.overall_free_at = Some(at + spacing.overall);
-        self.chat_free_at.insert(chat_id, at + spacing.for_chat(chat_id));
-        self.bookings += 1;
-        if self.bookings.is_multiple_of(FORGET_CHECK_EVERY) {
-            self.chat_free_at.retain(|_, free_at| *free_at + FORGET_CHATS_AFTER > at);
+    fn take(&mut self, chat_id: i64, now: Instant, spacing: &Spacing) {
+        self.sent.push_back(now);
+        self.chat_free_at.insert(chat_id, now + spacing.for_chat(chat_id));
+        self.turns += 1;
+        if self.turns.is_multiple_of(FORGET_CHECK_EVERY) {
+            self.chat_free_at.retain(|_, free_at| *free_at + FORGET_CHATS_AFTER > now);
         }
     }
 
@@ -102,31 +115,43 @@ impl PaceState {
 pub struct Pacer {
     spacing: Spacing,
     state: Mutex<PaceState>,
-    line_moved: Notify,
+    moved: Notify,
 }
 
-/// A place in the bulk line, given up when dropped (also when the waiting sender is cancelled).
-struct InLine<'a> {
-    pacer: &'a Pacer,
-    ticket: u64,
+/// A sender's place among those waiting for room in the window, given up when dropped (also when the
+/// waiting sender is cancelled).
+enum Place<'a> {
+    Interactive(&'a Pacer),
+    Bulk(&'a Pacer, u64),
 }
 
-impl Drop for InLine<'_> {
+impl Drop for Place<'_> {
     fn drop(&mut self) {
-        self.pacer.lock().bulk_line.remove(&self.ticket);
-        self.pacer.line_moved.notify_waiters();
+        let pacer = match self {
+            Self::Interactive(pacer) => {
+                pacer.lock().interactive_waiting -= 1;
+                pacer
+            }
+            Self::Bulk(pacer, ticket) => {
+                pacer.lock().bulk_line.remove(ticket);
+                pacer
+            }
+        };
+        pacer.moved.notify_waiters();
     }
 }
 
-enum BulkWait {
+enum Wait {
     Done,
-    Until(Instant),
-    LineMoves,
+    /// Until the sender's chat is free; waiting for it holds no place among the others.
+    ChatFree(Instant),
+    /// Until the oldest message leaves the window, or the waiters ahead move.
+    Room(Option<Instant>),
 }
 
 impl Pacer {
     pub fn new(spacing: Spacing) -> Self {
-        Self { spacing, state: Mutex::new(PaceState::default()), line_moved: Notify::new() }
+        Self { spacing, state: Mutex::new(PaceState::default()), moved: Notify::new() }
     }
 
     pub fn spacing(&self) -> Spacing {
@@ -140,65 +165,57 @@ impl Pacer {
 
     /// Waits until a message may go into `chat_id`, and takes that turn.
     pub async fn wait_turn(&self, chat_id: i64, priority: Priority) {
-        match priority {
-            Priority::Interactive => {
-                let at = {
-                    let mut state = self.lock();
-                    let now = Instant::now();
-                    let at = state.chat_free_at(chat_id, now).max(state.overall_free_at(now));
-                    state.book(chat_id, at, &self.spacing);
-                    at
-                };
-                if at > Instant::now() {
-                    tokio::time::sleep_until(at).await;
-                }
-            }
-            Priority::Bulk => self.bulk_turn(chat_id).await,
-        }
-    }
-
-    /// A bulk sender books only a turn that is due now, so interactive messages, which may book ahead,
-    /// always find the next turn free. It waits for its chat outside the line, then in line for the
-    /// overall budget.
-    async fn bulk_turn(&self, chat_id: i64) {
-        let mut place: Option<InLine<'_>> = None;
+        let mut place: Option<Place<'_>> = None;
         loop {
-            let mut line_moved = pin!(self.line_moved.notified());
-            line_moved.as_mut().enable();
-            let (wait, leave_line) = {
+            let mut moved = pin!(self.moved.notified());
+            moved.as_mut().enable();
+            let wait = {
                 let mut state = self.lock();
                 let now = Instant::now();
                 let chat_free_at = state.chat_free_at(chat_id, now);
+                let in_window = state.in_window(now, self.spacing.window);
                 if chat_free_at > now {
-                    (BulkWait::Until(chat_free_at), true)
+                    Wait::ChatFree(chat_free_at)
                 } else {
-                    let ticket = match &place {
-                        Some(place) => place.ticket,
-                        None => {
-                            let ticket = state.join_line();
-                            place = Some(InLine { pacer: self, ticket });
-                            ticket
+                    if place.is_none() {
+                        place = Some(match priority {
+                            Priority::Interactive => {
+                                state.interactive_waiting += 1;
+                                Place::Interactive(self)
+                            }
+                            Priority::Bulk => Place::Bulk(self, state.join_line()),
+                        });
+                    }
+                    let my_turn = match &place {
+                        Some(Place::Bulk(_, ticket)) => {
+                            state.interactive_waiting == 0 && state.bulk_line.first() == Some(ticket)
                         }
+                        _ => true,
                     };
-                    let overall_free_at = state.overall_free_at(now);
-                    if state.bulk_line.first() != Some(&ticket) {
-                        (BulkWait::LineMoves, false)
-                    } else if overall_free_at > now {
-                        (BulkWait::Until(overall_free_at), false)
+                    if in_window < self.spacing.overall && my_turn {
+                        state.take(chat_id, now, &self.spacing);
+                        Wait::Done
+                    } else if in_window >= self.spacing.overall {
+                        Wait::Room(state.sent.front().map(|oldest| *oldest + self.spacing.window))
                     } else {
-                        state.book(chat_id, now, &self.spacing);
-                        (BulkWait::Done, true)
+                        Wait::Room(None)
                     }
                 }
             };
-            if leave_line {
-                // Out of the lock: giving the place up takes the lock and lets the next sender on.
-                place = None;
-            }
             match wait {
-                BulkWait::Done => return,
-                BulkWait::Until(at) => tokio::time::sleep_until(at).await,
-                BulkWait::LineMoves => line_moved.await,
+                Wait::Done => return,
+                Wait::ChatFree(at) => {
+                    // Out of the lock: giving the place up takes the lock and lets the next sender on.
+                    place = None;
+                    tokio::time::sleep_until(at).await;
+                }
+                Wait::Room(Some(at)) => {
+                    tokio::select! {
+                        _ = tokio::time::sleep_until(at) => {}
+                        _ = moved => {}
+                    }
+                }
+                Wait::Room(None) => moved.await,
             }
         }
     }
@@ -263,7 +280,7 @@ mod tests {
     fn the_overall_budget_is_split_between_instances() {
         let one = Spacing::from_limits(&limits(1, 30, 1));
         let two = Spacing::from_limits(&limits(1, 30, 2));
-        assert_eq!(two.overall, one.overall * 2);
+        assert_eq!((one.overall, two.overall), (30, 15));
         assert!(one.private_chat >= Duration::from_secs(1));
         assert!(one.group_chat >= Duration::from_secs(3), "20 a minute in a group");
     }
@@ -274,8 +291,57 @@ mod tests {
         let start = Instant::now();
         pacer.wait_turn(5, Priority::Interactive).await;
         pacer.wait_turn(6, Priority::Bulk).await;
-        assert!(Instant::now() - start < Duration::from_millis(40), "only the overall spacing between two chats");
-        assert_eq!(Instant::now(), start + pacer.spacing().overall);
+        assert_eq!(Instant::now(), start, "two chats, well within the overall budget");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_message_waiting_for_its_busy_chat_delays_no_other_chat() {
+        let pacer = Arc::new(Pacer::new(Spacing::from_limits(&limits(1, 30, 1))));
+        pacer.wait_turn(1, Priority::Interactive).await;
+        let start = Instant::now();
+        let busy = tokio::spawn({
+            let pacer = pacer.clone();
+            async move {
+                pacer.wait_turn(1, Priority::Interactive).await;
+                Instant::now()
+            }
+        });
+        tokio::task::yield_now().await;
+        for chat in 2..31 {
+            pacer.wait_turn(chat, Priority::Interactive).await;
+        }
+        assert_eq!(Instant::now(), start, "the 29 free chats went at once");
+        let busy_went = busy.await.unwrap();
+        assert!(busy_went - start >= Duration::from_secs(1), "the busy chat kept its own pace");
+        assert!(busy_went - start < Duration::from_millis(1100), "and waited for nothing else");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_chat_telegram_asked_to_wait_delays_no_other_chat() {
+        let pacer = Arc::new(Pacer::new(Spacing::from_limits(&limits(1, 30, 1))));
+        pacer.hold_chat(1, Duration::from_secs(30));
+        let held = tokio::spawn({
+            let pacer = pacer.clone();
+            async move { pacer.wait_turn(1, Priority::Interactive).await }
+        });
+        tokio::task::yield_now().await;
+        let start = Instant::now();
+        pacer.wait_turn(2, Priority::Bulk).await;
+        pacer.wait_turn(3, Priority::Interactive).await;
+        assert_eq!(Instant::now(), start);
+        held.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_full_window_lets_the_next_message_go_when_the_oldest_leaves_it() {
+        let pacer = Pacer::new(Spacing::from_limits(&limits(1, 30, 1)));
+        let start = Instant::now();
+        for chat in 0..30 {
+            pacer.wait_turn(chat, Priority::Interactive).await;
+        }
+        assert_eq!(Instant::now(), start, "a burst of 30 fits the window");
+        pacer.wait_turn(99, Priority::Interactive).await;
+        assert_eq!(Instant::now(), start + pacer.spacing().window, "the 31st waits for the first to leave it");
     }
 
     #[tokio::test(start_paused = true)]

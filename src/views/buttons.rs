@@ -6,6 +6,7 @@ use crate::domain::code_listing::CodeFilter;
 use crate::domain::conversations::FlowAction;
 use crate::domain::expiry::CalendarUnit;
 use crate::domain::ids;
+use crate::domain::notices::RedemptionNotices;
 use crate::domain::tokens::Ability;
 use crate::i18n::LANGUAGES;
 
@@ -59,6 +60,8 @@ pub enum Callback {
     Remove(RemoveButton),
     /// `wh:…`: webhook endpoints and their deliveries.
     Webhook(WebhookButton),
+    /// `nt:<each|daily|off>`: how the creator hears of redemptions.
+    Notify(RedemptionNotices),
 }
 
 impl Callback {
@@ -77,6 +80,7 @@ impl Callback {
             Self::Remove(RemoveButton::Confirm(user)) => format!("rm:ok:{user}"),
             Self::Remove(RemoveButton::Cancel) => "rm:no".to_owned(),
             Self::Webhook(button) => button.encode(),
+            Self::Notify(mode) => format!("nt:{}", mode.as_str()),
         }
     }
 
@@ -96,6 +100,7 @@ impl Callback {
             "st" => JobsButton::decode(rest).map(Self::Jobs),
             "cd" => CodesButton::decode(rest).map(Self::Codes),
             "wh" => WebhookButton::decode(rest).map(Self::Webhook),
+            "nt" => rest.parse().ok().map(Self::Notify),
             "menu" => MenuItem::decode(rest).map(Self::Menu),
             "lang" => LANGUAGES.iter().find(|code| **code == rest).map(|code| Self::Language(code)),
             "rm" => match rest.split_once(':') {
@@ -496,6 +501,7 @@ mod tests {
             CodeFilter::ALL.iter().map(|&filter| Callback::Codes(CodesButton::Page { plan: id, filter, page: 9999 })),
         );
         all.extend(MenuItem::ALL.map(Callback::Menu));
+        all.extend(RedemptionNotices::ALL.iter().map(|mode| Callback::Notify(*mode)));
         all.extend(LANGUAGES.iter().map(|code| Callback::Language(code)));
         let actions = [
             FlowAction::Cancel,

@@ -9,6 +9,7 @@ pub mod format;
 pub mod generate;
 pub mod jobs;
 pub mod menu;
+pub mod notices;
 pub mod plans;
 pub mod subscriber;
 pub mod tokens;
@@ -19,7 +20,7 @@ use teloxide::types::{InlineKeyboardButton, MessageEntity};
 use buttons::Callback;
 
 /// A message's text and inline buttons.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Screen {
     pub text: String,
     pub rows: Vec<Vec<InlineKeyboardButton>>,

@@ -88,8 +88,16 @@ pub struct SubscriberName<'a> {
     pub id: i64,
 }
 
-/// What a creator is told when one of their codes was redeemed.
-pub fn creator_told_of_redemption(lang: &Lang, who: &SubscriberName, redeemed: &Redemption) -> String {
+/// What a creator is told when one of their codes was redeemed, and nothing else waits.
+pub fn creator_told_of_redemption_text(
+    lang: &Lang,
+    who: &SubscriberName,
+    code: &str,
+    plan: &str,
+    free_left: i64,
+    allotment: i64,
+    overage: bool,
+) -> String {
     let id = who.id.to_string();
     let who = match who.username {
         Some(username) => lang.t_with(
@@ -103,14 +111,14 @@ pub fn creator_told_of_redemption(lang: &Lang, who: &SubscriberName, redeemed: &
     let mut text = lang.t_with(
         "creator-code-redeemed",
         &[
-            ("code", redeemed.code_masked.as_str().into()),
+            ("code", code.into()),
             ("who", who.into()),
-            ("plan", redeemed.plan.name.as_str().into()),
-            ("left", redeemed.free_left.into()),
-            ("allotment", redeemed.allotment.into()),
+            ("plan", plan.into()),
+            ("left", free_left.into()),
+            ("allotment", allotment.into()),
         ],
     );
-    if redeemed.billed_as_overage {
+    if overage {
         text.push('\n');
         text.push_str(&lang.t("creator-code-redeemed-overage"));
     }

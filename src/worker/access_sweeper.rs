@@ -15,7 +15,7 @@ use crate::domain::clock::now;
 use crate::i18n::Lang;
 use crate::metrics::BackgroundLoop;
 use crate::telegram::{self, Priority, RemovalError, TgBot};
-use crate::views::{Screen, access as view};
+use crate::views::{Screen, access as view, notices as notices_view};
 
 /// Everything the sweep needs.
 pub struct AccessSweep {
@@ -53,7 +53,7 @@ impl AccessSweep {
                 .bot
                 .counted(
                     "revokeChatInviteLink",
-                    self.bot.revoke_chat_invite_link(ChatId(invite.chat_id), invite.invite_link.clone()),
+                    self.bot.api().revoke_chat_invite_link(ChatId(invite.chat_id), invite.invite_link.clone()),
                 )
                 .await
             {
@@ -93,7 +93,7 @@ impl AccessSweep {
     async fn remove(&self, member: &Membership) -> Result<(), DomainError> {
         let (chat, user) = (ChatId(member.chat_id), UserId(member.telegram_user_id as u64));
         loop {
-            let error = match self.bot.counted("unbanChatMember", self.bot.unban_chat_member(chat, user)).await {
+            let error = match self.bot.counted("unbanChatMember", self.bot.api().unban_chat_member(chat, user)).await {
                 Ok(_) => return access::removal_done(&self.db, member, now()).await,
                 Err(error) => error,
             };
@@ -124,17 +124,17 @@ impl AccessSweep {
         }
     }
 
-    /// Each missing right in a plan's chat is told once to the plan's creators, in their chats.
+    /// Each missing right in a plan's chat is told once to the plan's creators, through the notifier.
     async fn tell_creators_of_problems(&self) -> Result<(), DomainError> {
-        for chat in self.db.claim_untold_problems(now()).await? {
+        for chat in self.db.untold_problems().await? {
             let (Some(problem), Some(plan)) = (chat.rights_problem, self.db.find_plan(chat.plan_id).await?) else {
                 continue;
             };
-            for creator in self.db.creators_of_team(chat.team_id).await? {
-                let Some(chat_id) = creator.linked_chat_id else { continue };
+            let notice_for = |creator: &crate::db::teams::Creator| {
                 let lang = Lang::from_code(creator.language_code.as_deref());
-                self.tell(chat_id, view::rights_problem(&lang, &chat, &plan, problem)).await;
-            }
+                notices_view::prepared(&view::rights_problem(&lang, &chat, &plan, problem))
+            };
+            self.db.tell_problem(&chat, chat.team_id, notice_for, now()).await?;
         }
         Ok(())
     }

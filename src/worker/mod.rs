@@ -2,6 +2,7 @@
 //! and records how each job ended. Also home of the other background tasks.
 pub mod access_sweeper;
 pub mod expiry_sweeper;
+pub mod notifier;
 mod progress;
 pub mod usage_reporter;
 pub mod webhook_sender;
@@ -337,7 +338,8 @@ impl<'a> JobRun<'a> {
         // The creator is waiting for this one file: it goes before queued code messages.
         let sent = self
             .send_with_retries(chat, Priority::Interactive, "sendDocument", (0, total), || {
-                bot.send_document(chat, InputFile::memory(document.clone()).file_name(file_name.clone()))
+                bot.api()
+                    .send_document(chat, InputFile::memory(document.clone()).file_name(file_name.clone()))
                     .caption(caption.clone())
                     .into_future()
             })

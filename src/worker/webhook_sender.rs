@@ -3,7 +3,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use teloxide::types::ChatId;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use uuid::Uuid;
@@ -14,11 +13,11 @@ use crate::db::webhooks::{DueDelivery, WebhookAttempt};
 use crate::domain::DomainError;
 use crate::domain::clock::now;
 use crate::domain::events::EventEnvelope;
+use crate::domain::notices::NoticeKind;
 use crate::domain::secret::{InstanceSecret, random_bytes};
 use crate::domain::webhooks::{self, AttemptResult, MAX_RESPONSE_BYTES, PauseReason};
 use crate::i18n::Lang;
 use crate::metrics::{BackgroundLoop, Metrics};
-use crate::telegram::{self, TgBot};
 use crate::views::errors;
 use crate::views::webhooks as view;
 
@@ -30,8 +29,6 @@ pub struct WebhookSender {
     pub db: Db,
     pub secret: InstanceSecret,
     pub settings: WebhookSettings,
-    /// Tells creators when an endpoint of theirs is paused; None in an instance without Telegram.
-    pub bot: Option<TgBot>,
     pub metrics: Arc<Metrics>,
 }
 
@@ -181,23 +178,16 @@ impl WebhookSender {
         Ok(AttemptResult::from_status(status, retry_after))
     }
 
+    /// The team's creators hear of it through the notifier.
     async fn tell_paused(&self, due: &DueDelivery, reason: PauseReason) {
         log::warn!("webhook endpoint {} paused: {}", due.endpoint.id, reason.as_str());
-        let Some(bot) = &self.bot else { return };
-        let creators = match self.db.creators_of_team(due.endpoint.team_id).await {
-            Ok(creators) => creators,
-            Err(error) => {
-                DomainError::internal("finding whom to tell about a paused webhook", error);
-                return;
-            }
-        };
-        for creator in creators {
-            let Some(chat_id) = creator.linked_chat_id else { continue };
+        let notice_for = |creator: &crate::db::teams::Creator| {
             let lang = Lang::from_code(creator.language_code.as_deref());
-            let screen = view::paused_notice(&lang, &due.endpoint, reason);
-            if let Err(error) = telegram::send(bot, ChatId(chat_id), screen).await {
-                log::info!("cannot tell a creator about a paused webhook: {error}");
-            }
+            crate::views::notices::prepared(&view::paused_notice(&lang, &due.endpoint, reason))
+        };
+        let recorded = self.db.record_notice(due.endpoint.team_id, NoticeKind::Prepared, notice_for, now()).await;
+        if let Err(error) = recorded {
+            DomainError::internal("telling creators of a paused webhook", error);
         }
     }
 }

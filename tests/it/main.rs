@@ -14,6 +14,7 @@ mod inbox;
 mod jobs;
 mod mcp;
 mod metrics;
+mod notices;
 mod pacing;
 mod redemption;
 mod telegram_webhook;

@@ -43,6 +43,14 @@ async fn metrics_move_with_a_job_a_redemption_and_a_429(engine: Engine) {
 
     let codes = generated_codes(&app, ANN, "VIP", 3).await;
     app.send_text(SAM, "Sam", &codes[0]).await;
+    // Ann hears of it first, so the 429 scripted next meets the answer to /help.
+    app.telegram
+        .wait_for(crate::support::app::WAIT, |r| {
+            r.iter()
+                .find(|r| r.int("chat_id") == Some(ANN) && r.str("text").is_some_and(|t| t.contains("redeemed")))
+                .cloned()
+        })
+        .await;
     app.telegram.script("sendMessage", Scripted::RetryAfter(1));
     app.send_text(SAM, "Sam", "/help").await;
 

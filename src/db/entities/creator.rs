@@ -1,6 +1,8 @@
 //! The `creators` table.
 use sea_orm::entity::prelude::*;
 
+use crate::domain::notices::RedemptionNotices;
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "creators")]
 pub struct Model {
@@ -12,6 +14,7 @@ pub struct Model {
     pub display_name: String,
     pub language_code: Option<String>,
     pub created_at: DateTimeUtc,
+    pub notify_redemptions: RedemptionNotices,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub mod chat_invite;
 pub mod conversation;
 pub mod creator;
 pub mod creator_invite;
+pub mod creator_notice;
 pub mod cycle_usage;
 pub mod event;
 pub mod generation_draft;

@@ -360,6 +360,11 @@ impl FakeTelegram {
         self.inner.lock().unwrap().delay_matching.push((method.to_lowercase(), needle.to_owned(), delay));
     }
 
+    /// Answers calls as quickly as before any `set_delay_matching`.
+    pub fn clear_delays_matching(&self) {
+        self.inner.lock().unwrap().delay_matching.clear();
+    }
+
     /// When each call of `method` arrived, answered or not.
     pub fn attempts(&self, method: &str) -> Vec<tokio::time::Instant> {
         let inner = self.inner.lock().unwrap();

@@ -34,13 +34,54 @@ fn current_context() -> Option<LogContext> {
     CONTEXT.try_with(LogContext::clone).ok()
 }
 
+/// A log message with the secrets libraries may put in it taken out: passwords in database URLs and in
+/// connection options (sea-orm's trace spans print the pool's options), and bot tokens in API paths.
+pub fn redact(message: &str) -> String {
+    let mut text = message.to_owned();
+    // postgres://user:password@host → postgres://user:[redacted]@host
+    let mut from = 0;
+    while let Some(found) = text[from..].find("://") {
+        let start = from + found + 3;
+        let authority_end = text[start..]
+            .find(|c: char| c == '/' || c == '?' || c.is_whitespace() || c == '"')
+            .map_or(text.len(), |end| start + end);
+        if let Some(at) = text[start..authority_end].rfind('@')
+            && let Some(colon) = text[start..start + at].find(':')
+        {
+            text.replace_range(start + colon + 1..start + at, "[redacted]");
+        }
+        from = start;
+    }
+    // password: Some("…") in a Debug print of connection options.
+    let mut from = 0;
+    while let Some(found) = text[from..].find("password: Some(\"") {
+        let start = from + found + "password: Some(\"".len();
+        let Some(end) = text[start..].find("\")").map(|end| start + end) else { break };
+        text.replace_range(start..end, "[redacted]");
+        from = start;
+    }
+    // /bot123456:ABC…/getMe → /bot[redacted]/getMe
+    let mut from = 0;
+    while let Some(found) = text[from..].find("/bot") {
+        let start = from + found + "/bot".len();
+        let token_end =
+            text[start..].find(|c: char| c == '/' || c.is_whitespace()).map_or(text.len(), |end| start + end);
+        let token = &text[start..token_end];
+        if token.split_once(':').is_some_and(|(id, _)| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit())) {
+            text.replace_range(start..token_end, "[redacted]");
+        }
+        from = start;
+    }
+    text
+}
+
 /// One log record as a JSON line: time, level, target, message, and the id of what it is about.
 pub fn json_line(record: &log::Record, at: chrono::DateTime<chrono::Utc>, context: Option<&LogContext>) -> String {
     let mut line = serde_json::json!({
         "time": at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         "level": record.level().as_str(),
         "target": record.target(),
-        "message": record.args().to_string(),
+        "message": redact(&record.args().to_string()),
     });
     if let Some((name, value)) = context.map(LogContext::field) {
         line[name] = value;
@@ -55,6 +96,12 @@ pub fn init() {
     if std::env::var("LOG_FORMAT").is_ok_and(|format| format.trim().eq_ignore_ascii_case("json")) {
         builder.format(|out, record| {
             writeln!(out, "{}", json_line(record, chrono::Utc::now(), current_context().as_ref()))
+        });
+    } else {
+        builder.format(|out, record| {
+            let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let message = redact(&record.args().to_string());
+            writeln!(out, "{at} {:<5} {} > {message}", record.level(), record.target())
         });
     }
     builder.init();
@@ -100,6 +147,19 @@ mod tests {
         let job = uuid::Uuid::now_v7();
         assert_eq!(record(LogContext::Job(job))["job_id"], job.to_string());
         assert_eq!(record(LogContext::Request("01J".to_owned()))["request_id"], "01J");
+    }
+
+    #[test]
+    fn passwords_and_bot_tokens_are_taken_out_of_log_messages() {
+        let url = "connecting to postgres://bot:s3cr%40t@db.internal:5432/accessbot?sslmode=require";
+        assert_eq!(redact(url), "connecting to postgres://bot:[redacted]@db.internal:5432/accessbot?sslmode=require");
+        let options = r#"begin; self=Pool { connect_options: PgConnectOptions { host: "db", username: "bot", password: Some("s3cret"), database: Some("a") } }"#;
+        let redacted = redact(options);
+        assert!(!redacted.contains("s3cret") && redacted.contains(r#"password: Some("[redacted]")"#), "{redacted}");
+        let path = "POST https://api.telegram.org/bot123456:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe failed";
+        assert_eq!(redact(path), "POST https://api.telegram.org/bot[redacted]/getMe failed");
+        let plain = "sqlite://accessbot.db?mode=rwc and a /bot without a token, user@example.com";
+        assert_eq!(redact(plain), plain, "nothing else changes");
     }
 
     #[tokio::test]

@@ -549,3 +549,4 @@ notify-each = Each redemption
 notify-daily = A daily summary
 notify-off = Not at all
 notify-chosen = Redemptions: { $mode }.
+delivery-failed-telegram-silent = Telegram did not answer for { $waited }. Nothing is lost: your codes are kept. Tap 📤 Try delivery again once Telegram is back.

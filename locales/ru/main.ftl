@@ -571,3 +571,4 @@ notify-each = О каждой
 notify-daily = Сводка раз в день
 notify-off = Не сообщать
 notify-chosen = Активации: { $mode }.
+delivery-failed-telegram-silent = Telegram не отвечал { $waited }. Ничего не потеряно: коды сохранены. Нажмите «📤 Доставить снова», когда Telegram снова заработает.

@@ -220,6 +220,11 @@ impl Tap {
 async fn creator_tap(query: CallbackQuery, context: Arc<BotContext>) -> Result<Option<Tap>, DomainError> {
     let Some(message) = query.regular_message() else { return Ok(None) };
     let user_id = query.from.id.0 as i64;
+    // Telegram sends a tap in a private chat only from its one person; a tap that says otherwise is forged,
+    // and acting on it would edit someone else's message.
+    if message.chat.id.0 != user_id {
+        return Ok(None);
+    }
     let Some(creator) = context.db.find_creator_by_telegram_user(user_id).await? else { return Ok(None) };
     let shown = crate::telegram::Shown::of(message);
     Ok(Some(Tap { creator, user_id, chat_id: message.chat.id, message_id: message.id, shown }))

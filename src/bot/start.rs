@@ -137,7 +137,7 @@ pub async fn language_tap(h: Handling, query: CallbackQuery, code: &'static str)
             log::warn!("cannot register a creator's command menu: {error}");
         }
     }
-    if let Some(message) = query.regular_message() {
+    if let Some(message) = query.regular_message().filter(|message| message.chat.id.0 == user_id) {
         telegram::edit(bot, message.chat.id, message.id, menu::say(&lang, "language-chosen")).await;
     }
     answer_tap(&h, &query, Some(lang.t("language-chosen"))).await

@@ -101,6 +101,7 @@ impl Db {
     pub async fn renew_update_claims(
         &self,
         holder: &str,
+        except: &[i64],
         held_since: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<u64, DbError> {
@@ -109,6 +110,7 @@ impl Db {
             .col_expr(C::ClaimedUntil, Expr::value(until))
             .filter(C::ClaimedBy.eq(holder))
             .filter(C::HandledAt.is_null())
+            .filter(C::UpdateId.is_not_in(except.to_vec()))
             .filter(C::ClaimedAt.gte(held_since))
             .exec(self.conn())
             .await?;

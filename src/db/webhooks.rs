@@ -235,9 +235,11 @@ impl Db {
         if self.is_postgres() {
             due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
+        // The attempt counts from its claim, before anything goes out: one that dies with its instance counts.
         let claimed = webhook_delivery::Entity::update_many()
             .col_expr(C::LockedBy, Expr::value(worker_id))
             .col_expr(C::LockedUntil, Expr::value(locked_until))
+            .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
             .filter(C::Id.in_subquery(due))
             .exec_with_returning(self.conn())
             .await?;
@@ -268,7 +270,6 @@ impl Db {
         let delivered_at = (after.delivery == WebhookDeliveryStatus::Delivered).then_some(now);
         let updated = webhook_delivery::Entity::update_many()
             .col_expr(C::Status, Expr::value(after.delivery))
-            .col_expr(C::Attempts, Expr::col(C::Attempts).add(1))
             .col_expr(C::NextAttemptAt, Expr::value(after.next_attempt_at.unwrap_or(now)))
             .col_expr(C::LockedBy, Expr::value(Option::<String>::None))
             .col_expr(C::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))

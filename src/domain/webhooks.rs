@@ -425,7 +425,8 @@ pub async fn redeliver(db: &Db, team_id: uuid::Uuid, public_id: &str, now: DateT
     let delivery = db.find_delivery(id).await?.ok_or_else(not_found)?;
     let endpoint =
         db.find_endpoint(delivery.endpoint_id).await?.filter(|e| e.team_id == team_id).ok_or_else(not_found)?;
-    let on_its_way = delivery.status == WebhookDeliveryStatus::Pending && delivery.attempts == 0;
+    let in_flight = delivery.locked_until.is_some_and(|until| until > now);
+    let on_its_way = delivery.status == WebhookDeliveryStatus::Pending && (delivery.attempts == 0 || in_flight);
     if on_its_way || !db.redeliver(delivery.id, now).await? {
         return Err(DomainError::validation("delivery_id", ValidationReason::StillPending));
     }

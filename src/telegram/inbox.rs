@@ -45,16 +45,29 @@ pub const ALLOWED_UPDATES: [AllowedUpdate; 5] = [
     AllowedUpdate::MyChatMember,
 ];
 
+/// How often, and after how long, a failed mark is tried again at once; after that it is tried with each
+/// renewal, and its claim is no longer renewed.
+const MARK_TRIES: [Duration; 4] =
+    [Duration::from_millis(100), Duration::from_millis(300), Duration::from_millis(700), Duration::from_millis(1500)];
+
 /// The inbox as one instance sees it: where updates are stored, and who claims them here.
 pub struct Inbox {
     db: Db,
     holder: String,
     ready: Notify,
+    /// Updates handled here whose mark failed (the database was locked, say). Their claims are not renewed
+    /// and their marks are tried again with each renewal, so their chats wait seconds after the fault
+    /// clears, not the ten minutes a claim may be renewed for.
+    unmarked: std::sync::Mutex<std::collections::HashSet<i64>>,
 }
 
 impl Inbox {
     pub fn new(db: Db, holder: String) -> Arc<Self> {
-        Arc::new(Self { db, holder, ready: Notify::new() })
+        Arc::new(Self { db, holder, ready: Notify::new(), unmarked: Default::default() })
+    }
+
+    fn unmarked(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<i64>> {
+        self.unmarked.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Stores an update as received (its raw JSON), unless it is there already; whether it was new.
@@ -66,12 +79,38 @@ impl Inbox {
         Ok(fresh)
     }
 
-    /// Marks an update handled, which frees the next update of its chat.
+    /// Marks an update handled, which frees the next update of its chat. A mark that keeps failing is left
+    /// to the renewals, and its claim lapses meanwhile: then the update is handled again, which the handlers
+    /// make harmless, rather than its chat waiting.
     pub async fn handled(&self, update: &Update) {
-        if let Err(error) = self.db.mark_update_handled(i64::from(update.id.0), now()).await {
-            DomainError::internal("marking an update handled", error);
+        let update_id = i64::from(update.id.0);
+        for pause in MARK_TRIES.iter().map(Some).chain([None]) {
+            match self.db.mark_update_handled(update_id, now()).await {
+                Ok(()) => break,
+                Err(error) => {
+                    DomainError::internal("marking an update handled", error);
+                    match pause {
+                        Some(pause) => tokio::time::sleep(*pause).await,
+                        None => {
+                            self.unmarked().insert(update_id);
+                        }
+                    }
+                }
+            }
         }
         self.wake();
+    }
+
+    /// Tries the failed marks again; those that go through free their chats.
+    async fn mark_again(&self) {
+        let waiting: Vec<i64> = self.unmarked().iter().copied().collect();
+        for update_id in waiting {
+            if self.db.mark_update_handled(update_id, now()).await.is_ok() {
+                self.unmarked().remove(&update_id);
+                log::info!("update {update_id} is marked handled after all");
+                self.wake();
+            }
+        }
     }
 
     /// Tells the claimer here that an update may be ready: one was stored, or one of its chat handled.
@@ -200,8 +239,12 @@ async fn renew_claims(inbox: Arc<Inbox>, stopping: CancellationToken) {
             _ = stopping.cancelled() => break,
             _ = tokio::time::sleep(RENEW_EVERY) => {}
         }
+        inbox.mark_again().await;
         let at = now();
-        if let Err(error) = inbox.db.renew_update_claims(&inbox.holder, at - LONGEST_HANDLING, at + CLAIM_LEASE).await {
+        let unmarked: Vec<i64> = inbox.unmarked().iter().copied().collect();
+        let renewed =
+            inbox.db.renew_update_claims(&inbox.holder, &unmarked, at - LONGEST_HANDLING, at + CLAIM_LEASE).await;
+        if let Err(error) = renewed {
             DomainError::internal("renewing claims on updates", error);
         }
     }

@@ -74,9 +74,10 @@ struct PaceState {
     chat_free_at: HashMap<i64, Instant>,
     /// When each message of the current window went out, across all chats, oldest first.
     sent: VecDeque<Instant>,
-    /// Interactive senders whose chat is free, waiting for room in the window; bulk ones wait behind them.
-    interactive_waiting: usize,
-    /// Bulk senders whose chat is free, waiting for room in the window, first come first served.
+    /// Interactive senders whose chat is free, waiting for room in the window, first come first served.
+    interactive_line: BTreeSet<u64>,
+    /// Bulk senders whose chat is free, waiting for room in the window behind every interactive one, first
+    /// come first served.
     bulk_line: BTreeSet<u64>,
     next_ticket: u64,
     turns: usize,
@@ -104,10 +105,28 @@ impl PaceState {
         }
     }
 
-    fn join_line(&mut self) -> u64 {
+    fn join_line(&mut self, priority: Priority) -> u64 {
         self.next_ticket += 1;
-        self.bulk_line.insert(self.next_ticket);
+        match priority {
+            Priority::Interactive => self.interactive_line.insert(self.next_ticket),
+            Priority::Bulk => self.bulk_line.insert(self.next_ticket),
+        };
         self.next_ticket
+    }
+
+    fn leave_line(&mut self, priority: Priority, ticket: u64) {
+        match priority {
+            Priority::Interactive => self.interactive_line.remove(&ticket),
+            Priority::Bulk => self.bulk_line.remove(&ticket),
+        };
+    }
+
+    /// Whether the sender holding `ticket` is the next to take room in the window.
+    fn is_next(&self, priority: Priority, ticket: u64) -> bool {
+        match priority {
+            Priority::Interactive => self.interactive_line.first() == Some(&ticket),
+            Priority::Bulk => self.interactive_line.is_empty() && self.bulk_line.first() == Some(&ticket),
+        }
     }
 }
 
@@ -120,24 +139,16 @@ pub struct Pacer {
 
 /// A sender's place among those waiting for room in the window, given up when dropped (also when the
 /// waiting sender is cancelled).
-enum Place<'a> {
-    Interactive(&'a Pacer),
-    Bulk(&'a Pacer, u64),
+struct Place<'a> {
+    pacer: &'a Pacer,
+    priority: Priority,
+    ticket: u64,
 }
 
 impl Drop for Place<'_> {
     fn drop(&mut self) {
-        let pacer = match self {
-            Self::Interactive(pacer) => {
-                pacer.lock().interactive_waiting -= 1;
-                pacer
-            }
-            Self::Bulk(pacer, ticket) => {
-                pacer.lock().bulk_line.remove(ticket);
-                pacer
-            }
-        };
-        pacer.moved.notify_waiters();
+        self.pacer.lock().leave_line(self.priority, self.ticket);
+        self.pacer.moved.notify_waiters();
     }
 }
 
@@ -177,21 +188,15 @@ impl Pacer {
                 if chat_free_at > now {
                     Wait::ChatFree(chat_free_at)
                 } else {
-                    if place.is_none() {
-                        place = Some(match priority {
-                            Priority::Interactive => {
-                                state.interactive_waiting += 1;
-                                Place::Interactive(self)
-                            }
-                            Priority::Bulk => Place::Bulk(self, state.join_line()),
-                        });
-                    }
-                    let my_turn = match &place {
-                        Some(Place::Bulk(_, ticket)) => {
-                            state.interactive_waiting == 0 && state.bulk_line.first() == Some(ticket)
+                    let ticket = match &place {
+                        Some(place) => place.ticket,
+                        None => {
+                            let ticket = state.join_line(priority);
+                            place = Some(Place { pacer: self, priority, ticket });
+                            ticket
                         }
-                        _ => true,
                     };
+                    let my_turn = state.is_next(priority, ticket);
                     if in_window < self.spacing.overall && my_turn {
                         state.take(chat_id, now, &self.spacing);
                         Wait::Done
@@ -330,6 +335,28 @@ mod tests {
         pacer.wait_turn(3, Priority::Interactive).await;
         assert_eq!(Instant::now(), start);
         held.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn replies_waiting_for_room_go_first_come_first_served() {
+        let pacer = Arc::new(Pacer::new(Spacing::from_limits(&limits(1, 30, 1))));
+        for chat in 0..30 {
+            pacer.wait_turn(chat, Priority::Interactive).await;
+        }
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let mut senders = Vec::new();
+        for chat in 100..140 {
+            let (pacer, order) = (pacer.clone(), order.clone());
+            senders.push(tokio::spawn(async move {
+                pacer.wait_turn(chat, Priority::Interactive).await;
+                order.lock().unwrap().push(chat);
+            }));
+            tokio::task::yield_now().await;
+        }
+        for sender in senders {
+            sender.await.unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), (100..140).collect::<Vec<_>>(), "in the order they asked");
     }
 
     #[tokio::test(start_paused = true)]

@@ -168,6 +168,8 @@ async fn run_job(
 #[derive(Debug)]
 enum DeliveryFailure {
     Send(SendFailure),
+    /// Telegram answered nothing (network errors, 5xx) for this long, the outage tolerance.
+    TelegramSilent(Duration),
     CodesNoLongerHeld,
     TooManyAttempts,
 }
@@ -183,6 +185,10 @@ impl DeliveryFailure {
             Self::Send(SendFailure::Unreachable(reason)) => {
                 lang.t_with("delivery-failed-unreachable", &[("reason", reason.as_str().into())])
             }
+            Self::TelegramSilent(waited) => lang.t_with(
+                "delivery-failed-telegram-silent",
+                &[("waited", crate::views::format::about_duration(lang, waited.as_secs() as i64).into())],
+            ),
             Self::CodesNoLongerHeld => lang.t("delivery-failed-codes-gone"),
             Self::TooManyAttempts => {
                 lang.t_with("delivery-failed-too-many-attempts", &[("attempts", MAX_JOB_ATTEMPTS.into())])
@@ -426,17 +432,21 @@ impl<'a> JobRun<'a> {
                 SendError::WaitThenRetry(_) => return Err(unreachable(&error)),
                 SendError::Retry => {
                     let since = *failing_since.get_or_insert_with(tokio::time::Instant::now);
-                    if since.elapsed() >= settings.outage_tolerance {
-                        return Err(unreachable(&error));
+                    let silent = since.elapsed();
+                    if silent >= settings.outage_tolerance {
+                        log::warn!("Telegram did not answer for {silent:?}; job {} fails: {error}", self.job.id);
+                        return Err(Delivery::Failed(DeliveryFailure::TelegramSilent(settings.outage_tolerance)));
                     }
                     failures += 1;
                     if failures == 1 {
                         self.status.show(Stage::TelegramNotAnswering { done, total }).await;
                     }
+                    // The last try comes when the tolerance runs out, not a whole backoff step after it.
                     let delay = settings
                         .retry_base_delay
                         .saturating_mul(2u32.saturating_pow(failures - 1))
-                        .min(settings.retry_max_delay);
+                        .min(settings.retry_max_delay)
+                        .min(settings.outage_tolerance - silent);
                     log::warn!("a send failed ({error}); try {failures}, next in {delay:?} (job {})", self.job.id);
                     pause(delay, &mut shutdown).await;
                     if *shutdown.borrow() {

@@ -78,7 +78,8 @@ impl WebhookSender {
             }
         };
         let at = now();
-        let attempts = due.delivery.attempts + 1;
+        // Counted when claimed.
+        let attempts = due.delivery.attempts;
         let jitter = f64::from(u32::from_le_bytes(random_bytes::<4>())) / f64::from(u32::MAX) * 2.0 - 1.0;
         let after = webhooks::after_attempt(
             &result,

@@ -9,6 +9,8 @@ use crate::support::{Engine, TestApp};
 
 const ANN: i64 = 5101;
 const FIRST_SUBSCRIBER: i64 = 5200;
+/// The tries of a failed mark before it is left to the renewals: as many as the inbox makes, and one.
+const MARK_TRIES: usize = 5;
 
 /// The bot's answers to each of `users` that say a code was accepted.
 fn acceptances(app: &TestApp, users: &[i64]) -> HashMap<i64, usize> {
@@ -105,3 +107,32 @@ on_every_engine!(
     a_kill_with_twenty_updates_in_flight_loses_none_and_redeems_each_code_once,
     updates_are_stored_before_they_are_confirmed_and_marked_once_handled,
 );
+
+/// A database fault as a handler finishes (its mark fails) holds its chat up for seconds after the fault
+/// clears, not for as long as the claim could be renewed. SQLite only: there the fault is a table that went
+/// away, which fails every statement at once; PostgreSQL's cached plans would not notice it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mark_that_fails_as_a_handler_finishes_holds_its_chat_up_only_until_the_fault_clears() {
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    let user = FIRST_SUBSCRIBER;
+    app.telegram.set_delay_matching("sendMessage", "This bot gives access", Duration::from_secs(1));
+    let sent = app.telegram.attempts("sendMessage").len();
+    app.telegram.push_update(app.message_json(user, "Sub", "/help"));
+    wait_until("the handler waits on its answer", async || app.telegram.attempts("sendMessage").len() > sent).await;
+    let raw = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
+    let execute = async |sql: &str| sea_orm::ConnectionTrait::execute_unprepared(&raw, sql).await.unwrap();
+    execute("ALTER TABLE update_inbox RENAME TO update_inbox_away").await;
+    app.next_message_to(user, 0).await;
+    wait_until("the mark has failed for good", async || {
+        app.logs().iter().filter(|line| line.contains("marking an update handled")).count() >= MARK_TRIES
+    })
+    .await;
+    execute("ALTER TABLE update_inbox_away RENAME TO update_inbox").await;
+    raw.close().await.unwrap();
+
+    let before = app.telegram.requests().len();
+    app.telegram.push_update(app.message_json(user, "Sub", "/my"));
+    let answer = app.next_message_to(user, before).await;
+    assert!(answer.str("text").unwrap().contains("no subscriptions yet"), "the chat's next update is answered");
+    assert!(app.logs().iter().any(|line| line.contains("is marked handled after all")), "the mark went through later");
+}

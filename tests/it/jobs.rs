@@ -68,7 +68,11 @@ async fn a_failed_job_shows_its_error_in_status(engine: Engine) {
     let rows = app.db.codes_of_batch(job.batch_id.unwrap()).await.unwrap();
     assert!(rows.len() == 2 && rows.iter().all(|r| r.sealed_code.is_some()), "the codes are kept for /resend");
     let one = app.send_text(ANN, "Ann", &format!("/status {}", ids::public_id(ids::JOB, job.id))).await;
-    assert!(one.str("text").unwrap().contains("Error DELIVERY_FAILED: Telegram could not be reached"), "{one:?}");
+    let text = one.str("text").unwrap();
+    assert!(text.contains("Telegram did not answer for about 1 second. Nothing is lost"), "{one:?}");
+    assert!(!text.contains("Gateway") && !text.contains("error:"), "no library error reaches the creator: {text}");
+    let shown = app.edit_of_containing(&card, "did not answer").await;
+    assert!(TestApp::buttons(&shown).iter().any(|(label, _)| label.contains("Try delivery again")), "{shown:?}");
 }
 
 async fn a_garbled_answer_is_retried_and_the_codes_still_arrive(engine: Engine) {

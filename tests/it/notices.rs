@@ -12,6 +12,7 @@ use crate::support::fake_telegram::Recorded;
 use crate::support::{Engine, TestApp};
 
 const ANN: i64 = 9101;
+const BOB: i64 = 9102;
 const FIRST_SUBSCRIBER: i64 = 9200;
 
 /// The bot's messages to Ann that tell of redemptions.
@@ -152,6 +153,23 @@ async fn notify_lets_the_creator_hear_of_each_redemption_a_daily_summary_or_noth
     assert!(russian.str("text").unwrap().contains("Сейчас: О каждой"), "{russian:?}");
 }
 
+async fn a_forged_tap_on_another_persons_message_changes_nothing(engine: Engine) {
+    let app = TestApp::with_creator_and_plan(engine, ANN, "VIP").await;
+    app.make_creator(BOB, "Bob").await;
+    let card = app.send_text(ANN, "Ann", "/notify").await;
+    let off = TestApp::button_labeled(&card, "Not at all");
+    let before = app.telegram.requests().len();
+    let answer = app.tap(BOB, &card, &off).await;
+    assert_eq!(answer.str("text"), Some("This menu has expired."), "a tap from someone else's chat is refused");
+    assert!(
+        app.telegram.requests().iter().skip(before).all(|r| r.method != "editMessageText"),
+        "Ann's card is untouched"
+    );
+    assert_eq!(app.creator(BOB).await.notify_redemptions.as_str(), "each", "and Bob's choice unchanged");
+    // The same tap from Ann's own chat goes through.
+    assert_eq!(app.tap(ANN, &card, &off).await.str("text"), Some("Redemptions: Not at all."));
+}
+
 /// Makes the notices not sent yet look written at `at`, as time passing would.
 async fn move_unsent_notices_to(app: &TestApp, at: chrono::DateTime<chrono::Utc>) {
     use accessbot::db::entities::creator_notice;
@@ -172,4 +190,5 @@ on_every_engine!(
     a_subscribers_answer_never_waits_for_the_creators_notice,
     a_crash_loses_no_notice_and_repeats_at_most_the_one_in_flight,
     notify_lets_the_creator_hear_of_each_redemption_a_daily_summary_or_nothing,
+    a_forged_tap_on_another_persons_message_changes_nothing,
 );

@@ -125,8 +125,10 @@ async fn a_receiver_down_gets_everything_when_back_and_twenty_failures_pause_it(
     for _ in 0..3 {
         webhooks::send_test_event(&app.db, &endpoint, now()).await.unwrap();
     }
-    wait_until("the first tries failed", async || deliveries(&app, &endpoint).await.iter().any(|d| d.attempts > 0))
-        .await;
+    wait_until("the first tries failed", async || {
+        deliveries(&app, &endpoint).await.iter().any(|d| d.last_error.is_some())
+    })
+    .await;
     receiver.set_down(false);
     wait_until("every event arrives once the receiver is back", async || {
         deliveries(&app, &endpoint).await.iter().all(|d| d.status == WebhookDeliveryStatus::Delivered)
@@ -223,7 +225,7 @@ async fn private_targets_redirects_and_huge_answers_are_kept_in_check(engine: En
         webhooks::add_endpoint(&app.db, &app.secret, team_id, &local, "all", ALLOW_LOCAL, now()).await.unwrap();
     webhooks::send_test_event(&app.db, &allowed.endpoint, now()).await.unwrap();
     wait_until("the attempt is refused", async || {
-        deliveries(&app, &allowed.endpoint).await.first().is_some_and(|d| d.attempts > 0)
+        deliveries(&app, &allowed.endpoint).await.first().is_some_and(|d| d.last_error.is_some())
     })
     .await;
     let delivery = deliveries(&app, &allowed.endpoint).await.remove(0);
@@ -283,6 +285,8 @@ async fn a_crash_mid_delivery_is_taken_over_and_two_instances_share_200_events(e
         deliveries(&app, &first).await.first().is_some_and(|d| d.status == WebhookDeliveryStatus::Delivered)
     })
     .await;
+    let taken_over = deliveries(&app, &first).await.remove(0);
+    assert_eq!(taken_over.attempts, 2, "the attempt that died with its instance counts too");
 
     app.settings.receive_updates = false;
     app.start_instance().await;

@@ -123,6 +123,23 @@ impl Db {
         Ok(marked.rows_affected == ids.len() as u64)
     }
 
+    /// Extends this worker's claim on notices it is still sending.
+    pub async fn renew_notice_claims(
+        &self,
+        ids: &[Uuid],
+        worker_id: &str,
+        locked_until: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        creator_notice::Entity::update_many()
+            .col_expr(creator_notice::Column::LockedUntil, Expr::value(locked_until))
+            .filter(creator_notice::Column::Id.is_in(ids.to_vec()))
+            .filter(creator_notice::Column::LockedBy.eq(worker_id))
+            .filter(creator_notice::Column::SentAt.is_null())
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
     /// Hands notices this worker holds back, to be claimed again from `not_before` on.
     pub async fn put_notices_back(
         &self,

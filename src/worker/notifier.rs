@@ -75,10 +75,27 @@ impl Notifier {
         log::info!("the notifier stopped");
     }
 
-    /// Sends what a chat's waiting notices come to, and records it.
+    /// Sends what a chat's waiting notices come to, and records it. The claim is renewed meanwhile: at bulk
+    /// priority a notice may wait long for its turn behind replies, and must not be claimed again meanwhile.
     async fn tell_chat(&self, worker_id: &str, chat_id: i64, waiting: Vec<CreatorNotice>) {
-        if let Err(error) = self.try_tell_chat(worker_id, chat_id, &waiting).await {
-            DomainError::internal("telling a creator", error);
+        let ids: Vec<Uuid> = waiting.iter().map(|notice| notice.id).collect();
+        let telling = self.try_tell_chat(worker_id, chat_id, &waiting);
+        let renewing = async {
+            loop {
+                tokio::time::sleep(self.lease / 3).await;
+                let until = now() + chrono::Duration::from_std(self.lease).unwrap_or_default();
+                if let Err(error) = self.db.renew_notice_claims(&ids, worker_id, until).await {
+                    DomainError::internal("renewing the claim on creator notices", error);
+                }
+            }
+        };
+        tokio::select! {
+            told = telling => {
+                if let Err(error) = told {
+                    DomainError::internal("telling a creator", error);
+                }
+            }
+            _ = renewing => {}
         }
     }
 

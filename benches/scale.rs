@@ -1,0 +1,284 @@
+//! One instance holding 1,000 creators and a million codes: `cargo bench --bench scale`. Seeds a database
+//! with 1,000 creators (a plan and a 1,000-code batch each), 100,000 subscriptions (10,000 of them ending
+//! in the same minute) and 1,000,000 events, then prints what a person waits for next to the goal:
+//! redemption against the same on an empty database, `/codes`, `/members`, `/status` through Telegram and
+//! `list_access_codes` over MCP, and the process's peak memory. SQLite, and PostgreSQL when
+//! `TEST_DATABASE_URL` is set.
+#![allow(dead_code, unused_macros)]
+
+#[path = "../tests/it/support/mod.rs"]
+mod support;
+
+use std::time::Duration;
+
+use accessbot::db::entities::{access_code, access_code_batch, event, generation_job, subscription};
+use accessbot::domain::access_code::CodeStatus;
+use accessbot::domain::clock::now;
+use accessbot::domain::creators::{self, Joiner};
+use accessbot::domain::generation::ExportType;
+use accessbot::domain::jobs::JobStatus;
+use accessbot::domain::plans;
+use accessbot::domain::redemption::{self, Subscriber};
+use sea_orm::{EntityTrait, IntoActiveModel};
+use serde_json::json;
+use support::app::generated_codes;
+use support::mcp::{ALL_ABILITIES, call_ok};
+use support::{Engine, TestApp};
+use tokio::time::Instant;
+use uuid::Uuid;
+
+const CREATORS: i64 = 1_000;
+const CODES_EACH: i64 = 1_000;
+const SUBSCRIPTIONS_EACH: i64 = 100;
+const ENDING_TOGETHER_EACH: i64 = 10;
+const EVENTS_EACH: i64 = 1_000;
+const FIRST_CREATOR: i64 = 3_000_000;
+/// The creator whose screens are timed: one of the thousand, holding as much as each of them.
+const TIMED: i64 = FIRST_CREATOR + 500;
+const ROWS_PER_INSERT: usize = 400;
+const SAMPLES: usize = 30;
+const REDEMPTIONS: i64 = 200;
+const GOAL_SCREEN: Duration = Duration::from_millis(50);
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let mut engines = vec![("sqlite", Engine::Sqlite)];
+        if let Some(postgres) = Engine::postgres() {
+            engines.push(("postgres", postgres));
+        }
+        for (name, engine) in engines {
+            let empty = redemption_p50(&spawn(engine.clone()).await, FIRST_CREATOR).await;
+            let app = spawn(engine).await;
+            let started = Instant::now();
+            seed(&app).await;
+            println!("{name}: seeded in {:.1?}", started.elapsed());
+            let loaded = redemption_p50(&app, TIMED).await;
+            println!(
+                "{name}: redemption p50 {loaded:.2?} on the full database, {empty:.2?} on an empty one: {:.2}× (goal ≤ 1.5×)",
+                loaded.as_secs_f64() / empty.as_secs_f64()
+            );
+            for (screen, command) in [("/codes", "/codes Plan 500"), ("/members", "/members"), ("/status", "/status")] {
+                let p50 = screen_p50(&app, command).await;
+                println!("{name}: {screen} p50 {p50:.2?} (goal ≤ {GOAL_SCREEN:?}){}", mark(p50 <= GOAL_SCREEN));
+            }
+            let p50 = list_access_codes_p50(&app).await;
+            println!("{name}: list_access_codes p50 {p50:.2?} (goal ≤ {GOAL_SCREEN:?}){}", mark(p50 <= GOAL_SCREEN));
+        }
+        println!("peak memory (VmHWM) of this process, both engines and the fakes: {} (goal ≤ 100 MB)", peak_memory());
+    });
+}
+
+fn mark(met: bool) -> &'static str {
+    if met { "" } else { "  MISSED" }
+}
+
+async fn spawn(engine: Engine) -> TestApp {
+    TestApp::spawn_with(engine, |settings| {
+        settings.worker.lease = Duration::from_secs(30);
+        settings.http.mcp_calls_per_minute = 100_000;
+        settings.database_max_connections = 10;
+        // The sweeps would act on the seeded subscriptions meanwhile; this measures the screens.
+        settings.access_sweep.interval = Duration::from_secs(3600);
+    })
+    .await
+}
+
+/// Creators through their invites, with a plan each; then their codes, subscriptions and events in bulk.
+async fn seed(app: &TestApp) {
+    let at = now();
+    let mut teams = Vec::new();
+    for n in 0..CREATORS {
+        let user = FIRST_CREATOR + n;
+        let token = creators::create_invite(&app.db, &app.secret, at).await.unwrap();
+        let joiner = Joiner { telegram_user_id: user, display_name: format!("Creator {n}"), language_code: None, chat_id: user };
+        creators::accept_invite(&app.db, &app.secret, &token, joiner, at).await.unwrap();
+        let creator = app.creator(user).await;
+        let plan = plans::create_plan(&app.db, creator.team_id, &format!("Plan {n}"), "30d", at).await.unwrap();
+        teams.push((creator, plan));
+    }
+    let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
+    let mut codes = Vec::new();
+    let mut subscriptions = Vec::new();
+    let mut events = Vec::new();
+    let ending_together = at + chrono::Duration::days(1);
+    for (n, (creator, plan)) in teams.iter().enumerate() {
+        let job_id = Uuid::now_v7();
+        let batch_id = Uuid::now_v7();
+        let job = generation_job::Model {
+            id: job_id,
+            team_id: creator.team_id,
+            creator_id: creator.id,
+            plan_id: plan.id,
+            draft_id: None,
+            tool_name: "bench".to_owned(),
+            quantity: CODES_EACH as i32,
+            export_type: ExportType::File,
+            expiry_preset: "no_expiry".to_owned(),
+            custom_expiry_amount: None,
+            custom_expiry_type: None,
+            expires_at: None,
+            delivery_chat_id: creator.telegram_user_id,
+            status: JobStatus::Completed,
+            attempts: 1,
+            run_at: at,
+            locked_by: None,
+            locked_at: None,
+            heartbeat_at: None,
+            batch_id: Some(batch_id),
+            delivered_count: CODES_EACH as i32,
+            status_message_id: None,
+            error_code: None,
+            error_message: None,
+            enqueued_at: at,
+            started_at: Some(at),
+            completed_at: Some(at),
+        };
+        generation_job::Entity::insert(job.into_active_model()).exec(&conn).await.unwrap();
+        let batch = access_code_batch::Model {
+            id: batch_id,
+            team_id: creator.team_id,
+            plan_id: plan.id,
+            job_id,
+            count: CODES_EACH as i32,
+            expires_at: None,
+            created_at: at,
+        };
+        access_code_batch::Entity::insert(batch.into_active_model()).exec(&conn).await.unwrap();
+        for position in 0..CODES_EACH {
+            let subscriber = (position < SUBSCRIPTIONS_EACH).then(|| 50_000_000 + n as i64 * SUBSCRIPTIONS_EACH + position);
+            codes.push(access_code::Model {
+                id: Uuid::now_v7(),
+                team_id: creator.team_id,
+                plan_id: plan.id,
+                batch_id,
+                position: position as i32,
+                code_hash: format!("bench-{n}-{position}-{}", Uuid::now_v7().simple()),
+                code_masked: format!("****-****-{:04}", position),
+                sealed_code: None,
+                status: if subscriber.is_some() { CodeStatus::Redeemed } else { CodeStatus::Unredeemed },
+                expires_at: None,
+                redeemed_at: subscriber.map(|_| at),
+                redeemed_by: subscriber,
+                created_at: at,
+            });
+            if let Some(subscriber_id) = subscriber {
+                let ends_at = if position < ENDING_TOGETHER_EACH {
+                    ending_together
+                } else {
+                    at + chrono::Duration::days(2 + position % 28)
+                };
+                subscriptions.push(subscription::Model {
+                    id: Uuid::now_v7(),
+                    team_id: creator.team_id,
+                    plan_id: plan.id,
+                    subscriber_id,
+                    subscriber_name: format!("Subscriber {subscriber_id}"),
+                    starts_at: at,
+                    ends_at: Some(ends_at),
+                    created_at: at,
+                    updated_at: at,
+                    subscriber_username: None,
+                    end_handled_at: None,
+                    end_told_at: None,
+                });
+            }
+        }
+        for k in 0..EVENTS_EACH {
+            events.push(event::Model {
+                id: Uuid::now_v7(),
+                team_id: creator.team_id,
+                event_type: if k % 2 == 0 { "access_code.redeemed" } else { "subscription.started" }.to_owned(),
+                data: json!({"bench": k}).to_string(),
+                created_at: at,
+                delivered_at: None,
+            });
+        }
+        if codes.len() >= 50_000 {
+            flush(&conn, &mut codes, &mut subscriptions, &mut events).await;
+        }
+    }
+    flush(&conn, &mut codes, &mut subscriptions, &mut events).await;
+    conn.close().await.unwrap();
+}
+
+async fn flush(
+    conn: &sea_orm::DatabaseConnection,
+    codes: &mut Vec<access_code::Model>,
+    subscriptions: &mut Vec<subscription::Model>,
+    events: &mut Vec<event::Model>,
+) {
+    for chunk in codes.drain(..).collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
+        let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);
+        access_code::Entity::insert_many(rows).exec_without_returning(conn).await.unwrap();
+    }
+    for chunk in subscriptions.drain(..).collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
+        let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);
+        subscription::Entity::insert_many(rows).exec_without_returning(conn).await.unwrap();
+    }
+    for chunk in events.drain(..).collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
+        let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);
+        event::Entity::insert_many(rows).exec_without_returning(conn).await.unwrap();
+    }
+}
+
+/// Redemptions of fresh codes of `creator`'s plan, one at a time, through the domain: the median.
+async fn redemption_p50(app: &TestApp, creator: i64) -> Duration {
+    if app.db.find_creator_by_telegram_user(creator).await.unwrap().is_none() {
+        app.make_creator(creator, "Ann").await;
+        app.send_text(creator, "Ann", "/newplan Plan 500 30d").await;
+    }
+    let plan = app.creator(creator).await;
+    let plan_name = plans::list_plans(&app.db, plan.team_id).await.unwrap().remove(0).name;
+    let codes = generated_codes(app, creator, &plan_name, REDEMPTIONS).await;
+    let mut samples = Vec::new();
+    for (n, code) in codes.iter().enumerate() {
+        let subscriber = Subscriber {
+            telegram_user_id: 90_000_000 + n as i64,
+            display_name: "Bench".to_owned(),
+            username: None,
+        };
+        let started = Instant::now();
+        redemption::redeem(&app.db, &app.secret, &Default::default(), &subscriber, code, now()).await.unwrap();
+        samples.push(started.elapsed());
+    }
+    median(&mut samples)
+}
+
+/// A creator's command, from the update to the answer reaching the fake Bot API: the median.
+async fn screen_p50(app: &TestApp, command: &str) -> Duration {
+    let mut samples = Vec::new();
+    for _ in 0..SAMPLES {
+        let started = Instant::now();
+        let answer = app.send_text(TIMED, "Ann", command).await;
+        samples.push(answer.at - started);
+        // A person reads before the next command; Telegram's pace in their chat is not what this measures.
+        tokio::time::sleep(Duration::from_millis(80)).await;
+    }
+    median(&mut samples)
+}
+
+async fn list_access_codes_p50(app: &TestApp) -> Duration {
+    let token = app.token(TIMED, ALL_ABILITIES).await;
+    let client = app.mcp(&token).await;
+    let creator = app.creator(TIMED).await;
+    let plan = plans::list_plans(&app.db, creator.team_id).await.unwrap().remove(0);
+    let plan_id = accessbot::domain::ids::public_id(accessbot::domain::ids::PLAN, plan.id);
+    let mut samples = Vec::new();
+    for _ in 0..SAMPLES {
+        let started = Instant::now();
+        call_ok(&client, "list_access_codes", json!({"plan_id": plan_id})).await;
+        samples.push(started.elapsed());
+    }
+    median(&mut samples)
+}
+
+fn median(samples: &mut [Duration]) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+fn peak_memory() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status.lines().find(|line| line.starts_with("VmHWM")).map(|line| line.trim_start_matches("VmHWM:").trim().to_owned()).unwrap_or_default()
+}

@@ -1,0 +1,37 @@
+//! Indexes for the lookups by person and by team on tables that grow every day, so none of them scans:
+//! a subscriber's subscriptions (each redemption, `/my`, a join request), a team's subscriptions and members
+//! (`/members`), a person's memberships (`/check`), and a team's events.
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+const INDEXES: &[(&str, &str, &[&str])] = &[
+    ("subscriptions_subscriber", "subscriptions", &["subscriber_id"]),
+    ("subscriptions_team_created", "subscriptions", &["team_id", "created_at"]),
+    ("memberships_team", "memberships", &["team_id"]),
+    ("memberships_user", "memberships", &["telegram_user_id"]),
+    ("events_team_created", "events", &["team_id", "created_at"]),
+];
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for (name, table, columns) in INDEXES {
+            let mut index = Index::create();
+            index.name(*name).table(Alias::new(*table));
+            for column in *columns {
+                index.col(Alias::new(*column));
+            }
+            manager.create_index(index.to_owned()).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for (name, table, _) in INDEXES {
+            manager.drop_index(Index::drop().name(*name).table(Alias::new(*table)).to_owned()).await?;
+        }
+        Ok(())
+    }
+}

@@ -128,7 +128,8 @@ async fn burst(size: usize) {
         .collect();
     let last_answer = requests[before..].iter().filter(|r| is_acceptance(r)).map(|r| r.at).max().unwrap();
     let bystander = requests[before..].iter().find(|r| r.int("chat_id") == Some(BYSTANDER)).unwrap();
-    let answered_before_bystander = requests[before..].iter().filter(|r| is_acceptance(r) && r.at <= bystander_at).count();
+    let answered_before_bystander =
+        requests[before..].iter().filter(|r| is_acceptance(r) && r.at <= bystander_at).count();
     let queued_ahead = pushed_before_bystander.saturating_sub(answered_before_bystander);
     let notices: Vec<&Recorded> = requests[before..]
         .iter()

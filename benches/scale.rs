@@ -91,7 +91,8 @@ async fn seed(app: &TestApp) {
     for n in 0..CREATORS {
         let user = FIRST_CREATOR + n;
         let token = creators::create_invite(&app.db, &app.secret, at).await.unwrap();
-        let joiner = Joiner { telegram_user_id: user, display_name: format!("Creator {n}"), language_code: None, chat_id: user };
+        let joiner =
+            Joiner { telegram_user_id: user, display_name: format!("Creator {n}"), language_code: None, chat_id: user };
         creators::accept_invite(&app.db, &app.secret, &token, joiner, at).await.unwrap();
         let creator = app.creator(user).await;
         let plan = plans::create_plan(&app.db, creator.team_id, &format!("Plan {n}"), "30d", at).await.unwrap();
@@ -146,7 +147,8 @@ async fn seed(app: &TestApp) {
         };
         access_code_batch::Entity::insert(batch.into_active_model()).exec(&conn).await.unwrap();
         for position in 0..CODES_EACH {
-            let subscriber = (position < SUBSCRIPTIONS_EACH).then(|| 50_000_000 + n as i64 * SUBSCRIPTIONS_EACH + position);
+            let subscriber =
+                (position < SUBSCRIPTIONS_EACH).then(|| 50_000_000 + n as i64 * SUBSCRIPTIONS_EACH + position);
             codes.push(access_code::Model {
                 id: Uuid::now_v7(),
                 team_id: creator.team_id,
@@ -233,11 +235,8 @@ async fn redemption_p50(app: &TestApp, creator: i64) -> Duration {
     let codes = generated_codes(app, creator, &plan_name, REDEMPTIONS).await;
     let mut samples = Vec::new();
     for (n, code) in codes.iter().enumerate() {
-        let subscriber = Subscriber {
-            telegram_user_id: 90_000_000 + n as i64,
-            display_name: "Bench".to_owned(),
-            username: None,
-        };
+        let subscriber =
+            Subscriber { telegram_user_id: 90_000_000 + n as i64, display_name: "Bench".to_owned(), username: None };
         let started = Instant::now();
         redemption::redeem(&app.db, &app.secret, &Default::default(), &subscriber, code, now()).await.unwrap();
         samples.push(started.elapsed());
@@ -280,5 +279,9 @@ fn median(samples: &mut [Duration]) -> Duration {
 
 fn peak_memory() -> String {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status.lines().find(|line| line.starts_with("VmHWM")).map(|line| line.trim_start_matches("VmHWM:").trim().to_owned()).unwrap_or_default()
+    status
+        .lines()
+        .find(|line| line.starts_with("VmHWM"))
+        .map(|line| line.trim_start_matches("VmHWM:").trim().to_owned())
+        .unwrap_or_default()
 }

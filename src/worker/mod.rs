@@ -379,16 +379,34 @@ impl<'a> JobRun<'a> {
             {
                 return Ok(stopped);
             }
-            let progressed = self
-                .context
-                .db
-                .record_delivery_progress(self.job.id, self.worker_id, (delivered + 1) as i32, now())
-                .await?;
-            if !progressed {
-                return Ok(Delivery::LeaseLost);
+            match self.record_progress((delivered + 1) as i32).await {
+                Some(true) => {}
+                Some(false) => return Ok(Delivery::LeaseLost),
+                None => return Ok(Delivery::Interrupted),
             }
         }
         Ok(Delivery::Delivered(total))
+    }
+
+    /// Records that `delivered` codes went out, trying again while the database fails (locked, say): the
+    /// code is out, and giving up here would send it again. Whether this worker still holds the job; None
+    /// when a stop came first.
+    async fn record_progress(&self, delivered: i32) -> Option<bool> {
+        let mut pause_for = Duration::from_millis(100);
+        let mut shutdown = self.shutdown.clone();
+        loop {
+            match self.context.db.record_delivery_progress(self.job.id, self.worker_id, delivered, now()).await {
+                Ok(held) => return Some(held),
+                Err(error) => {
+                    DomainError::internal("recording delivery progress", error);
+                    pause(pause_for, &mut shutdown).await;
+                    if *shutdown.borrow() {
+                        return None;
+                    }
+                    pause_for = (pause_for * 2).min(Duration::from_secs(2));
+                }
+            }
+        }
     }
 
     /// Sends in turn with the chat's pace, waiting out 429s and retrying network and server errors with

@@ -237,3 +237,35 @@ on_every_engine!(
     two_instances_do_each_of_fifty_jobs_exactly_once,
     an_instance_that_does_not_receive_updates_still_delivers_and_serves_mcp,
 );
+
+/// A database fault while code messages go out (progress cannot be recorded) sends no code twice: the
+/// delivery waits for the database instead of giving the job up to be taken over and resent. SQLite only: there the fault is a
+/// table that went away, which fails every statement at once; PostgreSQL's cached plans would not notice it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_database_fault_mid_delivery_sends_no_code_twice() {
+    let app = TestApp::with_creator_and_plan(Engine::Sqlite, ANN, "VIP").await;
+    app.telegram.set_delay("sendMessage", Duration::from_millis(300));
+    let request = crate::support::app::messages_request("VIP", 6);
+    app.queue().enqueue(&app.creator(ANN).await, &request, "test", now()).await.unwrap();
+    wait_until("two codes are out", async || code_messages(&app).len() >= 2).await;
+    let raw = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
+    let execute = async |sql: &str| sea_orm::ConnectionTrait::execute_unprepared(&raw, sql).await.unwrap();
+    execute("ALTER TABLE generation_jobs RENAME TO generation_jobs_away").await;
+    wait_until("recording progress has failed", async || {
+        app.logs().iter().any(|line| line.contains("recording delivery progress"))
+    })
+    .await;
+    execute("ALTER TABLE generation_jobs_away RENAME TO generation_jobs").await;
+    raw.close().await.unwrap();
+
+    let job = app.finished_job(ANN).await;
+    assert_eq!(job.status, "completed", "{job:?}");
+    let sent: Vec<String> = code_messages(&app)
+        .iter()
+        .map(|m| m.str("text").unwrap().split_whitespace().find_map(AccessCode::parse).unwrap().normalised().to_owned())
+        .collect();
+    let distinct: HashSet<&String> = sent.iter().collect();
+    assert_eq!(distinct.len(), 6, "every code arrived");
+    // The fault was shorter than the job's lease, so nobody took the job over: no code came twice.
+    assert_eq!(sent.len(), 6, "no code came twice");
+}

@@ -1,7 +1,7 @@
 //! Creator notices: written with what caused them, claimed per chat with a lease, marked once sent.
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, LockBehavior, LockType, Order, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
 use super::entities::{creator, creator_notice};
@@ -48,6 +48,14 @@ pub(crate) async fn record_notice<C: ConnectionTrait>(
         creator_notice::Entity::insert_many(notices).exec_without_returning(conn).await?;
     }
     Ok(())
+}
+
+/// The notices among `ids` that `worker_id` holds and has not sent.
+fn held_by(ids: &[Uuid], worker_id: &str) -> Condition {
+    Condition::all()
+        .add(creator_notice::Column::Id.is_in(ids.to_vec()))
+        .add(creator_notice::Column::LockedBy.eq(worker_id))
+        .add(creator_notice::Column::SentAt.is_null())
 }
 
 impl Db {
@@ -115,9 +123,7 @@ impl Db {
         let marked = creator_notice::Entity::update_many()
             .col_expr(creator_notice::Column::SentAt, Expr::value(now))
             .col_expr(creator_notice::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(creator_notice::Column::Id.is_in(ids.to_vec()))
-            .filter(creator_notice::Column::LockedBy.eq(worker_id))
-            .filter(creator_notice::Column::SentAt.is_null())
+            .filter(held_by(ids, worker_id))
             .exec(self.conn())
             .await?;
         Ok(marked.rows_affected == ids.len() as u64)
@@ -132,9 +138,7 @@ impl Db {
     ) -> Result<(), DbError> {
         creator_notice::Entity::update_many()
             .col_expr(creator_notice::Column::LockedUntil, Expr::value(locked_until))
-            .filter(creator_notice::Column::Id.is_in(ids.to_vec()))
-            .filter(creator_notice::Column::LockedBy.eq(worker_id))
-            .filter(creator_notice::Column::SentAt.is_null())
+            .filter(held_by(ids, worker_id))
             .exec(self.conn())
             .await?;
         Ok(())
@@ -150,9 +154,7 @@ impl Db {
         creator_notice::Entity::update_many()
             .col_expr(creator_notice::Column::NotBefore, Expr::value(not_before))
             .col_expr(creator_notice::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(creator_notice::Column::Id.is_in(ids.to_vec()))
-            .filter(creator_notice::Column::LockedBy.eq(worker_id))
-            .filter(creator_notice::Column::SentAt.is_null())
+            .filter(held_by(ids, worker_id))
             .exec(self.conn())
             .await?;
         Ok(())

@@ -62,6 +62,13 @@ impl TgBot {
         self.metrics.waited_for_turn(started.elapsed());
     }
 
+    /// Waits for a turn in the overall budget, for a request that posts nothing into a chat.
+    pub async fn wait_overall_turn(&self, priority: Priority) {
+        let started = tokio::time::Instant::now();
+        self.pacer.wait_overall_turn(priority).await;
+        self.metrics.waited_for_turn(started.elapsed());
+    }
+
     /// Telegram answered 429: the chat stays quiet for `delay`.
     pub fn hold_chat(&self, chat_id: ChatId, delay: Duration) {
         self.pacer.hold_chat(chat_id.0, delay);

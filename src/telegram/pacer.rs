@@ -96,9 +96,11 @@ impl PaceState {
         self.sent.len()
     }
 
-    fn take(&mut self, chat_id: i64, now: Instant, spacing: &Spacing) {
+    fn take(&mut self, chat_id: Option<i64>, now: Instant, spacing: &Spacing) {
         self.sent.push_back(now);
-        self.chat_free_at.insert(chat_id, now + spacing.for_chat(chat_id));
+        if let Some(chat_id) = chat_id {
+            self.chat_free_at.insert(chat_id, now + spacing.for_chat(chat_id));
+        }
         self.turns += 1;
         if self.turns.is_multiple_of(FORGET_CHECK_EVERY) {
             self.chat_free_at.retain(|_, free_at| *free_at + FORGET_CHATS_AFTER > now);
@@ -176,6 +178,16 @@ impl Pacer {
 
     /// Waits until a message may go into `chat_id`, and takes that turn.
     pub async fn wait_turn(&self, chat_id: i64, priority: Priority) {
+        self.wait_turn_in(Some(chat_id), priority).await;
+    }
+
+    /// Waits for a turn in the overall budget only: a request that posts no message into a chat, such as a
+    /// removal, still counts against the bot's requests a second.
+    pub async fn wait_overall_turn(&self, priority: Priority) {
+        self.wait_turn_in(None, priority).await;
+    }
+
+    async fn wait_turn_in(&self, chat_id: Option<i64>, priority: Priority) {
         let mut place: Option<Place<'_>> = None;
         loop {
             let mut moved = pin!(self.moved.notified());
@@ -183,7 +195,7 @@ impl Pacer {
             let wait = {
                 let mut state = self.lock();
                 let now = Instant::now();
-                let chat_free_at = state.chat_free_at(chat_id, now);
+                let chat_free_at = chat_id.map_or(now, |chat_id| state.chat_free_at(chat_id, now));
                 let in_window = state.in_window(now, self.spacing.window);
                 if chat_free_at > now {
                     Wait::ChatFree(chat_free_at)
@@ -335,6 +347,19 @@ mod tests {
         pacer.wait_turn(3, Priority::Interactive).await;
         assert_eq!(Instant::now(), start);
         held.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_outside_any_chat_counts_against_the_overall_budget_only() {
+        let pacer = Pacer::new(Spacing::from_limits(&limits(1, 30, 1)));
+        let start = Instant::now();
+        for chat in 0..29 {
+            pacer.wait_turn(chat, Priority::Interactive).await;
+        }
+        pacer.wait_overall_turn(Priority::Bulk).await;
+        assert_eq!(Instant::now(), start, "it waits for no chat");
+        pacer.wait_overall_turn(Priority::Bulk).await;
+        assert_eq!(Instant::now(), start + pacer.spacing().window, "and takes its share of the window");
     }
 
     #[tokio::test(start_paused = true)]

@@ -93,6 +93,8 @@ impl AccessSweep {
     async fn remove(&self, member: &Membership) -> Result<(), DomainError> {
         let (chat, user) = (ChatId(member.chat_id), UserId(member.telegram_user_id as u64));
         loop {
+            // Thousands of removals at an end of month share the bot's budget behind replies and notices.
+            self.bot.wait_overall_turn(Priority::Bulk).await;
             let error = match self.bot.counted("unbanChatMember", self.bot.api().unban_chat_member(chat, user)).await {
                 Ok(_) => return access::removal_done(&self.db, member, now()).await,
                 Err(error) => error,

@@ -25,7 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_create_webhooks::Migration),
             Box::new(m20261202_000007_create_update_inbox::Migration),
             Box::new(m20261206_000008_create_creator_notices::Migration),
-            // Box::new(m20261206_000009_index_what_grows::Migration),
+            Box::new(m20261206_000009_index_what_grows::Migration),
         ]
     }
 }

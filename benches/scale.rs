@@ -2,8 +2,10 @@
 //! with 1,000 creators (a plan and a 1,000-code batch each), 100,000 subscriptions (10,000 of them ending
 //! in the same minute) and 1,000,000 events, then prints what a person waits for next to the goal:
 //! redemption against the same on an empty database, `/codes`, `/members`, `/status` through Telegram and
-//! `list_access_codes` over MCP, and the process's peak memory. SQLite, and PostgreSQL when
-//! `TEST_DATABASE_URL` is set.
+//! `list_access_codes` over MCP; then, with Telegram's limits enforced and the bot at its defaults, the
+//! 10,000 removals when those subscriptions end (rate against the overall limit, and replies meanwhile),
+//! and 1,000 creators' 10-message jobs started at once; and the process's peak memory. SQLite, and
+//! PostgreSQL when `TEST_DATABASE_URL` is set.
 #![allow(dead_code, unused_macros)]
 
 #[path = "../tests/it/support/mod.rs"]
@@ -11,7 +13,8 @@ mod support;
 
 use std::time::Duration;
 
-use accessbot::db::entities::{access_code, access_code_batch, event, generation_job, subscription};
+use accessbot::db::entities::{access_code, access_code_batch, event, generation_job, membership, subscription};
+use accessbot::domain::access::MembershipStatus;
 use accessbot::domain::access_code::CodeStatus;
 use accessbot::domain::clock::now;
 use accessbot::domain::creators::{self, Joiner};
@@ -19,9 +22,10 @@ use accessbot::domain::generation::ExportType;
 use accessbot::domain::jobs::JobStatus;
 use accessbot::domain::plans;
 use accessbot::domain::redemption::{self, Subscriber};
-use sea_orm::{EntityTrait, IntoActiveModel};
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::json;
-use support::app::generated_codes;
+use support::app::{generated_codes, messages_request};
+use support::fake_telegram::{BOT_ID, MessageLimits, Recorded};
 use support::mcp::{ALL_ABILITIES, call_ok};
 use support::{Engine, TestApp};
 use tokio::time::Instant;
@@ -49,9 +53,9 @@ fn main() {
         }
         for (name, engine) in engines {
             let empty = redemption_p50(&spawn(engine.clone()).await, FIRST_CREATOR).await;
-            let app = spawn(engine).await;
+            let mut app = spawn(engine).await;
             let started = Instant::now();
-            seed(&app).await;
+            let ending = seed(&app).await;
             println!("{name}: seeded in {:.1?}", started.elapsed());
             let loaded = redemption_p50(&app, TIMED).await;
             println!(
@@ -64,6 +68,9 @@ fn main() {
             }
             let p50 = list_access_codes_p50(&app).await;
             println!("{name}: list_access_codes p50 {p50:.2?} (goal ≤ {GOAL_SCREEN:?}){}", mark(p50 <= GOAL_SCREEN));
+            at_telegrams_pace(&mut app).await;
+            removals(name, &app, ending).await;
+            deliveries(name, &app).await;
         }
         println!("peak memory (VmHWM) of this process, both engines and the fakes: {} (goal ≤ 100 MB)", peak_memory());
     });
@@ -84,8 +91,9 @@ async fn spawn(engine: Engine) -> TestApp {
     .await
 }
 
-/// Creators through their invites, with a plan each; then their codes, subscriptions and events in bulk.
-async fn seed(app: &TestApp) {
+/// Creators through their invites, with a plan each linked to a channel; then their codes, subscriptions,
+/// members and events in bulk. Returns when the subscriptions that end together end.
+async fn seed(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
     let at = now();
     let mut teams = Vec::new();
     for n in 0..CREATORS {
@@ -96,12 +104,16 @@ async fn seed(app: &TestApp) {
         creators::accept_invite(&app.db, &app.secret, &token, joiner, at).await.unwrap();
         let creator = app.creator(user).await;
         let plan = plans::create_plan(&app.db, creator.team_id, &format!("Plan {n}"), "30d", at).await.unwrap();
+        let channel = channel_of(n);
+        app.telegram.set_admin(channel, BOT_ID, true, true);
+        plans::link_chat(&app.db, &plan, channel, &format!("Channel {n}"), None, at).await.unwrap();
         teams.push((creator, plan));
     }
     let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
     let mut codes = Vec::new();
     let mut subscriptions = Vec::new();
     let mut events = Vec::new();
+    let mut members = Vec::new();
     let ending_together = at + chrono::Duration::days(1);
     for (n, (creator, plan)) in teams.iter().enumerate() {
         let job_id = Uuid::now_v7();
@@ -170,8 +182,27 @@ async fn seed(app: &TestApp) {
                 } else {
                     at + chrono::Duration::days(2 + position % 28)
                 };
+                let subscription_id = Uuid::now_v7();
+                if position < ENDING_TOGETHER_EACH {
+                    app.telegram.set_member(channel_of(n as i64), subscriber_id, "member", false);
+                    members.push(membership::Model {
+                        id: Uuid::now_v7(),
+                        team_id: creator.team_id,
+                        chat_id: channel_of(n as i64),
+                        telegram_user_id: subscriber_id,
+                        subscription_id,
+                        status: MembershipStatus::Member,
+                        admitted_at: at,
+                        removal_reason: None,
+                        next_attempt_at: None,
+                        locked_until: None,
+                        attempts: 0,
+                        last_error: None,
+                        ended_at: None,
+                    });
+                }
                 subscriptions.push(subscription::Model {
-                    id: Uuid::now_v7(),
+                    id: subscription_id,
                     team_id: creator.team_id,
                     plan_id: plan.id,
                     subscriber_id,
@@ -201,9 +232,110 @@ async fn seed(app: &TestApp) {
         }
     }
     flush(&conn, &mut codes, &mut subscriptions, &mut events).await;
+    for chunk in members.chunks(ROWS_PER_INSERT) {
+        let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);
+        membership::Entity::insert_many(rows).exec_without_returning(&conn).await.unwrap();
+    }
     // PostgreSQL's autovacuum would have analysed tables grown over months; a bulk load is planned blind.
     sea_orm::ConnectionTrait::execute_unprepared(&conn, "ANALYZE").await.unwrap();
     conn.close().await.unwrap();
+    ending_together
+}
+
+fn channel_of(creator: i64) -> i64 {
+    -1_000_000_000_000 - creator
+}
+
+/// From here on the bot runs at its defaults against a fake that enforces Telegram's limits.
+async fn at_telegrams_pace(app: &mut TestApp) {
+    app.stop().await;
+    app.settings.throttle.messages_per_sec_chat = 1;
+    app.settings.throttle.messages_per_min_chat = 60;
+    app.settings.throttle.messages_per_min_group = 20;
+    app.settings.throttle.messages_per_sec_overall = 30;
+    app.settings.worker.max_deliveries = 200;
+    app.settings.access_sweep.interval = Duration::from_millis(500);
+    app.telegram.enforce_limits(MessageLimits::TELEGRAM);
+    app.telegram.expect_over_limit();
+    app.start_instance().await;
+}
+
+/// Messages or requests a second over the middle 80 % of `times`.
+fn middle_rate(mut times: Vec<Instant>) -> f64 {
+    times.sort();
+    let (from, to) = (times.len() / 10, times.len() * 9 / 10);
+    (to - from) as f64 / (times[to] - times[from]).as_secs_f64()
+}
+
+/// The 10,000 subscriptions that end in the same minute end: their members are removed, at bulk priority,
+/// while other people's replies go first.
+async fn removals(name: &str, app: &TestApp, ending: chrono::DateTime<chrono::Utc>) {
+    let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
+    subscription::Entity::update_many()
+        .col_expr(subscription::Column::EndsAt, sea_orm::sea_query::Expr::value(now() - chrono::Duration::seconds(1)))
+        .filter(subscription::Column::EndsAt.eq(ending))
+        .exec(&conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    let expected = (CREATORS * ENDING_TOGETHER_EACH) as usize;
+    let mut replies = Vec::new();
+    let mut asker = 70_000_000;
+    while app.telegram.calls("unbanChatMember").len() < expected {
+        asker += 1;
+        let started = Instant::now();
+        let answer = app.send_text(asker, "Bystander", "/help").await;
+        replies.push(answer.at - started);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let mut times: Vec<Instant> = app.telegram.calls("unbanChatMember").iter().map(|r| r.at).collect();
+    times.sort();
+    let rate = middle_rate(times.clone());
+    // Each removed subscriber is also told their access ended: those messages share the budget.
+    let (from, to) = (times[times.len() / 10], times[times.len() * 9 / 10]);
+    let shared = app
+        .telegram
+        .requests()
+        .iter()
+        .filter(|r| r.at >= from && r.at <= to)
+        .filter(|r| {
+            r.method == "unbanChatMember"
+                || (r.method == "sendMessage" && r.int("chat_id").is_some_and(|c| c >= 50_000_000))
+        })
+        .count() as f64
+        / (to - from).as_secs_f64();
+    println!(
+        "{name}: {expected} removals at {rate:.1}/s, with the notices that access ended {shared:.1}/s: {:.2} of the overall limit (goal ≥ 0.90){}; replies meanwhile p50 {:.2?}, max {:.2?} ({} asked)",
+        shared / 30.0,
+        mark(shared >= 27.0),
+        median(&mut replies),
+        replies.iter().max().unwrap(),
+        replies.len()
+    );
+}
+
+/// Every creator starts a 10-message job at once.
+async fn deliveries(name: &str, app: &TestApp) {
+    let queue = app.queue();
+    for n in 0..CREATORS {
+        let creator = app.creator(FIRST_CREATOR + n).await;
+        queue.enqueue(&creator, &messages_request(&format!("Plan {n}"), 10), "bench", now()).await.unwrap();
+    }
+    let is_code = |r: &Recorded| r.method == "sendMessage" && r.params.contains_key("entities");
+    let expected = (CREATORS * 10) as usize;
+    app.telegram
+        .wait_for(Duration::from_secs(1800), |requests| {
+            (requests.iter().filter(|r| is_code(r)).count() >= expected).then_some(())
+        })
+        .await;
+    let times: Vec<Instant> = app.telegram.requests().iter().filter(|r| is_code(r)).map(|r| r.at).collect();
+    let rate = middle_rate(times);
+    println!(
+        "{name}: 1,000 creators' 10-message jobs at {rate:.1} msg/s, {:.2} of 30/s (goal ≥ 0.90){}; 429s so far: {}",
+        rate / 30.0,
+        mark(rate >= 27.0),
+        app.telegram.over_limit().len()
+    );
 }
 
 async fn flush(

@@ -41,10 +41,7 @@ impl Engine {
         match url {
             Some(admin_url) => Some(Self::Postgres { admin_url }),
             None if required => panic!("REQUIRE_POSTGRES=1, but TEST_DATABASE_URL is not set"),
-            None => {
-                report_skipped_postgres();
-                None
-            }
+            None => None,
         }
     }
 
@@ -73,15 +70,12 @@ impl Engine {
 }
 
 /// Says once per run, past the test harness's capture, how many PostgreSQL variants pass without running.
-/// The count comes from the test binary's own `--list`; a bench (no test harness) only says they are skipped.
-fn report_skipped_postgres() {
+/// The count comes from the test binary's own `--list`, so only the test harness may call this (a bench
+/// has no `--list`: it would run itself again).
+pub fn report_skipped_postgres() {
     static REPORTED: std::sync::Once = std::sync::Once::new();
     REPORTED.call_once(|| {
         use std::io::Write;
-        if !cfg!(test) {
-            let _ = writeln!(std::io::stderr(), "note: PostgreSQL is skipped: TEST_DATABASE_URL is not set");
-            return;
-        }
         let listed = std::env::current_exe()
             .and_then(|test_binary| std::process::Command::new(test_binary).args(["--list", "--format", "terse"]).output());
         let count = listed.map_or(0, |listed| {

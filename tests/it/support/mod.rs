@@ -38,7 +38,7 @@ macro_rules! on_every_engine {
             async fn postgres() {
                 match $crate::support::Engine::postgres() {
                     Some(engine) => super::$name(engine).await,
-                    None => {}
+                    None => $crate::support::app::report_skipped_postgres(),
                 }
             }
         }

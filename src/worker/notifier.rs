@@ -111,7 +111,14 @@ impl Notifier {
             .iter()
             .map(|n| Notice { id: n.id, kind: n.kind, data: n.data.clone(), created_at: n.created_at })
             .collect();
-        let plan = notices::plan_chat(creator.notify_redemptions, &notices, now())?;
+        let plan = match notices::plan_chat(creator.notify_redemptions, &notices, now()) {
+            Ok(plan) => plan,
+            Err(unreadable) => {
+                // Set aside, logged with a reference, so it cannot hold the chat's other notices forever.
+                self.db.mark_notices_sent(&ids, worker_id, now()).await?;
+                return Err(unreadable);
+            }
+        };
         if !plan.drop.is_empty() {
             self.db.mark_notices_sent(&plan.drop, worker_id, now()).await?;
         }
@@ -119,7 +126,11 @@ impl Notifier {
             self.db.put_notices_back(postponed, worker_id, *until).await?;
         }
         for (outgoing, carried) in plan.send {
-            let screen = view::render(&lang, &outgoing)?;
+            let Ok(screen) = view::render(&lang, &outgoing) else {
+                // Unreadable, and logged with a reference where it was read: set aside.
+                self.db.mark_notices_sent(&carried, worker_id, now()).await?;
+                continue;
+            };
             match telegram::send_as(&self.bot, ChatId(chat_id), screen, Priority::Bulk).await {
                 Ok(_) => {
                     if !self.db.mark_notices_sent(&carried, worker_id, now()).await? {

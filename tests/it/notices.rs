@@ -172,6 +172,18 @@ async fn a_forged_tap_on_another_persons_message_changes_nothing(engine: Engine)
     assert_eq!(app.tap(ANN, &card, &off).await.str("text"), Some("Redemptions: Not at all."));
 }
 
+async fn an_unreadable_notice_is_set_aside_and_holds_up_no_other(engine: Engine) {
+    let app = TestApp::with_creator_and_plan(engine, ANN, "VIP").await;
+    let codes = generated_codes(&app, ANN, "VIP", 1).await;
+    let team_id = app.creator(ANN).await.team_id;
+    let kind = accessbot::domain::notices::NoticeKind::Prepared;
+    app.db.record_notice(team_id, kind, |_| "not a screen".to_owned(), now()).await.unwrap();
+    app.send_text(FIRST_SUBSCRIBER, "Sam", &codes[0]).await;
+    wait_until("Sam's redemption is told", async || redemption_notices(&app).len() == 1).await;
+    wait_until("every notice is done", async || every_notice_sent(&app).await).await;
+    assert!(app.logs().iter().any(|line| line.contains("reading a prepared notice")), "the bad one is logged");
+}
+
 /// Makes the notices not sent yet look written at `at`, as time passing would.
 async fn move_unsent_notices_to(app: &TestApp, at: chrono::DateTime<chrono::Utc>) {
     use accessbot::db::entities::creator_notice;
@@ -193,4 +205,5 @@ on_every_engine!(
     a_crash_loses_no_notice_and_repeats_at_most_the_one_in_flight,
     notify_lets_the_creator_hear_of_each_redemption_a_daily_summary_or_nothing,
     a_forged_tap_on_another_persons_message_changes_nothing,
+    an_unreadable_notice_is_set_aside_and_holds_up_no_other,
 );

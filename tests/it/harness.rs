@@ -203,6 +203,13 @@ async fn messages_over_telegrams_limits_are_refused_with_429_and_are_violations(
 }
 
 #[test]
+fn without_the_spec_the_fake_cannot_start_and_says_where_it_looked() {
+    let missing = std::path::Path::new("/nowhere/bot-api-9.1.json");
+    let why = BotApiSpec::load_from(missing).err().expect("no spec, no fake");
+    assert!(why.contains("/nowhere/bot-api-9.1.json") && why.contains("BOT_API_SPEC"), "{why}");
+}
+
+#[test]
 fn the_rules_count_in_utf16_as_telegram_does() {
     assert_eq!(rules::utf16_len("🎟 Gold"), 7);
     assert_eq!(rules::utf16_len("Золото"), 6);

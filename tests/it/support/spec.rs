@@ -22,6 +22,11 @@ impl BotApiSpec {
         let path = std::env::var("BOT_API_SPEC")
             .map(PathBuf::from)
             .unwrap_or_else(|_| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/telegram/bot-api-9.1.json"));
+        Self::load_from(&path)
+    }
+
+    /// Loads the spec from `path`, or says why it cannot.
+    pub fn load_from(path: &std::path::Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(&path)
             .map_err(|error| format!("cannot read {} ({error}); set BOT_API_SPEC to its path", path.display()))?;
         let spec: Value =

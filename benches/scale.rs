@@ -344,15 +344,15 @@ async fn flush(
     subscriptions: &mut Vec<subscription::Model>,
     events: &mut Vec<event::Model>,
 ) {
-    for chunk in codes.drain(..).collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
+    for chunk in std::mem::take(codes).chunks(ROWS_PER_INSERT) {
         let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);
         access_code::Entity::insert_many(rows).exec_without_returning(conn).await.unwrap();
     }
-    for chunk in subscriptions.drain(..).collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
+    for chunk in std::mem::take(subscriptions).chunks(ROWS_PER_INSERT) {
         let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);
         subscription::Entity::insert_many(rows).exec_without_returning(conn).await.unwrap();
     }
-    for chunk in events.drain(..).collect::<Vec<_>>().chunks(ROWS_PER_INSERT) {
+    for chunk in std::mem::take(events).chunks(ROWS_PER_INSERT) {
         let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);
         event::Entity::insert_many(rows).exec_without_returning(conn).await.unwrap();
     }

@@ -39,40 +39,33 @@ fn current_context() -> Option<LogContext> {
 pub fn redact(message: &str) -> String {
     let mut text = message.to_owned();
     // postgres://user:password@host → postgres://user:[redacted]@host
-    let mut from = 0;
-    while let Some(found) = text[from..].find("://") {
-        let start = from + found + 3;
-        let authority_end = text[start..]
-            .find(|c: char| c == '/' || c == '?' || c.is_whitespace() || c == '"')
-            .map_or(text.len(), |end| start + end);
-        if let Some(at) = text[start..authority_end].rfind('@')
-            && let Some(colon) = text[start..start + at].find(':')
-        {
-            text.replace_range(start + colon + 1..start + at, "[redacted]");
-        }
-        from = start;
-    }
+    redact_after(&mut text, "://", |rest| {
+        let authority =
+            rest.find(|c: char| c == '/' || c == '?' || c.is_whitespace() || c == '"').unwrap_or(rest.len());
+        let at = rest[..authority].rfind('@')?;
+        Some(rest[..at].find(':')? + 1..at)
+    });
     // password: Some("…") in a Debug print of connection options.
-    let mut from = 0;
-    while let Some(found) = text[from..].find("password: Some(\"") {
-        let start = from + found + "password: Some(\"".len();
-        let Some(end) = text[start..].find("\")").map(|end| start + end) else { break };
-        text.replace_range(start..end, "[redacted]");
-        from = start;
-    }
+    redact_after(&mut text, "password: Some(\"", |rest| rest.find("\")").map(|end| 0..end));
     // /bot123456:ABC…/getMe → /bot[redacted]/getMe
+    redact_after(&mut text, "/bot", |rest| {
+        let end = rest.find(|c: char| c == '/' || c.is_whitespace()).unwrap_or(rest.len());
+        let (id, _) = rest[..end].split_once(':')?;
+        (!id.is_empty() && id.chars().all(|c| c.is_ascii_digit())).then_some(0..end)
+    });
+    text
+}
+
+/// After each `marker` in `text`, replaces the part of what follows that `secret` finds.
+fn redact_after(text: &mut String, marker: &str, secret: impl Fn(&str) -> Option<std::ops::Range<usize>>) {
     let mut from = 0;
-    while let Some(found) = text[from..].find("/bot") {
-        let start = from + found + "/bot".len();
-        let token_end =
-            text[start..].find(|c: char| c == '/' || c.is_whitespace()).map_or(text.len(), |end| start + end);
-        let token = &text[start..token_end];
-        if token.split_once(':').is_some_and(|(id, _)| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit())) {
-            text.replace_range(start..token_end, "[redacted]");
+    while let Some(found) = text[from..].find(marker) {
+        let start = from + found + marker.len();
+        if let Some(range) = secret(&text[start..]) {
+            text.replace_range(start + range.start..start + range.end, "[redacted]");
         }
         from = start;
     }
-    text
 }
 
 /// One log record as a JSON line: time, level, target, message, and the id of what it is about.

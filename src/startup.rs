@@ -97,14 +97,12 @@ pub struct Application {
     bot_user_id: UserId,
     secret: InstanceSecret,
     http_listener: tokio::net::TcpListener,
-    metrics: Arc<Metrics>,
 }
 
 impl Application {
     /// Opens and migrates the database, loads the secret and asks Telegram who the bot is.
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
-        let metrics = Arc::new(Metrics::default());
-        let bot = build_bot(&settings, metrics.clone())?;
+        let bot = build_bot(&settings, Arc::new(Metrics::default()))?;
         let secret = load_instance_secret(&settings)?;
         let db = Db::connect(&settings.database_url, settings.database_max_connections)
             .await
@@ -114,12 +112,12 @@ impl Application {
         let bot_user_id = me.id;
         let http_listener =
             tokio::net::TcpListener::bind(settings.http.addr.as_str()).await.map_err(StartupError::Http)?;
-        Ok(Self { settings, db, bot, bot_username, bot_user_id, secret, http_listener, metrics })
+        Ok(Self { settings, db, bot, bot_username, bot_user_id, secret, http_listener })
     }
 
     /// The counters of this application, as `/metrics` shows them.
     pub fn metrics(&self) -> Arc<Metrics> {
-        self.metrics.clone()
+        self.bot.metrics().clone()
     }
 
     pub fn db(&self) -> &Db {
@@ -176,7 +174,7 @@ impl Application {
             self.db.clone(),
             self.settings.usage_report.clone(),
             format!("{instance_id}/usage"),
-            self.metrics.clone(),
+            self.metrics(),
             stop_receiver.clone(),
         ));
         let access_wake = Arc::new(Notify::new());
@@ -192,7 +190,7 @@ impl Application {
             db: self.db.clone(),
             secret: self.secret.clone(),
             settings: self.settings.webhooks.clone(),
-            metrics: self.metrics.clone(),
+            metrics: self.metrics(),
         };
         let webhooks = tokio::spawn(webhook_sender.run(format!("{instance_id}/webhooks"), stop_receiver.clone()));
         let notices_wake = Arc::new(Notify::new());
@@ -206,7 +204,7 @@ impl Application {
         let sweeper = tokio::spawn(worker::expiry_sweeper::run(
             self.db.clone(),
             self.settings.expiry_sweep.clone(),
-            self.metrics.clone(),
+            self.metrics(),
             stop_receiver.clone(),
         ));
         let worker = tokio::spawn(worker::run(
@@ -237,7 +235,7 @@ impl Application {
             queue: queue.clone(),
             limiter: RateLimiter::new(self.settings.http.mcp_calls_per_minute),
             metrics_token: self.settings.http.metrics_token.clone(),
-            metrics: self.metrics.clone(),
+            metrics: self.metrics(),
             telegram_updates,
         });
         let http_stop = tokio_util::sync::CancellationToken::new();

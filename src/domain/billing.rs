@@ -25,6 +25,11 @@ stored_enum! {
 }
 
 /// Whether a redemption is too old for Stripe to accept its meter event.
+/// Free redemptions left in a cycle of `allotment` after `redeemed` of them.
+pub fn free_left(allotment: i64, redeemed: i64) -> i64 {
+    (allotment - redeemed).max(0)
+}
+
 pub fn too_old_for_stripe(redeemed_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
     now - redeemed_at > chrono::Duration::days(STRIPE_MAX_AGE_DAYS)
 }
@@ -39,7 +44,7 @@ pub struct CostPreview {
 
 impl CostPreview {
     pub fn compute(allotment: i64, redeemed_this_cycle: i64, quantity: i64, overage_price_cents: i64) -> Self {
-        let free_remaining = (allotment - redeemed_this_cycle).max(0);
+        let free_remaining = free_left(allotment, redeemed_this_cycle);
         let chargeable_quantity = (quantity - free_remaining).max(0);
         Self { free_remaining, chargeable_quantity, cost_cents: chargeable_quantity * overage_price_cents }
     }
@@ -137,7 +142,7 @@ pub async fn overview(db: &Db, team_id: Uuid, now: DateTime<Utc>) -> Result<Bill
         cycle_start: start,
         cycle_end: cycle_end(team.billing_anchor_at, start),
         free_used: redeemed.min(allotment),
-        free_left: (allotment - redeemed).max(0),
+        free_left: free_left(allotment, redeemed),
         overage,
         overage_cost_cents: overage * price,
         overage_price_cents: price,

@@ -202,7 +202,7 @@ async fn redeem_code(
                 plan: redeemed.plan,
                 subscription: redeemed.subscription,
                 allotment,
-                free_left: (allotment - i64::from(redeemed.cycle_redemptions)).max(0),
+                free_left: billing::free_left(allotment, i64::from(redeemed.cycle_redemptions)),
                 billed_as_overage: redeemed.usage_record_id.is_some(),
                 repeated: false,
             })))
@@ -224,7 +224,7 @@ fn redemption_notice(
         username: subscriber.username.clone(),
         plan: plan.name.clone(),
         code: code.code_masked.clone(),
-        free_left: i64::from((allotment - cycle_redemptions).max(0)),
+        free_left: billing::free_left(i64::from(allotment), i64::from(cycle_redemptions)),
         allotment: i64::from(allotment),
         overage: cycle_redemptions > allotment,
     };

@@ -57,15 +57,18 @@ impl TgBot {
 
     /// Waits until a message may go into `chat_id` within Telegram's limits, and takes that turn.
     pub async fn wait_turn(&self, chat_id: ChatId, priority: Priority) {
-        let started = tokio::time::Instant::now();
-        self.pacer.wait_turn(chat_id.0, priority).await;
-        self.metrics.waited_for_turn(started.elapsed());
+        self.timed(self.pacer.wait_turn(chat_id.0, priority)).await;
     }
 
     /// Waits for a turn in the overall budget, for a request that posts nothing into a chat.
     pub async fn wait_overall_turn(&self, priority: Priority) {
+        self.timed(self.pacer.wait_overall_turn(priority)).await;
+    }
+
+    /// Waits for `turn`, counting the wait for `/metrics`.
+    async fn timed(&self, turn: impl std::future::Future<Output = ()>) {
         let started = tokio::time::Instant::now();
-        self.pacer.wait_overall_turn(priority).await;
+        turn.await;
         self.metrics.waited_for_turn(started.elapsed());
     }
 

@@ -27,7 +27,7 @@ impl BotApiSpec {
 
     /// Loads the spec from `path`, or says why it cannot.
     pub fn load_from(path: &std::path::Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(&path)
+        let text = std::fs::read_to_string(path)
             .map_err(|error| format!("cannot read {} ({error}); set BOT_API_SPEC to its path", path.display()))?;
         let spec: Value =
             serde_json::from_str(&text).map_err(|error| format!("{} is not JSON: {error}", path.display()))?;

@@ -1,6 +1,7 @@
 //! Database migrations shared by SQLite and PostgreSQL.
 pub use sea_orm_migration::prelude::*;
 
+mod indexes;
 mod m20261124_000001_create_core_tables;
 mod m20261124_000002_create_api_tokens;
 mod m20261124_000003_create_redemptions;
@@ -10,6 +11,7 @@ mod m20261202_000006_create_webhooks;
 mod m20261202_000007_create_update_inbox;
 mod m20261206_000008_create_creator_notices;
 mod m20261206_000009_index_what_grows;
+mod m20261206_000010_index_the_sweeps;
 
 pub struct Migrator;
 
@@ -26,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_create_update_inbox::Migration),
             Box::new(m20261206_000008_create_creator_notices::Migration),
             Box::new(m20261206_000009_index_what_grows::Migration),
+            Box::new(m20261206_000010_index_the_sweeps::Migration),
         ]
     }
 }

@@ -3,10 +3,12 @@
 //! (`/members`), a person's memberships (`/check`), and a team's events.
 use sea_orm_migration::prelude::*;
 
+use crate::indexes;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-const INDEXES: &[(&str, &str, &[&str])] = &[
+const INDEXES: &[indexes::Named] = &[
     ("subscriptions_subscriber", "subscriptions", &["subscriber_id"]),
     ("subscriptions_team_created", "subscriptions", &["team_id", "created_at"]),
     ("memberships_team", "memberships", &["team_id"]),
@@ -17,21 +19,10 @@ const INDEXES: &[(&str, &str, &[&str])] = &[
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (name, table, columns) in INDEXES {
-            let mut index = Index::create();
-            index.name(*name).table(Alias::new(*table));
-            for column in *columns {
-                index.col(Alias::new(*column));
-            }
-            manager.create_index(index.to_owned()).await?;
-        }
-        Ok(())
+        indexes::create(manager, INDEXES).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for (name, table, _) in INDEXES {
-            manager.drop_index(Index::drop().name(*name).table(Alias::new(*table)).to_owned()).await?;
-        }
-        Ok(())
+        indexes::drop(manager, INDEXES).await
     }
 }

@@ -360,12 +360,43 @@ impl Db {
     }
 
     /// Active subscriptions ending within `(now, until]`.
-    pub async fn ending_between(&self, now: DateTime<Utc>, until: DateTime<Utc>) -> Result<Vec<Subscription>, DbError> {
-        subscription::Entity::find()
-            .filter(subscription::Column::EndsAt.gt(now))
-            .filter(subscription::Column::EndsAt.lte(until))
-            .all(self.conn())
-            .await
+    /// Up to `limit` subscriptions ending within one of `offsets` (in seconds) of `now` that were not yet
+    /// reminded at that offset for that end. Each offset is one range read of the end index with a lookup of
+    /// the reminders, so the pass costs what is due, not every subscription ending soon.
+    pub async fn unreminded_ending(
+        &self,
+        now: DateTime<Utc>,
+        offsets: &[i64],
+        limit: u64,
+    ) -> Result<Vec<Subscription>, DbError> {
+        use subscription::Column as S;
+        let mut due: Vec<Subscription> = Vec::new();
+        for offset in offsets {
+            let reminded = Query::select()
+                .expr(Expr::val(1))
+                .from(reminder::Entity)
+                .and_where(Expr::col((reminder::Entity, reminder::Column::SubscriptionId)).equals((subscription::Entity, S::Id)))
+                .and_where(Expr::col((reminder::Entity, reminder::Column::EndsAt)).equals((subscription::Entity, S::EndsAt)))
+                .and_where(Expr::col((reminder::Entity, reminder::Column::OffsetSeconds)).eq(*offset))
+                .to_owned();
+            let left = limit.saturating_sub(due.len() as u64);
+            if left == 0 {
+                break;
+            }
+            let found = subscription::Entity::find()
+                .filter(S::EndsAt.gt(now))
+                .filter(S::EndsAt.lte(now + chrono::Duration::seconds(*offset)))
+                .filter(Expr::exists(reminded).not())
+                .limit(left)
+                .all(self.conn())
+                .await?;
+            for subscription in found {
+                if !due.iter().any(|known| known.id == subscription.id) {
+                    due.push(subscription);
+                }
+            }
+        }
+        Ok(due)
     }
 
     /// Records reminders for each of `offsets` before the subscription's end `ends_at`; how many were new.

@@ -219,8 +219,8 @@ pub async fn end_notices(db: &Db, now: DateTime<Utc>) -> Result<Vec<(Subscriptio
     Ok(notices)
 }
 
-/// The next removal due now, held for `lease`: one at a time, so a crash holds back at most the one in
-/// flight until the lease runs out and another sweep takes it over.
+/// The next removal due now, held for `lease`: claimed one at a time, so a crash holds back only those in
+/// flight until the lease runs out and another sweep takes them over.
 pub async fn next_removal(db: &Db, now: DateTime<Utc>, lease: Duration) -> Result<Option<Membership>, DomainError> {
     Ok(db.claim_due_removals(now, now + lease, 1).await?.into_iter().next())
 }
@@ -266,11 +266,10 @@ pub async fn due_reminders(
     offsets: &[StdDuration],
     now: DateTime<Utc>,
 ) -> Result<Vec<(Subscription, Plan)>, DomainError> {
-    let Some(furthest) = offsets.iter().max().and_then(|offset| Duration::from_std(*offset).ok()) else {
-        return Ok(Vec::new());
-    };
+    let seconds: Vec<i64> =
+        offsets.iter().filter_map(|offset| Duration::from_std(*offset).ok()).map(|o| o.num_seconds()).collect();
     let mut due = Vec::new();
-    for subscription in db.ending_between(now, now + furthest).await? {
+    for subscription in db.unreminded_ending(now, &seconds, SWEEP_BATCH).await? {
         let Some(ends_at) = subscription.ends_at else { continue };
         let offsets = due_offsets(offsets, ends_at, now);
         if offsets.is_empty() || db.record_reminders(subscription.id, ends_at, &offsets, now).await? == 0 {

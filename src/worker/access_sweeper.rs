@@ -1,6 +1,9 @@
 //! The access sweep: acts on subscriptions that ended (their members removed at Telegram's pace, the
 //! subscriber told), tells creators once of a right the bot lacks, and sends reminders before the end.
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use futures_util::{StreamExt, TryStreamExt};
 
 use teloxide::prelude::*;
 use teloxide::types::UserId;
@@ -16,6 +19,18 @@ use crate::i18n::Lang;
 use crate::metrics::BackgroundLoop;
 use crate::telegram::{self, Priority, RemovalError, TgBot};
 use crate::views::{Screen, access as view, notices as notices_view};
+
+/// Removals sent at once: enough that Telegram's answer time does not hold the budget idle. A crash
+/// repeats at most these.
+pub const REMOVALS_IN_FLIGHT: usize = 8;
+/// Notices to subscribers sent at once, for the same reason; the pacer keeps each chat to its pace.
+const NOTICES_IN_FLIGHT: usize = 8;
+
+/// What a pass of the sweep left.
+pub struct SweepPass {
+    /// Ends made removals due, or a batch was full: the next pass starts at once.
+    pub more_waiting: bool,
+}
 
 /// Everything the sweep needs.
 pub struct AccessSweep {
@@ -34,10 +49,18 @@ impl AccessSweep {
             log::warn!("cannot revoke the invite links of earlier versions yet: {error}");
         }
         while !*shutdown.borrow() {
-            if let Err(error) = self.sweep().await {
-                log::warn!("the access sweep stopped, the next one goes on: {error}");
-            }
+            let more_waiting = match self.sweep().await {
+                Ok(pass) => pass.more_waiting,
+                Err(error) => {
+                    log::warn!("the access sweep stopped, the next one goes on: {error}");
+                    false
+                }
+            };
             self.bot.metrics().finished_pass(BackgroundLoop::AccessSweep);
+            // An end of month ends more than a pass takes: the next pass starts at once until it is done.
+            if more_waiting {
+                continue;
+            }
             tokio::select! {
                 _ = tokio::time::sleep(self.settings.interval) => {}
                 _ = self.wake.notified() => {}
@@ -64,28 +87,61 @@ impl AccessSweep {
         Ok(())
     }
 
-    pub async fn sweep(&self) -> Result<(), DomainError> {
+    /// One pass: ends what is due while removing members and telling subscribers, several at a time, so
+    /// the removals and notices keep Telegram's budget busy instead of waiting on each answer in turn.
+    pub async fn sweep(&self) -> Result<SweepPass, DomainError> {
+        let (ended, removed, told) = tokio::join!(self.end_due(), self.remove_due(), self.tell_subscribers());
+        let (ended, removed, told) = (ended?, removed?, told?);
+        self.tell_creators_of_problems().await?;
+        Ok(SweepPass { more_waiting: ended > 0 || removed >= access::SWEEP_BATCH || told })
+    }
+
+    async fn end_due(&self) -> Result<usize, DomainError> {
         let ended = access::end_due_subscriptions(&self.db, now()).await?;
         if ended > 0 {
             log::info!("{ended} subscriptions ended");
         }
+        Ok(ended)
+    }
+
+    /// Up to a batch of removals, [`REMOVALS_IN_FLIGHT`] at a time; each remover claims its next one.
+    async fn remove_due(&self) -> Result<u64, DomainError> {
         let lease = chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::seconds(30));
-        for _ in 0..access::SWEEP_BATCH {
-            let Some(member) = access::next_removal(&self.db, now(), lease).await? else { break };
-            self.remove(&member).await?;
-        }
-        self.tell_creators_of_problems().await?;
-        for (subscription, plan) in access::end_notices(&self.db, now()).await? {
+        let left = AtomicU64::new(access::SWEEP_BATCH);
+        let take_one = || left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1)).is_ok();
+        let remover = async || -> Result<(), DomainError> {
+            while take_one() {
+                let Some(member) = access::next_removal(&self.db, now(), lease).await? else { break };
+                self.remove(&member).await?;
+            }
+            Ok(())
+        };
+        let removers = futures_util::future::join_all((0..REMOVALS_IN_FLIGHT).map(|_| remover())).await;
+        removers.into_iter().collect::<Result<Vec<()>, _>>()?;
+        Ok(access::SWEEP_BATCH - left.load(Ordering::Relaxed).min(access::SWEEP_BATCH))
+    }
+
+    /// Subscribers whose access ended, and those whose end is near; whether a batch was left for later.
+    async fn tell_subscribers(&self) -> Result<bool, DomainError> {
+        let ended = access::end_notices(&self.db, now()).await?;
+        let full = ended.len() as u64 >= access::SWEEP_BATCH;
+        let notices = futures_util::stream::iter(ended).map(async |(subscription, plan)| {
             let lang = self.subscriber_lang(subscription.subscriber_id).await?;
             self.tell(subscription.subscriber_id, view::access_ended(&lang, &plan)).await;
-        }
+            Ok::<(), DomainError>(())
+        });
+        notices.buffer_unordered(NOTICES_IN_FLIGHT).try_collect::<Vec<()>>().await?;
         let offsets = &self.settings.reminders_before_end;
-        for (subscription, plan) in access::due_reminders(&self.db, offsets, now()).await? {
-            let Some(ends_at) = subscription.ends_at else { continue };
+        let reminders = access::due_reminders(&self.db, offsets, now()).await?;
+        let full = full || reminders.len() as u64 >= access::SWEEP_BATCH;
+        let reminders = futures_util::stream::iter(reminders).map(async |(subscription, plan)| {
+            let Some(ends_at) = subscription.ends_at else { return Ok(()) };
             let lang = self.subscriber_lang(subscription.subscriber_id).await?;
             self.tell(subscription.subscriber_id, view::reminder(&lang, &plan, ends_at)).await;
-        }
-        Ok(())
+            Ok::<(), DomainError>(())
+        });
+        reminders.buffer_unordered(NOTICES_IN_FLIGHT).try_collect::<Vec<()>>().await?;
+        Ok(full)
     }
 
     /// Removes one member: a kick, so they may come back with a new code. A 429 is waited out; a missing

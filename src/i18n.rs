@@ -9,8 +9,44 @@ static_loader! {
     static LOCALES = {
         locales: "./locales",
         fallback_language: "en",
-        customise: |bundle| bundle.set_use_isolating(false),
+        customise: |bundle| {
+            bundle.set_use_isolating(false);
+            let russian = bundle.locales.first().is_some_and(|l| l.language.as_str() == "ru");
+            bundle.set_formatter(Some(if russian { russian_number } else { english_number }));
+        },
     };
+}
+
+/// Whole numbers as English writes them: `1,000`.
+fn english_number<M>(value: &FluentValue, _: &M) -> Option<String> {
+    whole_number(value).map(|n| grouped(n, ","))
+}
+
+/// Whole numbers as Russian writes them: `1 000`, with a space that keeps the number on one line.
+fn russian_number<M>(value: &FluentValue, _: &M) -> Option<String> {
+    whole_number(value).map(|n| grouped(n, "\u{a0}"))
+}
+
+fn whole_number(value: &FluentValue) -> Option<i64> {
+    match value {
+        FluentValue::Number(number) if number.value.fract() == 0.0 && number.value.abs() < 1e15 => {
+            Some(number.value as i64)
+        }
+        _ => None,
+    }
+}
+
+/// `n` with `separator` between groups of three digits.
+pub fn grouped(n: i64, separator: &str) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(separator);
+        }
+        out.push(digit);
+    }
+    if n < 0 { format!("-{out}") } else { out }
 }
 
 pub const ENGLISH: LanguageIdentifier = langid!("en");
@@ -45,10 +81,17 @@ impl Lang {
     }
 
     pub fn t_with(&self, key: &str, args: &[(&'static str, Arg)]) -> String {
-        let args: HashMap<Cow<'static, str>, FluentValue> =
-            args.iter().map(|(name, value)| (Cow::Borrowed(*name), value.to_fluent())).collect();
-        LOCALES.lookup_with_args(&self.0, key, &args)
+        LOCALES.lookup_with_args(&self.0, key, &fluent_args(args))
     }
+
+    /// The message `key` when the locale has one: for texts that exist only for some cases.
+    pub fn try_t_with(&self, key: &str, args: &[(&'static str, Arg)]) -> Option<String> {
+        LOCALES.try_lookup_with_args(&self.0, key, &fluent_args(args))
+    }
+}
+
+fn fluent_args(args: &[(&'static str, Arg)]) -> HashMap<Cow<'static, str>, FluentValue<'static>> {
+    args.iter().map(|(name, value)| (Cow::Borrowed(*name), value.to_fluent())).collect()
 }
 
 /// A value placed into a message; numbers select plural forms.

@@ -9,53 +9,39 @@ command-plans = List your plans
 command-status = See how your generation jobs stand
 command-billing = Your tier, free redemptions left and overage this cycle
 command-codes = Your codes per plan, masked, by state
-command-resend = Try a failed delivery again: /resend <job_id>
+command-resend = Deliver a failed job's codes again
 command-cancel = Leave the current menu or question
 command-language = Choose the bot's language
 command-tokens = API tokens for AI assistants (MCP)
 command-members = Your subscribers and members per plan
-command-check = One person's subscriptions and chats: /check <user id or @username>
-command-remove = End one person's access now: /remove <user id or @username>
+command-check = One person's subscriptions and chats
+command-remove = End one person's access now
 command-newtoken = Create an API token for an AI assistant
 
 ## Welcome and help
 help-everyone =
-    👋 This bot gives access to private Telegram channels and groups.
-    If a creator gave you an access code, send it to this bot (or /redeem <code>) to get your invite.
-    /my shows your subscriptions and gives you fresh invite links.
-    Creators: ask the operator of this bot for an invite link to get started.
+    👋 This bot lets subscribers into private Telegram channels and groups.
+    Got an access code from a seller? Send it here, and the bot gives you a Join button.
 help-creator =
-    👋 You are a creator. Here is what you can do:
-    /generate — generate single-use codes, step by step with buttons
-      or in one line: /generate <plan> <quantity> <file|messages> <expiry>, e.g. /generate VIP 100 file 1_month
-    /newplan — create a plan (or in one line: /newplan VIP 30d)
-    /plans — your plans: rename, archive, re-activate, link and unlink the channels and groups they unlock
-    /members — your subscribers and members per plan; /check <user id or @username> — one person; /remove <user id or @username> — end their access now
-    /codes — your codes per plan, masked, by state
-    /status — your recent jobs; /resend <job_id> — try a failed delivery again
-    /cancel — leave the current menu; /language — choose the language
-    /billing — your tier, free redemptions left and overage this cycle
-    /notify — how you hear of redemptions: each, a daily summary, or not at all
-    /tokens — API tokens that let your AI assistant generate and track codes over MCP; /newtoken <name> — a new one
-    Codes are delivered into this chat.
-not-a-creator = This command is for creators. If you sell access to a channel, ask the operator of this bot for an invite link.
-unknown-message = I did not understand that. Send /help to see what I can do.
+    👋 Create a plan, generate codes for it, and sell them your way.
+    Whoever redeems a code is let into your chats, and removed when their access ends.
+    Tap what you need; More lists every command.
+not-a-creator = This is for sellers. If you want to sell access to a channel with this bot, ask its operator for an invite link.
+unknown-message = To get access, send the access code the seller gave you. Already redeemed one? Tap My subscriptions.
 invite-accepted =
-    🎉 Welcome! You are now a creator, and this chat is where your codes will be delivered.
-    Start with /newplan <name> <duration>, then /generate. Send /help for everything else.
-invite-already-creator = You are already a creator. Send /help to see what you can do.
+    🎉 Welcome! You can now sell access to your private channels and groups with codes.
+    Start with a plan: how long access lasts and which chats it opens.
+invite-already-creator = You are a creator already.
 invite-private-chat-only = Open the invite link in a private chat with the bot.
 
 ## Plans
-usage-newplan = Usage: /newplan <name> <duration>, e.g. /newplan VIP 30d. Durations: 7d, 2w, 6mo, 1y, lifetime.
-plan-created = ✅ Plan created:
-    { $plan }
-plans-empty = You have no plans yet. Create one with /newplan <name> <duration>.
+plan-created = ✅ Plan “{ $name }” created: { $duration }.
+plans-empty = You have no plans yet. A plan says how long access lasts and which chats it opens.
 plans-header = { $count ->
     [one] Your plan:
    *[other] Your { $count } plans:
 }
-plan-line = • { $name } — { $duration } ({ $status }, { $linked }) — { $plan_id }
+plan-line = • { $name } — { $duration } ({ $status }, { $linked })
 plan-status-active = active
 plan-status-archived = archived
 plan-chat-linked = { $count ->
@@ -84,14 +70,14 @@ rename-ask-again = Send the new name.
 rename-done = ✅ “{ $old }” is now called “{ $name }”.
 link-ask-chat =
     🔗 Which channel or group does “{ $plan }” unlock? Pick it with the buttons below; the bot must be an administrator there that may invite users.
-    Or tap Skip: you can link it later in /plans.
+    Or tap Skip: you can link a chat later in 📦 Plans.
 button-pick-channel = 📢 Pick a channel
 button-pick-group = 👥 Pick a group
 button-skip = Skip
 link-not-admin = ⚠️ The bot is not an administrator of “{ $chat }”. Add it as an administrator with the right “Invite users via link”, then pick the chat again.
 link-no-invite-right = ⚠️ The bot is an administrator of “{ $chat }” but may not invite users. Turn on “Invite users via link” for it, then pick the chat again.
 link-done = ✅ “{ $chat }” is linked to “{ $plan }”. Whoever redeems a code gets a Join button; the bot lets in only people whose subscription is active, and removes them when it ends.
-link-skipped = No chat linked. You can link one any time in /plans.
+link-skipped = No chat linked yet. You can link one any time in 📦 Plans.
 duration-lifetime = lifetime access
 duration-days = { $count ->
     [one] 1 day
@@ -145,25 +131,20 @@ cancel-nothing = There is nothing to cancel.
 
 ## Generating
 usage-generate =
-    Usage: /generate <plan> <quantity> <file|messages> <expiry>
-    e.g. /generate VIP 100 file 1_month
-    quantity: 1–1000; expiry: no_expiry, 1_day, 1_week, 1_month, 1_year, or <N>_<days|weeks|months|years>
+    Send /generate with a plan, a quantity, file or messages, and when codes expire, such as /generate VIP 100 file 1_month.
+    Or just /generate, step by step.
 generate-card =
-    🎟 Generate { $quantity ->
+    🎟 { $quantity ->
         [one] 1 code
        *[other] { $quantity } codes
     } for { $plan }
-    Expiry: { $expiry }
-    Delivery: { $delivery }
-
-    Cost preview, if every code is redeemed:
-    free redemptions left this cycle: { $free_remaining }
-    chargeable: { $chargeable_quantity }
-    cost: ${ $cost }
+    Unused codes { $expiry }.
+    Delivery: { $delivery }.
+    { $cost_line }
 generate-card-messages-note = Sending { $count ->
     [one] 1 message
    *[other] { $count } messages
-} into this chat takes { $duration } at Telegram's pace.
+} into this chat takes { $duration } at Telegram's pace. Tap Agree and send to go ahead.
 delivery-file = one CSV file in this chat
 delivery-messages = one message per code in this chat
 expiry-never = never expire
@@ -181,34 +162,27 @@ about-hours = { $count ->
    *[other] about { $count } hours
 }
 button-generate = ✅ Generate
-button-agree-messages = ✅ I agree: send { $count ->
-    [one] 1 message
-   *[other] { $count } messages
-} to this chat ({ $duration })
+button-agree-messages = ✅ Agree and send
 button-cancel = ✖ Cancel
 generate-cancelled = Cancelled. Nothing was generated.
-generate-queued = Queued as job { $job_id }.
-generate-already-queued = Already queued as job { $job_id }.
+generate-queued = Queued: { $what }.
+generate-already-queued = Already queued.
 menu-expired = This menu has expired.
 
 ## Job progress
-job-status-queued = ⏳ Job { $job_id } is queued.
-job-status-generating = ⚙️ Job { $job_id }: generating codes…
+job-status-queued = ⏳ { $what }: queued.
+job-status-generating = ⚙️ { $what }: generating…
 job-status-delivering =
-    📤 Job { $job_id }: delivering…
+    📤 { $what }: delivering…
     { $bar } { $percent }%
     { $done } of { $total } delivered
 job-status-telegram-not-answering =
-    ⏸ Job { $job_id }: Telegram is not answering, retrying…
+    ⏸ { $what }: Telegram is not answering, retrying…
     { $done } of { $total } delivered so far; nothing is lost.
 job-status-eta = Time left: { $duration }.
 button-status = 📋 Status
 button-generate-more = ➕ Generate more
-job-status-done = ✅ Job { $job_id } is done: { $count ->
-    [one] 1 code delivered.
-   *[other] { $count } codes delivered.
-}
-job-status-failed = ❌ Job { $job_id } failed: { $reason }
+job-status-failed = ❌ { $what }: { $reason }
 csv-caption-expiring = { $count ->
     [one] 1 code
    *[other] { $count } codes
@@ -228,31 +202,21 @@ delivery-failed-unreachable = Telegram could not be reached after several tries:
 delivery-failed-codes-gone = The codes of this job are no longer held for delivery.
 
 ## Jobs
-jobs-empty = You have no generation jobs yet. Start one with /generate.
+jobs-empty = You have not generated any codes yet.
 jobs-header = Your recent jobs; tap one for details:
-button-job = { $plan } · { $quantity } · { $status } · { $enqueued_at }
+button-job = { $state }{ $kind } { $plan } · { $quantity } · { $when }
 button-refresh = 🔄 Refresh
 button-retry-delivery = 📤 Try delivery again
 button-jobs = ⬅ Jobs
-usage-resend = Usage: /resend <job_id>. It sends the codes a failed job still holds to this chat.
-delivery-retried = Trying delivery of job { $job_id } again.
-job-line = • { $job_id } — { $quantity ->
-    [one] 1 code
-   *[other] { $quantity } codes
-} — { $status } — { $enqueued_at }
+usage-resend = To deliver a failed job's codes again, open it in 📋 Jobs and tap 📤 Try delivery again.
+delivery-retried = 📤 Trying the delivery again.
 job-details =
-    Job { $job_id }
-    Plan: { $plan }
-    Quantity: { $quantity }
+    { $what }
     Delivery: { $delivery }
     Codes { $expiry }
     Status: { $status } ({ $delivered } of { $quantity } delivered)
     Queued: { $enqueued_at }
-job-result = Result: { $count ->
-    [one] 1 code
-   *[other] { $count } codes
-} in batch { $batch_id }
-job-error = Error { $code }: { $message }
+job-error = Error: { $message }
 job-state-queued = queued
 job-state-running = running
 job-state-completed = completed
@@ -279,11 +243,11 @@ validation-not-https = must start with https://
 validation-private-target = points to a loopback, private or link-local address, which the bot does not call
 validation-unresolvable = names a host that cannot be found
 validation-still-pending = is still being delivered; only a delivered or dead delivery is sent again
-error-not-found-plan = No such plan. Send /plans to see yours.
-error-not-found-job = No such job. Send /status to see yours.
+error-not-found-plan = There is no plan by that name.
+error-not-found-job = There is no such job among yours.
 error-not-found-invite = This invite link is not valid: it was used already, has expired, or never existed. Ask the operator for a new one.
 error-not-found-draft = This menu has expired.
-error-not-found-token = No such token. Send /tokens to see yours.
+error-not-found-token = There is no such token among yours.
 error-not-found-creator = No such creator in this team.
 error-not-found-team = Your team could not be found.
 error-not-found-tier = Your team's tier could not be found.
@@ -294,52 +258,54 @@ error-internal = Something went wrong on our side. Reference: { $reference }
 delivery-failed-too-many-attempts = The job was interrupted { $attempts } times and was stopped; the codes made so far stay stored.
 
 ## API tokens
-tokens-empty = 🔑 You have no API tokens yet. A token lets your AI assistant (Claude Desktop, Cursor, any MCP client) generate and track your codes.
+tokens-empty = 🔑 No API tokens yet. A token lets your AI assistant (Claude Desktop, Cursor or any MCP client) create and track your codes.
 tokens-header = { $count ->
     [one] 🔑 Your API token:
    *[other] 🔑 Your { $count } API tokens:
 }
-token-line = • { $name } — { $abilities } — created { $created_at } — last used { $last_used }
-token-never-used = never
-token-abilities-none = no abilities
+token-line =
+    • { $name }: { $abilities }
+      created { $created_at }; { $last_used }
+token-never-used = not used yet
+token-abilities-none = nothing yet
 button-revoke-token = 🗑 Revoke { $name }
 button-new-token = ➕ New token
 token-draft =
     🔑 New API token “{ $name }”
-    Tick what it may do, then tap Create. The token is shown only once.
-ability-mcp-full = connect over MCP and check jobs
-ability-create-codes = generate codes and preview their cost
-ability-view-codes = list codes (masked)
-ability-view-webhooks = read webhook deliveries
-ability-manage-webhooks = send webhook deliveries again
+    Tick what it may do, then tap Create. To give it another name, send the name. The token is shown only once.
+ability-mcp-full = Connect an AI assistant
+ability-create-codes = Create codes
+ability-view-codes = See codes
+ability-view-webhooks = See webhook deliveries
+ability-manage-webhooks = Resend webhook deliveries
 button-create-token = ✅ Create
-token-pick-abilities = Tick the abilities, then tap Create.
+token-pick-abilities = Tick what it may do, then tap Create.
 token-created =
-    🔑 Token “{ $name }” created ({ $abilities }).
+    🔑 Token “{ $name }” created. It may: { $abilities }.
     Copy it now: it is shown only this once.
 
     { $token }
 
-    Your assistant sends it as “Authorization: Bearer <token>” to this bot's MCP endpoint (/mcp). Revoke it any time with /tokens.
+    Paste it into your assistant's settings for this bot's MCP address (/mcp); it goes in the Authorization header as a Bearer token. Revoke it any time in 🔑 AI assistants.
 token-created-short = Token created.
 token-cancelled = No token was created.
 token-revoked = Token revoked.
 
 ## Redeeming
-usage-redeem = Send the code you were given, e.g. /redeem ABCD-EFGH-JKMN (or simply send the code itself).
+usage-redeem = Send the code you were given, such as /redeem ABCD-EFGH-JKMN, or simply the code itself.
 redeem-private-chat-only = Send your code to the bot in a private chat.
 redeem-success = ✅ Code accepted: you have access to { $plan } { $until }.
 access-lifetime = for life
 access-until = until { $date }
 access-ended = ended on { $date }
 redeem-join = Tap Join below and send the request: the bot lets you in at once. The link is yours alone; anyone else who uses it is turned away.
-redeem-invite-unavailable = The invite link could not be created just now; the creator has been told. Try /my in a while.
+redeem-invite-unavailable = The invite link could not be made just now; the seller has been told. Tap My subscriptions in a while to get it.
 button-join = 🚪 Join { $plan }
 button-join-chat = 🚪 Join { $chat }
 redeem-unknown = ❌ This code is not valid. Check it and send it again.
-redeem-already-redeemed = ❌ This code has already been used.
-redeem-expired = ❌ This code has expired.
-redeem-plan-archived = ❌ This code's plan is no longer offered.
+redeem-already-redeemed = ❌ This code has already been used. If it was you, tap My subscriptions; otherwise ask the seller for a new one.
+redeem-expired = ❌ This code has expired. Ask the seller for a new one.
+redeem-plan-archived = ❌ This code's plan is no longer offered. Ask the seller what to do instead.
 redeem-too-many-attempts = ⏳ Too many wrong codes. Try again in { $minutes ->
     [one] a minute
    *[other] { $minutes } minutes
@@ -348,23 +314,15 @@ creator-code-redeemed = 🎟 Code { $code } was redeemed by { $who } on { $plan 
 subscriber-with-username = { $name } (@{ $username }, id { $id })
 subscriber-without-username = { $name } (id { $id })
 creator-code-redeemed-overage = This redemption is beyond your allotment and is billed as overage.
-my-empty = You have no subscriptions yet. Send an access code to get one.
+my-empty = You have no subscriptions yet. Send the access code the seller gave you to get one.
 my-header = Your subscriptions:
 my-line = • { $plan } — { $state }
 
 ## Billing
 billing-overview =
-    💳 Tier: { $tier } — { $allotment ->
-        [one] 1 free redemption
-       *[other] { $allotment } free redemptions
-    } per monthly cycle
-    Cycle: { $start } → { $end }
-    Free redemptions used: { $free_used } of { $allotment } ({ $free_left } left)
-    Overage redemptions: { $overage } — ${ $cost } (${ $price } each)
-    Usage records waiting for Stripe: { $pending }; failed: { $failed }
-    Generating codes is free; only redemptions count.
-billing-no-customer = ⚠️ Your team has no Stripe customer yet, so overage is held back until the operator sets one. Nothing is lost.
-billing-failed-note = ⚠️ Stripe refused some usage records; the operator can see why in the logs.
+    💳 { $tier } tier: { $free_left } of { $allotment } free redemptions left until { $end }. After that { $price } each.
+billing-no-customer = ⚠️ Paid redemptions are not billed yet: the operator has not connected your team to Stripe. Nothing is lost; ask the operator to set it up.
+billing-failed-note = ⚠️ Stripe refused some charges. Ask the operator to check the bot's log, which says why.
 tier-free = Free
 tier-starter = Starter
 tier-growth = Growth
@@ -451,11 +409,11 @@ access-reminder = ⏳ Your access to { $plan } ends on { $date }. To keep it, se
 rights-problem-not_admin = ⚠️ The bot is no longer an administrator of “{ $chat }” ({ $plan }). Subscribers cannot join and members whose access ended cannot be removed until you make it one again, with the rights “Invite users via link” and “Ban users”.
 rights-problem-cannot_invite = ⚠️ The bot may no longer invite users to “{ $chat }” ({ $plan }). Turn on “Invite users via link” for it so subscribers can join.
 rights-problem-cannot_restrict = ⚠️ The bot may not remove members of “{ $chat }” ({ $plan }): members whose access ended stay until you turn on “Ban users” for it. Then they are removed.
-usage-check = Send /check <user id or @username>.
-usage-remove = Send /remove <user id or @username>.
+usage-check = Send /check followed by the person's Telegram id or @username, such as /check @anna.
+usage-remove = Send /remove followed by the person's Telegram id or @username, such as /remove @anna.
 error-not-found-subscriber = No subscriber of yours with that id or username.
 error-not-found-chat = That chat does not come with this plan.
-members-none = You have no plans yet. Create one with /newplan.
+members-none = You have no plans yet, so no members either.
 members-header = 👥 Your members:
 members-line = • { $plan }: { $active } active, { $admitted } in the chats, { $ending } ending within 7 days, { $removed } removed this cycle
 check-header = 🔎 User { $user }:
@@ -476,8 +434,8 @@ page-of = (page { $page } of { $pages })
 
 ## Webhooks
 command-webhooks = Webhooks: send events to your systems
-command-addwebhook = Add a webhook endpoint: /addwebhook https://…
-webhooks-empty = No webhooks yet. A webhook posts the bot's events (codes generated and redeemed, subscriptions, members) to your shop, CRM or automation, signed. Add one with /addwebhook https://your.site/hooks
+command-addwebhook = Add a webhook endpoint
+webhooks-empty = No webhooks yet. A webhook posts the bot's events (codes created and redeemed, subscriptions, members) to your shop, CRM or automation, signed.
 webhooks-header = { $count ->
     [one] 🔗 1 webhook
    *[other] 🔗 { $count } webhooks
@@ -494,7 +452,6 @@ webhook-state-paused-gone = paused: the receiver answered 410 Gone
 webhook-last-never = none yet
 webhook-last-no-answer = no answer, { $at }
 webhook-card-hint = Tick the events it gets. Each delivery is signed with the endpoint's secret (header Accessbot-Signature); see the README for how to check it.
-webhook-add-usage = Send /addwebhook followed by the address that should receive events, e.g. /addwebhook https://shop.example/hooks — https:// only. It gets all events; untick the ones it does not need on its card.
 webhook-created =
     ✅ Webhook { $url } added; it gets all events.
     Its signing secret, shown only this once:
@@ -544,9 +501,113 @@ notice-redemptions-overage = { $count ->
     [one] One of them is beyond your allotment and billed as overage.
    *[other] { $count } of them are beyond your allotment and billed as overage.
 }
-notify-card = 🔔 How should redemptions be told? Now: { $current }. Problems with your chats and webhooks are always told at once.
+notify-card = 🔔 How should redemptions be told? Now: “{ $current }”. Problems with your chats and webhooks are always told at once.
 notify-each = Each redemption
 notify-daily = A daily summary
 notify-off = Not at all
 notify-chosen = Redemptions: { $mode }.
 delivery-failed-telegram-silent = Telegram did not answer for { $waited }. Nothing is lost: your codes are kept. Tap 📤 Try delivery again once Telegram is back.
+
+job-what = { $quantity ->
+    [one] 1 { $plan } code
+   *[other] { $quantity } { $plan } codes
+}
+job-status-done-file = { $count ->
+    [one] ✅ 1 { $plan } code is ready: the CSV is below.
+   *[other] ✅ { $count } { $plan } codes are ready: the CSV is below.
+}
+job-status-done-messages = { $count ->
+    [one] ✅ 1 { $plan } code is ready: it is in the message below.
+   *[other] ✅ { $count } { $plan } codes are ready: each is in its own message below.
+}
+job-icon-queued = ⏳
+job-icon-running = ⚙️
+job-icon-completed = ✅
+job-icon-failed = ❌
+export-icon-file = 📄
+export-icon-messages = 💬
+job-reference = Reference: { $job_id }
+time-today = today { $time }
+time-yesterday = yesterday { $time }
+time-this-year = { $day } { $month }, { $time }
+number-group-separator = ,
+number-decimal-separator = .
+money-usd = ${ $amount }
+
+help-reference =
+    📖 Every command (the menu next to the message box lists them too):
+    /generate — codes for a plan, step by step
+      or in one line: /generate <plan> <quantity> <file|messages> <expiry>, e.g. /generate VIP 100 file 1_month
+    /newplan — a new plan (or in one line: /newplan VIP 30d)
+    /plans — rename, archive and re-activate plans; link and unlink their chats
+    /codes — your codes per plan, by state
+    /status — your recent jobs; /resend <job id> — deliver a failed job's codes again
+    /members — your members per plan; /check <user id or @username> — one person; /remove <user id or @username> — end their access now
+    /billing — free redemptions left and what redemptions cost
+    /notify — how you hear of redemptions
+    /tokens — API tokens for an AI assistant; /newtoken <name> — a new one
+    /webhooks — send events to your systems; /addwebhook <address> — a new one
+    /language — the bot's language; /cancel — leave the current question
+    /my — your own subscriptions; /redeem <code> — redeem a code
+how-it-works =
+    💡 How it works:
+    1. A plan says how long access lasts (a month, a year, for life) and which channels and groups it opens. The bot must be an administrator there.
+    2. You generate codes for a plan and sell or give them away your way.
+    3. Whoever sends the bot a code gets a Join button; the bot lets in only people with active access and removes them when it ends, after a reminder.
+    You hear of each redemption here.
+unknown-message-creator = That is not something the bot can act on. Tap what you need:
+button-my-subscriptions = 📋 My subscriptions
+menu-members = 👥 Members
+menu-billing = 💳 Billing
+menu-webhooks = 🔗 Webhooks
+menu-tokens = 🔑 AI assistants
+menu-notify = 🔔 Notifications
+menu-language = 🌐 Language
+menu-newplan = ➕ New plan
+menu-how = 💡 How it works
+menu-more = 📖 More
+billing-overage = { $count ->
+    [one] This cycle so far: 1 paid redemption, { $cost }.
+   *[other] This cycle so far: { $count } paid redemptions, { $cost }.
+}
+billing-codes-free = Creating codes is always free; only redemptions count.
+date-day = { $day } { $month }
+generate-card-cost = { $chargeable ->
+    [0] Redeeming them all stays within your free redemptions ({ $free_left } left this cycle).
+   *[other] If all are redeemed: { $free } free, { $chargeable } paid, { $cost } in all.
+}
+
+button-first-plan = ➕ Create my first plan
+token-used-at = last used { $at }
+token-tick-one = Tick at least one thing the token may do.
+token-may-now = It may: { $abilities }.
+token-default-name = AI assistant { $number }
+token-named = ✏️ The token is now called “{ $name }”.
+ask-abilities-required = Tick at least one thing the token may do.
+ask-consent-consent-required = Tap Agree and send to confirm one message per code.
+ask-custom_expiry_amount-not-an-integer = Send a whole number, such as 3.
+ask-custom_expiry_amount-not-positive = Send a number greater than zero.
+ask-custom_expiry_amount-required = Send how many, as a number.
+ask-custom_expiry_amount-too-far-ahead = Codes can expire at most { $years } years ahead. Send a smaller number.
+ask-days-not-positive = Send a number of days greater than zero, such as 30.
+ask-days-not-an-integer = Send a number of days, such as 30.
+ask-duration-not-positive = Send a duration such as 30d, 2w, 6mo, 1y or lifetime.
+ask-duration-unknown-value = Send a duration such as 30d, 2w, 6mo, 1y or lifetime.
+ask-duration-too-far-ahead = Access can last at most { $years } years. Send a shorter duration.
+ask-job_id-not-retryable = Only a job whose delivery failed can be delivered again.
+ask-linked_chat-no-linked-chat = Open a private chat with the bot first: codes are delivered there.
+ask-name-required = Send a name.
+ask-name-taken = You already have a plan with that name. Send another one.
+ask-name-too-long = Send a shorter name: at most { $max } characters.
+ask-quantity-not-an-integer = Send a whole number from 1 to 1,000.
+ask-quantity-out-of-range = Send a number from { $min } to { $max }.
+ask-url-not-a-url = Send a web address such as https://shop.example/hooks.
+ask-url-not-https = The address must start with https://. Send it again.
+ask-url-private-target = That address is inside a private network, which the bot does not call. Send a public address.
+ask-url-unresolvable = That host cannot be found. Check the address and send it again.
+ask-delivery_id-still-pending = That delivery is still on its way; only a delivered or failed one can be sent again.
+webhook-ask-address = 🔗 Send the address that should receive events. It must start with https://, such as https://shop.example/hooks. It gets all events; you can untick some on its card.
+
+ask-export_type-unknown-value = Say how to deliver them: file or messages.
+ask-expiry_preset-unknown-value = Say when unused codes expire: no_expiry, 1_day, 1_week, 1_month, 1_year, or a number and a unit, such as 3_months.
+ask-custom_expiry_type-unknown-value = Give the unit as days, weeks, months or years, such as 3_months.

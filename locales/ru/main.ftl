@@ -9,60 +9,46 @@ command-plans = Ваши планы
 command-status = Как идут ваши задания генерации
 command-billing = Тариф, бесплатные активации и перерасход в этом цикле
 command-codes = Ваши коды по планам, скрытые, по состоянию
-command-resend = Повторить неудавшуюся доставку: /resend <job_id>
+command-resend = Доставить коды неудавшегося задания снова
 command-cancel = Выйти из текущего меню или вопроса
 command-language = Выбрать язык бота
 command-members = Подписчики и участники по планам
-command-check = Подписки и чаты одного человека: /check <id или @username>
-command-remove = Закрыть доступ человеку сейчас: /remove <id или @username>
+command-check = Подписки и чаты одного человека
+command-remove = Закрыть человеку доступ сейчас
 command-tokens = API-токены для ИИ-ассистентов (MCP)
 command-newtoken = Создать API-токен для ИИ-ассистента
 
 ## Welcome and help
 help-everyone =
-    👋 Этот бот открывает доступ к закрытым каналам и группам Telegram.
-    Если автор дал вам код доступа, отправьте его боту (или /redeem <код>), чтобы получить приглашение.
-    /my показывает ваши подписки и даёт свежие ссылки-приглашения.
-    Авторы: попросите у оператора бота ссылку-приглашение, чтобы начать.
+    👋 Этот бот открывает подписчикам доступ к закрытым каналам и группам Telegram.
+    Автор канала дал вам код доступа? Отправьте его сюда, и бот пришлёт кнопку «Вступить».
 help-creator =
-    👋 Вы автор. Вот что вы можете:
-    /generate — сгенерировать одноразовые коды, по шагам с кнопками
-      или одной строкой: /generate <план> <количество> <file|messages> <срок>, например /generate VIP 100 file 1_month
-    /newplan — создать план (или одной строкой: /newplan VIP 30d)
-    /plans — ваши планы: переименовать, архивировать, вернуть, привязать канал или группу
-    /members — подписчики и участники по планам; /check <id или @username> — один человек; /remove <id или @username> — закрыть доступ сейчас
-    /codes — ваши коды по планам, скрытые, по состоянию
-    /status — ваши последние задания; /resend <job_id> — повторить неудавшуюся доставку
-    /cancel — выйти из текущего меню; /language — выбрать язык
-    /billing — ваш тариф, оставшиеся бесплатные активации и перерасход в этом цикле
-    /notify — как сообщать об активациях: о каждой, сводкой раз в день или никак
-    /tokens — API-токены, с которыми ИИ-ассистент генерирует и отслеживает коды через MCP; /newtoken <имя> — новый токен
-    Коды доставляются в этот чат.
-not-a-creator = Эта команда для авторов. Если вы продаёте доступ к каналу, попросите у оператора бота ссылку-приглашение.
-unknown-message = Я не понял. Отправьте /help, чтобы узнать, что я умею.
+    👋 Создайте план, сгенерируйте для него коды и продавайте их как удобно.
+    Кто активирует код, того бот пустит в ваши чаты, а когда доступ закончится — удалит.
+    Выберите нужное; все команды — в разделе «Ещё».
+not-a-creator = Это для авторов. Чтобы продавать доступ к своему каналу через этого бота, попросите у его оператора ссылку-приглашение.
+unknown-message = Чтобы получить доступ, отправьте код, который дал вам автор канала. Уже активировали код? Нажмите «Мои подписки».
 invite-accepted =
-    🎉 Добро пожаловать! Теперь вы автор, и в этот чат будут приходить ваши коды.
-    Начните с /newplan, затем /generate. Всё остальное — в /help.
-invite-already-creator = Вы уже автор. Отправьте /help, чтобы узнать, что можно сделать.
+    🎉 Добро пожаловать! Теперь вы можете продавать доступ к своим закрытым каналам и группам по кодам.
+    Начните с плана: на какой срок доступ и какие чаты он открывает.
+invite-already-creator = Вы уже автор.
 invite-private-chat-only = Откройте ссылку-приглашение в личном чате с ботом.
 
 ## Plans
-usage-newplan = Использование: /newplan <название> <срок>, например /newplan VIP 30d. Сроки: 7d, 2w, 6mo, 1y, lifetime. Или просто /newplan — по шагам.
-plan-created = ✅ План создан:
-    { $plan }
-plans-empty = У вас пока нет планов. Создайте план командой /newplan.
+plan-created = ✅ План «{ $name }» создан: { $duration }.
+plans-empty = Планов пока нет. План задаёт срок доступа и чаты, которые он открывает.
 plans-header = { $count ->
     [one] Ваш { $count } план:
     [few] Ваши { $count } плана:
    *[other] Ваши { $count } планов:
 }
-plan-line = • { $name } — { $duration } ({ $status }, { $linked }) — { $plan_id }
+plan-line = • { $name } — { $duration } ({ $status }, { $linked })
 plan-status-active = активен
 plan-status-archived = в архиве
 plan-chat-linked = { $count ->
-    [one] { $count } чат подключён
-    [few] { $count } чата подключено
-   *[many] { $count } чатов подключено
+    [one] { $count } чат привязан
+    [few] { $count } чата привязано
+   *[many] { $count } чатов привязано
 }
 plan-chat-none = чат не привязан
 button-rename-plan = ✏️ { $name }
@@ -86,14 +72,14 @@ rename-ask-again = Отправьте новое название.
 rename-done = ✅ «{ $old }» теперь называется «{ $name }».
 link-ask-chat =
     🔗 Какой канал или группу открывает «{ $plan }»? Выберите кнопками ниже; бот должен быть там администратором с правом приглашать пользователей.
-    Или нажмите «Пропустить»: привязать можно позже в /plans.
+    Или нажмите «Пропустить»: привязать чат можно позже в разделе «Планы».
 button-pick-channel = 📢 Выбрать канал
 button-pick-group = 👥 Выбрать группу
 button-skip = Пропустить
 link-not-admin = ⚠️ Бот не администратор в «{ $chat }». Добавьте его администратором с правом «Пригласительные ссылки» и выберите чат снова.
 link-no-invite-right = ⚠️ Бот администратор в «{ $chat }», но не может приглашать пользователей. Включите ему право «Пригласительные ссылки» и выберите чат снова.
 link-done = ✅ «{ $chat }» привязан к «{ $plan }». Каждый, кто активирует код, получит кнопку «Вступить»; бот впускает только тех, чья подписка активна, и удаляет их, когда она заканчивается.
-link-skipped = Чат не привязан. Привязать его можно в любой момент в /plans.
+link-skipped = Чат пока не привязан. Привязать его можно в любой момент в разделе 📦 Планы.
 duration-lifetime = пожизненный доступ
 duration-days = { $count ->
     [one] { $count } день
@@ -152,30 +138,24 @@ cancel-nothing = Отменять нечего.
 
 ## Generating
 usage-generate =
-    Использование: /generate <план> <количество> <file|messages> <срок>
-    например /generate VIP 100 file 1_month
-    количество: 1–1000; срок: no_expiry, 1_day, 1_week, 1_month, 1_year или <N>_<days|weeks|months|years>
+    Отправьте /generate с планом, количеством, способом доставки (file или messages) и сроком кодов, например /generate VIP 100 file 1_month.
     Или просто /generate — по шагам с кнопками.
 generate-card =
-    🎟 Сгенерировать { $quantity ->
+    🎟 { $quantity ->
         [one] { $quantity } код
         [few] { $quantity } кода
        *[other] { $quantity } кодов
-    } для { $plan }
-    Срок: { $expiry }
-    Доставка: { $delivery }
-
-    Стоимость, если активируют все коды:
-    бесплатных активаций осталось в этом цикле: { $free_remaining }
-    платных: { $chargeable_quantity }
-    стоимость: ${ $cost }
+    } для плана «{ $plan }»
+    Неиспользованные коды { $expiry }.
+    Доставка: { $delivery }.
+    { $cost_line }
 generate-card-messages-note = Отправка { $count ->
     [one] { $count } сообщения
    *[other] { $count } сообщений
-} в этот чат займёт { $duration } в темпе Telegram.
+} в этот чат займёт { $duration } в темпе Telegram. Нажмите «Подтверждаю», чтобы начать.
 delivery-file = один CSV-файл в этот чат
 delivery-messages = по сообщению на код в этот чат
-expiry-never = бессрочно
+expiry-never = не истекают
 expiry-on = истекают { $date }
 about-seconds = { $count ->
     [one] около { $count } секунды
@@ -190,46 +170,37 @@ about-hours = { $count ->
    *[other] около { $count } часов
 }
 button-generate = ✅ Сгенерировать
-button-agree-messages = ✅ Согласен: отправить { $count ->
-    [one] { $count } сообщение
-    [few] { $count } сообщения
-   *[other] { $count } сообщений
-} в этот чат ({ $duration })
+button-agree-messages = ✅ Подтверждаю
 button-cancel = ✖ Отмена
 generate-cancelled = Отменено. Ничего не сгенерировано.
-generate-queued = Поставлено в очередь как задание { $job_id }.
-generate-already-queued = Уже в очереди как задание { $job_id }.
+generate-queued = В очереди: { $what }.
+generate-already-queued = Уже в очереди.
 menu-expired = Это меню устарело.
 
 ## Job progress
-job-status-queued = ⏳ Задание { $job_id } в очереди.
-job-status-generating = ⚙️ Задание { $job_id }: генерирую коды…
+job-status-queued = ⏳ { $what }: в очереди.
+job-status-generating = ⚙️ { $what }: создаются…
 job-status-delivering =
-    📤 Задание { $job_id }: доставка…
+    📤 { $what }: доставка…
     { $bar } { $percent }%
     доставлено { $done } из { $total }
 job-status-telegram-not-answering =
-    ⏸ Задание { $job_id }: Telegram не отвечает, пробуем снова…
+    ⏸ { $what }: Telegram не отвечает, пробуем снова…
     Уже доставлено { $done } из { $total }; ничего не потеряно.
 job-status-eta = Осталось { $duration }.
 button-status = 📋 Статус
 button-generate-more = ➕ Сгенерировать ещё
-job-status-done = ✅ Задание { $job_id } выполнено: { $count ->
-    [one] доставлен { $count } код.
-    [few] доставлено { $count } кода.
-   *[other] доставлено { $count } кодов.
-}
-job-status-failed = ❌ Задание { $job_id } не выполнено: { $reason }
+job-status-failed = ❌ { $what }: { $reason }
 csv-caption-expiring = { $count ->
     [one] { $count } код
     [few] { $count } кода
    *[other] { $count } кодов
-} для { $plan }. Истекают { $expires_at }.
+} для плана «{ $plan }». Истекают { $expires_at }.
 csv-caption-no-expiry = { $count ->
     [one] { $count } код
     [few] { $count } кода
    *[other] { $count } кодов
-} для { $plan }. Бессрочные.
+} для плана «{ $plan }». Срок действия не ограничен.
 button-copy-code = 📋 Скопировать код
 code-message =
     { $code }
@@ -241,33 +212,21 @@ delivery-failed-unreachable = Telegram недоступен после неск�
 delivery-failed-codes-gone = Коды этого задания больше не хранятся для доставки.
 
 ## Jobs
-jobs-empty = У вас пока нет заданий генерации. Начните с /generate.
-jobs-header = Ваши последние задания; нажмите, чтобы открыть:
-button-job = { $plan } · { $quantity } · { $status } · { $enqueued_at }
+jobs-empty = Вы ещё не создавали коды.
+jobs-header = Последние задания; нажмите, чтобы открыть:
+button-job = { $state }{ $kind } { $plan } · { $quantity } · { $when }
 button-refresh = 🔄 Обновить
 button-retry-delivery = 📤 Доставить снова
 button-jobs = ⬅ Задания
-usage-resend = Использование: /resend <job_id>. Бот отправит в этот чат коды, которые ещё хранит неудавшееся задание.
-delivery-retried = Пробую снова доставить задание { $job_id }.
-job-line = • { $job_id } — { $quantity ->
-    [one] { $quantity } код
-    [few] { $quantity } кода
-   *[other] { $quantity } кодов
-} — { $status } — { $enqueued_at }
+usage-resend = Чтобы доставить коды неудавшегося задания снова, откройте его в разделе 📋 Задания и нажмите 📤 Доставить снова.
+delivery-retried = 📤 Доставляем снова.
 job-details =
-    Задание { $job_id }
-    План: { $plan }
-    Количество: { $quantity }
+    { $what }
     Доставка: { $delivery }
-    Коды: { $expiry }
-    Статус: { $status } (доставлено { $delivered } из { $quantity })
-    В очереди с: { $enqueued_at }
-job-result = Результат: { $count ->
-    [one] { $count } код
-    [few] { $count } кода
-   *[other] { $count } кодов
-} в партии { $batch_id }
-job-error = Ошибка { $code }: { $message }
+    Коды { $expiry }
+    Состояние: { $status } (доставлено { $delivered } из { $quantity })
+    В очереди с { $enqueued_at }
+job-error = Ошибка: { $message }
 job-state-queued = в очереди
 job-state-running = выполняется
 job-state-completed = выполнено
@@ -294,11 +253,11 @@ validation-not-https = должен начинаться с https://
 validation-private-target = указывает на локальный, частный или link-local адрес, который бот не вызывает
 validation-unresolvable = содержит имя хоста, которое не удаётся найти
 validation-still-pending = ещё доставляется; повторно отправляется только доставленное или отклонённое
-error-not-found-plan = Такого плана нет. Отправьте /plans, чтобы увидеть свои.
-error-not-found-job = Такого задания нет. Отправьте /status, чтобы увидеть свои.
+error-not-found-plan = Плана с таким названием нет.
+error-not-found-job = Среди ваших заданий такого нет.
 error-not-found-invite = Ссылка-приглашение недействительна: её уже использовали, срок истёк или её не было. Попросите у оператора новую.
 error-not-found-draft = Это меню устарело.
-error-not-found-token = Такого токена нет. Отправьте /tokens, чтобы увидеть свои.
+error-not-found-token = Среди ваших токенов такого нет.
 error-not-found-creator = В этой команде нет такого автора.
 error-not-found-team = Ваша команда не найдена.
 error-not-found-tier = Тариф вашей команды не найден.
@@ -309,89 +268,82 @@ error-internal = У нас что-то пошло не так. Номер оши
 delivery-failed-too-many-attempts = Задание прерывалось { $attempts } раз и остановлено; уже созданные коды сохранены.
 
 ## API tokens
-tokens-empty = 🔑 У вас пока нет API-токенов. Токен позволяет ИИ-ассистенту (Claude Desktop, Cursor, любой MCP-клиент) генерировать и отслеживать ваши коды.
+tokens-empty = 🔑 API-токенов пока нет. Токен позволяет вашему ИИ-ассистенту (Claude Desktop, Cursor или любому MCP-клиенту) создавать коды и следить за ними.
 tokens-header = { $count ->
     [one] 🔑 Ваш { $count } API-токен:
     [few] 🔑 Ваши { $count } API-токена:
    *[other] 🔑 Ваши { $count } API-токенов:
 }
-token-line = • { $name } — { $abilities } — создан { $created_at } — использован { $last_used }
-token-never-used = никогда
-token-abilities-none = без прав
-button-revoke-token = 🗑 Отозвать { $name }
+token-line =
+    • { $name }: { $abilities }
+      создан { $created_at }; { $last_used }
+token-never-used = ещё не использовался
+token-abilities-none = пока ничего
+button-revoke-token = 🗑 Отозвать «{ $name }»
 button-new-token = ➕ Новый токен
 token-draft =
     🔑 Новый API-токен «{ $name }»
-    Отметьте, что ему можно, и нажмите «Создать». Токен показывается только один раз.
-ability-mcp-full = подключаться по MCP и смотреть задания
-ability-create-codes = генерировать коды и смотреть их стоимость
-ability-view-codes = смотреть коды (скрытые)
-ability-view-webhooks = читать доставки вебхуков
-ability-manage-webhooks = повторно отправлять доставки вебхуков
+    Отметьте, что ему разрешено, и нажмите «Создать». Чтобы назвать его иначе, отправьте название. Токен показывается только один раз.
+ability-mcp-full = Подключать ИИ-ассистента
+ability-create-codes = Создавать коды
+ability-view-codes = Видеть коды
+ability-view-webhooks = Видеть доставки вебхуков
+ability-manage-webhooks = Повторять доставки вебхуков
 button-create-token = ✅ Создать
-token-pick-abilities = Отметьте права и нажмите «Создать».
+token-pick-abilities = Отметьте разрешения и нажмите «Создать».
 token-created =
-    🔑 Токен «{ $name }» создан ({ $abilities }).
+    🔑 Токен «{ $name }» создан. Разрешено: { $abilities }.
     Скопируйте его сейчас: он показывается только один раз.
 
     { $token }
 
-    Ассистент отправляет его как «Authorization: Bearer <token>» на MCP-адрес бота (/mcp). Отозвать можно в любой момент в /tokens.
+    Вставьте его в настройки ассистента для MCP-адреса этого бота (/mcp); он передаётся в заголовке Authorization как Bearer-токен. Отозвать его можно в любой момент в разделе 🔑 ИИ-ассистенты.
 token-created-short = Токен создан.
 token-cancelled = Токен не создан.
 token-revoked = Токен отозван.
 
 ## Redeeming
-usage-redeem = Отправьте код, который вам дали, например /redeem ABCD-EFGH-JKMN (или просто отправьте сам код).
+usage-redeem = Отправьте полученный код, например /redeem ABCD-EFGH-JKMN, или просто сам код.
 redeem-private-chat-only = Отправьте код боту в личном чате.
-redeem-success = ✅ Код принят: у вас есть доступ к { $plan } { $until }.
+redeem-success = ✅ Код принят: у вас есть доступ по плану «{ $plan }» { $until }.
 access-lifetime = навсегда
 access-until = до { $date }
 access-ended = закончился { $date }
 redeem-join = Нажмите «Вступить» ниже и отправьте заявку: бот сразу вас впустит. Ссылка только ваша; любого другого по ней не пустят.
-redeem-invite-unavailable = Сейчас не удалось создать ссылку-приглашение; автору сообщили. Попробуйте /my чуть позже.
-button-join = 🚪 Вступить в { $plan }
-button-join-chat = 🚪 Вступить в { $chat }
+redeem-invite-unavailable = Ссылку-приглашение сейчас создать не удалось; автор канала уже знает. Нажмите «Мои подписки» чуть позже, чтобы получить её.
+button-join = 🚪 Вступить: «{ $plan }»
+button-join-chat = 🚪 Вступить: «{ $chat }»
 redeem-unknown = ❌ Этот код недействителен. Проверьте его и отправьте снова.
-redeem-already-redeemed = ❌ Этот код уже использован.
-redeem-expired = ❌ Срок действия этого кода истёк.
-redeem-plan-archived = ❌ План этого кода больше не предлагается.
+redeem-already-redeemed = ❌ Этот код уже активирован. Если это были вы, нажмите «Мои подписки»; если нет — попросите у автора новый код.
+redeem-expired = ❌ Срок действия этого кода истёк. Попросите у автора новый код.
+redeem-plan-archived = ❌ План этого кода больше не продаётся. Спросите у автора, что делать.
 redeem-too-many-attempts = ⏳ Слишком много неверных кодов. Попробуйте через { $minutes ->
     [one] { $minutes } минуту
     [few] { $minutes } минуты
    *[other] { $minutes } минут
 } (в { $time }).
-creator-code-redeemed = 🎟 Код { $code } активировал { $who } в плане { $plan }. Бесплатных активаций осталось в этом цикле: { $left } из { $allotment }.
+creator-code-redeemed = 🎟 Код { $code } активировал { $who }, план «{ $plan }». Бесплатных активаций в этом цикле осталось: { $left } из { $allotment }.
 subscriber-with-username = { $name } (@{ $username }, id { $id })
 subscriber-without-username = { $name } (id { $id })
 creator-code-redeemed-overage = Эта активация сверх вашего лимита и оплачивается как перерасход.
-my-empty = У вас пока нет подписок. Отправьте код доступа, чтобы получить подписку.
+my-empty = У вас пока нет подписок. Отправьте код доступа от автора канала, чтобы оформить подписку.
 my-header = Ваши подписки:
 my-line = • { $plan } — { $state }
 
 ## Billing
 billing-overview =
-    💳 Тариф: { $tier } — { $allotment ->
-        [one] { $allotment } бесплатная активация
-        [few] { $allotment } бесплатные активации
-       *[other] { $allotment } бесплатных активаций
-    } за месячный цикл
-    Цикл: { $start } → { $end }
-    Использовано бесплатных активаций: { $free_used } из { $allotment } (осталось { $free_left })
-    Активаций сверх лимита: { $overage } — ${ $cost } (${ $price } за каждую)
-    Записей, ждущих отправки в Stripe: { $pending }; с ошибкой: { $failed }
-    Генерация кодов бесплатна; считаются только активации.
-billing-no-customer = ⚠️ У вашей команды ещё нет клиента Stripe, поэтому перерасход ждёт, пока оператор его не укажет. Ничего не теряется.
-billing-failed-note = ⚠️ Stripe отклонил некоторые записи; причину оператор увидит в журнале.
-tier-free = Free
-tier-starter = Starter
-tier-growth = Growth
+    💳 Тариф «{ $tier }»: осталось { $free_left } из { $allotment } бесплатных активаций до { $end }. Дальше — { $price } за каждую.
+billing-no-customer = ⚠️ Платные активации пока не выставлены к оплате: оператор не подключил вашу команду к Stripe. Ничего не потеряно; попросите оператора это настроить.
+billing-failed-note = ⚠️ Stripe отклонил часть списаний. Попросите оператора посмотреть журнал бота: там указана причина.
+tier-free = Бесплатный
+tier-starter = Стартовый
+tier-growth = Рост
 
 ## Codes
 codes-pick-plan = 🎟 Коды какого плана? Выберите план.
 codes-header =
-    🎟 Коды «{ $plan }» — { $filter }, страница { $page } из { $pages }
-    Не активированы { $unredeemed } · Активированы { $redeemed } · Истекли { $expired } · Все { $all }
+    🎟 Коды плана «{ $plan }»: { $filter }, страница { $page } из { $pages }
+    Не активировано: { $unredeemed } · активировано: { $redeemed } · истекло: { $expired } · всего: { $all }
 codes-none = Кодов в этом состоянии нет.
 code-line = • { $code } — { $state }
 code-state-open = не активирован, бессрочный
@@ -405,8 +357,8 @@ code-filter-all = Все
 button-plans = ⬅ Планы
 
 ## Menu and language
-creator-menu = 👋 Что хотите сделать?
-menu-generate = 🎟 Сгенерировать
+creator-menu = 👋 Что нужно сделать?
+menu-generate = 🎟 Создать коды
 menu-plans = 📦 Планы
 menu-jobs = 📋 Задания
 menu-codes = 🔎 Коды
@@ -441,18 +393,18 @@ field-delivery_id = delivery_id
 
 ## Dates
 date-time = { $day } { $month } { $year }, { $time } UTC
-month-1 = янв
-month-2 = фев
-month-3 = мар
-month-4 = апр
+month-1 = января
+month-2 = февраля
+month-3 = марта
+month-4 = апреля
 month-5 = мая
-month-6 = июн
-month-7 = июл
-month-8 = авг
-month-9 = сен
-month-10 = окт
-month-11 = ноя
-month-12 = дек
+month-6 = июня
+month-7 = июля
+month-8 = августа
+month-9 = сентября
+month-10 = октября
+month-11 = ноября
+month-12 = декабря
 
 ## Доступ к чатам
 link-no-restrict-right = ⚠️ Бот не может удалять участников «{ $chat }». Включите ему право «Блокировать пользователей», иначе те, чей доступ закончился, останутся в чате.
@@ -460,22 +412,22 @@ button-plan-chats = 🔗 Чаты
 plan-chats-header = Чаты, которые открывает «{ $plan }»:
 plan-chat-line = • { $chat }
 plan-chats-none = «{ $plan }» пока не открывает ни одного чата.
-button-link-another = ➕ Подключить чат
+button-link-another = ➕ Привязать чат
 button-unlink-chat = ✖️ { $chat }
 chat-unlinked = «{ $chat }» больше не входит в «{ $plan }». Кого бот впустил, остаются до конца своего доступа.
 join-declined = Вы попросились в «{ $chat }». Вход только для подписчиков: отправьте этому боту код доступа (или откройте ссылку с ним), затем нажмите «Вступить».
-access-ended-notice = Ваш доступ к { $plan } закончился. Чтобы вернуться, отправьте боту другой код этого плана.
-access-reminder = ⏳ Ваш доступ к { $plan } заканчивается { $date }. Чтобы продлить, отправьте боту ещё один код этого плана до этого срока: время прибавится к оставшемуся.
+access-ended-notice = Ваш доступ по плану «{ $plan }» закончился. Чтобы вернуться, отправьте боту новый код этого плана.
+access-reminder = ⏳ Ваш доступ по плану «{ $plan }» заканчивается { $date }. Чтобы продлить его, отправьте боту ещё один код этого плана до этого срока: время прибавится к оставшемуся.
 rights-problem-not_admin = ⚠️ Бот больше не администратор «{ $chat }» ({ $plan }). Подписчики не могут вступить, а тех, чей доступ закончился, нельзя удалить, пока вы снова не сделаете его администратором с правами «Приглашать по ссылке» и «Блокировать пользователей».
 rights-problem-cannot_invite = ⚠️ Бот больше не может приглашать в «{ $chat }» ({ $plan }). Включите ему право «Приглашать по ссылке», чтобы подписчики могли вступить.
 rights-problem-cannot_restrict = ⚠️ Бот не может удалять участников «{ $chat }» ({ $plan }): те, чей доступ закончился, остаются, пока вы не включите ему право «Блокировать пользователей». Тогда их удалят.
-usage-check = Отправьте /check <id или @username>.
-usage-remove = Отправьте /remove <id или @username>.
+usage-check = Отправьте /check и Telegram-id или @username человека, например /check @anna.
+usage-remove = Отправьте /remove и Telegram-id или @username человека, например /remove @anna.
 error-not-found-subscriber = Среди ваших подписчиков нет никого с таким id или именем.
 error-not-found-chat = Этот чат не входит в план.
-members-none = У вас пока нет планов. Создайте план командой /newplan.
+members-none = Планов пока нет, а значит, и участников.
 members-header = 👥 Ваши участники:
-members-line = • { $plan }: активных { $active }, в чатах { $admitted }, заканчиваются за 7 дней { $ending }, удалено в этом цикле { $removed }
+members-line = • «{ $plan }»: активных подписок — { $active }, в чатах — { $admitted }, истекают в ближайшие 7 дней — { $ending }, удалено в этом цикле — { $removed }
 check-header = 🔎 Пользователь { $user }:
 check-none = 🔎 У пользователя { $user } нет подписок на ваши планы.
 check-subscription = • { $plan } — { $state }
@@ -495,8 +447,8 @@ page-of = (страница { $page } из { $pages })
 
 ## Webhooks
 command-webhooks = Вебхуки: события в ваши системы
-command-addwebhook = Добавить вебхук: /addwebhook https://…
-webhooks-empty = Вебхуков пока нет. Вебхук отправляет события бота (созданные и активированные коды, подписки, участники) в ваш магазин, CRM или автоматизацию, с подписью. Добавьте его командой /addwebhook https://your.site/hooks
+command-addwebhook = Добавить вебхук
+webhooks-empty = Вебхуков пока нет. Вебхук отправляет события бота (созданные и активированные коды, подписки, участники) в ваш магазин, CRM или автоматизацию, с подписью.
 webhooks-header = { $count ->
     [one] 🔗 { $count } вебхук
     [few] 🔗 { $count } вебхука
@@ -514,7 +466,6 @@ webhook-state-paused-gone = приостановлен: получатель о�
 webhook-last-never = пока нет
 webhook-last-no-answer = нет ответа, { $at }
 webhook-card-hint = Отметьте события, которые он получает. Каждая доставка подписана секретом адреса (заголовок Accessbot-Signature); как её проверить, написано в README.
-webhook-add-usage = Отправьте /addwebhook и адрес, который должен получать события, например /addwebhook https://shop.example/hooks — только https://. Он получает все события; лишние снимите в его карточке.
 webhook-created =
     ✅ Вебхук { $url } добавлен; он получает все события.
     Его секрет подписи, показывается только сейчас:
@@ -566,9 +517,117 @@ notice-redemptions-overage = { $count ->
     [one] { $count } из них сверх лимита и оплачивается как перерасход.
    *[other] { $count } из них сверх лимита и оплачиваются как перерасход.
 }
-notify-card = 🔔 Как сообщать об активациях кодов? Сейчас: { $current }. О неполадках с чатами и вебхуками бот сообщает сразу и всегда.
+notify-card = 🔔 Как сообщать об активациях кодов? Сейчас выбрано: «{ $current }». О неполадках с чатами и вебхуками бот сообщает сразу и всегда.
 notify-each = О каждой
 notify-daily = Сводка раз в день
 notify-off = Не сообщать
 notify-chosen = Активации: { $mode }.
 delivery-failed-telegram-silent = Telegram не отвечал { $waited }. Ничего не потеряно: коды сохранены. Нажмите «📤 Доставить снова», когда Telegram снова заработает.
+
+job-what = { $quantity ->
+    [one] { $quantity } код «{ $plan }»
+    [few] { $quantity } кода «{ $plan }»
+   *[other] { $quantity } кодов «{ $plan }»
+}
+job-status-done-file = { $count ->
+    [one] ✅ { $count } код «{ $plan }» готов: CSV-файл ниже.
+    [few] ✅ { $count } кода «{ $plan }» готовы: CSV-файл ниже.
+   *[other] ✅ { $count } кодов «{ $plan }» готовы: CSV-файл ниже.
+}
+job-status-done-messages = { $count ->
+    [one] ✅ { $count } код «{ $plan }» готов: он в сообщении ниже.
+    [few] ✅ { $count } кода «{ $plan }» готовы: каждый в отдельном сообщении ниже.
+   *[other] ✅ { $count } кодов «{ $plan }» готовы: каждый в отдельном сообщении ниже.
+}
+job-icon-queued = ⏳
+job-icon-running = ⚙️
+job-icon-completed = ✅
+job-icon-failed = ❌
+export-icon-file = 📄
+export-icon-messages = 💬
+job-reference = Номер для поддержки: { $job_id }
+time-today = сегодня { $time }
+time-yesterday = вчера { $time }
+time-this-year = { $day } { $month }, { $time }
+number-group-separator = { "\u00A0" }
+number-decimal-separator = ,
+money-usd = { $amount }{ "\u00A0" }$
+
+help-reference =
+    📖 Все команды (их же показывает меню рядом с полем ввода):
+    /generate — коды для плана, по шагам
+      или одной строкой: /generate <план> <количество> <file|messages> <срок>, например /generate VIP 100 file 1_month
+    /newplan — новый план (или одной строкой: /newplan VIP 30d)
+    /plans — переименовать, архивировать и вернуть планы; привязать и отвязать их чаты
+    /codes — ваши коды по планам и состояниям
+    /status — последние задания; /resend <номер задания> — доставить коды неудавшегося задания ещё раз
+    /members — участники по планам; /check <id или @username> — один человек; /remove <id или @username> — закрыть ему доступ сейчас
+    /billing — сколько бесплатных активаций осталось и сколько стоят остальные
+    /notify — как сообщать об активациях
+    /tokens — API-токены для ИИ-ассистента; /newtoken <название> — новый токен
+    /webhooks — отправка событий в ваши системы; /addwebhook <адрес> — новый вебхук
+    /language — язык бота; /cancel — выйти из текущего вопроса
+    /my — ваши собственные подписки; /redeem <код> — активировать код
+how-it-works =
+    💡 Как это работает:
+    1. План задаёт срок доступа (месяц, год, навсегда) и каналы и группы, которые он открывает. Бот должен быть там администратором.
+    2. Вы генерируете коды для плана и продаёте или дарите их как удобно.
+    3. Кто отправит боту код, получит кнопку «Вступить». Бот впускает только людей с действующим доступом и удаляет их, когда доступ заканчивается, заранее напомнив.
+    Об активациях бот сообщает здесь.
+unknown-message-creator = С этим сообщением боту нечего делать. Выберите нужное:
+button-my-subscriptions = 📋 Мои подписки
+menu-members = 👥 Участники
+menu-billing = 💳 Оплата
+menu-webhooks = 🔗 Вебхуки
+menu-tokens = 🔑 ИИ-ассистенты
+menu-notify = 🔔 Уведомления
+menu-language = 🌐 Язык
+menu-newplan = ➕ Новый план
+menu-how = 💡 Как это работает
+menu-more = 📖 Ещё
+billing-overage = { $count ->
+    [one] В этом цикле пока { $count } платная активация на { $cost }.
+    [few] В этом цикле пока { $count } платные активации на { $cost }.
+   *[other] В этом цикле пока { $count } платных активаций на { $cost }.
+}
+billing-codes-free = Создавать коды всегда бесплатно; считаются только активации.
+date-day = { $day } { $month }
+generate-card-cost = { $chargeable ->
+    [0] Все активации уложатся в бесплатные (в этом цикле осталось { $free_left }).
+   *[other] Если активируют все: бесплатных { $free }, платных { $chargeable }, всего { $cost }.
+}
+
+button-first-plan = ➕ Создать первый план
+token-used-at = последнее использование { $at }
+token-tick-one = Отметьте хотя бы одно разрешение.
+token-may-now = Разрешено: { $abilities }.
+token-default-name = ИИ-ассистент { $number }
+token-named = ✏️ Токен теперь называется «{ $name }».
+ask-abilities-required = Отметьте хотя бы одно разрешение для токена.
+ask-consent-consent-required = Нажмите «Подтверждаю», чтобы получить каждый код отдельным сообщением.
+ask-custom_expiry_amount-not-an-integer = Отправьте целое число, например 3.
+ask-custom_expiry_amount-not-positive = Отправьте число больше нуля.
+ask-custom_expiry_amount-required = Отправьте количество числом.
+ask-custom_expiry_amount-too-far-ahead = Срок действия кодов — не больше { $years } лет. Отправьте число поменьше.
+ask-days-not-positive = Отправьте число дней больше нуля, например 30.
+ask-days-not-an-integer = Отправьте число дней, например 30.
+ask-duration-not-positive = Отправьте срок, например 30d, 2w, 6mo, 1y или lifetime.
+ask-duration-unknown-value = Отправьте срок, например 30d, 2w, 6mo, 1y или lifetime.
+ask-duration-too-far-ahead = Доступ — не больше { $years } лет. Отправьте срок покороче.
+ask-job_id-not-retryable = Доставить снова можно только задание, доставка которого не удалась.
+ask-linked_chat-no-linked-chat = Сначала откройте личный чат с ботом: коды приходят туда.
+ask-name-required = Отправьте название.
+ask-name-taken = План с таким названием уже есть. Отправьте другое.
+ask-name-too-long = Отправьте название покороче: не больше { $max } символов.
+ask-quantity-not-an-integer = Отправьте целое число от 1 до 1 000.
+ask-quantity-out-of-range = Отправьте число от { $min } до { $max }.
+ask-url-not-a-url = Отправьте веб-адрес, например https://shop.example/hooks.
+ask-url-not-https = Адрес должен начинаться с https://. Отправьте его снова.
+ask-url-private-target = Этот адрес во внутренней сети, туда бот не обращается. Отправьте публичный адрес.
+ask-url-unresolvable = Такой хост не найден. Проверьте адрес и отправьте снова.
+ask-delivery_id-still-pending = Эта доставка ещё в пути; повторить можно только доставленную или неудавшуюся.
+webhook-ask-address = 🔗 Отправьте адрес, куда отправлять события. Он должен начинаться с https://, например https://shop.example/hooks. Туда пойдут все события; лишние можно отключить в карточке вебхука.
+
+ask-export_type-unknown-value = Укажите способ доставки: file (файл) или messages (сообщения).
+ask-expiry_preset-unknown-value = Укажите срок неиспользованных кодов: no_expiry, 1_day, 1_week, 1_month, 1_year или число и единицу, например 3_months.
+ask-custom_expiry_type-unknown-value = Укажите единицу: days, weeks, months или years, например 3_months.

@@ -13,7 +13,7 @@ use crate::i18n::Lang;
 use crate::telegram::{self, TgBot};
 use crate::views::access::{self as view, Presence};
 use crate::views::buttons::RemoveButton;
-use crate::views::{Screen, errors, menu};
+use crate::views::{errors, menu};
 
 /// A request to join a chat through one of the bot's links: approved for a subscriber of a plan that
 /// unlocks the chat, declined (and told how access is had) for anyone else.
@@ -104,13 +104,24 @@ pub async fn bot_membership(bot: &TgBot, bot_user_id: UserId, chat_id: ChatId) -
 }
 
 pub async fn members_command(h: Handling, message: Message, args: String, creator: Creator) -> HandlerResult {
-    let Handling { bot, context, lang } = &h;
-    let mut team_plans = plans::list_plans(&context.db, creator.team_id).await?;
-    if !args.trim().is_empty() {
-        team_plans = vec![plans::find_team_plan(&context.db, creator.team_id, args.trim()).await?];
-    }
+    let plan = args.trim();
+    let plan = (!plan.is_empty()).then_some(plan);
+    show_members_of(&h, &creator, message.chat.id, plan).await
+}
+
+pub async fn show_members(h: &Handling, creator: &Creator, chat: ChatId) -> HandlerResult {
+    show_members_of(h, creator, chat, None).await
+}
+
+/// The members of every plan, or of the plan named `plan`.
+async fn show_members_of(h: &Handling, creator: &Creator, chat: ChatId, plan: Option<&str>) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
+    let team_plans = match plan {
+        Some(name) => vec![plans::find_team_plan(&context.db, creator.team_id, name).await?],
+        None => plans::list_plans(&context.db, creator.team_id).await?,
+    };
     let overview = access::members_overview(&context.db, creator.team_id, team_plans, now()).await?;
-    telegram::send(bot, message.chat.id, view::members(lang, &overview)).await?;
+    telegram::send(bot, chat, view::members(lang, &overview)).await?;
     Ok(())
 }
 
@@ -136,7 +147,7 @@ pub async fn check_command(h: Handling, message: Message, args: String, creator:
             }
             view::person(lang, &person, &presence, now())
         }
-        Err(error) => Screen::new(errors::chat(lang, &error)),
+        Err(error) => errors::screen(lang, &error),
     };
     telegram::send(bot, message.chat.id, screen).await?;
     Ok(())
@@ -162,7 +173,7 @@ pub async fn remove_command(h: Handling, message: Message, args: String, creator
     }
     let screen = match access::find_person(&context.db, creator.team_id, &args).await {
         Ok(user_id) => view::remove_confirmation(lang, user_id),
-        Err(error) => Screen::new(errors::chat(lang, &error)),
+        Err(error) => errors::screen(lang, &error),
     };
     telegram::send(bot, message.chat.id, screen).await?;
     Ok(())

@@ -7,11 +7,15 @@ use crate::db::teams::Creator;
 use crate::domain::billing;
 use crate::domain::clock::now;
 use crate::telegram::{self};
-use crate::views::{Screen, billing as view};
+use crate::views::billing as view;
 
 pub async fn billing_command(h: Handling, message: Message, creator: Creator) -> HandlerResult {
-    let Handling { bot, context, lang } = &h;
+    show(&h, &creator, message.chat.id).await
+}
+
+pub async fn show(h: &Handling, creator: &Creator, chat: ChatId) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
     let overview = billing::overview(&context.db, creator.team_id, now()).await?;
-    telegram::send(bot, message.chat.id, Screen::new(view::overview(lang, &overview))).await?;
+    telegram::send(bot, chat, view::overview(lang, &overview)).await?;
     Ok(())
 }

@@ -40,7 +40,7 @@ pub async fn codes_command(h: Handling, message: Message, args: String, creator:
     } else {
         codes_page(context, lang, &creator, args.trim(), CodeFilter::Unredeemed, 1)
             .await
-            .unwrap_or_else(|error| Screen::new(errors::chat(lang, &error)))
+            .unwrap_or_else(|error| errors::screen(lang, &error))
     };
     telegram::send(bot, message.chat.id, screen).await?;
     Ok(())

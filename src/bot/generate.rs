@@ -13,7 +13,7 @@ use crate::domain::expiry::ExpiryChoice;
 use crate::domain::generation::{Confirmation, GenerationRequest, parse_quantity};
 use crate::telegram::{self, TgBot};
 use crate::views::buttons::CardButton;
-use crate::views::generate::{Stage, confirmation_card, status_message, wizard};
+use crate::views::generate::{Stage, confirmation_card, job_what, status_message, wizard};
 use crate::views::{Screen, errors, menu};
 
 /// Reads `<plan…> <quantity> <file|messages> <expiry>`; the plan name may contain spaces.
@@ -57,7 +57,7 @@ pub async fn generate_command(h: Handling, message: Message, args: String, creat
     };
     let screen = match async { context.queue.draft(&creator, request?, now()).await }.await {
         Ok(card) => confirmation_card(lang, &card, &context.throttle),
-        Err(error) => Screen::new(errors::chat(lang, &error)),
+        Err(error) => errors::screen(lang, &error),
     };
     telegram::send(bot, chat, screen).await?;
     Ok(())
@@ -142,16 +142,17 @@ async fn confirm(h: &Handling, tap: &Tap, draft_id: uuid::Uuid, consent: bool) -
     let status_message_id = (tap.creator.linked_chat_id == Some(at.0.0)).then_some(at.1.0);
     let confirmation = context.queue.prepare_confirmation(&tap.creator, draft_id, consent, status_message_id, now());
     let prepared = match confirmation.await {
-        Ok(Confirmation::AlreadyQueued(queued)) => {
-            return Ok(Some(lang.t_with("generate-already-queued", &[("job_id", queued.job_id.into())])));
+        Ok(Confirmation::AlreadyQueued(_)) => {
+            return Ok(Some(lang.t("generate-already-queued")));
         }
         Ok(Confirmation::Ready(prepared)) => prepared,
         Err(DomainError::NotFound { resource: "draft" }) => return Ok(None),
         Err(error) => return Ok(Some(errors::chat(lang, &error))),
     };
-    telegram::edit(bot, at.0, at.1, status_message(lang, prepared.job_uuid(), &Stage::Queued)).await;
+    let label = prepared.label();
+    telegram::edit(bot, at.0, at.1, status_message(lang, &label, &Stage::Queued)).await;
     Ok(Some(match context.queue.commit(&tap.creator, prepared, now()).await {
-        Ok(queued) => {
+        Ok(_) => {
             conversations::finish_for_draft(
                 &context.db,
                 tap.user_id,
@@ -161,7 +162,7 @@ async fn confirm(h: &Handling, tap: &Tap, draft_id: uuid::Uuid, consent: bool) -
                 now(),
             )
             .await?;
-            lang.t_with("generate-queued", &[("job_id", queued.job_id.into())])
+            lang.t_with("generate-queued", &[("what", job_what(lang, &label).into())])
         }
         Err(error) => {
             let text = errors::chat(lang, &error);

@@ -14,11 +14,8 @@ use crate::views::buttons::JobsButton;
 use crate::views::generate::{Stage, status_message};
 use crate::views::{Screen, errors, jobs as view, menu};
 
-/// The longest job id a creator might mean; anything longer is not echoed back.
-const MAX_JOB_ID_LEN: usize = 40;
-
 async fn job_list(context: &BotContext, lang: &Lang, creator: &Creator) -> Result<Screen, DomainError> {
-    Ok(view::list(lang, &jobs::recent_jobs(&context.db, creator).await?))
+    Ok(view::list(lang, &jobs::recent_jobs(&context.db, creator).await?, now()))
 }
 
 /// The recent jobs, as the creator menu opens them.
@@ -35,17 +32,11 @@ pub async fn status_command(h: Handling, message: Message, args: String, creator
     } else {
         match jobs::job_of_creator(&context.db, &creator, args.trim()).await {
             Ok(job) => view::details(lang, &job),
-            Err(error) => Screen::new(errors::chat(lang, &error)),
+            Err(error) => errors::screen(lang, &error),
         }
     };
     telegram::send(bot, message.chat.id, screen).await?;
     Ok(())
-}
-
-/// A job id as typed, spelled with its prefix.
-fn prefixed_job_id(job_id: &str) -> String {
-    let bare = job_id.strip_prefix(ids::JOB).unwrap_or(job_id);
-    format!("{}{}", ids::JOB, bare.chars().take(MAX_JOB_ID_LEN).collect::<String>())
 }
 
 /// `/resend <job_id>`: tries a failed delivery again into the creator's linked chat.
@@ -57,11 +48,11 @@ pub async fn resend_command(h: Handling, message: Message, args: String, creator
         return Ok(());
     }
     // The answer becomes the job's status message, so it is sent before the worker may edit it.
-    let queued = Screen::new(view::delivery_retried(lang, &prefixed_job_id(args.trim())));
+    let queued = Screen::new(view::delivery_retried(lang));
     let answer = telegram::send(bot, chat, queued).await?;
     let status_message = (creator.linked_chat_id == Some(chat.0)).then_some(answer.id.0);
     if let Err(error) = context.queue.retry_delivery(&creator, args.trim(), status_message, now()).await {
-        telegram::edit(bot, chat, answer.id, Screen::new(errors::chat(lang, &error))).await;
+        telegram::edit(bot, chat, answer.id, errors::screen(lang, &error)).await;
     }
     Ok(())
 }
@@ -91,14 +82,18 @@ async fn run_jobs_button(h: &Handling, tap: &Tap, button: JobsButton) -> TapAnsw
         }
         JobsButton::RetryDelivery(job_id) => {
             let public_id = ids::public_id(ids::JOB, job_id);
+            let job = match jobs::job_of_creator(&context.db, creator, &public_id).await {
+                Ok(job) => job,
+                Err(error) => return Ok(answer_of(lang, Err(error))),
+            };
             // This message becomes the job's status message, so it shows "queued" before the worker may edit it.
             let in_linked_chat = creator.linked_chat_id == Some(chat_id.0);
             if in_linked_chat {
-                telegram::edit(bot, chat_id, message_id, status_message(lang, job_id, &Stage::Queued)).await;
+                telegram::edit(bot, chat_id, message_id, status_message(lang, &job.label(), &Stage::Queued)).await;
             }
             let status_message = in_linked_chat.then_some(message_id.0);
             match context.queue.retry_delivery(creator, &public_id, status_message, now()).await {
-                Ok(job_id) => Ok(view::delivery_retried(lang, &job_id)),
+                Ok(_) => Ok(view::delivery_retried(lang)),
                 Err(error) => {
                     // The message showed "queued"; it shows the job as it stands again, unless that fails too.
                     match jobs::job_of_creator(&context.db, creator, &public_id).await {
@@ -110,10 +105,14 @@ async fn run_jobs_button(h: &Handling, tap: &Tap, button: JobsButton) -> TapAnsw
             }
         }
     };
-    Ok(match outcome {
+    Ok(answer_of(lang, outcome))
+}
+
+fn answer_of(lang: &Lang, outcome: Result<String, DomainError>) -> Option<String> {
+    match outcome {
         Ok(answer) => Some(answer),
         // Someone else's job, or none: the button is treated as forged.
         Err(DomainError::NotFound { .. }) => None,
         Err(error) => Some(errors::chat(lang, &error)),
-    })
+    }
 }

@@ -29,7 +29,7 @@ use crate::db::Db;
 use crate::db::teams::Creator;
 use crate::domain::DomainError;
 use crate::domain::clock::now;
-use crate::domain::conversations::{self, ConversationKind, Flow};
+use crate::domain::conversations::{self, ConversationKind, Flow, FlowAction};
 use crate::domain::generation::GenerationQueue;
 use crate::domain::secret::InstanceSecret;
 use crate::i18n::Lang;
@@ -109,13 +109,14 @@ fn as_domain_error(error: HandlerError) -> DomainError {
 /// Tells the person behind `update` that handling it failed, in a toast for a tap, else in the chat.
 async fn tell_failure(bot: &TgBot, update: &Update, lang: &Lang, error: DomainError) {
     let text = errors::chat(lang, &error);
+    let screen = errors::screen(lang, &error);
     let told = match &update.kind {
         teloxide::types::UpdateKind::CallbackQuery(query) => bot
             .counted("answerCallbackQuery", bot.api().answer_callback_query(query.id.clone()).text(text))
             .await
             .map(|_| ()),
         _ => match update.chat() {
-            Some(chat) => crate::telegram::send(bot, chat.id, Screen::new(text)).await.map(|_| ()),
+            Some(chat) => crate::telegram::send(bot, chat.id, screen).await.map(|_| ()),
             None => Ok(()),
         },
     };
@@ -249,6 +250,8 @@ async fn continue_flow(h: Handling, message: Message, (flow, creator): (Flow, Cr
         ConversationKind::NewPlan | ConversationKind::RenamePlan | ConversationKind::LinkChat => {
             plans::on_message(&h, &creator, flow, &message).await
         }
+        ConversationKind::AddWebhook => webhooks::on_text(&h, &creator, flow, message.text().unwrap_or_default()).await,
+        ConversationKind::NameToken => tokens::on_text(&h, &creator, flow, message.text().unwrap_or_default()).await,
     }
 }
 
@@ -259,12 +262,24 @@ async fn flow_tap(h: Handling, query: CallbackQuery, callback: Callback, tap: Ta
     let flow = conversations::of_tap(&h.context.db, conversation, revision, tap.user_id, tap.chat_id.0, now()).await?;
     let answer = match flow {
         None => None,
-        Some(flow) => match flow.kind {
-            ConversationKind::Generate => generate::on_tap(&h, &tap, flow, &action).await?,
-            _ => plans::on_tap(&h, &tap, flow, &action).await?,
+        Some(flow) => match (flow.kind, &action) {
+            (ConversationKind::Generate, _) => generate::on_tap(&h, &tap, flow, &action).await?,
+            (_, FlowAction::Cancel) => cancel_question(&h, &tap, &flow).await?,
+            (ConversationKind::NewPlan | ConversationKind::RenamePlan | ConversationKind::LinkChat, _) => {
+                plans::on_tap(&h, &tap, flow, &action).await?
+            }
+            _ => None,
         },
     };
     answer_tap(&h, &query, answer).await
+}
+
+/// Cancel under a question: the conversation ends and its message says so.
+async fn cancel_question(h: &Handling, tap: &Tap, flow: &Flow) -> TapAnswer {
+    conversations::finish(&h.context.db, flow, conversations::ConversationStatus::Cancelled).await?;
+    crate::telegram::edit(&h.bot, tap.chat_id, tap.message_id, crate::views::menu::say(&h.lang, "wizard-cancelled"))
+        .await;
+    Ok(Some(h.lang.t("wizard-cancelled")))
 }
 
 /// Answers a callback query: with `answer` as a toast when it says something, and with "this menu has
@@ -343,6 +358,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(
             dptree::filter_map(decode_callback)
                 .branch(case![Callback::Language(code)].endpoint(start::language_tap))
+                .branch(case![Callback::MySubscriptions].endpoint(start::my_subscriptions_tap))
                 .branch(creator_taps),
         )
         .endpoint(expired_tap);

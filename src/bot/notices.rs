@@ -8,8 +8,11 @@ use crate::telegram;
 use crate::views::notices as view;
 
 pub async fn notify_command(h: Handling, message: Message, creator: Creator) -> HandlerResult {
-    let Handling { bot, lang, .. } = &h;
-    telegram::send(bot, message.chat.id, view::notify_card(lang, creator.notify_redemptions)).await?;
+    show_card(&h, &creator, message.chat.id).await
+}
+
+pub async fn show_card(h: &Handling, creator: &Creator, chat: ChatId) -> HandlerResult {
+    telegram::send(&h.bot, chat, view::notify_card(&h.lang, creator.notify_redemptions)).await?;
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use crate::domain::plans::{self, ChatRightsProblem, DURATION_CHOICES, PlanStatus
 use crate::i18n::Lang;
 use crate::telegram::{self, TgBot};
 use crate::views::buttons::PlansButton;
-use crate::views::{Screen, errors, menu, plans as view};
+use crate::views::{Screen, errors, plans as view};
 
 pub async fn new_plan(h: Handling, message: Message, args: String, creator: Creator) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
@@ -23,14 +23,14 @@ pub async fn new_plan(h: Handling, message: Message, args: String, creator: Crea
         return start_new_plan(&h, user.id.0 as i64, message.chat.id, None).await;
     }
     let Some((name, duration)) = plans::split_name_and_duration(&args) else {
-        telegram::send(bot, message.chat.id, menu::say(lang, "usage-newplan")).await?;
-        return Ok(());
+        // Not name and duration: asked step by step instead.
+        return start_new_plan(&h, user.id.0 as i64, message.chat.id, None).await;
     };
-    let text = match plans::create_plan(&context.db, creator.team_id, name, duration, now()).await {
-        Ok(plan) => view::created(lang, &plan),
-        Err(error) => errors::chat(lang, &error),
+    let screen = match plans::create_plan(&context.db, creator.team_id, name, duration, now()).await {
+        Ok(plan) => view::created_with_link(lang, &plan),
+        Err(error) => errors::screen(lang, &error),
     };
-    telegram::send(bot, message.chat.id, Screen::new(text)).await?;
+    telegram::send(bot, message.chat.id, screen).await?;
     Ok(())
 }
 
@@ -236,11 +236,6 @@ async fn create_and_offer_link(
 pub async fn on_tap(h: &Handling, tap: &Tap, mut flow: Flow, action: &FlowAction) -> TapAnswer {
     let Handling { bot, context, lang } = h;
     let at = (tap.chat_id, tap.message_id);
-    if *action == FlowAction::Cancel {
-        conversations::finish(&context.db, &flow, ConversationStatus::Cancelled).await?;
-        telegram::edit(bot, at.0, at.1, menu::say(lang, "wizard-cancelled")).await;
-        return Ok(Some(lang.t("wizard-cancelled")));
-    }
     if flow.kind != ConversationKind::NewPlan {
         return Ok(None);
     }
@@ -283,7 +278,7 @@ async fn on_shared_chat(h: &Handling, creator: &Creator, mut flow: Flow, shared:
     let plan_id = flow.state.plan_id.ok_or(DomainError::not_found("plan"))?;
     let Some(plan) = context.db.find_team_plan(creator.team_id, plan_id).await? else {
         conversations::finish(&context.db, &flow, ConversationStatus::Cancelled).await?;
-        telegram::send(bot, chat_id, Screen::new(errors::chat(lang, &DomainError::not_found("plan")))).await?;
+        telegram::send(bot, chat_id, errors::screen(lang, &DomainError::not_found("plan"))).await?;
         return Ok(());
     };
     let title = shared.title.clone().unwrap_or_else(|| shared.chat_id.to_string());
@@ -349,7 +344,7 @@ pub async fn on_message(h: &Handling, creator: &Creator, mut flow: Flow, message
             };
             let Some(plan) = plan else {
                 conversations::finish(&context.db, &flow, ConversationStatus::Cancelled).await?;
-                telegram::send(bot, chat_id, Screen::new(errors::chat(lang, &DomainError::not_found("plan")))).await?;
+                telegram::send(bot, chat_id, errors::screen(lang, &DomainError::not_found("plan"))).await?;
                 return Ok(());
             };
             match plans::rename_plan(&context.db, creator.team_id, &plan, text).await {

@@ -5,11 +5,12 @@ use teloxide::prelude::*;
 use teloxide::types::{KeyboardRemove, MessageId, ReplyMarkup};
 
 use super::{
-    HandlerResult, Handling, Tap, answer_tap, codes, generate, jobs, plans, register_creator_commands, subscriber,
+    HandlerResult, Handling, Tap, access, answer_tap, billing, codes, generate, jobs, notices, plans,
+    register_creator_commands, subscriber, tokens, webhooks,
 };
 use crate::domain::access_code::looks_like_code_attempt;
 use crate::domain::clock::now;
-use crate::domain::conversations;
+use crate::domain::conversations::{self, ConversationKind};
 use crate::domain::creators::{self, INVITE_PREFIX, InviteAcceptance, Joiner};
 use crate::i18n::Lang;
 use crate::telegram::{self};
@@ -31,17 +32,17 @@ pub async fn start(h: Handling, message: Message, payload: String) -> HandlerRes
             language_code: user.language_code.clone(),
             chat_id: chat.0,
         };
-        let text = match creators::accept_invite(&context.db, &context.secret, token, joiner, now()).await {
+        let screen = match creators::accept_invite(&context.db, &context.secret, token, joiner, now()).await {
             Ok(InviteAcceptance::Joined(creator)) => {
                 if let Err(error) = register_creator_commands(bot, &creator, None).await {
                     log::warn!("cannot register a new creator's command menu: {error}");
                 }
-                lang.t("invite-accepted")
+                menu::welcome(lang)
             }
-            Ok(InviteAcceptance::AlreadyCreator(_)) => lang.t("invite-already-creator"),
-            Err(error) => errors::chat(lang, &error),
+            Ok(InviteAcceptance::AlreadyCreator(_)) => menu::creator_menu(lang).under(lang.t("invite-already-creator")),
+            Err(error) => errors::screen(lang, &error),
         };
-        telegram::send(bot, chat, Screen::new(text)).await?;
+        telegram::send(bot, chat, screen).await?;
         return Ok(());
     }
     if looks_like_code_attempt(&payload) {
@@ -66,20 +67,20 @@ pub async fn help(h: Handling, message: Message) -> HandlerResult {
 
 pub async fn not_a_creator(h: Handling, message: Message) -> HandlerResult {
     let Handling { bot, lang, .. } = &h;
-    telegram::send(bot, message.chat.id, menu::say(lang, "not-a-creator")).await?;
+    telegram::send(bot, message.chat.id, menu::not_a_creator(lang)).await?;
     Ok(())
 }
 
+/// A message that is neither a code nor an answer: what to do instead, with buttons.
 pub async fn other_message(h: Handling, message: Message) -> HandlerResult {
-    let Handling { bot, lang, .. } = &h;
-    if !message.chat.is_private() {
-        return Ok(());
-    }
-    telegram::send(bot, message.chat.id, menu::say(lang, "unknown-message")).await?;
+    let Handling { bot, context, lang } = &h;
+    let Some(user) = message.from.as_ref().filter(|_| message.chat.is_private()) else { return Ok(()) };
+    let is_creator = creators::find_creator(&context.db, user.id.0 as i64).await?.is_some();
+    telegram::send(bot, message.chat.id, menu::not_understood(lang, is_creator)).await?;
     Ok(())
 }
 
-/// A tap on the creator menu opens what the command would, in a new message.
+/// A tap on a menu button opens what the command would, in a new message.
 pub async fn menu_tap(h: Handling, query: CallbackQuery, item: MenuItem, tap: Tap) -> HandlerResult {
     let Handling { bot, lang, .. } = &h;
     let (creator, chat) = (&tap.creator, tap.chat_id);
@@ -88,9 +89,31 @@ pub async fn menu_tap(h: Handling, query: CallbackQuery, item: MenuItem, tap: Ta
         MenuItem::Plans => plans::show_list(&h, creator, chat).await?,
         MenuItem::Jobs => jobs::show_list(&h, creator, chat).await?,
         MenuItem::Codes => codes::show_picker(&h, creator, chat).await?,
-        MenuItem::Help => {
-            telegram::send(bot, chat, menu::help(lang, true)).await?;
-        }
+        MenuItem::Members => access::show_members(&h, creator, chat).await?,
+        MenuItem::Billing => billing::show(&h, creator, chat).await?,
+        MenuItem::Webhooks => webhooks::show_list(&h, creator, chat).await?,
+        MenuItem::Tokens => tokens::show_list(&h, creator, chat).await?,
+        MenuItem::Notify => notices::show_card(&h, creator, chat).await?,
+        MenuItem::NewPlan => plans::start_new_plan(&h, tap.user_id, chat, None).await?,
+        MenuItem::Language => send(bot, chat, menu::language_picker(lang)).await?,
+        MenuItem::HowItWorks => send(bot, chat, menu::how_it_works(lang)).await?,
+        MenuItem::More => send(bot, chat, menu::reference(lang)).await?,
+        MenuItem::Help => send(bot, chat, menu::help(lang, true)).await?,
+    }
+    answer_tap(&h, &query, Some(String::new())).await
+}
+
+async fn send(bot: &crate::telegram::TgBot, chat: ChatId, screen: Screen) -> HandlerResult {
+    telegram::send(bot, chat, screen).await?;
+    Ok(())
+}
+
+/// **My subscriptions**, tapped by anyone: their subscriptions and Join buttons, in a new message.
+pub async fn my_subscriptions_tap(h: Handling, query: CallbackQuery) -> HandlerResult {
+    let user_id = query.from.id.0 as i64;
+    // Only in the tapper's own chat with the bot, as a tap there comes from them alone.
+    if query.regular_message().is_some_and(|message| message.chat.id.0 == user_id) {
+        subscriber::show_subscriptions(&h, user_id, ChatId(user_id)).await?;
     }
     answer_tap(&h, &query, Some(String::new())).await
 }
@@ -111,8 +134,10 @@ pub async fn cancel_command(h: Handling, message: Message) -> HandlerResult {
     };
     let creator = context.db.find_creator_by_telegram_user(user_id).await?;
     conversations::cancel(&context.db, &context.queue, creator.as_ref(), &flow).await?;
-    if let Some(message_id) = flow.message_id {
-        telegram::edit(bot, chat, MessageId(message_id), menu::say(lang, "wizard-cancelled")).await;
+    // Said once, in answer to the command; the question keeps its text and loses its buttons. The chat
+    // picker's keyboard goes with the answer.
+    if let Some(message_id) = flow.message_id.filter(|_| flow.kind != ConversationKind::LinkChat) {
+        telegram::strip_buttons(bot, chat, MessageId(message_id)).await;
     }
     telegram::send_with_markup(bot, chat, menu::say(lang, "wizard-cancelled"), removing_keyboard()).await?;
     Ok(())

@@ -13,7 +13,7 @@ use crate::domain::redemption::{self, RedeemOutcome, Subscriber};
 use crate::domain::{DomainError, access, ids, plans};
 use crate::telegram;
 use crate::views::subscriber::{self as view};
-use crate::views::{Screen, errors, menu, plans as plans_view};
+use crate::views::{errors, menu, plans as plans_view};
 
 pub async fn redeem_command(h: Handling, message: Message, args: String) -> HandlerResult {
     let Handling { bot, lang, .. } = &h;
@@ -57,10 +57,10 @@ pub async fn redeem_and_answer(h: &Handling, message: &Message, input: &str) -> 
             context.notices_wake.notify_one();
         }
         Ok(RedeemOutcome::Refused(refusal)) => {
-            telegram::send(bot, chat, Screen::new(view::refused(lang, refusal, at))).await?;
+            telegram::send(bot, chat, view::refused(lang, refusal, at)).await?;
         }
         Err(error) => {
-            telegram::send(bot, chat, Screen::new(errors::chat(lang, &error))).await?;
+            telegram::send(bot, chat, errors::screen(lang, &error)).await?;
         }
     }
     Ok(())
@@ -110,11 +110,16 @@ async fn join_buttons(
 }
 
 pub async fn my_command(h: Handling, message: Message) -> HandlerResult {
-    let Handling { bot, context, lang } = &h;
     let Some(user) = message.from.as_ref() else { return Ok(()) };
+    show_subscriptions(&h, user.id.0 as i64, message.chat.id).await
+}
+
+/// The person's subscriptions, with a Join button for each chat they may still join.
+pub async fn show_subscriptions(h: &Handling, user_id: i64, chat: ChatId) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
     let subscriptions: Vec<(Subscription, Plan)> = context
         .db
-        .subscriptions_of(user.id.0 as i64)
+        .subscriptions_of(user_id)
         .await?
         .into_iter()
         .filter_map(|(subscription, plan)| Some((subscription, plan?)))
@@ -122,8 +127,8 @@ pub async fn my_command(h: Handling, message: Message) -> HandlerResult {
     let at = now();
     let mut joins = Vec::new();
     for (subscription, plan) in &subscriptions {
-        joins.extend(join_buttons(&h, plan, subscription).await?.0);
+        joins.extend(join_buttons(h, plan, subscription).await?.0);
     }
-    telegram::send(bot, message.chat.id, view::my_subscriptions(lang, &subscriptions, joins, at)).await?;
+    telegram::send(bot, chat, view::my_subscriptions(lang, &subscriptions, joins, at)).await?;
     Ok(())
 }

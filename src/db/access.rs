@@ -375,8 +375,13 @@ impl Db {
             let reminded = Query::select()
                 .expr(Expr::val(1))
                 .from(reminder::Entity)
-                .and_where(Expr::col((reminder::Entity, reminder::Column::SubscriptionId)).equals((subscription::Entity, S::Id)))
-                .and_where(Expr::col((reminder::Entity, reminder::Column::EndsAt)).equals((subscription::Entity, S::EndsAt)))
+                .and_where(
+                    Expr::col((reminder::Entity, reminder::Column::SubscriptionId))
+                        .equals((subscription::Entity, S::Id)),
+                )
+                .and_where(
+                    Expr::col((reminder::Entity, reminder::Column::EndsAt)).equals((subscription::Entity, S::EndsAt)),
+                )
                 .and_where(Expr::col((reminder::Entity, reminder::Column::OffsetSeconds)).eq(*offset))
                 .to_owned();
             let left = limit.saturating_sub(due.len() as u64);
@@ -384,6 +389,7 @@ impl Db {
                 break;
             }
             let found = subscription::Entity::find()
+                .filter(S::EndHandledAt.is_null())
                 .filter(S::EndsAt.gt(now))
                 .filter(S::EndsAt.lte(now + chrono::Duration::seconds(*offset)))
                 .filter(Expr::exists(reminded).not())

@@ -81,6 +81,17 @@ impl Db {
         Ok(result.rows_affected == 1)
     }
 
+    /// Renames a pending draft; false when it is no longer pending.
+    pub async fn set_token_draft_name(&self, id: Uuid, name: &str) -> Result<bool, DbError> {
+        let result = token_draft::Entity::update_many()
+            .col_expr(token_draft::Column::Name, Expr::value(name))
+            .filter(token_draft::Column::Id.eq(id))
+            .filter(token_draft::Column::Status.eq(TokenDraftStatus::Pending))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
     pub async fn cancel_token_draft(&self, id: Uuid) -> Result<bool, DbError> {
         let result = token_draft::Entity::update_many()
             .col_expr(token_draft::Column::Status, Expr::value(TokenDraftStatus::Cancelled))

@@ -100,16 +100,6 @@ pub struct BillingOverview {
     pub stripe_customer: bool,
 }
 
-impl BillingOverview {
-    pub fn overage_cost(&self) -> String {
-        format_cents(self.overage_cost_cents)
-    }
-
-    pub fn overage_price(&self) -> String {
-        format_cents(self.overage_price_cents)
-    }
-}
-
 fn format_cents(cents: i64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
 }

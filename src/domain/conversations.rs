@@ -28,6 +28,8 @@ stored_enum! {
         NewPlan = "newplan",
         RenamePlan = "rename",
         LinkChat = "link",
+        AddWebhook = "webhook",
+        NameToken = "token",
     }
 }
 
@@ -54,13 +56,14 @@ stored_enum! {
         Duration = "duration",
         Days = "days",
         Link = "link",
+        Url = "url",
     }
 }
 
 impl Step {
     /// Whether the step reads typed text (or a shared chat) rather than only taps.
     pub fn reads_text(self) -> bool {
-        matches!(self, Self::Quantity | Self::Amount | Self::Name | Self::Days | Self::Link)
+        matches!(self, Self::Quantity | Self::Amount | Self::Name | Self::Days | Self::Link | Self::Url)
     }
 
     /// The step Back returns to in the `/generate` wizard.

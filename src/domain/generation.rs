@@ -126,11 +126,34 @@ pub struct QueuedGeneration {
 #[derive(Debug, Clone)]
 pub struct PreparedJob {
     job: Job,
+    plan_name: String,
 }
 
 impl PreparedJob {
-    pub fn job_uuid(&self) -> Uuid {
-        self.job.id
+    /// What the job's messages call it.
+    pub fn label(&self) -> JobLabel {
+        JobLabel::of(&self.job, &self.plan_name)
+    }
+}
+
+/// A job as its messages name it, the way the creator does: "10 Gold codes", a file or messages; the id
+/// only reaches a Details view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobLabel {
+    pub id: Uuid,
+    pub plan_name: String,
+    pub quantity: i64,
+    pub export_type: ExportType,
+}
+
+impl JobLabel {
+    pub fn of(job: &Job, plan_name: &str) -> Self {
+        Self {
+            id: job.id,
+            plan_name: plan_name.to_owned(),
+            quantity: job.quantity.into(),
+            export_type: job.export_type,
+        }
     }
 }
 
@@ -227,7 +250,7 @@ impl GenerationQueue {
         };
         let valid = validate(&self.db, creator.team_id, &request, now).await?;
         let job = new_job(creator, &valid, Some(draft.id), TOOL_TELEGRAM, status_message_id, now)?;
-        Ok(Confirmation::Ready(Box::new(PreparedJob { job })))
+        Ok(Confirmation::Ready(Box::new(PreparedJob { job, plan_name: valid.plan.name })))
     }
 
     /// Queues a prepared confirmation; a draft confirmed before keeps its first job.

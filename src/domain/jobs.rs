@@ -80,6 +80,16 @@ pub struct JobView {
 }
 
 impl JobView {
+    /// What the job's messages call it.
+    pub fn label(&self) -> super::generation::JobLabel {
+        super::generation::JobLabel {
+            id: self.id,
+            plan_name: self.plan_name.clone(),
+            quantity: self.quantity,
+            export_type: self.export_type,
+        }
+    }
+
     pub fn of(job: &Job, plan_name: &str) -> Self {
         let result = (job.status == JobStatus::Completed).then(|| JobResult {
             count: job.quantity.into(),

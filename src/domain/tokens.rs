@@ -276,16 +276,18 @@ impl TokenDraftView {
     }
 }
 
-/// Starts a token draft with only `mcp:full` ticked, the least a token needs to be useful.
+/// Starts a token draft with only `mcp:full` ticked, the least a token needs to be useful; named `name`,
+/// or `default_name` when none is given.
 pub async fn start_token_draft(
     db: &Db,
     creator: &Creator,
     name: Option<&str>,
+    default_name: String,
     now: DateTime<Utc>,
 ) -> Result<TokenDraftView, DomainError> {
     let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
         Some(name) => check_name(name)?,
-        None => format!("token {}", now.format("%Y-%m-%d %H:%M")),
+        None => default_name,
     };
     let draft = TokenDraft {
         id: ids::new_id(),
@@ -338,6 +340,21 @@ pub async fn create_token_from_draft(
     }
     log::info!("a token was created in the bot");
     Ok(issued)
+}
+
+/// Gives a pending draft the name the creator typed.
+pub async fn rename_draft(
+    db: &Db,
+    creator: &Creator,
+    draft_id: Uuid,
+    name: &str,
+) -> Result<TokenDraftView, DomainError> {
+    let draft = pending_draft(db, creator, draft_id).await?;
+    let name = check_name(name.trim())?;
+    if !db.set_token_draft_name(draft.id, &name).await? {
+        return Err(DomainError::not_found("draft"));
+    }
+    Ok(TokenDraftView { name, ..TokenDraftView::of(&draft) })
 }
 
 pub async fn cancel_token_draft(db: &Db, creator: &Creator, draft_id: Uuid) -> Result<(), DomainError> {

@@ -2,7 +2,7 @@
 //! before it, the bot's missing rights as its creator is told them, and `/members`, `/check`, `/remove`.
 use chrono::{DateTime, Utc};
 
-use super::buttons::{Callback, RemoveButton};
+use super::buttons::{Callback, MenuItem, RemoveButton};
 use super::plans::chat_title;
 use super::{Screen, button, format};
 use crate::db::plans::{Plan, PlanChat};
@@ -33,7 +33,7 @@ pub fn rights_problem(lang: &Lang, chat: &PlanChat, plan: &Plan, problem: ChatRi
 
 pub fn members(lang: &Lang, overview: &[PlanMembers]) -> Screen {
     if overview.is_empty() {
-        return Screen::new(lang.t("members-none"));
+        return Screen::new(lang.t("members-none")).row(vec![super::menu::menu_button(lang, MenuItem::NewPlan)]);
     }
     let lines: Vec<String> = overview
         .iter()

@@ -62,6 +62,8 @@ pub enum Callback {
     Webhook(WebhookButton),
     /// `nt:<each|daily|off>`: how the creator hears of redemptions.
     Notify(RedemptionNotices),
+    /// `my`: anyone's subscriptions, with their Join buttons.
+    MySubscriptions,
 }
 
 impl Callback {
@@ -81,6 +83,7 @@ impl Callback {
             Self::Remove(RemoveButton::Cancel) => "rm:no".to_owned(),
             Self::Webhook(button) => button.encode(),
             Self::Notify(mode) => format!("nt:{}", mode.as_str()),
+            Self::MySubscriptions => "my:".to_owned(),
         }
     }
 
@@ -101,6 +104,7 @@ impl Callback {
             "cd" => CodesButton::decode(rest).map(Self::Codes),
             "wh" => WebhookButton::decode(rest).map(Self::Webhook),
             "nt" => rest.parse().ok().map(Self::Notify),
+            "my" if rest.is_empty() => Some(Self::MySubscriptions),
             "menu" => MenuItem::decode(rest).map(Self::Menu),
             "lang" => LANGUAGES.iter().find(|code| **code == rest).map(|code| Self::Language(code)),
             "rm" => match rest.split_once(':') {
@@ -423,11 +427,36 @@ pub enum MenuItem {
     Plans,
     Jobs,
     Codes,
+    Members,
+    Billing,
+    Webhooks,
+    Tokens,
+    Notify,
+    Language,
+    NewPlan,
+    HowItWorks,
+    /// Every command, with its syntax: the reference.
+    More,
     Help,
 }
 
 impl MenuItem {
-    pub const ALL: [Self; 5] = [Self::Generate, Self::Plans, Self::Jobs, Self::Codes, Self::Help];
+    pub const ALL: [Self; 14] = [
+        Self::Generate,
+        Self::Plans,
+        Self::Jobs,
+        Self::Codes,
+        Self::Members,
+        Self::Billing,
+        Self::Webhooks,
+        Self::Tokens,
+        Self::Notify,
+        Self::Language,
+        Self::NewPlan,
+        Self::HowItWorks,
+        Self::More,
+        Self::Help,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -435,6 +464,15 @@ impl MenuItem {
             Self::Plans => "plans",
             Self::Jobs => "jobs",
             Self::Codes => "codes",
+            Self::Members => "members",
+            Self::Billing => "billing",
+            Self::Webhooks => "webhooks",
+            Self::Tokens => "tokens",
+            Self::Notify => "notify",
+            Self::Language => "language",
+            Self::NewPlan => "newplan",
+            Self::HowItWorks => "how",
+            Self::More => "more",
             Self::Help => "help",
         }
     }
@@ -501,6 +539,7 @@ mod tests {
             CodeFilter::ALL.iter().map(|&filter| Callback::Codes(CodesButton::Page { plan: id, filter, page: 9999 })),
         );
         all.extend(MenuItem::ALL.map(Callback::Menu));
+        all.push(Callback::MySubscriptions);
         all.extend(RedemptionNotices::ALL.iter().map(|mode| Callback::Notify(*mode)));
         all.extend(LANGUAGES.iter().map(|code| Callback::Language(code)));
         let actions = [

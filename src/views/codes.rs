@@ -1,7 +1,7 @@
 //! `/codes`: a plan's codes, masked, ten per page, filtered by state, with counts per state.
 use chrono::{DateTime, Utc};
 
-use super::buttons::{Callback, CodesButton};
+use super::buttons::{Callback, CodesButton, MenuItem};
 use super::{Screen, button, format, page_of, paged_header, paging_row};
 use crate::db::plans::Plan;
 use crate::domain::access_code::CodeState;
@@ -11,7 +11,7 @@ use crate::i18n::Lang;
 /// A page of the plans to pick from.
 pub fn plan_picker(lang: &Lang, all: &[Plan], page: u32) -> Screen {
     if all.is_empty() {
-        return Screen::new(lang.t("plans-empty"));
+        return Screen::new(lang.t("plans-empty")).row(vec![super::menu::menu_button(lang, MenuItem::NewPlan)]);
     }
     let (plans, page, pages) = page_of(all, page);
     Screen::new(paged_header(lang, lang.t("codes-pick-plan"), page, pages))

@@ -24,8 +24,19 @@ pub fn plain(lang: &Lang, error: &DomainError) -> String {
     }
 }
 
-/// The error as the bot says it in a chat.
+/// The error as the bot says it in a chat: what to send or do instead, where the locale says it for the
+/// field and reason (`ask-<field>-<reason>`) or for the reason (`ask-<reason>`).
 pub fn chat(lang: &Lang, error: &DomainError) -> String {
+    if let DomainError::Validation { field, reason } = error {
+        let args = reason_args(reason);
+        let key = reason.key();
+        let said = lang
+            .try_t_with(&format!("ask-{field}-{key}"), &args)
+            .or_else(|| lang.try_t_with(&format!("ask-{key}"), &args));
+        if let Some(message) = said {
+            return lang.t_with("error-chat-warning", &[("message", message.into())]);
+        }
+    }
     let fixable = match error {
         DomainError::Validation { .. } => true,
         // A draft that is gone is a menu that expired, which is nothing to fix.
@@ -36,17 +47,32 @@ pub fn chat(lang: &Lang, error: &DomainError) -> String {
     if fixable { lang.t_with("error-chat-warning", &[("message", message.into())]) } else { message }
 }
 
+/// The error as a message in a chat, with the buttons that lead on from it.
+pub fn screen(lang: &Lang, error: &DomainError) -> super::Screen {
+    use super::buttons::{Callback, MenuItem};
+    let screen = super::Screen::new(chat(lang, error));
+    let to = |item: MenuItem| super::button(lang.t(&format!("menu-{}", item.as_str())), Callback::Menu(item));
+    match error {
+        DomainError::NotFound { resource: "plan" } => screen.row(vec![to(MenuItem::Plans), to(MenuItem::NewPlan)]),
+        DomainError::NotFound { resource: "job" } => screen.row(vec![to(MenuItem::Jobs)]),
+        DomainError::NotFound { resource: "token" } => screen.row(vec![to(MenuItem::Tokens)]),
+        _ => screen,
+    }
+}
+
 fn validation_reason(lang: &Lang, reason: &ValidationReason) -> String {
-    let key = format!("validation-{}", reason.key());
+    lang.t_with(&format!("validation-{}", reason.key()), &reason_args(reason))
+}
+
+/// What a reason's messages may name.
+fn reason_args(reason: &ValidationReason) -> Vec<(&'static str, crate::i18n::Arg)> {
     match reason {
-        ValidationReason::OutOfRange { min, max } => {
-            lang.t_with(&key, &[("min", (*min).into()), ("max", (*max).into())])
-        }
-        ValidationReason::UnknownValue { allowed } => lang.t_with(&key, &[("allowed", allowed.join(", ").into())]),
-        ValidationReason::TooFarAhead { max_years } => lang.t_with(&key, &[("years", (*max_years).into())]),
-        ValidationReason::TooLong { max } => lang.t_with(&key, &[("max", (*max).into())]),
-        ValidationReason::WrongType { expected } => lang.t_with(&key, &[("expected", (*expected).into())]),
-        _ => lang.t(&key),
+        ValidationReason::OutOfRange { min, max } => vec![("min", (*min).into()), ("max", (*max).into())],
+        ValidationReason::UnknownValue { allowed } => vec![("allowed", allowed.join(", ").into())],
+        ValidationReason::TooFarAhead { max_years } => vec![("years", (*max_years).into())],
+        ValidationReason::TooLong { max } => vec![("max", (*max).into())],
+        ValidationReason::WrongType { expected } => vec![("expected", (*expected).into())],
+        _ => Vec::new(),
     }
 }
 
@@ -58,8 +84,10 @@ mod tests {
     fn chats_warn_about_what_the_person_can_fix_and_agents_read_plain_text() {
         let lang = Lang::default();
         let missing = DomainError::validation("abilities", ValidationReason::Required);
-        assert_eq!(chat(&lang, &missing), "⚠️ abilities: is required");
+        assert_eq!(chat(&lang, &missing), "⚠️ Tick at least one thing the token may do.");
         assert_eq!(plain(&lang, &missing), "abilities: is required");
+        let range = DomainError::validation("quantity", ValidationReason::OutOfRange { min: 1, max: 1000 });
+        assert_eq!(chat(&lang, &range), "⚠️ Send a number from 1 to 1,000.");
         assert_eq!(chat(&lang, &DomainError::not_found("draft")), "This menu has expired.");
         let internal = DomainError::Internal { reference: "ABC".to_owned() };
         assert_eq!(chat(&lang, &internal), plain(&lang, &internal));

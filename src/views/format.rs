@@ -29,6 +29,53 @@ pub fn time(lang: &Lang, at: DateTime<Utc>) -> String {
     )
 }
 
+/// A day without the year or time: `6 Jan`, `6 января`.
+pub fn day(lang: &Lang, at: DateTime<Utc>) -> String {
+    use chrono::Datelike;
+    lang.t_with(
+        "date-day",
+        &[("day", at.day().to_string().into()), ("month", lang.t(&format!("month-{}", at.month())).into())],
+    )
+}
+
+/// A time in a short label, relative to `now`: `today 16:23`, `yesterday 09:10`, `3 Dec, 16:23`, or the
+/// full date in another year.
+pub fn when(lang: &Lang, at: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    use chrono::Datelike;
+    let clock = at.format("%H:%M").to_string();
+    let days_ago = (now.date_naive() - at.date_naive()).num_days();
+    match days_ago {
+        0 => lang.t_with("time-today", &[("time", clock.into())]),
+        1 => lang.t_with("time-yesterday", &[("time", clock.into())]),
+        _ if at.year() == now.year() => lang.t_with(
+            "time-this-year",
+            &[
+                ("day", at.day().to_string().into()),
+                ("month", lang.t(&format!("month-{}", at.month())).into()),
+                ("time", clock.into()),
+            ],
+        ),
+        _ => time(lang, at),
+    }
+}
+
+/// An amount of money from integer cents, as the language writes it: `$0.15`, `0,15 $`.
+pub fn money(lang: &Lang, cents: i64) -> String {
+    let units = crate::i18n::grouped(cents / 100, &lang.t("number-group-separator"));
+    let amount = format!("{units}{}{:02}", lang.t("number-decimal-separator"), (cents % 100).abs());
+    lang.t_with("money-usd", &[("amount", amount.into())])
+}
+
+/// A label cut to `max` characters, with an ellipsis when cut, so a button fits a phone.
+pub fn short(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        return label.to_owned();
+    }
+    let mut cut: String = label.chars().take(max.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
 pub fn plan_duration(lang: &Lang, duration: PlanDuration) -> String {
     match duration {
         PlanDuration::Lifetime => lang.t("duration-lifetime"),
@@ -82,7 +129,38 @@ mod tests {
         use chrono::TimeZone;
         let at = Utc.with_ymd_and_hms(2026, 12, 4, 9, 5, 0).unwrap();
         assert_eq!(time(&Lang::default(), at), "4 Dec 2026, 09:05 UTC");
-        assert_eq!(time(&Lang::from_code(Some("ru")), at), "4 дек 2026, 09:05 UTC");
+        assert_eq!(time(&Lang::from_code(Some("ru")), at), "4 декабря 2026, 09:05 UTC");
+    }
+
+    #[test]
+    fn labels_say_today_and_yesterday() {
+        use chrono::TimeZone;
+        let now = Utc.with_ymd_and_hms(2026, 12, 6, 18, 0, 0).unwrap();
+        let (en, ru) = (Lang::default(), Lang::from_code(Some("ru")));
+        assert_eq!(when(&en, now - chrono::Duration::hours(2), now), "today 16:00");
+        assert_eq!(when(&ru, now - chrono::Duration::hours(20), now), "вчера 22:00");
+        assert_eq!(when(&en, Utc.with_ymd_and_hms(2026, 12, 1, 9, 5, 0).unwrap(), now), "1 Dec, 09:05");
+        assert_eq!(when(&ru, Utc.with_ymd_and_hms(2025, 3, 1, 9, 5, 0).unwrap(), now), "1 марта 2025, 09:05 UTC");
+    }
+
+    #[test]
+    fn money_and_numbers_are_written_as_each_language_writes_them() {
+        let (en, ru) = (Lang::default(), Lang::from_code(Some("ru")));
+        assert_eq!(money(&en, 15), "$0.15");
+        assert_eq!(money(&ru, 15), "0,15\u{a0}$");
+        assert_eq!(money(&en, 123_456), "$1,234.56");
+        assert_eq!(money(&ru, 123_456), "1\u{a0}234,56\u{a0}$");
+        assert_eq!(en.t_with("job-what", &[("quantity", 1000.into()), ("plan", "Gold".into())]), "1,000 Gold codes");
+        assert_eq!(
+            ru.t_with("job-what", &[("quantity", 1000.into()), ("plan", "Gold".into())]),
+            "1\u{a0}000 кодов «Gold»"
+        );
+    }
+
+    #[test]
+    fn short_labels_are_cut_with_an_ellipsis() {
+        assert_eq!(short("Gold", 10), "Gold");
+        assert_eq!(short("A very long plan name", 10), "A very lo…");
     }
 
     #[test]

@@ -10,9 +10,8 @@ use crate::config::ThrottleSettings;
 use crate::domain::access_code::AccessCode;
 use crate::domain::conversations::{Flow, FlowAction, PLANS_PER_PAGE, WizardScreen};
 use crate::domain::expiry::CALENDAR_UNITS;
-use crate::domain::generation::{ExportType, GenerationCard, MAX_QUANTITY, MIN_QUANTITY};
+use crate::domain::generation::{ExportType, GenerationCard, JobLabel, MAX_QUANTITY, MIN_QUANTITY};
 use crate::i18n::{Arg, Lang};
-use uuid::Uuid;
 
 const QUANTITY_CHOICES: [i64; 5] = [10, 50, 100, 500, 1000];
 const EXPIRY_CHOICES: [&str; 5] = ["no_expiry", "1_day", "1_week", "1_month", "1_year"];
@@ -125,6 +124,19 @@ pub fn wizard(lang: &Lang, flow: &Flow, screen: &WizardScreen, throttle: &Thrott
     }
 }
 
+/// What the codes cost if every one is redeemed, in plain words.
+fn cost_line(lang: &Lang, card: &GenerationCard) -> String {
+    lang.t_with(
+        "generate-card-cost",
+        &[
+            ("chargeable", card.preview.chargeable_quantity.into()),
+            ("free", (card.quantity - card.preview.chargeable_quantity).into()),
+            ("free_left", card.preview.free_remaining.into()),
+            ("cost", format::money(lang, card.preview.cost_cents).into()),
+        ],
+    )
+}
+
 /// The confirmation card with its cost preview, Generate (or the consent button for messages) and Cancel.
 pub fn confirmation_card(lang: &Lang, card: &GenerationCard, throttle: &ThrottleSettings) -> Screen {
     let mut text = lang.t_with(
@@ -134,9 +146,7 @@ pub fn confirmation_card(lang: &Lang, card: &GenerationCard, throttle: &Throttle
             ("quantity", card.quantity.into()),
             ("delivery", format::delivery(lang, card.export_type).into()),
             ("expiry", format::expiry(lang, card.expires_at).into()),
-            ("free_remaining", card.preview.free_remaining.into()),
-            ("chargeable_quantity", card.preview.chargeable_quantity.into()),
-            ("cost", card.preview.cost().into()),
+            ("cost_line", cost_line(lang, card).into()),
         ],
     );
     let duration = format::messages_duration(lang, card.quantity, throttle);
@@ -146,12 +156,9 @@ pub fn confirmation_card(lang: &Lang, card: &GenerationCard, throttle: &Throttle
             text.push_str("\n\n");
             text.push_str(&lang.t_with(
                 "generate-card-messages-note",
-                &[("count", card.quantity.into()), ("duration", duration.clone().into())],
+                &[("count", card.quantity.into()), ("duration", duration.into())],
             ));
-            button(
-                lang.t_with("button-agree-messages", &[("count", card.quantity.into()), ("duration", duration.into())]),
-                Callback::Card(CardButton::AgreeToMessages(card.draft_id)),
-            )
+            button(lang.t("button-agree-messages"), Callback::Card(CardButton::AgreeToMessages(card.draft_id)))
         }
     };
     let cancel = button(lang.t("button-cancel"), Callback::Card(CardButton::Cancel(card.draft_id)));
@@ -180,19 +187,24 @@ pub enum Stage<'a> {
     },
 }
 
+/// "10 Gold codes", in the creator's words.
+pub fn job_what(lang: &Lang, job: &JobLabel) -> String {
+    lang.t_with("job-what", &[("quantity", job.quantity.into()), ("plan", job.plan_name.as_str().into())])
+}
+
 /// The job's status message: the card it replaced, edited as the job goes; its summary has buttons.
-pub fn status_message(lang: &Lang, job_id: Uuid, stage: &Stage) -> Screen {
-    let public_id: Arg = crate::domain::ids::public_id(crate::domain::ids::JOB, job_id).into();
-    let status = || button(lang.t("button-status"), Callback::Jobs(JobsButton::Show(job_id)));
+pub fn status_message(lang: &Lang, job: &JobLabel, stage: &Stage) -> Screen {
+    let what: Arg = job_what(lang, job).into();
+    let status = || button(lang.t("button-status"), Callback::Jobs(JobsButton::Show(job.id)));
     match stage {
-        Stage::Queued => Screen::new(lang.t_with("job-status-queued", &[("job_id", public_id)])),
-        Stage::Generating => Screen::new(lang.t_with("job-status-generating", &[("job_id", public_id)])),
+        Stage::Queued => Screen::new(lang.t_with("job-status-queued", &[("what", what)])),
+        Stage::Generating => Screen::new(lang.t_with("job-status-generating", &[("what", what)])),
         Stage::Delivering { done, total, seconds_left } => {
             let (bar, percent) = format::progress_bar(*done, *total);
             let mut text = lang.t_with(
                 "job-status-delivering",
                 &[
-                    ("job_id", public_id),
+                    ("what", what),
                     ("bar", bar.into()),
                     ("percent", percent.into()),
                     ("done", (*done).into()),
@@ -209,19 +221,20 @@ pub fn status_message(lang: &Lang, job_id: Uuid, stage: &Stage) -> Screen {
         }
         Stage::TelegramNotAnswering { done, total } => Screen::new(lang.t_with(
             "job-status-telegram-not-answering",
-            &[("job_id", public_id), ("done", (*done).into()), ("total", (*total).into())],
+            &[("what", what), ("done", (*done).into()), ("total", (*total).into())],
         )),
         Stage::Done { count } => {
-            Screen::new(lang.t_with("job-status-done", &[("job_id", public_id), ("count", (*count).into())]))
+            let key = format!("job-status-done-{}", job.export_type);
+            let args = [("count", Arg::from(*count)), ("plan", job.plan_name.as_str().into())];
+            Screen::new(lang.t_with(&key, &args))
                 .row(vec![status(), button(lang.t("button-generate-more"), Callback::Menu(MenuItem::Generate))])
         }
-        Stage::Failed { reason } => Screen::new(
-            lang.t_with("job-status-failed", &[("job_id", public_id), ("reason", (*reason).into())]),
-        )
-        .row(vec![
-            button(lang.t("button-retry-delivery"), Callback::Jobs(JobsButton::RetryDelivery(job_id))),
-            status(),
-        ]),
+        Stage::Failed { reason } => {
+            Screen::new(lang.t_with("job-status-failed", &[("what", what), ("reason", (*reason).into())])).row(vec![
+                button(lang.t("button-retry-delivery"), Callback::Jobs(JobsButton::RetryDelivery(job.id))),
+                status(),
+            ])
+        }
     }
 }
 

@@ -9,7 +9,6 @@ use super::generate::flow_button;
 use super::{Screen, button, format, page_of, paged_header, paging_row};
 use crate::db::plans::{Plan, PlanChat};
 use crate::domain::conversations::{Flow, FlowAction};
-use crate::domain::ids;
 use crate::domain::plans::{self, ChatRightsProblem, DURATION_CHOICES, PlanStatus};
 use crate::i18n::Lang;
 
@@ -26,7 +25,6 @@ pub fn plan_line(lang: &Lang, plan: &Plan, chats: usize) -> String {
         &[
             ("name", plan.name.as_str().into()),
             ("duration", format::plan_duration(lang, plans::duration_of(plan)).into()),
-            ("plan_id", ids::public_id(ids::PLAN, plan.id).into()),
             ("status", lang.t(&format!("plan-status-{}", plan.status)).into()),
             ("linked", linked.into()),
         ],
@@ -34,7 +32,19 @@ pub fn plan_line(lang: &Lang, plan: &Plan, chats: usize) -> String {
 }
 
 pub fn created(lang: &Lang, plan: &Plan) -> String {
-    lang.t_with("plan-created", &[("plan", plan_line(lang, plan, 0).into())])
+    lang.t_with(
+        "plan-created",
+        &[
+            ("name", plan.name.as_str().into()),
+            ("duration", format::plan_duration(lang, plans::duration_of(plan)).into()),
+        ],
+    )
+}
+
+/// A plan made in one line: what it is, and the chat to link next.
+pub fn created_with_link(lang: &Lang, plan: &Plan) -> Screen {
+    let link = button(lang.t("button-link-another"), Callback::Plans(PlansButton::LinkChat(plan.id)));
+    Screen::new(created(lang, plan)).row(vec![link])
 }
 
 /// A page of the plan list, with a row of buttons per plan.
@@ -76,7 +86,7 @@ pub fn status_changed(lang: &Lang, plan: &Plan, status: PlanStatus) -> String {
     lang.t_with(&format!("plan-now-{status}"), &[("name", plan.name.as_str().into())])
 }
 
-fn cancel_row(flow: &Flow, lang: &Lang) -> Vec<InlineKeyboardButton> {
+pub fn cancel_row(flow: &Flow, lang: &Lang) -> Vec<InlineKeyboardButton> {
     vec![flow_button(flow, lang.t("button-cancel"), FlowAction::Cancel)]
 }
 

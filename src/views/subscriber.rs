@@ -40,8 +40,9 @@ pub fn redeemed(lang: &Lang, redeemed: &Redemption, joins: Vec<InlineKeyboardBut
     Screen::new(text).rows(joins.into_iter().map(|button| vec![button]))
 }
 
-pub fn refused(lang: &Lang, refusal: Refusal, now: DateTime<Utc>) -> String {
-    match refusal {
+/// A code that gives no access, and what to do instead; a used code may have been the person's own.
+pub fn refused(lang: &Lang, refusal: Refusal, now: DateTime<Utc>) -> Screen {
+    let text = match refusal {
         Refusal::Unknown => lang.t("redeem-unknown"),
         Refusal::AlreadyRedeemed => lang.t("redeem-already-redeemed"),
         Refusal::Expired => lang.t("redeem-expired"),
@@ -53,7 +54,8 @@ pub fn refused(lang: &Lang, refusal: Refusal, now: DateTime<Utc>) -> String {
                 &[("minutes", minutes.into()), ("time", format::time(lang, retry_at).into())],
             )
         }
-    }
+    };
+    Screen::new(text).row(vec![super::menu::my_subscriptions(lang)])
 }
 
 /// `/my`: each subscription with where it stands, and Join buttons for the active ones.

@@ -4,16 +4,29 @@ use super::{Screen, button, format, page_of, paged_header, paging_row};
 use crate::domain::tokens::{Abilities, Ability, IssuedToken, TokenDraftView, TokenSummary};
 use crate::i18n::Lang;
 
+/// What a token may do, in words: "Connect an AI assistant, Create codes".
 fn abilities_text(lang: &Lang, abilities: Abilities) -> String {
     if abilities.is_empty() {
         return lang.t("token-abilities-none");
     }
-    abilities.iter().map(Ability::as_str).collect::<Vec<_>>().join(", ")
+    abilities.iter().map(|ability| ability_label(lang, ability)).collect::<Vec<_>>().join(", ")
 }
 
-/// The toast after an ability was ticked or unticked: what the draft has now.
+fn ability_label(lang: &Lang, ability: Ability) -> String {
+    lang.t(&format!("ability-{}", ability_key(ability)))
+}
+
+/// The toast after an ability was ticked or unticked: what the draft allows now, or what to do.
 pub fn abilities_now(lang: &Lang, draft: &TokenDraftView) -> String {
-    abilities_text(lang, draft.abilities)
+    if draft.abilities.is_empty() {
+        return lang.t("token-tick-one");
+    }
+    lang.t_with("token-may-now", &[("abilities", abilities_text(lang, draft.abilities).into())])
+}
+
+/// The name a token gets unless the creator types one: "AI assistant 2".
+pub fn default_name(lang: &Lang, number: usize) -> String {
+    lang.t_with("token-default-name", &[("number", number.to_string().into())])
 }
 
 /// A page of the creator's tokens, each with a Revoke button.
@@ -26,7 +39,7 @@ pub fn list(lang: &Lang, all: &[TokenSummary], page: u32) -> Screen {
             .iter()
             .map(|token| {
                 let last_used = match token.last_used_at {
-                    Some(at) => format::time(lang, at),
+                    Some(at) => lang.t_with("token-used-at", &[("at", format::time(lang, at).into())]),
                     None => lang.t("token-never-used"),
                 };
                 lang.t_with(
@@ -45,7 +58,7 @@ pub fn list(lang: &Lang, all: &[TokenSummary], page: u32) -> Screen {
     };
     let revoke = tokens.iter().map(|token| {
         vec![button(
-            lang.t_with("button-revoke-token", &[("name", token.name.as_str().into())]),
+            lang.t_with("button-revoke-token", &[("name", format::short(&token.name, 20).into())]),
             Callback::Token(TokenButton::Revoke(token.id)),
         )]
     });
@@ -68,7 +81,7 @@ fn ability_key(ability: Ability) -> &'static str {
 pub fn draft(lang: &Lang, draft: &TokenDraftView) -> Screen {
     let toggles = Ability::ALL.iter().map(|ability| {
         let mark = if draft.abilities.contains(*ability) { "✅" } else { "⬜" };
-        let label = format!("{mark} {} — {}", ability.as_str(), lang.t(&format!("ability-{}", ability_key(*ability))));
+        let label = format!("{mark} {}", ability_label(lang, *ability));
         vec![button(label, Callback::Token(TokenButton::Toggle(draft.id, *ability)))]
     });
     Screen::new(lang.t_with("token-draft", &[("name", draft.name.as_str().into())])).rows(toggles).row(vec![

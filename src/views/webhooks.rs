@@ -180,3 +180,8 @@ pub fn deliveries(lang: &Lang, endpoint: &WebhookEndpoint, deliveries: &[(Webhoo
         .rows(redeliver.chunks(3).map(<[InlineKeyboardButton]>::to_vec))
         .row(vec![button(lang.t("button-back"), Callback::Webhook(WebhookButton::Open(endpoint.id)))])
 }
+
+/// The question for a new endpoint's address, answered by the next message.
+pub fn ask_address(lang: &Lang, flow: &crate::domain::conversations::Flow) -> Screen {
+    Screen::new(lang.t("webhook-ask-address")).row(super::plans::cancel_row(flow, lang))
+}

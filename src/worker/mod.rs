@@ -24,6 +24,7 @@ use crate::db::generation::{BatchStore, Job};
 use crate::domain::DomainError;
 use crate::domain::access_code::AccessCode;
 use crate::domain::clock::now;
+use crate::domain::generation::JobLabel;
 use crate::domain::generation::{ExportType, draw_batch};
 use crate::domain::ids;
 use crate::domain::jobs::{DELIVERY_FAILED, MAX_JOB_ATTEMPTS, attempts_exhausted};
@@ -230,7 +231,7 @@ impl<'a> JobRun<'a> {
         let status = StatusMessage::new(
             context.bot.clone(),
             context.db.clone(),
-            job.id,
+            JobLabel::of(&job, &plan.name),
             job.delivery_chat_id,
             job.status_message_id,
             lang.clone(),

@@ -1,8 +1,8 @@
 //! The job's status message in the creator's chat, edited as the job goes, at most every so often.
 use std::time::{Duration, Instant};
 
+use crate::domain::generation::JobLabel;
 use teloxide::types::{ChatId, MessageId};
-use uuid::Uuid;
 
 use crate::db::Db;
 use crate::domain::DomainError;
@@ -13,7 +13,7 @@ use crate::views::generate::{Stage, status_message};
 pub struct StatusMessage {
     pub bot: TgBot,
     pub db: Db,
-    pub job_id: Uuid,
+    pub job: JobLabel,
     pub chat_id: ChatId,
     pub message_id: Option<MessageId>,
     pub lang: Lang,
@@ -27,7 +27,7 @@ impl StatusMessage {
     pub fn new(
         bot: TgBot,
         db: Db,
-        job_id: Uuid,
+        job: JobLabel,
         chat_id: i64,
         message_id: Option<i32>,
         lang: Lang,
@@ -36,7 +36,7 @@ impl StatusMessage {
         Self {
             bot,
             db,
-            job_id,
+            job,
             chat_id: ChatId(chat_id),
             message_id: message_id.map(MessageId),
             lang,
@@ -72,17 +72,17 @@ impl StatusMessage {
             return;
         }
         self.last_edit = Some(Instant::now());
-        let screen = status_message(&self.lang, self.job_id, &stage);
+        let screen = status_message(&self.lang, &self.job, &stage);
         match self.message_id {
             Some(message_id) => telegram::edit(&self.bot, self.chat_id, message_id, screen).await,
             None => match telegram::send(&self.bot, self.chat_id, screen).await {
                 Ok(message) => {
                     self.message_id = Some(message.id);
-                    if let Err(error) = self.db.set_job_status_message(self.job_id, message.id.0).await {
+                    if let Err(error) = self.db.set_job_status_message(self.job.id, message.id.0).await {
                         DomainError::internal("remembering a job's status message", error);
                     }
                 }
-                Err(error) => log::warn!("cannot post the status of job {}: {error}", self.job_id),
+                Err(error) => log::warn!("cannot post the status of job {}: {error}", self.job.id),
             },
         }
     }

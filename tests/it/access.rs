@@ -1,9 +1,9 @@
 //! Access that holds: joins bound to the subscriber, removal when access ends, reminders before it, and
 //! the creator's view of their members, all through the fake Bot API.
 use accessbot::db::Db;
+use accessbot::db::entities::subscription;
 use accessbot::domain::clock::now;
 use accessbot::domain::events;
-use accessbot::db::entities::subscription;
 use accessbot::domain::plans;
 use accessbot::domain::redemption::{self, Subscriber};
 use accessbot::metrics::BackgroundLoop;
@@ -330,13 +330,17 @@ async fn an_end_of_month_larger_than_a_pass_is_acted_on_without_waiting_for_the_
     const ENDING: i64 = accessbot::domain::access::SWEEP_BATCH as i64 + 50;
     let mut app = TestApp::spawn_with(engine, |settings| {
         settings.access_sweep.interval = std::time::Duration::from_secs(3600);
+        // 250 notices back to back are the longest full-rate send of the tests: paced well below the fake's
+        // 30 a second, so a loaded machine that delays some requests cannot bunch them over it.
+        settings.throttle.messages_per_sec_overall = 15;
     })
     .await;
     app.make_creator(ANN, "Ann").await;
     app.send_text(ANN, "Ann", "/newplan VIP 30d").await;
     let codes = generated_codes(&app, ANN, "VIP", ENDING).await;
     for (n, code) in codes.iter().enumerate() {
-        let subscriber = Subscriber { telegram_user_id: 20_000 + n as i64, display_name: "Sub".to_owned(), username: None };
+        let subscriber =
+            Subscriber { telegram_user_id: 20_000 + n as i64, display_name: "Sub".to_owned(), username: None };
         redemption::redeem(&app.db, &app.secret, &Default::default(), &subscriber, code, now()).await.unwrap();
     }
     app.stop().await;

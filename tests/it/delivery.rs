@@ -132,7 +132,7 @@ async fn a_blocked_bot_fails_the_job_with_delivery_failed_and_keeps_the_codes(en
                 .iter()
                 .find(|r| {
                     r.method == "editMessageText"
-                        && r.str("text").is_some_and(|t| t.contains("failed: The bot is blocked"))
+                        && r.str("text").is_some_and(|t| t.contains("VIP codes: The bot is blocked"))
                 })
                 .map(|_| ())
         })

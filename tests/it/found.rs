@@ -52,7 +52,7 @@ async fn plan_durations_read_words_and_refuse_centuries(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     app.make_creator(ANN, "Ann").await;
     let words = app.send_text(ANN, "Ann", "/newplan VIP Club 30 days").await;
-    assert!(words.str("text").unwrap().contains("VIP Club — 30 days"), "{words:?}");
+    assert!(words.str("text").unwrap().contains("“VIP Club” created: 30 days"), "{words:?}");
     let centuries = app.send_text(ANN, "Ann", "/newplan Forever-ish 36600y").await;
     assert!(centuries.str("text").unwrap().contains("100 years"), "{centuries:?}");
     app.assert_no_violations();

@@ -115,7 +115,7 @@ on_every_engine!(
 async fn a_mark_that_fails_as_a_handler_finishes_holds_its_chat_up_only_until_the_fault_clears() {
     let app = TestApp::spawn(Engine::Sqlite).await;
     let user = FIRST_SUBSCRIBER;
-    app.telegram.set_delay_matching("sendMessage", "This bot gives access", Duration::from_secs(1));
+    app.telegram.set_delay_matching("sendMessage", "This bot lets subscribers", Duration::from_secs(1));
     let sent = app.telegram.attempts("sendMessage").len();
     app.telegram.push_update(app.message_json(user, "Sub", "/help"));
     wait_until("the handler waits on its answer", async || app.telegram.attempts("sendMessage").len() > sent).await;

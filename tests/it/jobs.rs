@@ -16,7 +16,7 @@ async fn status_lists_recent_jobs_and_shows_one_only_to_its_creator(engine: Engi
     app.make_creator(ANN, "Ann").await;
     app.make_creator(BOB, "Bob").await;
     let empty = app.send_text(ANN, "Ann", "/status").await;
-    assert!(empty.str("text").unwrap().contains("no generation jobs yet"));
+    assert!(empty.str("text").unwrap().contains("You have not generated any codes yet"));
     app.send_text(ANN, "Ann", "/newplan VIP 30d").await;
     let card = app.card(ANN, "/generate VIP 3 file 1_day").await;
     app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
@@ -25,7 +25,7 @@ async fn status_lists_recent_jobs_and_shows_one_only_to_its_creator(engine: Engi
 
     let list = app.send_text(ANN, "Ann", "/status").await;
     assert!(list.str("text").unwrap().contains("recent jobs"));
-    let button = TestApp::button_labeled(&list, "VIP · 3 · completed");
+    let button = TestApp::button_labeled(&list, "✅📄 VIP · 3 · today");
     assert_eq!(button, format!("st:j:{}", &job_id[4..]));
     let tapped = app.tap_edit(ANN, &list, &button).await;
     assert!(tapped.str("text").unwrap().contains("Status: completed (3 of 3 delivered)"));
@@ -42,15 +42,15 @@ async fn status_lists_recent_jobs_and_shows_one_only_to_its_creator(engine: Engi
     let one = app.send_text(ANN, "Ann", &format!("/status {job_id}")).await;
     let text = one.str("text").unwrap();
     let batch_id = ids::public_id(ids::BATCH, job.batch_id.unwrap());
-    assert!(text.contains("Plan: VIP") && text.contains("Status: completed (3 of 3 delivered)"), "{text}");
-    assert!(text.contains(&format!("Result: 3 codes in batch {batch_id}")), "{text}");
+    assert!(text.contains("3 VIP codes") && text.contains("Status: completed (3 of 3 delivered)"), "{text}");
+    assert!(text.contains(&format!("Reference: {job_id}")) && !text.contains(&batch_id), "{text}");
     let by_uuid = app.send_text(ANN, "Ann", &format!("/status {}", job.id)).await;
     assert!(by_uuid.str("text").unwrap().contains(&job_id), "the UUID spelling is accepted too");
 
     let foreign = app.send_text(BOB, "Bob", &format!("/status {job_id}")).await;
-    assert!(foreign.str("text").unwrap().contains("No such job"), "{foreign:?}");
+    assert!(foreign.str("text").unwrap().contains("There is no such job among yours"), "{foreign:?}");
     let nonsense = app.send_text(ANN, "Ann", "/status mjb_nonsense").await;
-    assert!(nonsense.str("text").unwrap().contains("No such job"));
+    assert!(nonsense.str("text").unwrap().contains("There is no such job among yours"));
     app.assert_no_violations();
 }
 

@@ -120,7 +120,7 @@ async fn notify_lets_the_creator_hear_of_each_redemption_a_daily_summary_or_noth
     let app = TestApp::with_creator_and_plan(engine, ANN, "VIP").await;
     let codes = generated_codes(&app, ANN, "VIP", 3).await;
     let card = app.send_text(ANN, "Ann", "/notify").await;
-    assert!(card.str("text").unwrap().contains("Now: Each redemption"), "{card:?}");
+    assert!(card.str("text").unwrap().contains("Now: “Each redemption”"), "{card:?}");
     let off = TestApp::button_labeled(&card, "Not at all");
     assert_eq!(app.tap(ANN, &card, &off).await.str("text"), Some("Redemptions: Not at all."));
 
@@ -130,7 +130,7 @@ async fn notify_lets_the_creator_hear_of_each_redemption_a_daily_summary_or_noth
     assert!(redemption_notices(&app).is_empty(), "nothing told with notices off");
 
     let card = app.send_text(ANN, "Ann", "/notify").await;
-    assert!(card.str("text").unwrap().contains("Now: Not at all"));
+    assert!(card.str("text").unwrap().contains("Now: “Not at all”"));
     app.tap(ANN, &card, &TestApp::button_labeled(&card, "A daily summary")).await;
     app.send_text(FIRST_SUBSCRIBER + 1, "Tom", &codes[1]).await;
     app.wait_for_full_pass(BackgroundLoop::Notify).await;
@@ -152,7 +152,7 @@ async fn notify_lets_the_creator_hear_of_each_redemption_a_daily_summary_or_noth
 
     app.db.choose_language(ANN, "ru", now()).await.unwrap();
     let russian = app.send_text(ANN, "Ann", "/notify").await;
-    assert!(russian.str("text").unwrap().contains("Сейчас: О каждой"), "{russian:?}");
+    assert!(russian.str("text").unwrap().contains("Сейчас выбрано: «О каждой»"), "{russian:?}");
 }
 
 async fn a_forged_tap_on_another_persons_message_changes_nothing(engine: Engine) {

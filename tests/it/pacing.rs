@@ -170,7 +170,7 @@ async fn a_telegram_outage_within_the_tolerance_is_ridden_out_and_shown(engine: 
     // The job is marked completed before its status message says so.
     app.telegram
         .wait_for(WAIT, |requests| {
-            requests.iter().any(|r| r.str("text").is_some_and(|t| t.contains("is done"))).then_some(())
+            requests.iter().any(|r| r.str("text").is_some_and(|t| t.contains("codes are ready"))).then_some(())
         })
         .await;
     let statuses: Vec<String> = app
@@ -182,7 +182,10 @@ async fn a_telegram_outage_within_the_tolerance_is_ridden_out_and_shown(engine: 
         .collect();
     let paused = statuses.iter().rposition(|t| t.contains("Telegram is not answering, retrying"));
     let paused = paused.expect("the status said why delivery paused");
-    assert!(statuses[paused..].iter().any(|t| t.contains("is done")), "and then that it finished: {statuses:?}");
+    assert!(
+        statuses[paused..].iter().any(|t| t.contains("codes are ready")),
+        "and then that it finished: {statuses:?}"
+    );
 }
 
 on_every_engine!(

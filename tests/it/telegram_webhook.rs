@@ -34,7 +34,7 @@ async fn webhook_bot(engine: Engine, proxy: &RoundRobin, instances: usize) -> Te
 /// The commands a user sends, and the words that tell their answers apart; no two in a row are alike,
 /// so an answer repeated after a crash shows as a repeat, not as a different order.
 const COMMANDS: [(&str, &str); 3] =
-    [("/help", "This bot gives access"), ("/my", "no subscriptions yet"), ("/cancel", "nothing to cancel")];
+    [("/help", "This bot lets subscribers"), ("/my", "no subscriptions yet"), ("/cancel", "nothing to cancel")];
 
 fn command_of(user: usize, step: usize) -> usize {
     (user + step) % COMMANDS.len()

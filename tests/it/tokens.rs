@@ -43,7 +43,10 @@ async fn a_creator_ticks_abilities_gets_the_token_once_and_an_agent_can_use_it(e
         .collect();
     assert_eq!(toggles.len(), accessbot::domain::tokens::Ability::ALL.len(), "one toggle per ability");
     let mcp_full_row = &card.json("reply_markup").unwrap()["inline_keyboard"][0][0];
-    assert!(mcp_full_row["text"].as_str().unwrap().starts_with("✅ mcp:full"), "mcp:full is ticked to start");
+    assert!(
+        mcp_full_row["text"].as_str().unwrap().starts_with("✅ Connect an AI assistant"),
+        "connecting is ticked to start"
+    );
     for toggle in &toggles[1..] {
         app.tap(ANN, &card, toggle).await;
     }
@@ -86,14 +89,14 @@ async fn a_creator_ticks_abilities_gets_the_token_once_and_an_agent_can_use_it(e
 
     let list = app.send_text(ANN, "Ann", "/tokens").await;
     let list_text = list.str("text").unwrap();
-    assert!(list_text.contains("Claude Desktop") && list_text.contains("project-access-code:view-any"), "{list_text}");
+    assert!(list_text.contains("Claude Desktop") && list_text.contains("See codes"), "{list_text}");
     assert!(!list_text.contains("last used never"), "the agent's call shows as last use: {list_text}");
     assert!(!list_text.contains(&token[token.len() - 12..]), "the secret is never shown again");
     let revoke = TestApp::button(&list, "tok:rv:");
     assert_eq!(app.tap(BOB, &list, &revoke).await.str("text"), Some("This menu has expired."));
     assert!(call_ok(&client, "list_access_codes", json!({"plan_id": plan_id})).await.is_object());
     assert_eq!(app.tap(ANN, &list, &revoke).await.str("text"), Some("Token revoked."));
-    assert!(last_edit(&app, &list).str("text").unwrap().contains("no API tokens"));
+    assert!(last_edit(&app, &list).str("text").unwrap().contains("No API tokens yet"));
     let refused = try_call(&client, "list_access_codes", json!({"plan_id": plan_id})).await;
     assert!(refused.is_err_and(|e| e.contains("AuthRequired")));
 
@@ -106,13 +109,13 @@ async fn a_token_without_abilities_is_refused_and_cancel_creates_nothing(engine:
     let app = TestApp::spawn(engine).await;
     app.make_creator(ANN, "Ann").await;
     let card = app.send_text(ANN, "Ann", "/tokens").await;
-    assert!(card.str("text").unwrap().contains("no API tokens"));
+    assert!(card.str("text").unwrap().contains("No API tokens yet"));
     app.tap(ANN, &card, &TestApp::button(&card, "tok:new")).await;
     let draft = last_edit(&app, &card);
     let mcp_full = TestApp::button(&draft, "tok:ab:");
     app.tap(ANN, &card, &mcp_full).await;
     let refused = app.tap(ANN, &card, &TestApp::button(&draft, "tok:mk:")).await;
-    assert_eq!(refused.str("text"), Some("⚠️ abilities: is required"));
+    assert_eq!(refused.str("text"), Some("⚠️ Tick at least one thing the token may do."));
     let cancelled = app.tap(ANN, &card, &TestApp::button(&draft, "tok:cx:")).await;
     assert_eq!(cancelled.str("text"), Some("No token was created."));
     let after = app.tap(ANN, &card, &TestApp::button(&draft, "tok:mk:")).await;

@@ -319,7 +319,7 @@ async fn a_creator_manages_webhooks_in_the_bot(engine: Engine) {
     let app = TestApp::with_creator_and_plan(engine, ANN, "VIP").await;
     let receiver = Receiver::start().await;
     let usage = app.send_text(ANN, "Ann", "/addwebhook").await;
-    assert!(usage.str("text").unwrap().contains("/addwebhook https://"), "{usage:?}");
+    assert!(usage.str("text").unwrap().contains("Send the address that should receive events"), "{usage:?}");
     let refused = app.send_text(ANN, "Ann", "/addwebhook ftp://shop.example").await;
     assert!(refused.str("text").unwrap().contains("must start with https://"), "{refused:?}");
 

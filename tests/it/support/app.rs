@@ -272,7 +272,9 @@ impl TestApp {
     pub async fn make_creator(&self, user_id: i64, name: &str) {
         let token = creators::create_invite(&self.db, &self.secret, now()).await.unwrap();
         let reply = self.send_text(user_id, name, &format!("/start join_{token}")).await;
-        assert!(reply.str("text").unwrap().contains("creator"), "unexpected reply: {reply:?}");
+        let offers_a_plan =
+            reply.params.get("reply_markup").is_some_and(|markup| markup.to_string().contains("menu:newplan"));
+        assert!(offers_a_plan, "the welcome offers to create the first plan: {reply:?}");
     }
 
     pub fn message_json(&self, user_id: i64, name: &str, text: &str) -> Value {

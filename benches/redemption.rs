@@ -114,7 +114,12 @@ async fn generate(app: &TestApp) -> Vec<String> {
 }
 
 fn subscriber(n: usize) -> Subscriber {
-    Subscriber { telegram_user_id: 700_000 + n as i64, display_name: format!("Sub {n}"), username: None }
+    Subscriber {
+        telegram_user_id: 700_000 + n as i64,
+        display_name: format!("Sub {n}"),
+        username: None,
+        language_code: None,
+    }
 }
 
 async fn redeem(app: &TestApp, n: usize, code: &str) {

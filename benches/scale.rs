@@ -411,8 +411,12 @@ async fn redemption_p50(app: &TestApp, creator: i64) -> Duration {
     let codes = generated_codes(app, creator, &plan_name, REDEMPTIONS).await;
     let mut samples = Vec::new();
     for (n, code) in codes.iter().enumerate() {
-        let subscriber =
-            Subscriber { telegram_user_id: 90_000_000 + n as i64, display_name: "Bench".to_owned(), username: None };
+        let subscriber = Subscriber {
+            telegram_user_id: 90_000_000 + n as i64,
+            display_name: "Bench".to_owned(),
+            username: None,
+            language_code: None,
+        };
         let started = Instant::now();
         redemption::redeem(&app.db, &app.secret, &Default::default(), &subscriber, code, now()).await.unwrap();
         samples.push(started.elapsed());

@@ -130,9 +130,7 @@ wizard-cancelled = Cancelled. Nothing was created.
 cancel-nothing = There is nothing to cancel.
 
 ## Generating
-usage-generate =
-    Send /generate with a plan, a quantity, file or messages, and when codes expire, such as /generate VIP 100 file 1_month.
-    Or just /generate, step by step.
+usage-generate = That one-line form needs a plan, a quantity, file or messages, and when codes expire. Tap Generate to be asked step by step, or see the one-line form under More.
 generate-card =
     🎟 { $quantity ->
         [one] 1 code
@@ -180,7 +178,7 @@ job-status-telegram-not-answering =
     ⏸ { $what }: Telegram is not answering, retrying…
     { $done } of { $total } delivered so far; nothing is lost.
 job-status-eta = Time left: { $duration }.
-button-status = 📋 Status
+button-status = 📋 Details
 button-generate-more = ➕ Generate more
 job-status-failed = ❌ { $what }: { $reason }
 csv-caption-expiring = { $count ->
@@ -536,6 +534,7 @@ money-usd = ${ $amount }
 
 help-reference =
     📖 Every command (the menu next to the message box lists them too):
+    /start — the menu; /help — what the bot does
     /generate — codes for a plan, step by step
       or in one line: /generate <plan> <quantity> <file|messages> <expiry>, e.g. /generate VIP 100 file 1_month
     /newplan — a new plan (or in one line: /newplan VIP 30d)
@@ -611,3 +610,8 @@ webhook-ask-address = 🔗 Send the address that should receive events. It must 
 ask-export_type-unknown-value = Say how to deliver them: file or messages.
 ask-expiry_preset-unknown-value = Say when unused codes expire: no_expiry, 1_day, 1_week, 1_month, 1_year, or a number and a unit, such as 3_months.
 ask-custom_expiry_type-unknown-value = Give the unit as days, weeks, months or years, such as 3_months.
+
+unit-days-how-many = days
+unit-weeks-how-many = weeks
+unit-months-how-many = months
+unit-years-how-many = years

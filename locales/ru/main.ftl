@@ -3,10 +3,10 @@ command-start = Начало: что умеет этот бот
 command-help = Как пользоваться ботом
 command-redeem = Активировать код доступа
 command-my = Ваши подписки и ссылки-приглашения
-command-generate = Сгенерировать коды доступа для плана
+command-generate = Создать коды доступа для плана
 command-newplan = Создать план
 command-plans = Ваши планы
-command-status = Как идут ваши задания генерации
+command-status = Как идут ваши задания
 command-billing = Тариф, бесплатные активации и перерасход в этом цикле
 command-codes = Ваши коды по планам, скрытые, по состоянию
 command-resend = Доставить коды неудавшегося задания снова
@@ -23,7 +23,7 @@ help-everyone =
     👋 Этот бот открывает подписчикам доступ к закрытым каналам и группам Telegram.
     Автор канала дал вам код доступа? Отправьте его сюда, и бот пришлёт кнопку «Вступить».
 help-creator =
-    👋 Создайте план, сгенерируйте для него коды и продавайте их как удобно.
+    👋 Создайте план, создайте для него коды и продавайте их как удобно.
     Кто активирует код, того бот пустит в ваши чаты, а когда доступ закончится — удалит.
     Выберите нужное; все команды — в разделе «Ещё».
 not-a-creator = Это для авторов. Чтобы продавать доступ к своему каналу через этого бота, попросите у его оператора ссылку-приглашение.
@@ -38,9 +38,8 @@ invite-private-chat-only = Откройте ссылку-приглашение 
 plan-created = ✅ План «{ $name }» создан: { $duration }.
 plans-empty = Планов пока нет. План задаёт срок доступа и чаты, которые он открывает.
 plans-header = { $count ->
-    [one] Ваш { $count } план:
-    [few] Ваши { $count } плана:
-   *[other] Ваши { $count } планов:
+    [one] Ваш план:
+   *[other] Ваши планы ({ $count }):
 }
 plan-line = • { $name } — { $duration } ({ $status }, { $linked })
 plan-status-active = активен
@@ -76,8 +75,8 @@ link-ask-chat =
 button-pick-channel = 📢 Выбрать канал
 button-pick-group = 👥 Выбрать группу
 button-skip = Пропустить
-link-not-admin = ⚠️ Бот не администратор в «{ $chat }». Добавьте его администратором с правом «Пригласительные ссылки» и выберите чат снова.
-link-no-invite-right = ⚠️ Бот администратор в «{ $chat }», но не может приглашать пользователей. Включите ему право «Пригласительные ссылки» и выберите чат снова.
+link-not-admin = ⚠️ Бот не является администратором в «{ $chat }». Назначьте его администратором с правом «Пригласительные ссылки» и выберите чат снова.
+link-no-invite-right = ⚠️ Бот — администратор в «{ $chat }», но не может приглашать пользователей. Включите ему право «Пригласительные ссылки» и выберите чат снова.
 link-done = ✅ «{ $chat }» привязан к «{ $plan }». Каждый, кто активирует код, получит кнопку «Вступить»; бот впускает только тех, чья подписка активна, и удаляет их, когда она заканчивается.
 link-skipped = Чат пока не привязан. Привязать его можно в любой момент в разделе 📦 Планы.
 duration-lifetime = пожизненный доступ
@@ -125,7 +124,7 @@ expiry-choice-1_month = 1 месяц
 expiry-choice-1_year = 1 год
 expiry-choice-custom = Свой срок…
 wizard-unit = Свой срок: в каких единицах?
-wizard-amount = Сколько ({ $unit })? Отправьте число.
+wizard-amount = Сколько { $unit }? Отправьте число.
 unit-days = дни
 unit-weeks = недели
 unit-months = месяцы
@@ -137,9 +136,7 @@ wizard-cancelled = Отменено. Ничего не создано.
 cancel-nothing = Отменять нечего.
 
 ## Generating
-usage-generate =
-    Отправьте /generate с планом, количеством, способом доставки (file или messages) и сроком кодов, например /generate VIP 100 file 1_month.
-    Или просто /generate — по шагам с кнопками.
+usage-generate = В однострочной команде нужны план, количество, способ доставки и срок кодов. Нажмите «Создать коды», чтобы ответить по шагам, или посмотрите формат команды в разделе «Ещё».
 generate-card =
     🎟 { $quantity ->
         [one] { $quantity } код
@@ -169,10 +166,10 @@ about-hours = { $count ->
     [one] около { $count } часа
    *[other] около { $count } часов
 }
-button-generate = ✅ Сгенерировать
+button-generate = ✅ Создать коды
 button-agree-messages = ✅ Подтверждаю
 button-cancel = ✖ Отмена
-generate-cancelled = Отменено. Ничего не сгенерировано.
+generate-cancelled = Отменено. Коды не созданы.
 generate-queued = В очереди: { $what }.
 generate-already-queued = Уже в очереди.
 menu-expired = Это меню устарело.
@@ -188,8 +185,8 @@ job-status-telegram-not-answering =
     ⏸ { $what }: Telegram не отвечает, пробуем снова…
     Уже доставлено { $done } из { $total }; ничего не потеряно.
 job-status-eta = Осталось { $duration }.
-button-status = 📋 Статус
-button-generate-more = ➕ Сгенерировать ещё
+button-status = 📋 Подробнее
+button-generate-more = ➕ Создать ещё
 job-status-failed = ❌ { $what }: { $reason }
 csv-caption-expiring = { $count ->
     [one] { $count } код
@@ -250,7 +247,7 @@ validation-not-retryable = это не неудавшееся задание; п
 validation-no-linked-chat = у вас нет привязанного чата Telegram для доставки кодов; сначала откройте личный чат с ботом
 validation-not-a-url = должен быть веб-адресом, например https://shop.example/hooks
 validation-not-https = должен начинаться с https://
-validation-private-target = указывает на локальный, частный или link-local адрес, который бот не вызывает
+validation-private-target = указывает на адрес во внутренней или локальной сети, куда бот не обращается
 validation-unresolvable = содержит имя хоста, которое не удаётся найти
 validation-still-pending = ещё доставляется; повторно отправляется только доставленное или отклонённое
 error-not-found-plan = Плана с таким названием нет.
@@ -264,15 +261,14 @@ error-not-found-tier = Тариф вашей команды не найден.
 error-authentication-required = Нужна аутентификация.
 error-token-missing-ability = У этого токена нет права { $ability }.
 error-rate-limited = Слишком много запросов. Попробуйте через { $seconds } с.
-error-internal = У нас что-то пошло не так. Номер ошибки: { $reference }
+error-internal = Что-то пошло не так на нашей стороне. Номер ошибки: { $reference }
 delivery-failed-too-many-attempts = Задание прерывалось { $attempts } раз и остановлено; уже созданные коды сохранены.
 
 ## API tokens
 tokens-empty = 🔑 API-токенов пока нет. Токен позволяет вашему ИИ-ассистенту (Claude Desktop, Cursor или любому MCP-клиенту) создавать коды и следить за ними.
 tokens-header = { $count ->
-    [one] 🔑 Ваш { $count } API-токен:
-    [few] 🔑 Ваши { $count } API-токена:
-   *[other] 🔑 Ваши { $count } API-токенов:
+    [one] 🔑 Ваш API-токен:
+   *[other] 🔑 Ваши API-токены ({ $count }):
 }
 token-line =
     • { $name }: { $abilities }
@@ -325,7 +321,7 @@ redeem-too-many-attempts = ⏳ Слишком много неверных код
 creator-code-redeemed = 🎟 Код { $code } активировал { $who }, план «{ $plan }». Бесплатных активаций в этом цикле осталось: { $left } из { $allotment }.
 subscriber-with-username = { $name } (@{ $username }, id { $id })
 subscriber-without-username = { $name } (id { $id })
-creator-code-redeemed-overage = Эта активация сверх вашего лимита и оплачивается как перерасход.
+creator-code-redeemed-overage = Эта активация сверх бесплатных и оплачивается отдельно.
 my-empty = У вас пока нет подписок. Отправьте код доступа от автора канала, чтобы оформить подписку.
 my-header = Ваши подписки:
 my-line = • { $plan } — { $state }
@@ -346,7 +342,7 @@ codes-header =
     Не активировано: { $unredeemed } · активировано: { $redeemed } · истекло: { $expired } · всего: { $all }
 codes-none = Кодов в этом состоянии нет.
 code-line = • { $code } — { $state }
-code-state-open = не активирован, бессрочный
+code-state-open = не активирован, срок не ограничен
 code-state-expires = не активирован, истекает { $date }
 code-state-expired = истёк { $date }
 code-state-redeemed = активирован { $date }
@@ -378,7 +374,7 @@ field-plan_id = план
 field-name = название
 field-duration = срок доступа
 field-linked_chat = привязанный чат
-field-days = дни
+field-days = число дней
 field-job_id = задание
 field-status = состояние
 field-limit = размер страницы
@@ -386,10 +382,10 @@ field-page = страница
 field-abilities = права
 field-creator = автор
 field-tier = тариф
-field-url = URL
+field-url = адрес
 field-events = события
 field-endpoint = адрес вебхука
-field-delivery_id = delivery_id
+field-delivery_id = доставка
 
 ## Dates
 date-time = { $day } { $month } { $year }, { $time } UTC
@@ -407,20 +403,20 @@ month-11 = ноября
 month-12 = декабря
 
 ## Доступ к чатам
-link-no-restrict-right = ⚠️ Бот не может удалять участников «{ $chat }». Включите ему право «Блокировать пользователей», иначе те, чей доступ закончился, останутся в чате.
+link-no-restrict-right = ⚠️ Бот не может удалять участников «{ $chat }». Включите ему право «Блокировка пользователей», иначе те, чей доступ закончился, останутся в чате.
 button-plan-chats = 🔗 Чаты
 plan-chats-header = Чаты, которые открывает «{ $plan }»:
 plan-chat-line = • { $chat }
 plan-chats-none = «{ $plan }» пока не открывает ни одного чата.
 button-link-another = ➕ Привязать чат
 button-unlink-chat = ✖️ { $chat }
-chat-unlinked = «{ $chat }» больше не входит в «{ $plan }». Кого бот впустил, остаются до конца своего доступа.
+chat-unlinked = «{ $chat }» больше не входит в план «{ $plan }». Кого бот уже впустил, останутся до конца своего доступа.
 join-declined = Вы попросились в «{ $chat }». Вход только для подписчиков: отправьте этому боту код доступа (или откройте ссылку с ним), затем нажмите «Вступить».
 access-ended-notice = Ваш доступ по плану «{ $plan }» закончился. Чтобы вернуться, отправьте боту новый код этого плана.
 access-reminder = ⏳ Ваш доступ по плану «{ $plan }» заканчивается { $date }. Чтобы продлить его, отправьте боту ещё один код этого плана до этого срока: время прибавится к оставшемуся.
-rights-problem-not_admin = ⚠️ Бот больше не администратор «{ $chat }» ({ $plan }). Подписчики не могут вступить, а тех, чей доступ закончился, нельзя удалить, пока вы снова не сделаете его администратором с правами «Приглашать по ссылке» и «Блокировать пользователей».
-rights-problem-cannot_invite = ⚠️ Бот больше не может приглашать в «{ $chat }» ({ $plan }). Включите ему право «Приглашать по ссылке», чтобы подписчики могли вступить.
-rights-problem-cannot_restrict = ⚠️ Бот не может удалять участников «{ $chat }» ({ $plan }): те, чей доступ закончился, остаются, пока вы не включите ему право «Блокировать пользователей». Тогда их удалят.
+rights-problem-not_admin = ⚠️ Бот больше не администратор в «{ $chat }» (план «{ $plan }»). Подписчики не могут вступить, а тех, чей доступ закончился, нельзя удалить, пока вы снова не назначите его администратором с правами «Пригласительные ссылки» и «Блокировка пользователей».
+rights-problem-cannot_invite = ⚠️ Бот больше не может приглашать в «{ $chat }» (план «{ $plan }»). Включите ему право «Пригласительные ссылки», чтобы подписчики могли вступить.
+rights-problem-cannot_restrict = ⚠️ Бот не может удалять участников «{ $chat }» (план «{ $plan }»): те, чей доступ закончился, останутся, пока вы не включите ему право «Блокировка пользователей». Тогда их удалят.
 usage-check = Отправьте /check и Telegram-id или @username человека, например /check @anna.
 usage-remove = Отправьте /remove и Telegram-id или @username человека, например /remove @anna.
 error-not-found-subscriber = Среди ваших подписчиков нет никого с таким id или именем.
@@ -473,7 +469,7 @@ webhook-created =
 webhook-rotated =
     🔑 Новый секрет подписи для { $url }, показывается только сейчас:
     { $secret }
-    24 часа доставки несут и подпись старым секретом, чтобы получатель успел перейти.
+    Ещё 24 часа доставки подписываются и старым секретом, чтобы получатель успел перейти на новый.
 webhook-confirm-delete = Удалить вебхук { $url } вместе с журналом доставок? События перестанут туда уходить.
 webhook-deleted = 🗑 Вебхук удалён.
 webhook-test-queued = Тестовое событие поставлено в очередь
@@ -497,8 +493,8 @@ button-webhook-rotate = 🔑 Новый секрет
 button-webhook-delete = 🗑 Удалить
 button-webhook-delete-yes = 🗑 Да, удалить
 button-webhook-redeliver = 🔁 Повторить { $number }
-webhook-paused-failures = ⏸ Ваш вебхук { $url } не ответил { $failures } раз подряд, бот приостановил его. События продолжают записываться; возобновите его в /webhooks, когда получатель снова будет отвечать.
-webhook-paused-gone = ⏸ Ваш вебхук { $url } ответил 410 Gone, бот приостановил его. Возобновите его в /webhooks, если он снова должен получать события.
+webhook-paused-failures = ⏸ Ваш вебхук { $url } не ответил { $failures } раз подряд, и бот приостановил его. События по-прежнему записываются; возобновите его в разделе «Вебхуки», когда получатель снова заработает.
+webhook-paused-gone = ⏸ Ваш вебхук { $url } ответил 410 Gone, и бот приостановил его. Возобновите его в разделе «Вебхуки», если он снова должен получать события.
 
 command-notify = Как сообщать об активациях
 notice-redemptions = { $count ->
@@ -512,10 +508,10 @@ notice-redemptions-daily = { $count ->
    *[many] 🗓 За последние сутки активировано { $count } кодов ({ $plans }): { $who }.
 }
 notice-and-more = { $names } и ещё { $more }
-notice-redemptions-left = Бесплатных активаций осталось в этом цикле: { $left } из { $allotment }.
+notice-redemptions-left = Бесплатных активаций в этом цикле осталось: { $left } из { $allotment }.
 notice-redemptions-overage = { $count ->
-    [one] { $count } из них сверх лимита и оплачивается как перерасход.
-   *[other] { $count } из них сверх лимита и оплачиваются как перерасход.
+    [one] { $count } из них сверх бесплатных и оплачивается отдельно.
+   *[other] { $count } из них сверх бесплатных и оплачиваются отдельно.
 }
 notify-card = 🔔 Как сообщать об активациях кодов? Сейчас выбрано: «{ $current }». О неполадках с чатами и вебхуками бот сообщает сразу и всегда.
 notify-each = О каждой
@@ -555,6 +551,7 @@ money-usd = { $amount }{ "\u00A0" }$
 
 help-reference =
     📖 Все команды (их же показывает меню рядом с полем ввода):
+    /start — меню; /help — что умеет бот
     /generate — коды для плана, по шагам
       или одной строкой: /generate <план> <количество> <file|messages> <срок>, например /generate VIP 100 file 1_month
     /newplan — новый план (или одной строкой: /newplan VIP 30d)
@@ -611,8 +608,8 @@ ask-custom_expiry_amount-required = Отправьте количество чи
 ask-custom_expiry_amount-too-far-ahead = Срок действия кодов — не больше { $years } лет. Отправьте число поменьше.
 ask-days-not-positive = Отправьте число дней больше нуля, например 30.
 ask-days-not-an-integer = Отправьте число дней, например 30.
-ask-duration-not-positive = Отправьте срок, например 30d, 2w, 6mo, 1y или lifetime.
-ask-duration-unknown-value = Отправьте срок, например 30d, 2w, 6mo, 1y или lifetime.
+ask-duration-not-positive = Отправьте срок, например 30d, 2w, 6mo, 1y или «навсегда».
+ask-duration-unknown-value = Отправьте срок, например 30d, 2w, 6mo, 1y или «навсегда».
 ask-duration-too-far-ahead = Доступ — не больше { $years } лет. Отправьте срок покороче.
 ask-job_id-not-retryable = Доставить снова можно только задание, доставка которого не удалась.
 ask-linked_chat-no-linked-chat = Сначала откройте личный чат с ботом: коды приходят туда.
@@ -631,3 +628,8 @@ webhook-ask-address = 🔗 Отправьте адрес, куда отправ�
 ask-export_type-unknown-value = Укажите способ доставки: file (файл) или messages (сообщения).
 ask-expiry_preset-unknown-value = Укажите срок неиспользованных кодов: no_expiry, 1_day, 1_week, 1_month, 1_year или число и единицу, например 3_months.
 ask-custom_expiry_type-unknown-value = Укажите единицу: days, weeks, months или years, например 3_months.
+
+unit-days-how-many = дней
+unit-weeks-how-many = недель
+unit-months-how-many = месяцев
+unit-years-how-many = лет

@@ -12,6 +12,7 @@ mod m20261202_000007_create_update_inbox;
 mod m20261206_000008_create_creator_notices;
 mod m20261206_000009_index_what_grows;
 mod m20261206_000010_index_the_sweeps;
+mod m20261206_000011_remember_app_languages;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_create_creator_notices::Migration),
             Box::new(m20261206_000009_index_what_grows::Migration),
             Box::new(m20261206_000010_index_the_sweeps::Migration),
+            Box::new(m20261206_000011_remember_app_languages::Migration),
         ]
     }
 }

@@ -56,3 +56,19 @@ impl Command {
         "help",
     ];
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Command;
+    use crate::i18n::{LANGUAGES, Lang};
+
+    #[test]
+    fn the_reference_behind_more_lists_every_command_of_the_creators_menu() {
+        for code in LANGUAGES {
+            let reference = Lang::from_code(Some(code)).t("help-reference");
+            for name in Command::CREATOR_MENU {
+                assert!(reference.contains(&format!("/{name}")), "/{name} is missing from the {code} reference");
+            }
+        }
+    }
+}

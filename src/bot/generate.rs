@@ -52,7 +52,7 @@ pub async fn generate_command(h: Handling, message: Message, args: String, creat
         return open_wizard(&h, &creator, user.id.0 as i64, chat).await;
     }
     let Some(request) = parse_one_liner(&args) else {
-        telegram::send(bot, chat, menu::say(lang, "usage-generate")).await?;
+        telegram::send(bot, chat, menu::one_line_incomplete(lang, "usage-generate")).await?;
         return Ok(());
     };
     let screen = match async { context.queue.draft(&creator, request?, now()).await }.await {

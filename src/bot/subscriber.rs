@@ -47,6 +47,7 @@ pub async fn redeem_and_answer(h: &Handling, message: &Message, input: &str) -> 
         telegram_user_id: user.id.0 as i64,
         display_name: user.full_name(),
         username: user.username.clone(),
+        language_code: user.language_code.clone(),
     };
     let at = now();
     match redemption::redeem(&context.db, &context.secret, bot.metrics(), &subscriber, input, at).await {

@@ -1,6 +1,6 @@
 //! Guided conversations in the bot, and users' chosen languages.
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -110,8 +110,40 @@ impl Db {
         Ok(result.rows_affected)
     }
 
+    /// The language the user chose with `/language`.
     pub async fn chosen_language(&self, telegram_user_id: i64) -> Result<Option<String>, DbError> {
+        let row = user_language::Entity::find_by_id(telegram_user_id).one(self.conn()).await?;
+        Ok(row.filter(|row| row.chosen).map(|row| row.language_code))
+    }
+
+    /// The language to write to the user in unasked: the one they chose, else their app's as last remembered.
+    pub async fn known_language(&self, telegram_user_id: i64) -> Result<Option<String>, DbError> {
         Ok(user_language::Entity::find_by_id(telegram_user_id).one(self.conn()).await?.map(|row| row.language_code))
+    }
+
+    /// Remembers the user's app language, unless they chose one.
+    pub async fn remember_app_language(
+        &self,
+        telegram_user_id: i64,
+        language_code: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        let row = user_language::Model {
+            telegram_user_id,
+            language_code: language_code.to_owned(),
+            updated_at: now,
+            chosen: false,
+        };
+        user_language::Entity::insert(row.into_active_model())
+            .on_conflict(
+                OnConflict::column(user_language::Column::TelegramUserId)
+                    .update_columns([user_language::Column::LanguageCode, user_language::Column::UpdatedAt])
+                    .action_and_where(Expr::col((user_language::Entity, user_language::Column::Chosen)).eq(false))
+                    .to_owned(),
+            )
+            .exec_without_returning(self.conn())
+            .await?;
+        Ok(())
     }
 
     pub async fn choose_language(
@@ -120,11 +152,20 @@ impl Db {
         language_code: &str,
         now: DateTime<Utc>,
     ) -> Result<(), DbError> {
-        let row = user_language::Model { telegram_user_id, language_code: language_code.to_owned(), updated_at: now };
+        let row = user_language::Model {
+            telegram_user_id,
+            language_code: language_code.to_owned(),
+            updated_at: now,
+            chosen: true,
+        };
         user_language::Entity::insert(row.into_active_model())
             .on_conflict(
                 OnConflict::column(user_language::Column::TelegramUserId)
-                    .update_columns([user_language::Column::LanguageCode, user_language::Column::UpdatedAt])
+                    .update_columns([
+                        user_language::Column::LanguageCode,
+                        user_language::Column::UpdatedAt,
+                        user_language::Column::Chosen,
+                    ])
                     .to_owned(),
             )
             .exec(self.conn())

@@ -42,12 +42,12 @@ pub enum PlanDuration {
 }
 
 impl PlanDuration {
-    /// Reads `7d`, `2w`, `6mo`, `1y`, `30 days`, `lifetime`…
+    /// Reads `7d`, `2w`, `6mo`, `1y`, `30 days`, `lifetime` (or `forever`, or Russian `навсегда`)…
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let unknown =
             DomainError::validation("duration", ValidationReason::UnknownValue { allowed: DURATION_EXAMPLES });
-        let input = input.trim().to_ascii_lowercase();
-        if input == "lifetime" || input == "forever" {
+        let input = input.trim().to_lowercase();
+        if matches!(input.as_str(), "lifetime" | "forever" | "навсегда") {
             return Ok(Self::Lifetime);
         }
         let digits_end = input.find(|c: char| !c.is_ascii_digit()).unwrap_or(input.len());
@@ -331,6 +331,7 @@ mod tests {
         assert_eq!(split_name_and_duration("VIP Club 30 days"), Some(("VIP Club", "30 days")));
         assert_eq!(split_name_and_duration("VIP 30d"), Some(("VIP", "30d")));
         assert_eq!(split_name_and_duration("Gold lifetime"), Some(("Gold", "lifetime")));
+        assert_eq!(PlanDuration::parse("Навсегда").unwrap(), PlanDuration::Lifetime);
         assert_eq!(split_name_and_duration("Room 101 2w"), Some(("Room 101", "2w")));
         assert_eq!(split_name_and_duration("VIP"), None);
     }

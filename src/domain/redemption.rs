@@ -22,6 +22,8 @@ pub struct Subscriber {
     pub telegram_user_id: i64,
     pub display_name: String,
     pub username: Option<String>,
+    /// Their Telegram app's language, remembered for the messages the bot sends them later unasked.
+    pub language_code: Option<String>,
 }
 
 /// Why a code gave no access; each has its own message and none says whose code it is.
@@ -136,6 +138,9 @@ pub async fn redeem(
         Err(_) => "error",
     };
     metrics.add("accessbot_redemptions_total", &[("outcome", label)], 1.0);
+    if let (Ok(RedeemOutcome::Redeemed(_)), Some(code)) = (&outcome, subscriber.language_code.as_deref()) {
+        db.remember_app_language(subscriber.telegram_user_id, code, now).await?;
+    }
     outcome
 }
 

@@ -110,7 +110,7 @@ pub fn wizard(lang: &Lang, flow: &Flow, screen: &WizardScreen, throttle: &Thrott
             Screen::new(lang.t("wizard-unit")).row(units).row(nav_row(flow, lang, true))
         }
         WizardScreen::Amount { unit } => {
-            Screen::new(lang.t_with("wizard-amount", &[("unit", lang.t(&format!("unit-{unit}")).into())]))
+            Screen::new(lang.t_with("wizard-amount", &[("unit", lang.t(&format!("unit-{unit}-how-many")).into())]))
                 .row(nav_row(flow, lang, true))
         }
         WizardScreen::Card(card) => {

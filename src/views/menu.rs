@@ -58,6 +58,11 @@ pub fn not_understood(lang: &Lang, is_creator: bool) -> Screen {
     }
 }
 
+/// A one-line command that could not be read: step by step instead, or the one-line form under More.
+pub fn one_line_incomplete(lang: &Lang, key: &str) -> Screen {
+    Screen::new(lang.t(key)).rows(items(lang, &[MenuItem::Generate, MenuItem::More]))
+}
+
 /// A command for creators, sent by someone who is not one.
 pub fn not_a_creator(lang: &Lang) -> Screen {
     Screen::new(lang.t("not-a-creator")).row(vec![my_subscriptions(lang)])

@@ -198,7 +198,7 @@ impl AccessSweep {
     }
 
     async fn subscriber_lang(&self, user_id: i64) -> Result<Lang, DomainError> {
-        Ok(Lang::from_code(self.db.chosen_language(user_id).await?.as_deref()))
+        Ok(Lang::from_code(self.db.known_language(user_id).await?.as_deref()))
     }
 
     /// A private message; one that cannot be delivered (a subscriber who blocked the bot) is only logged.

@@ -339,8 +339,12 @@ async fn an_end_of_month_larger_than_a_pass_is_acted_on_without_waiting_for_the_
     app.send_text(ANN, "Ann", "/newplan VIP 30d").await;
     let codes = generated_codes(&app, ANN, "VIP", ENDING).await;
     for (n, code) in codes.iter().enumerate() {
-        let subscriber =
-            Subscriber { telegram_user_id: 20_000 + n as i64, display_name: "Sub".to_owned(), username: None };
+        let subscriber = Subscriber {
+            telegram_user_id: 20_000 + n as i64,
+            display_name: "Sub".to_owned(),
+            username: None,
+            language_code: None,
+        };
         redemption::redeem(&app.db, &app.secret, &Default::default(), &subscriber, code, now()).await.unwrap();
     }
     app.stop().await;
@@ -392,7 +396,7 @@ async fn creators_see_members_check_a_person_and_remove_them(engine: Engine) {
     app.send_text_in(ANN, "Ann", "ru", "/language").await;
     app.db.choose_language(ANN, "ru", now()).await.unwrap();
     let russian = ask_ann(&app, "/members", "Ваши участники").await;
-    assert!(russian.contains("удалено в этом цикле 1"), "{russian}");
+    assert!(russian.contains("удалено в этом цикле — 1"), "{russian}");
     let check = ask_ann(&app, &format!("/check {SAM}"), "Пользователь").await;
     assert!(check.contains("VIP — закончился"), "the ended subscription shows as ended: {check}");
     ask_ann(&app, &format!("/remove {SAM}"), "Закрыть сейчас все подписки").await;

@@ -66,7 +66,7 @@ async fn the_wizard_leads_to_a_delivered_csv_and_rejects_bad_numbers(engine: Eng
     assert_eq!(String::from_utf8(document.files[0].2.clone()).unwrap().lines().count(), 8, "a header and 7 codes");
     let summary = app.edit_of_containing(&card, "7 VIP codes are ready").await;
     let job_id = ids::public_id(ids::JOB, job.id);
-    assert_eq!(TestApp::button_labeled(&summary, "Status"), format!("st:j:{}", &job_id[4..]));
+    assert_eq!(TestApp::button_labeled(&summary, "Details"), format!("st:j:{}", &job_id[4..]));
     assert_eq!(TestApp::button_labeled(&summary, "Generate more"), "menu:generate");
     let before_more = app.telegram.requests().len();
     app.tap(ANN, &summary, "menu:generate").await;
@@ -453,7 +453,7 @@ async fn command_menus_are_registered_per_scope_and_language(engine: Engine) {
     let english = creator_menus.iter().find(|m| m.str("language_code").is_none()).unwrap();
     let russian = creator_menus.iter().find(|m| m.str("language_code") == Some("ru")).unwrap();
     assert_eq!(english.json("commands").unwrap()[1]["description"], json!("Generate access codes for a plan"));
-    assert_eq!(russian.json("commands").unwrap()[1]["description"], json!("Сгенерировать коды доступа для плана"));
+    assert_eq!(russian.json("commands").unwrap()[1]["description"], json!("Создать коды доступа для плана"));
     let start = app.send_text_in(ANN, "Ann", "ru", "/start").await;
     let labels: Vec<String> = TestApp::buttons(&start).into_iter().map(|(label, _)| label).collect();
     assert_eq!(labels.len(), 7, "{labels:?}");

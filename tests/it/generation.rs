@@ -175,7 +175,7 @@ async fn every_invalid_field_is_answered_with_what_to_send(engine: Engine) {
         ("/generate VIP Club 10 file 11_years", "at most 10 years ahead"),
         ("/generate VIP Club 10 file 5_fortnights", "days, weeks, months or years"),
         ("/generate Gold 10 file no_expiry", "There is no plan by that name."),
-        ("/generate VIP", "Or just /generate, step by step"),
+        ("/generate VIP", "Tap Generate to be asked step by step"),
     ];
     for (command, expected) in cases {
         let reply = app.send_text(ANN, "Ann", command).await;

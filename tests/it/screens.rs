@@ -62,15 +62,15 @@ struct Walk<'a> {
     transcript: String,
     /// Requests already written to the transcript.
     written: usize,
-    /// Texts of messages that asked for an answer, for the check that no answer is "not understood".
-    answered_prompts: Vec<String>,
+    /// Who took the last step.
+    acting: Option<i64>,
 }
 
 impl<'a> Walk<'a> {
     fn new(app: &'a TestApp, voice: &'a Voice) -> Self {
         let mut transcript = String::new();
         writeln!(transcript, "# The walk in `{}`\n", voice.lang).unwrap();
-        Self { app, voice, transcript, written: 0, answered_prompts: Vec::new() }
+        Self { app, voice, transcript, written: 0, acting: None }
     }
 
     fn name_of(&self, user: i64) -> &'static str {
@@ -89,6 +89,10 @@ impl<'a> Walk<'a> {
         let requests = self.app.telegram.requests();
         for request in &requests[self.written..] {
             if let Some(line) = shown(request) {
+                // Who reads it, where the bot tells someone other than the one acting.
+                if let Some(chat) = request.int("chat_id").filter(|chat| Some(*chat) != self.acting) {
+                    writeln!(self.transcript, "_(to {})_", self.name_of(chat)).unwrap();
+                }
                 self.transcript.push_str(&line);
             }
         }
@@ -99,6 +103,7 @@ impl<'a> Walk<'a> {
 
     async fn step(&mut self, user: i64, action: String) {
         self.catch_up().await;
+        self.acting = Some(user);
         writeln!(self.transcript, "\n**{} {action}**\n", self.name_of(user)).unwrap();
     }
 
@@ -112,14 +117,14 @@ impl<'a> Walk<'a> {
 
     /// Sends `text` as the answer to the question `prompt` showed.
     async fn answer(&mut self, user: i64, prompt: &Recorded, text: &str) -> Recorded {
-        self.answered_prompts.push(prompt.str("text").unwrap_or_default().to_owned());
         let answer = self.say(user, text).await;
         let not_understood = [
             Lang::from_code(Some(self.voice.lang)).t("unknown-message"),
             Lang::from_code(Some(self.voice.lang)).t("unknown-message-creator"),
         ];
         let said = answer.str("text").unwrap_or_default();
-        assert!(!not_understood.iter().any(|n| said.starts_with(n.as_str())), "“{text}” after a prompt: {said}");
+        let asked = prompt.str("text").unwrap_or_default();
+        assert!(!not_understood.iter().any(|n| said.starts_with(n.as_str())), "“{text}” after “{asked}”: {said}");
         answer
     }
 
@@ -358,6 +363,13 @@ async fn walk_in(voice: &Voice) {
     walk.say(SUBSCRIBER, "/my").await;
     let used = walk.say(LATECOMER, &codes[0]).await;
     walk.open(LATECOMER, &used, &lang.t("button-my-subscriptions")).await;
+
+    // The creator's view of plans and of one person, and ending that person's access.
+    let plans = walk.say(CREATOR, "/plans").await;
+    walk.open(CREATOR, &plans, &lang.t("button-plan-chats")).await;
+    walk.say(CREATOR, &format!("/check {SUBSCRIBER}")).await;
+    let confirm = walk.say(CREATOR, &format!("/remove {SUBSCRIBER}")).await;
+    walk.tap(CREATOR, &confirm, &lang.t("button-remove-confirm")).await;
 
     // Leaving a question half way.
     let menu = walk.say(CREATOR, "/start").await;

@@ -8,6 +8,8 @@ pub struct Model {
     pub telegram_user_id: i64,
     pub language_code: String,
     pub updated_at: DateTimeUtc,
+    /// Chosen with `/language`; false for an app language remembered at a redemption.
+    pub chosen: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

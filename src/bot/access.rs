@@ -190,7 +190,7 @@ pub async fn remove_tap(h: Handling, query: CallbackQuery, button: RemoveButton,
         }
         RemoveButton::Cancel => menu::say(lang, "remove-cancelled"),
     };
-    let toast = screen.text.clone();
+    // The message says what happened; a toast saying it again would be said twice.
     tap.show(bot, screen).await;
-    answer_tap(&h, &query, Some(toast)).await
+    answer_tap(&h, &query, Some(String::new())).await
 }

@@ -387,8 +387,11 @@ async fn creators_see_members_check_a_person_and_remove_them(engine: Engine) {
         .await;
     let go = TestApp::button_labeled(&confirm, "End access now");
     assert!(app.tap(SAM, &confirm, &go).await.str("text").unwrap().contains("expired"), "only a creator may tap");
-    let done = app.tap(ANN, &confirm, &go).await;
-    assert!(done.str("text").unwrap().contains("1 subscription ended"), "{done:?}");
+    let done = app.tap_edit(ANN, &confirm, &go).await;
+    assert!(
+        done.str("text").unwrap().contains("1 subscription ended"),
+        "the confirmation says what happened: {done:?}"
+    );
     eventually(&app, || async { app.telegram.member_status(CHANNEL, SAM) == "left" }).await;
     eventually(&app, || async { events_of(&app.db, events::MEMBER_REMOVED).await.len() == 1 }).await;
     assert_eq!(events_of(&app.db, events::MEMBER_REMOVED).await[0]["reason"], "removed_by_creator");

@@ -10,8 +10,8 @@ use accessbot::domain::creators;
 use accessbot::i18n::Lang;
 use serde_json::{Value, json};
 
-use crate::support::app::{WAIT, wait_until};
-use crate::support::fake_telegram::{BOT_ID, Recorded, user_json};
+use crate::support::app::{WAIT, move_subscription_end, wait_until};
+use crate::support::fake_telegram::{BOT_ID, Recorded, Scripted, user_json};
 use crate::support::receiver::Receiver;
 use crate::support::{Engine, TestApp};
 
@@ -29,6 +29,7 @@ struct Voice {
     subscriber: &'static str,
     latecomer: &'static str,
     plan: &'static str,
+    renamed: &'static str,
     channel: &'static str,
     token_name: &'static str,
     greeting: &'static str,
@@ -40,6 +41,7 @@ const ENGLISH: Voice = Voice {
     subscriber: "Sam",
     latecomer: "Lee",
     plan: "Gold",
+    renamed: "Gold Club",
     channel: "Gold room",
     token_name: "Shop bot",
     greeting: "hello, I paid, where is my access?",
@@ -50,6 +52,7 @@ const RUSSIAN: Voice = Voice {
     subscriber: "Сева",
     latecomer: "Лёша",
     plan: "Золото",
+    renamed: "Золотой клуб",
     channel: "Золотой зал",
     token_name: "Бот магазина",
     greeting: "здравствуйте, я оплатил, где доступ?",
@@ -223,6 +226,8 @@ const NAMES: &[&str] = &[
     "id",
     "username",
     "README",
+    // The language picker names each language in itself.
+    "English",
 ];
 
 /// The Latin words of a Russian text that are not names, commands, addresses, codes, identifiers such as
@@ -349,12 +354,22 @@ async fn walk_in(voice: &Voice) {
     walk.tap(CREATOR, &toggled, &lang.t("ability-create-codes")).await;
     walk.tap(CREATOR, &toggled, &lang.t("button-create-token")).await;
 
-    // A webhook whose address is the answer to the question, wrong first.
+    // A webhook whose address is the answer to the question, wrong first; a test event and its delivery.
     let receiver = Receiver::start().await;
     let webhooks = walk.say(CREATOR, "/webhooks").await;
     let ask_address = walk.open(CREATOR, &webhooks, &lang.t("button-webhook-add")).await;
     let asked_again = walk.answer(CREATOR, &ask_address, "shop").await;
-    walk.answer(CREATOR, &asked_again, &receiver.url).await;
+    let created = walk.answer(CREATOR, &asked_again, &format!("{}/hooks", receiver.url)).await;
+    let secret = created.str("text").unwrap().split_whitespace().find(|w| w.starts_with("whsec_")).unwrap().to_owned();
+    receiver.trust(&secret);
+    let card = walk.newest_to(CREATOR, 0);
+    walk.tap(CREATOR, &card, &lang.t("button-webhook-test")).await;
+    wait_until("the test event arrives", async || !receiver.received().is_empty()).await;
+    walk.open(CREATOR, &card, &lang.t("button-webhook-deliveries")).await;
+
+    // The language picker.
+    let picker = walk.say(CREATOR, "/language").await;
+    walk.tap(CREATOR, &picker, &lang.t("language-name")).await;
 
     // A subscriber who writes before redeeming, redeems, and someone else with the same code.
     let lost = walk.say(SUBSCRIBER, voice.greeting).await;
@@ -364,9 +379,36 @@ async fn walk_in(voice: &Voice) {
     let used = walk.say(LATECOMER, &codes[0]).await;
     walk.open(LATECOMER, &used, &lang.t("button-my-subscriptions")).await;
 
+    // A reminder before the end, and the creator told of a right the bot lost.
+    move_subscription_end(&app, SUBSCRIBER, now() + chrono::Duration::hours(20)).await;
+    walk.step(SUBSCRIBER, "waits: their access ends within a day".to_owned()).await;
+    wait_until("the reminder", async || reminded(&app)).await;
+    walk.step(CREATOR, "takes the bot's right to ban away in the channel".to_owned()).await;
+    let before = app.telegram.requests().len();
+    app.telegram.push_bot_rights(CHANNEL, true, false);
+    app.next_message_to(CREATOR, before).await;
+    app.telegram.push_bot_rights(CHANNEL, true, true);
+
+    // A delivery that fails, and the same codes delivered again.
+    app.telegram.script("sendDocument", Scripted::Blocked);
+    let card = walk.say(CREATOR, &format!("/generate {} 2 file no_expiry", voice.plan)).await;
+    walk.tap(CREATOR, &card, &lang.t("button-generate")).await;
+    let failed = app.edit_of_containing(&card, "❌").await;
+    walk.catch_up().await;
+    walk.tap(CREATOR, &failed, &lang.t("button-retry-delivery")).await;
+    app.telegram.wait_for(WAIT, |r| (r.iter().filter(|r| r.method == "sendDocument").count() >= 2).then_some(())).await;
+    walk.catch_up().await;
+
     // The creator's view of plans and of one person, and ending that person's access.
     let plans = walk.say(CREATOR, "/plans").await;
-    walk.open(CREATOR, &plans, &lang.t("button-plan-chats")).await;
+    let chats = walk.open(CREATOR, &plans, &lang.t("button-plan-chats")).await;
+    walk.tap(CREATOR, &chats, &format!("✖️ {}", voice.channel)).await;
+    let plans = walk.say(CREATOR, "/plans").await;
+    let ask_name = walk.open(CREATOR, &plans, &format!("✏️ {}", voice.plan)).await;
+    walk.answer(CREATOR, &ask_name, voice.renamed).await;
+    let plans = walk.say(CREATOR, "/plans").await;
+    let archived = walk.open(CREATOR, &plans, &lang.t("button-archive-plan")).await;
+    walk.open(CREATOR, &archived, &lang.t("button-reactivate-plan")).await;
     walk.say(CREATOR, &format!("/check {SUBSCRIBER}")).await;
     let confirm = walk.say(CREATOR, &format!("/remove {SUBSCRIBER}")).await;
     walk.tap(CREATOR, &confirm, &lang.t("button-remove-confirm")).await;
@@ -381,6 +423,15 @@ async fn walk_in(voice: &Voice) {
     check(&walk, &lang);
     app.assert_no_violations();
     drop(receiver);
+}
+
+/// Whether the subscriber was reminded of the end.
+fn reminded(app: &TestApp) -> bool {
+    app.telegram.count_matching(|r| {
+        r.method == "sendMessage"
+            && r.int("chat_id") == Some(SUBSCRIBER)
+            && r.str("text").is_some_and(|t| t.starts_with('⏳'))
+    }) > 0
 }
 
 async fn wait_for_messages_with_codes(app: &TestApp, count: usize) {

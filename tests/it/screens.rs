@@ -158,6 +158,17 @@ impl<'a> Walk<'a> {
             .expect("the bot showed something")
     }
 
+    /// The message `shown` as its newest edit shows it.
+    fn newest_edit_of(&self, shown: &Recorded) -> Recorded {
+        let message_id = crate::support::app::message_id_of(shown);
+        let requests = self.app.telegram.requests();
+        requests
+            .iter()
+            .rfind(|r| r.method == "editMessageText" && r.int("message_id") == Some(message_id))
+            .cloned()
+            .unwrap_or_else(|| shown.clone())
+    }
+
     /// Taps and returns what the tap showed: the tapped message as edited, or a new message.
     async fn open(&mut self, user: i64, card: &Recorded, label: &str) -> Recorded {
         let before = self.app.telegram.requests().len();
@@ -308,6 +319,10 @@ async fn walk_in(voice: &Voice) {
     app.next_message_to(CREATOR, before).await;
     walk.catch_up().await;
 
+    // Nothing yet: jobs, and a person the bot does not know.
+    walk.say(CREATOR, "/status").await;
+    walk.say(CREATOR, "/check 424242").await;
+
     // Help, the reference, and something the bot cannot act on.
     let help = walk.say(CREATOR, "/help").await;
     walk.open(CREATOR, &help, &lang.t("menu-more")).await;
@@ -343,7 +358,10 @@ async fn walk_in(voice: &Voice) {
     walk.open(CREATOR, &codes_picker, voice.plan).await;
     walk.say(CREATOR, "/members").await;
     walk.say(CREATOR, "/billing").await;
-    walk.say(CREATOR, "/notify").await;
+    let notify = walk.say(CREATOR, "/notify").await;
+    walk.tap(CREATOR, &notify, &lang.t("notify-daily")).await;
+    let notify = walk.newest_to(CREATOR, 0);
+    walk.tap(CREATOR, &notify, &lang.t("notify-each")).await;
 
     // A token named by answering its card, with nothing ticked on the way.
     let tokens = walk.say(CREATOR, "/tokens").await;
@@ -353,6 +371,8 @@ async fn walk_in(voice: &Voice) {
     walk.tap(CREATOR, &toggled, &lang.t("button-create-token")).await;
     walk.tap(CREATOR, &toggled, &lang.t("ability-create-codes")).await;
     walk.tap(CREATOR, &toggled, &lang.t("button-create-token")).await;
+    let tokens = walk.say(CREATOR, "/tokens").await;
+    walk.tap(CREATOR, &tokens, "🗑").await;
 
     // A webhook whose address is the answer to the question, wrong first; a test event and its delivery.
     let receiver = Receiver::start().await;
@@ -365,7 +385,14 @@ async fn walk_in(voice: &Voice) {
     let card = walk.newest_to(CREATOR, 0);
     walk.tap(CREATOR, &card, &lang.t("button-webhook-test")).await;
     wait_until("the test event arrives", async || !receiver.received().is_empty()).await;
-    walk.open(CREATOR, &card, &lang.t("button-webhook-deliveries")).await;
+    let deliveries = walk.open(CREATOR, &card, &lang.t("button-webhook-deliveries")).await;
+    let card = walk.open(CREATOR, &deliveries, &lang.t("button-back")).await;
+    let card = walk.open(CREATOR, &card, &lang.t("button-webhook-pause")).await;
+    let card = walk.open(CREATOR, &card, &lang.t("button-webhook-resume")).await;
+    walk.tap(CREATOR, &card, &lang.t("button-webhook-rotate")).await;
+    let card = walk.newest_edit_of(&card);
+    let confirm = walk.open(CREATOR, &card, &lang.t("button-webhook-delete")).await;
+    walk.tap(CREATOR, &confirm, &lang.t("button-webhook-delete-yes")).await;
 
     // The language picker.
     let picker = walk.say(CREATOR, "/language").await;

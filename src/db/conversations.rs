@@ -128,22 +128,7 @@ impl Db {
         language_code: &str,
         now: DateTime<Utc>,
     ) -> Result<(), DbError> {
-        let row = user_language::Model {
-            telegram_user_id,
-            language_code: language_code.to_owned(),
-            updated_at: now,
-            chosen: false,
-        };
-        user_language::Entity::insert(row.into_active_model())
-            .on_conflict(
-                OnConflict::column(user_language::Column::TelegramUserId)
-                    .update_columns([user_language::Column::LanguageCode, user_language::Column::UpdatedAt])
-                    .action_and_where(Expr::col((user_language::Entity, user_language::Column::Chosen)).eq(false))
-                    .to_owned(),
-            )
-            .exec_without_returning(self.conn())
-            .await?;
-        Ok(())
+        self.store_language(telegram_user_id, language_code, false, now).await
     }
 
     pub async fn choose_language(
@@ -152,23 +137,28 @@ impl Db {
         language_code: &str,
         now: DateTime<Utc>,
     ) -> Result<(), DbError> {
-        let row = user_language::Model {
-            telegram_user_id,
-            language_code: language_code.to_owned(),
-            updated_at: now,
-            chosen: true,
-        };
+        self.store_language(telegram_user_id, language_code, true, now).await
+    }
+
+    /// A choice replaces whatever was there; a remembered app language replaces only a remembered one.
+    async fn store_language(
+        &self,
+        telegram_user_id: i64,
+        language_code: &str,
+        chosen: bool,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        use user_language::Column as C;
+        let row =
+            user_language::Model { telegram_user_id, language_code: language_code.to_owned(), updated_at: now, chosen };
+        let mut on_conflict = OnConflict::column(C::TelegramUserId);
+        on_conflict.update_columns([C::LanguageCode, C::UpdatedAt, C::Chosen]);
+        if !chosen {
+            on_conflict.action_and_where(Expr::col((user_language::Entity, C::Chosen)).eq(false));
+        }
         user_language::Entity::insert(row.into_active_model())
-            .on_conflict(
-                OnConflict::column(user_language::Column::TelegramUserId)
-                    .update_columns([
-                        user_language::Column::LanguageCode,
-                        user_language::Column::UpdatedAt,
-                        user_language::Column::Chosen,
-                    ])
-                    .to_owned(),
-            )
-            .exec(self.conn())
+            .on_conflict(on_conflict)
+            .exec_without_returning(self.conn())
             .await?;
         Ok(())
     }

@@ -418,7 +418,32 @@ async fn a_meter_event_accepted_just_before_a_crash_is_reported_once_after_the_r
     assert_eq!(record.last_error, None, "{record:?}");
 }
 
+/// A redemption remembers the subscriber's app language for the messages sent them later unasked; a language
+/// chosen with /language stays.
+async fn a_redemption_remembers_the_app_language_but_never_over_a_choice(engine: Engine) {
+    use accessbot::domain::redemption::{self, Subscriber};
+    let app = TestApp::with_creator_and_plan(engine, ANN, "VIP").await;
+    let codes = generated_codes(&app, ANN, "VIP", 2).await;
+    let redeem = async |user: i64, code: &str| {
+        let subscriber = Subscriber {
+            telegram_user_id: user,
+            display_name: "Sub".to_owned(),
+            username: None,
+            language_code: Some("ru".to_owned()),
+        };
+        redemption::redeem(&app.db, &app.secret, &Default::default(), &subscriber, code, now()).await.unwrap();
+    };
+    redeem(SAM, &codes[0]).await;
+    assert_eq!(app.db.known_language(SAM).await.unwrap().as_deref(), Some("ru"));
+    assert_eq!(app.db.chosen_language(SAM).await.unwrap(), None, "remembered, not chosen");
+
+    app.db.choose_language(SAM + 1, "en", now()).await.unwrap();
+    redeem(SAM + 1, &codes[1]).await;
+    assert_eq!(app.db.known_language(SAM + 1).await.unwrap().as_deref(), Some("en"), "the choice stays");
+}
+
 on_every_engine!(
+    a_redemption_remembers_the_app_language_but_never_over_a_choice,
     each_way_of_redeeming_grants_and_extends_access_and_tells_the_creator,
     each_refusal_has_its_own_message_and_reveals_nothing,
     twenty_concurrent_redemptions_of_one_code_give_one_success,

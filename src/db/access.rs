@@ -372,6 +372,10 @@ impl Db {
         use subscription::Column as S;
         let mut due: Vec<Subscription> = Vec::new();
         for offset in offsets {
+            let left = limit.saturating_sub(due.len() as u64);
+            if left == 0 {
+                break;
+            }
             let reminded = Query::select()
                 .expr(Expr::val(1))
                 .from(reminder::Entity)
@@ -384,10 +388,6 @@ impl Db {
                 )
                 .and_where(Expr::col((reminder::Entity, reminder::Column::OffsetSeconds)).eq(*offset))
                 .to_owned();
-            let left = limit.saturating_sub(due.len() as u64);
-            if left == 0 {
-                break;
-            }
             let found = subscription::Entity::find()
                 .filter(S::EndHandledAt.is_null())
                 .filter(S::EndsAt.gt(now))

@@ -138,8 +138,11 @@ pub async fn redeem(
         Err(_) => "error",
     };
     metrics.add("accessbot_redemptions_total", &[("outcome", label)], 1.0);
-    if let (Ok(RedeemOutcome::Redeemed(_)), Some(code)) = (&outcome, subscriber.language_code.as_deref()) {
-        db.remember_app_language(subscriber.telegram_user_id, code, now).await?;
+    if let (Ok(RedeemOutcome::Redeemed(_)), Some(code)) = (&outcome, subscriber.language_code.as_deref())
+        && let Err(error) = db.remember_app_language(subscriber.telegram_user_id, code, now).await
+    {
+        // The redemption is committed and must be answered as such; the failure is logged with a reference.
+        DomainError::internal("remembering a subscriber's language", error);
     }
     outcome
 }

@@ -49,9 +49,9 @@ pub fn chat(lang: &Lang, error: &DomainError) -> String {
 
 /// The error as a message in a chat, with the buttons that lead on from it.
 pub fn screen(lang: &Lang, error: &DomainError) -> super::Screen {
-    use super::buttons::{Callback, MenuItem};
+    use super::buttons::MenuItem;
     let screen = super::Screen::new(chat(lang, error));
-    let to = |item: MenuItem| super::button(lang.t(&format!("menu-{}", item.as_str())), Callback::Menu(item));
+    let to = |item: MenuItem| super::menu::menu_button(lang, item);
     match error {
         DomainError::NotFound { resource: "plan" } => screen.row(vec![to(MenuItem::Plans), to(MenuItem::NewPlan)]),
         DomainError::NotFound { resource: "job" } => screen.row(vec![to(MenuItem::Jobs)]),

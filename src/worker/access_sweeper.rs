@@ -107,41 +107,50 @@ impl AccessSweep {
     /// Up to a batch of removals, [`REMOVALS_IN_FLIGHT`] at a time; each remover claims its next one.
     async fn remove_due(&self) -> Result<u64, DomainError> {
         let lease = chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::seconds(30));
-        let left = AtomicU64::new(access::SWEEP_BATCH);
-        let take_one = || left.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1)).is_ok();
+        let removed = AtomicU64::new(0);
         let remover = async || -> Result<(), DomainError> {
-            while take_one() {
+            while removed.load(Ordering::Relaxed) < access::SWEEP_BATCH {
                 let Some(member) = access::next_removal(&self.db, now(), lease).await? else { break };
                 self.remove(&member).await?;
+                removed.fetch_add(1, Ordering::Relaxed);
             }
             Ok(())
         };
         let removers = futures_util::future::join_all((0..REMOVALS_IN_FLIGHT).map(|_| remover())).await;
         removers.into_iter().collect::<Result<Vec<()>, _>>()?;
-        Ok(access::SWEEP_BATCH - left.load(Ordering::Relaxed).min(access::SWEEP_BATCH))
+        Ok(removed.load(Ordering::Relaxed))
     }
 
     /// Subscribers whose access ended, and those whose end is near; whether a batch was left for later.
     async fn tell_subscribers(&self) -> Result<bool, DomainError> {
         let ended = access::end_notices(&self.db, now()).await?;
         let full = ended.len() as u64 >= access::SWEEP_BATCH;
-        let notices = futures_util::stream::iter(ended).map(async |(subscription, plan)| {
-            let lang = self.subscriber_lang(subscription.subscriber_id).await?;
-            self.tell(subscription.subscriber_id, view::access_ended(&lang, &plan)).await;
-            Ok::<(), DomainError>(())
+        let ended = ended.into_iter().map(|(subscription, plan)| {
+            (subscription.subscriber_id, move |lang: &Lang| view::access_ended(lang, &plan))
         });
-        notices.buffer_unordered(NOTICES_IN_FLIGHT).try_collect::<Vec<()>>().await?;
-        let offsets = &self.settings.reminders_before_end;
-        let reminders = access::due_reminders(&self.db, offsets, now()).await?;
+        self.tell_each(ended).await?;
+        let reminders = access::due_reminders(&self.db, &self.settings.reminders_before_end, now()).await?;
         let full = full || reminders.len() as u64 >= access::SWEEP_BATCH;
-        let reminders = futures_util::stream::iter(reminders).map(async |(subscription, plan)| {
-            let Some(ends_at) = subscription.ends_at else { return Ok(()) };
-            let lang = self.subscriber_lang(subscription.subscriber_id).await?;
-            self.tell(subscription.subscriber_id, view::reminder(&lang, &plan, ends_at)).await;
+        let reminders = reminders.into_iter().filter_map(|(subscription, plan)| {
+            let ends_at = subscription.ends_at?;
+            Some((subscription.subscriber_id, move |lang: &Lang| view::reminder(lang, &plan, ends_at)))
+        });
+        self.tell_each(reminders).await?;
+        Ok(full)
+    }
+
+    /// Tells each subscriber the screen made in their language, [`NOTICES_IN_FLIGHT`] at a time.
+    async fn tell_each<F: Fn(&Lang) -> Screen>(
+        &self,
+        notices: impl Iterator<Item = (i64, F)>,
+    ) -> Result<(), DomainError> {
+        let sends = futures_util::stream::iter(notices).map(async |(subscriber, screen)| {
+            let lang = self.subscriber_lang(subscriber).await?;
+            self.tell(subscriber, screen(&lang)).await;
             Ok::<(), DomainError>(())
         });
-        reminders.buffer_unordered(NOTICES_IN_FLIGHT).try_collect::<Vec<()>>().await?;
-        Ok(full)
+        sends.buffer_unordered(NOTICES_IN_FLIGHT).try_collect::<Vec<()>>().await?;
+        Ok(())
     }
 
     /// Removes one member: a kick, so they may come back with a new code. A 429 is waited out; a missing

@@ -25,7 +25,7 @@ use accessbot::domain::plans;
 use accessbot::domain::redemption::{self, Subscriber};
 use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::json;
-use support::app::{generated_codes, messages_request};
+use support::app::generated_codes;
 use support::fake_telegram::{BOT_ID, MessageLimits, Recorded};
 use support::mcp::{ALL_ABILITIES, call_ok};
 use support::{Engine, TestApp};
@@ -52,28 +52,40 @@ fn main() {
         if let Some(postgres) = Engine::postgres() {
             engines.push(("postgres", postgres));
         }
+        // `cargo bench --bench scale -- deliveries` runs only the sections named (after the seed).
+        let named: Vec<String> = std::env::args().skip(1).filter(|arg| !arg.starts_with('-')).collect();
+        let runs = |section: &str| named.is_empty() || named.iter().any(|name| name == section);
         for (name, engine) in engines {
-            let empty = redemption_p50(&spawn(engine.clone()).await, FIRST_CREATOR).await;
+            let empty = if runs("screens") { Some(redemption_p50(&spawn(engine.clone()).await, FIRST_CREATOR).await) } else { None };
             let mut app = spawn(engine).await;
             let started = Instant::now();
             let ending = seed(&app).await;
             println!("{name}: seeded in {:.1?}", started.elapsed());
-            let loaded = redemption_p50(&app, TIMED).await;
-            println!(
-                "{name}: redemption p50 {loaded:.2?} on the full database, {empty:.2?} on an empty one: {:.2}× (goal ≤ 1.5×)",
-                loaded.as_secs_f64() / empty.as_secs_f64()
-            );
-            for (screen, command) in [("/codes", "/codes Plan 500"), ("/members", "/members"), ("/status", "/status")] {
-                let p50 = screen_p50(&app, command).await;
-                println!("{name}: {screen} p50 {p50:.2?} (goal ≤ {GOAL_SCREEN:?}){}", mark(p50 <= GOAL_SCREEN));
+            if let Some(empty) = empty {
+                let loaded = redemption_p50(&app, TIMED).await;
+                println!(
+                    "{name}: redemption p50 {loaded:.2?} on the full database, {empty:.2?} on an empty one: {:.2}× (goal ≤ 1.5×)",
+                    loaded.as_secs_f64() / empty.as_secs_f64()
+                );
+                for (screen, command) in [("/codes", "/codes Plan 500"), ("/members", "/members"), ("/status", "/status")] {
+                    let p50 = screen_p50(&app, command).await;
+                    println!("{name}: {screen} p50 {p50:.2?} (goal ≤ {GOAL_SCREEN:?}){}", mark(p50 <= GOAL_SCREEN));
+                }
+                let p50 = list_access_codes_p50(&app).await;
+                println!("{name}: list_access_codes p50 {p50:.2?} (goal ≤ {GOAL_SCREEN:?}){}", mark(p50 <= GOAL_SCREEN));
             }
-            let p50 = list_access_codes_p50(&app).await;
-            println!("{name}: list_access_codes p50 {p50:.2?} (goal ≤ {GOAL_SCREEN:?}){}", mark(p50 <= GOAL_SCREEN));
             app.stop().await;
-            end_together(&app, ending).await;
-            let instance = Instance::start(&app).await;
-            removals(name, &app).await;
-            deliveries(name, &app).await;
+            let instance = if runs("removals") {
+                end_together(&app, ending).await;
+                let instance = Instance::start(&app).await;
+                removals(name, &app).await;
+                instance
+            } else {
+                Instance::start(&app).await
+            };
+            if runs("deliveries") {
+                deliveries(name, &app, &instance).await;
+            }
             let peak = instance.stop();
             println!("{name}: peak memory of the instance (VmHWM of its process) {peak} (goal ≤ 100 MB)");
         }
@@ -179,6 +191,7 @@ async fn seed(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
                 redeemed_at: subscriber.map(|_| at),
                 redeemed_by: subscriber,
                 created_at: at,
+                revoked_at: None,
             });
             if let Some(subscriber_id) = subscriber {
                 let ends_at = if position < ENDING_TOGETHER_EACH {
@@ -362,12 +375,28 @@ async fn removals(name: &str, app: &TestApp) {
     );
 }
 
-/// Every creator starts a 10-message job at once.
-async fn deliveries(name: &str, app: &TestApp) {
-    let queue = app.queue();
+/// Every creator starts a 10-message job at once, as a creator does: `/generate`, then a tap on the card's
+/// button that agrees to one message per code. The card becomes the job's status message.
+async fn deliveries(name: &str, app: &TestApp, instance: &Instance) {
+    let is_card = |r: &Recorded| {
+        r.method == "sendMessage" && r.params.get("reply_markup").is_some_and(|m| m.to_string().contains("gen:agree:"))
+    };
+    let cards_before = app.telegram.count_matching(is_card);
     for n in 0..CREATORS {
-        let creator = app.creator(FIRST_CREATOR + n).await;
-        queue.enqueue(&creator, &messages_request(&format!("Plan {n}"), 10), "bench", now()).await.unwrap();
+        let command = format!("/generate Plan {n} 10 messages 1_month");
+        app.telegram.push_update(app.message_json(FIRST_CREATOR + n, "Creator", &command));
+    }
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while app.telegram.count_matching(is_card) < cards_before + CREATORS as usize {
+        assert!(Instant::now() < deadline, "the 1,000 cards did not all arrive");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    println!("{name}: 1,000 cards answered; peak memory of the instance so far {}", peak_memory(instance.child.id()));
+    let cards: Vec<Recorded> = app.telegram.requests().into_iter().filter(|r| is_card(r)).collect();
+    let taps_from = Instant::now();
+    for card in &cards[cards_before..] {
+        let creator = card.int("chat_id").unwrap();
+        app.telegram.push_update(app.callback_json(creator, card, &TestApp::button(card, "gen:agree:")));
     }
     let is_code = |r: &Recorded| r.method == "sendMessage" && r.params.contains_key("entities");
     let expected = (CREATORS * 10) as usize;
@@ -378,10 +407,9 @@ async fn deliveries(name: &str, app: &TestApp) {
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     let requests = app.telegram.requests();
-    let times: Vec<Instant> = requests.iter().filter(|r| is_code(r)).map(|r| r.at).collect();
+    let times: Vec<Instant> = requests.iter().filter(|r| r.at >= taps_from && is_code(r)).map(|r| r.at).collect();
     let (from, to) = middle_span(&times);
     let rate = middle_rate(times);
-    // Each job's status message goes out beside its codes and shares the budget with them.
     let everything = requests.iter().filter(|r| r.method == "sendMessage" && r.at >= from && r.at <= to).count() as f64
         / (to - from).as_secs_f64();
     println!(

@@ -128,6 +128,12 @@ impl From<i64> for Arg {
     }
 }
 
+impl From<u64> for Arg {
+    fn from(value: u64) -> Self {
+        Self::Number(i64::try_from(value).unwrap_or(i64::MAX))
+    }
+}
+
 impl From<i32> for Arg {
     fn from(value: i32) -> Self {
         Self::Number(value.into())

@@ -16,6 +16,7 @@ command-tokens = API tokens for AI assistants (MCP)
 command-members = Your subscribers and members per plan
 command-check = One person's subscriptions and chats
 command-remove = End one person's access now
+command-revoke = Take back codes nobody has redeemed yet
 command-newtoken = Create an API token for an AI assistant
 
 ## Welcome and help
@@ -241,6 +242,7 @@ validation-not-https = must start with https://
 validation-private-target = points to a loopback, private or link-local address, which the bot does not call
 validation-unresolvable = names a host that cannot be found
 validation-still-pending = is still being delivered; only a delivered or dead delivery is sent again
+validation-one-of = give exactly one of: { $fields }
 error-not-found-plan = There is no plan by that name.
 error-not-found-job = There is no such job among yours.
 error-not-found-invite = This invite link is not valid: it was used already, has expired, or never existed. Ask the operator for a new one.
@@ -276,6 +278,7 @@ ability-create-codes = Create codes
 ability-view-codes = See codes
 ability-view-webhooks = See webhook deliveries
 ability-manage-webhooks = Resend webhook deliveries
+ability-revoke-codes = Revoke codes
 button-create-token = ✅ Create
 token-pick-abilities = Tick what it may do, then tap Create.
 token-created =
@@ -329,16 +332,18 @@ tier-growth = Growth
 codes-pick-plan = 🎟 Whose codes? Pick a plan.
 codes-header =
     🎟 Codes of “{ $plan }” — { $filter }, page { $page } of { $pages }
-    Unredeemed { $unredeemed } · Redeemed { $redeemed } · Expired { $expired } · All { $all }
+    Unredeemed { $unredeemed } · Redeemed { $redeemed } · Expired { $expired } · Revoked { $revoked } · All { $all }
 codes-none = No codes in this state.
 code-line = • { $code } — { $state }
 code-state-open = unredeemed, never expires
 code-state-expires = unredeemed, expires { $date }
 code-state-expired = expired { $date }
 code-state-redeemed = redeemed { $date }
+code-state-revoked = revoked { $date }
 code-filter-unredeemed = Unredeemed
 code-filter-redeemed = Redeemed
 code-filter-expired = Expired
+code-filter-revoked = Revoked
 code-filter-all = All
 button-plans = ⬅ Plans
 
@@ -376,6 +381,10 @@ field-url = URL
 field-events = events
 field-endpoint = endpoint
 field-delivery_id = delivery_id
+field-batch_id = batch_id
+field-code = code
+field-dry_run = dry_run
+field-target = what to revoke
 
 ## Dates
 date-time = { $day } { $month } { $year }, { $time } UTC
@@ -408,6 +417,41 @@ rights-problem-not_admin = ⚠️ The bot is no longer an administrator of “{ 
 rights-problem-cannot_invite = ⚠️ The bot may no longer invite users to “{ $chat }” ({ $plan }). Turn on “Invite users via link” for it so subscribers can join.
 rights-problem-cannot_restrict = ⚠️ The bot may not remove members of “{ $chat }” ({ $plan }): members whose access ended stay until you turn on “Ban users” for it. Then they are removed.
 usage-check = Send /check followed by the person's Telegram id or @username, such as /check @anna.
+usage-revoke =
+    Send /revoke with what to take back:
+    • a code: /revoke ABCD-EFGH-JKMN
+    • a plan's unredeemed codes: /revoke VIP
+    • a batch's unredeemed codes: /revoke btc_… (the batch id is in its CSV)
+    Or open /codes and tap 🚫 Revoke unredeemed.
+revoke-confirm-code = Revoke the code { $code }? Nobody can redeem it afterwards.
+revoke-confirm-batch = { $count ->
+    [one] Revoke the 1 unredeemed code of the batch of { $size } “{ $plan }” codes from { $date }? Nobody can redeem it afterwards; codes already redeemed keep their access.
+   *[other] Revoke the { $count } unredeemed codes of the batch of { $size } “{ $plan }” codes from { $date }? Nobody can redeem them afterwards; codes already redeemed keep their access.
+}
+revoke-confirm-plan = { $count ->
+    [one] Revoke the 1 unredeemed code of “{ $plan }”? Nobody can redeem it afterwards; codes already redeemed keep their access.
+   *[other] Revoke the { $count } unredeemed codes of “{ $plan }”? Nobody can redeem them afterwards; codes already redeemed keep their access.
+}
+button-revoke = { $count ->
+    [one] 🚫 Revoke 1 code
+   *[other] 🚫 Revoke { $count } codes
+}
+button-revoke-unredeemed = 🚫 Revoke unredeemed
+revoke-nothing-batch = Nothing to revoke: this batch of “{ $plan }” has no code left that could be redeemed.
+revoke-nothing-plan = Nothing to revoke: “{ $plan }” has no code left that could be redeemed.
+revoke-code-redeemed = The code { $code } was redeemed { $date }, so it cannot be revoked.
+revoke-code-expired = The code { $code } expired { $date }: nobody can redeem it.
+revoke-code-revoked = The code { $code } was revoked { $date } already.
+revoke-code-gone = The code { $code } was redeemed or revoked a moment ago.
+revoked-code = 🚫 The code { $code } is revoked: nobody can redeem it now.
+revoked-codes = { $count ->
+    [one] 🚫 1 code of “{ $plan }” is revoked: nobody can redeem it now.
+   *[other] 🚫 { $count } codes of “{ $plan }” are revoked: nobody can redeem them now.
+}
+revoked-none = Nothing was revoked: those codes were redeemed or revoked meanwhile.
+revoke-cancelled = Nothing was revoked.
+error-not-found-code = There is no such code among yours.
+error-not-found-batch = There is no such batch among yours.
 usage-remove = Send /remove followed by the person's Telegram id or @username, such as /remove @anna.
 error-not-found-subscriber = No subscriber of yours with that id or username.
 error-not-found-chat = That chat does not come with this plan.
@@ -518,6 +562,11 @@ job-status-done-messages = { $count ->
     [one] ✅ 1 { $plan } code is ready: it is in the message below.
    *[other] ✅ { $count } { $plan } codes are ready: each is in its own message below.
 }
+job-status-done-nothing = 🚫 No { $plan } code went out: every one was revoked before its turn.
+job-status-left-out-revoked = { $count ->
+    [one] 🚫 1 code was revoked before its turn and was not sent.
+   *[other] 🚫 { $count } codes were revoked before their turn and were not sent.
+}
 job-icon-queued = ⏳
 job-icon-running = ⚙️
 job-icon-completed = ✅
@@ -539,7 +588,7 @@ help-reference =
       or in one line: /generate <plan> <quantity> <file|messages> <expiry>, e.g. /generate VIP 100 file 1_month
     /newplan — a new plan (or in one line: /newplan VIP 30d)
     /plans — rename, archive and re-activate plans; link and unlink their chats
-    /codes — your codes per plan, by state
+    /codes — your codes per plan, by state; /revoke <code, plan or batch> — take back codes nobody has redeemed
     /status — your recent jobs; /resend <job id> — deliver a failed job's codes again
     /members — your members per plan; /check <user id or @username> — one person; /remove <user id or @username> — end their access now
     /billing — free redemptions left and what redemptions cost

@@ -15,6 +15,7 @@ command-language = Выбрать язык бота
 command-members = Подписчики и участники по планам
 command-check = Подписки и чаты одного человека
 command-remove = Закрыть человеку доступ сейчас
+command-revoke = Отозвать коды, которые ещё не активированы
 command-tokens = API-токены для ИИ-ассистентов (MCP)
 command-newtoken = Создать API-токен для ИИ-ассистента
 
@@ -250,6 +251,7 @@ validation-not-https = должен начинаться с https://
 validation-private-target = указывает на адрес во внутренней или локальной сети, куда бот не обращается
 validation-unresolvable = содержит имя хоста, которое не удаётся найти
 validation-still-pending = ещё доставляется; повторно отправляется только доставленное или отклонённое
+validation-one-of = укажите ровно одно из: { $fields }
 error-not-found-plan = Плана с таким названием нет.
 error-not-found-job = Среди ваших заданий такого нет.
 error-not-found-invite = Ссылка-приглашение недействительна: её уже использовали, срок истёк или её не было. Попросите у оператора новую.
@@ -285,6 +287,7 @@ ability-create-codes = Создавать коды
 ability-view-codes = Видеть коды
 ability-view-webhooks = Видеть доставки вебхуков
 ability-manage-webhooks = Повторять доставки вебхуков
+ability-revoke-codes = Отзывать коды
 button-create-token = ✅ Создать
 token-pick-abilities = Отметьте разрешения и нажмите «Создать».
 token-created =
@@ -339,16 +342,18 @@ tier-growth = Рост
 codes-pick-plan = 🎟 Коды какого плана? Выберите план.
 codes-header =
     🎟 Коды плана «{ $plan }»: { $filter }, страница { $page } из { $pages }
-    Не активировано: { $unredeemed } · активировано: { $redeemed } · истекло: { $expired } · всего: { $all }
+    Не активировано: { $unredeemed } · активировано: { $redeemed } · истекло: { $expired } · отозвано: { $revoked } · всего: { $all }
 codes-none = Кодов в этом состоянии нет.
 code-line = • { $code } — { $state }
 code-state-open = не активирован, срок не ограничен
 code-state-expires = не активирован, истекает { $date }
 code-state-expired = истёк { $date }
 code-state-redeemed = активирован { $date }
+code-state-revoked = отозван { $date }
 code-filter-unredeemed = Не активированы
 code-filter-redeemed = Активированы
 code-filter-expired = Истекли
+code-filter-revoked = Отозваны
 code-filter-all = Все
 button-plans = ⬅ Планы
 
@@ -386,6 +391,10 @@ field-url = адрес
 field-events = события
 field-endpoint = адрес вебхука
 field-delivery_id = доставка
+field-batch_id = batch_id
+field-code = code
+field-dry_run = dry_run
+field-target = что отозвать
 
 ## Dates
 date-time = { $day } { $month } { $year }, { $time } UTC
@@ -418,6 +427,45 @@ rights-problem-not_admin = ⚠️ Бот больше не администра�
 rights-problem-cannot_invite = ⚠️ Бот больше не может приглашать в «{ $chat }» (план «{ $plan }»). Включите ему право «Пригласительные ссылки», чтобы подписчики могли вступить.
 rights-problem-cannot_restrict = ⚠️ Бот не может удалять участников «{ $chat }» (план «{ $plan }»): те, чей доступ закончился, останутся, пока вы не включите ему право «Блокировка пользователей». Тогда их удалят.
 usage-check = Отправьте /check и Telegram-id или @username человека, например /check @anna.
+usage-revoke =
+    Отправьте /revoke и то, что нужно отозвать:
+    • код: /revoke ABCD-EFGH-JKMN
+    • неактивированные коды плана: /revoke VIP
+    • неактивированные коды партии: /revoke btc_… (id партии есть в её CSV)
+    Или откройте /codes и нажмите «🚫 Отозвать неактивированные».
+revoke-confirm-code = Отозвать код { $code }? После этого его никто не сможет активировать.
+revoke-confirm-batch = { $count ->
+    [one] Отозвать { $count } неактивированный код из партии в { $size } кодов «{ $plan }» от { $date }? После этого его никто не сможет активировать; у тех, кто уже активировал коды, доступ останется.
+    [few] Отозвать { $count } неактивированных кода из партии в { $size } кодов «{ $plan }» от { $date }? После этого их никто не сможет активировать; у тех, кто уже активировал коды, доступ останется.
+   *[other] Отозвать { $count } неактивированных кодов из партии в { $size } кодов «{ $plan }» от { $date }? После этого их никто не сможет активировать; у тех, кто уже активировал коды, доступ останется.
+}
+revoke-confirm-plan = { $count ->
+    [one] Отозвать { $count } неактивированный код плана «{ $plan }»? После этого его никто не сможет активировать; у тех, кто уже активировал коды, доступ останется.
+    [few] Отозвать { $count } неактивированных кода плана «{ $plan }»? После этого их никто не сможет активировать; у тех, кто уже активировал коды, доступ останется.
+   *[other] Отозвать { $count } неактивированных кодов плана «{ $plan }»? После этого их никто не сможет активировать; у тех, кто уже активировал коды, доступ останется.
+}
+button-revoke = { $count ->
+    [one] 🚫 Отозвать { $count } код
+    [few] 🚫 Отозвать { $count } кода
+   *[other] 🚫 Отозвать { $count } кодов
+}
+button-revoke-unredeemed = 🚫 Отозвать неактивированные
+revoke-nothing-batch = Отзывать нечего: в этой партии «{ $plan }» не осталось кодов, которые можно активировать.
+revoke-nothing-plan = Отзывать нечего: у плана «{ $plan }» не осталось кодов, которые можно активировать.
+revoke-code-redeemed = Код { $code } активирован { $date }, поэтому отозвать его нельзя.
+revoke-code-expired = Срок кода { $code } истёк { $date }: активировать его уже нельзя.
+revoke-code-revoked = Код { $code } уже отозван { $date }.
+revoke-code-gone = Код { $code } только что активировали или отозвали.
+revoked-code = 🚫 Код { $code } отозван: активировать его больше нельзя.
+revoked-codes = { $count ->
+    [one] 🚫 { $count } код плана «{ $plan }» отозван: активировать его больше нельзя.
+    [few] 🚫 { $count } кода плана «{ $plan }» отозваны: активировать их больше нельзя.
+   *[other] 🚫 { $count } кодов плана «{ $plan }» отозваны: активировать их больше нельзя.
+}
+revoked-none = Ничего не отозвано: эти коды тем временем активировали или отозвали.
+revoke-cancelled = Ничего не отозвано.
+error-not-found-code = Среди ваших кодов такого нет.
+error-not-found-batch = Среди ваших партий такой нет.
 usage-remove = Отправьте /remove и Telegram-id или @username человека, например /remove @anna.
 error-not-found-subscriber = Среди ваших подписчиков нет никого с таким id или именем.
 error-not-found-chat = Этот чат не входит в план.
@@ -535,6 +583,12 @@ job-status-done-messages = { $count ->
     [few] ✅ { $count } кода «{ $plan }» готовы: каждый в отдельном сообщении ниже.
    *[other] ✅ { $count } кодов «{ $plan }» готовы: каждый в отдельном сообщении ниже.
 }
+job-status-done-nothing = 🚫 Ни один код «{ $plan }» не отправлен: все отозваны до отправки.
+job-status-left-out-revoked = { $count ->
+    [one] 🚫 { $count } код отозван до отправки и не отправлен.
+    [few] 🚫 { $count } кода отозваны до отправки и не отправлены.
+   *[other] 🚫 { $count } кодов отозваны до отправки и не отправлены.
+}
 job-icon-queued = ⏳
 job-icon-running = ⚙️
 job-icon-completed = ✅
@@ -556,7 +610,7 @@ help-reference =
       или одной строкой: /generate <план> <количество> <file|messages> <срок>, например /generate VIP 100 file 1_month
     /newplan — новый план (или одной строкой: /newplan VIP 30d)
     /plans — переименовать, архивировать и вернуть планы; привязать и отвязать их чаты
-    /codes — ваши коды по планам и состояниям
+    /codes — ваши коды по планам и состояниям; /revoke <код, план или партия> — отозвать ещё не активированные коды
     /status — последние задания; /resend <номер задания> — доставить коды неудавшегося задания ещё раз
     /members — участники по планам; /check <id или @username> — один человек; /remove <id или @username> — закрыть ему доступ сейчас
     /billing — сколько бесплатных активаций осталось и сколько стоят остальные

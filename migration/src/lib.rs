@@ -13,6 +13,7 @@ mod m20261206_000008_create_creator_notices;
 mod m20261206_000009_index_what_grows;
 mod m20261206_000010_index_the_sweeps;
 mod m20261206_000011_remember_app_languages;
+mod m20261207_000012_revoke_codes;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000009_index_what_grows::Migration),
             Box::new(m20261206_000010_index_the_sweeps::Migration),
             Box::new(m20261206_000011_remember_app_languages::Migration),
+            Box::new(m20261207_000012_revoke_codes::Migration),
         ]
     }
 }

@@ -12,9 +12,10 @@ use crate::domain::clock::now;
 use crate::domain::code_listing::{self, CodeListRequest};
 use crate::domain::generation::GenerationRequest;
 use crate::domain::jobs;
+use crate::domain::revocation::{self, RevokeTarget};
 use crate::domain::tokens::{Ability, Caller};
 use crate::domain::webhooks;
-use crate::domain::{DomainError, ValidationReason};
+use crate::domain::{DomainError, ValidationReason, ids};
 use crate::i18n::Lang;
 use crate::views::errors;
 
@@ -24,6 +25,7 @@ pub const PREVIEW_COST: &str = "preview_access_code_cost";
 pub const LIST_CODES: &str = "list_access_codes";
 pub const LIST_WEBHOOK_DELIVERIES: &str = "list_webhook_deliveries";
 pub const REDELIVER_WEBHOOK: &str = "redeliver_webhook";
+pub const REVOKE_CODES: &str = "revoke_access_codes";
 
 fn schema(value: Value) -> JsonObject {
     match value {
@@ -90,11 +92,27 @@ pub fn all() -> Vec<Tool> {
                 "type": "object",
                 "properties": {
                     "plan_id": {"type": "string", "description": "The plan's id (pln_...)."},
-                    "status": {"type": "string", "enum": ["unredeemed", "redeemed", "expired", "all"], "default": "all"},
+                    "status": {"type": "string", "enum": ["unredeemed", "redeemed", "expired", "revoked", "all"], "default": "all"},
                     "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
                     "page": {"type": "integer", "minimum": 1, "default": 1}
                 },
                 "required": ["plan_id"]
+            })),
+        ),
+        Tool::new(
+            REVOKE_CODES,
+            "Revoke access codes nobody has redeemed yet, so they can no longer be redeemed: one code, or every \
+             unredeemed code of a batch or of a plan. Give exactly one of code, batch_id or plan_id. Redeemed codes \
+             keep the access they gave. Codes not yet delivered by a running job are never delivered. With \
+             dry_run=true nothing changes and the answer says how many codes would be revoked.",
+            schema(json!({
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string", "description": "One full code, with or without dashes."},
+                    "batch_id": {"type": "string", "description": "A batch's id (btc_...), as get_job_status and the CSV show it."},
+                    "plan_id": {"type": "string", "description": "A plan's id (pln_...)."},
+                    "dry_run": {"type": "boolean", "default": false, "description": "Only count what would be revoked."}
+                }
             })),
         ),
         Tool::new(
@@ -213,6 +231,7 @@ pub async fn call(
         LIST_CODES => list_codes(context, caller, &args).await,
         LIST_WEBHOOK_DELIVERIES => list_webhook_deliveries(context, caller, &args).await,
         REDELIVER_WEBHOOK => redeliver_webhook(context, caller, &args).await,
+        REVOKE_CODES => revoke_codes(context, caller, &args).await,
         _ => return None,
     };
     Some(result)
@@ -275,4 +294,57 @@ async fn redeliver_webhook(context: &ApiContext, caller: &Caller, args: &Argumen
     let delivery_id = args.required_text("delivery_id")?;
     webhooks::redeliver(&context.db, caller.creator.team_id, &delivery_id, now()).await?;
     data(json!({"delivery_id": delivery_id, "status": "pending"}))
+}
+
+async fn revoke_codes(context: &ApiContext, caller: &Caller, args: &Arguments<'_>) -> Result<Value, DomainError> {
+    caller.require(Ability::RevokeCodes)?;
+    const TARGETS: &[&str] = &["code", "batch_id", "plan_id"];
+    let given: Vec<(&'static str, String)> = TARGETS
+        .iter()
+        .filter_map(|field| args.text(field).transpose().map(|text| text.map(|text| (*field, text))))
+        .collect::<Result<_, _>>()?;
+    let [(field, input)] = given.as_slice() else {
+        return Err(DomainError::validation("code", ValidationReason::OneOf { fields: TARGETS }));
+    };
+    let dry_run = args.boolean("dry_run")?.unwrap_or(false);
+    let (team_id, at) = (caller.creator.team_id, now());
+    let target = match *field {
+        "code" => revocation::find_code(&context.db, &context.secret, team_id, input, at).await?,
+        "batch_id" => revocation::find_batch(&context.db, team_id, input, at).await?,
+        _ => revocation::find_plan(&context.db, team_id, input).await?,
+    };
+    let answer = if dry_run {
+        let preview = revocation::preview(&context.db, team_id, target, at).await?;
+        RevokeAnswer::of(&preview.target, preview.count, Vec::new(), true)
+    } else {
+        let done = revocation::revoke(&context.db, team_id, target, at).await?;
+        RevokeAnswer::of(&done.target, done.revoked.count, done.revoked.masked, false)
+    };
+    data(answer)
+}
+
+#[derive(Serialize)]
+struct RevokeAnswer {
+    dry_run: bool,
+    /// Revoked, or with dry_run that would be.
+    count: u64,
+    plan_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    batch_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_code_id: Option<String>,
+    /// The revoked codes, masked; at most 100.
+    access_codes: Vec<String>,
+}
+
+impl RevokeAnswer {
+    fn of(target: &RevokeTarget, count: u64, access_codes: Vec<String>, dry_run: bool) -> Self {
+        let (batch_id, access_code_id) = match target {
+            RevokeTarget::Batch { id, .. } => (Some(ids::public_id(ids::BATCH, *id)), None),
+            RevokeTarget::Code { id, .. } => (None, Some(ids::public_id(ids::ACCESS_CODE, *id))),
+            RevokeTarget::Plan { .. } => (None, None),
+        };
+        let plan_id = ids::public_id(ids::PLAN, target.plan_id());
+        Self { dry_run, count, plan_id, batch_id, access_code_id, access_codes }
+    }
 }

@@ -24,6 +24,7 @@ pub enum Command {
     Members(String),
     Check(String),
     Remove(String),
+    Revoke(String),
     Notify,
 }
 
@@ -38,6 +39,7 @@ impl Command {
         "plans",
         "newplan",
         "codes",
+        "revoke",
         "status",
         "resend",
         "members",

@@ -9,6 +9,7 @@ mod generate;
 mod jobs;
 mod notices;
 mod plans;
+mod revocation;
 mod start;
 mod subscriber;
 mod tokens;
@@ -321,7 +322,8 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Command::AddWebhook(args)].endpoint(webhooks::add_webhook_command))
         .branch(case![Command::Members(args)].endpoint(access::members_command))
         .branch(case![Command::Check(args)].endpoint(access::check_command))
-        .branch(case![Command::Remove(args)].endpoint(access::remove_command));
+        .branch(case![Command::Remove(args)].endpoint(access::remove_command))
+        .branch(case![Command::Revoke(args)].endpoint(revocation::revoke_command));
 
     let commands = teloxide::filter_command::<Command, _>()
         .branch(case![Command::Start(payload)].endpoint(start::start))
@@ -353,6 +355,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Callback::Codes(button)].endpoint(codes::codes_tap))
         .branch(case![Callback::Menu(item)].endpoint(start::menu_tap))
         .branch(case![Callback::Remove(button)].endpoint(access::remove_tap))
+        .branch(case![Callback::Revoke(button)].endpoint(revocation::revoke_tap))
         .branch(case![Callback::Notify(mode)].endpoint(notices::notify_tap));
     let callbacks = Update::filter_callback_query()
         .branch(

@@ -36,6 +36,8 @@ pub struct PendingCode {
     pub id: Uuid,
     pub position: i32,
     pub sealed_code: Option<String>,
+    /// Revoked before it went out: it is never delivered.
+    pub revoked: bool,
 }
 
 impl Db {
@@ -223,7 +225,12 @@ impl Db {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|row| PendingCode { id: row.id, position: row.position, sealed_code: row.sealed_code })
+            .map(|row| PendingCode {
+                id: row.id,
+                position: row.position,
+                sealed_code: row.sealed_code,
+                revoked: row.revoked_at.is_some(),
+            })
             .collect())
     }
 

@@ -29,6 +29,8 @@ pub enum NotRedeemable {
         by: Option<i64>,
     },
     Expired,
+    /// The creator took it back.
+    Revoked,
     PlanArchived,
 }
 
@@ -107,6 +109,8 @@ impl Db {
             txn.rollback().await?;
             let reason = if code.redeemed_at.is_some() {
                 NotRedeemable::AlreadyRedeemed { by: code.redeemed_by }
+            } else if code.status == CodeStatus::Revoked {
+                NotRedeemable::Revoked
             } else if code.status == CodeStatus::Expired || code.expires_at.is_some_and(|at| at <= now) {
                 NotRedeemable::Expired
             } else {

@@ -73,23 +73,31 @@ stored_enum! {
         Unredeemed = "unredeemed",
         Redeemed = "redeemed",
         Expired = "expired",
+        Revoked = "revoked",
     }
 }
 
 /// Where a stored code stands at a moment: a code counts as expired from its expiry on, whether or not
-/// the sweeper has marked it yet; a redeemed code never expires.
+/// the sweeper has marked it yet; a redeemed code never expires; a revoked one was never redeemed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeState {
     Open,
     Expires(DateTime<Utc>),
     Expired(DateTime<Utc>),
     Redeemed(DateTime<Utc>),
+    Revoked(DateTime<Utc>),
 }
 
 impl CodeState {
-    pub fn at(redeemed_at: Option<DateTime<Utc>>, expires_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Self {
+    pub fn at(
+        redeemed_at: Option<DateTime<Utc>>,
+        revoked_at: Option<DateTime<Utc>>,
+        expires_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Self {
         match (redeemed_at, expires_at) {
             (Some(redeemed), _) => Self::Redeemed(redeemed),
+            (None, _) if let Some(revoked) = revoked_at => Self::Revoked(revoked),
             (None, Some(expires)) if expires <= now => Self::Expired(expires),
             (None, Some(expires)) => Self::Expires(expires),
             (None, None) => Self::Open,
@@ -135,9 +143,10 @@ mod tests {
         use chrono::TimeZone;
         let now = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
         let hour = chrono::Duration::hours(1);
-        assert_eq!(CodeState::at(None, None, now), CodeState::Open);
-        assert_eq!(CodeState::at(None, Some(now + hour), now), CodeState::Expires(now + hour));
-        assert_eq!(CodeState::at(None, Some(now), now), CodeState::Expired(now));
-        assert_eq!(CodeState::at(Some(now - hour), Some(now - hour), now), CodeState::Redeemed(now - hour));
+        assert_eq!(CodeState::at(None, None, None, now), CodeState::Open);
+        assert_eq!(CodeState::at(None, None, Some(now + hour), now), CodeState::Expires(now + hour));
+        assert_eq!(CodeState::at(None, None, Some(now), now), CodeState::Expired(now));
+        assert_eq!(CodeState::at(Some(now - hour), None, Some(now - hour), now), CodeState::Redeemed(now - hour));
+        assert_eq!(CodeState::at(None, Some(now - hour), Some(now), now), CodeState::Revoked(now - hour));
     }
 }

@@ -7,7 +7,7 @@ use super::stored::stored_enum;
 use super::{DomainError, ValidationReason, ids, plans};
 use crate::db::Db;
 
-pub const CODE_FILTERS: &[&str] = &["unredeemed", "redeemed", "expired", "all"];
+pub const CODE_FILTERS: &[&str] = &["unredeemed", "redeemed", "expired", "revoked", "all"];
 pub const DEFAULT_PAGE_SIZE: i64 = 25;
 pub const MAX_PAGE_SIZE: i64 = 100;
 
@@ -17,6 +17,7 @@ stored_enum! {
         Unredeemed = "unredeemed",
         Redeemed = "redeemed",
         Expired = "expired",
+        Revoked = "revoked",
         All = "all",
     }
 }
@@ -48,6 +49,7 @@ pub struct CodeView {
     pub expires_at: Option<DateTime<Utc>>,
     pub redeemed_by: Option<i64>,
     pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,6 +98,7 @@ pub async fn list_codes(
             expires_at: code.expires_at,
             redeemed_by: code.redeemed_by,
             created_at: code.created_at,
+            revoked_at: code.revoked_at,
         })
         .collect();
     let meta = PageMeta { page, limit, total, has_more: offset.saturating_add(limit) < total, status: filter.as_str() };

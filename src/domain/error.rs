@@ -33,6 +33,10 @@ pub enum ValidationReason {
     PrivateTarget,
     Unresolvable,
     StillPending,
+    /// Exactly one of these fields must be given.
+    OneOf {
+        fields: &'static [&'static str],
+    },
 }
 
 impl ValidationReason {
@@ -56,6 +60,7 @@ impl ValidationReason {
             Self::PrivateTarget => "private-target",
             Self::Unresolvable => "unresolvable",
             Self::StillPending => "still-pending",
+            Self::OneOf { .. } => "one-of",
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::db::generation::Event;
 pub const ACCESS_CODE_GENERATED: &str = "access_code.generated";
 pub const ACCESS_CODE_REDEEMED: &str = "access_code.redeemed";
 pub const ACCESS_CODE_EXPIRED: &str = "access_code.expired";
+pub const ACCESS_CODE_REVOKED: &str = "access_code.revoked";
 pub const SUBSCRIPTION_STARTED: &str = "subscription.started";
 pub const SUBSCRIPTION_EXTENDED: &str = "subscription.extended";
 pub const SUBSCRIPTION_ENDED: &str = "subscription.ended";

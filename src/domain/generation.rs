@@ -422,6 +422,7 @@ pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Ba
             redeemed_at: None,
             redeemed_by: None,
             created_at: now,
+            revoked_at: None,
         });
     }
     let event = Event {

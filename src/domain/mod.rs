@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod notices;
 pub mod plans;
 pub mod redemption;
+pub mod revocation;
 pub mod secret;
 pub mod stored;
 pub mod subscriptions;

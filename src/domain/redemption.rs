@@ -200,7 +200,8 @@ async fn redeem_code(
             })))
         }
         Err(NotRedeemable::AlreadyRedeemed { .. }) => refuse(db, user_id, Refusal::AlreadyRedeemed, now).await,
-        Err(NotRedeemable::Expired) => refuse(db, user_id, Refusal::Expired, now).await,
+        // Told as an expired code is: the person hears nothing of the creator's reasons.
+        Err(NotRedeemable::Expired | NotRedeemable::Revoked) => refuse(db, user_id, Refusal::Expired, now).await,
         Err(NotRedeemable::PlanArchived) => refuse(db, user_id, Refusal::PlanArchived, now).await,
         Ok(redeemed) => {
             log::info!("a code was redeemed");

@@ -34,15 +34,24 @@ pub enum Ability {
     ViewWebhooks,
     /// May send webhook deliveries again.
     ManageWebhooks,
+    /// May revoke codes.
+    RevokeCodes,
 }
 
 impl Ability {
-    pub const ALL: [Ability; 5] =
-        [Self::McpFull, Self::CreateCodes, Self::ViewCodes, Self::ViewWebhooks, Self::ManageWebhooks];
+    pub const ALL: [Ability; 6] = [
+        Self::McpFull,
+        Self::CreateCodes,
+        Self::ViewCodes,
+        Self::RevokeCodes,
+        Self::ViewWebhooks,
+        Self::ManageWebhooks,
+    ];
     pub const NAMES: &'static [&'static str] = &[
         "mcp:full",
         "project-access-code:create",
         "project-access-code:view-any",
+        "project-access-code:revoke",
         "project-webhook:view",
         "project-webhook:manage",
     ];
@@ -52,6 +61,7 @@ impl Ability {
             Self::McpFull => "mcp:full",
             Self::CreateCodes => "project-access-code:create",
             Self::ViewCodes => "project-access-code:view-any",
+            Self::RevokeCodes => "project-access-code:revoke",
             Self::ViewWebhooks => "project-webhook:view",
             Self::ManageWebhooks => "project-webhook:manage",
         }

@@ -51,6 +51,7 @@ pub const EVENT_TYPES: &[&str] = &[
     events::ACCESS_CODE_GENERATED,
     events::ACCESS_CODE_REDEEMED,
     events::ACCESS_CODE_EXPIRED,
+    events::ACCESS_CODE_REVOKED,
     events::SUBSCRIPTION_STARTED,
     events::SUBSCRIPTION_EXTENDED,
     events::SUBSCRIPTION_ENDED,

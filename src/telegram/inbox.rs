@@ -11,7 +11,7 @@ use teloxide::prelude::*;
 use teloxide::stop::{StopToken, mk_stop_token};
 use teloxide::types::{AllowedUpdate, Update};
 use teloxide::update_listeners::{StatefulListener, UpdateListener};
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, mpsc};
 use tokio_util::sync::CancellationToken;
 
 use crate::db::{Db, DbError};
@@ -33,6 +33,10 @@ const MOST_CLAIMS: i32 = 3;
 /// left by one that died.
 const LOOK_EVERY: Duration = Duration::from_millis(500);
 const CLAIM_BATCH: u64 = 100;
+/// Updates being handled here at once. A launch brings a thousand at once, and each in hand holds its
+/// handler's state (tens of kilobytes) while it waits for its turn to answer; beyond this they wait in the
+/// inbox, in order, which costs nobody a turn: answers go out at Telegram's 30 a second either way.
+pub const MOST_IN_HAND: usize = 200;
 /// Handled updates are kept this long, then pruned.
 pub const KEEP_HANDLED: chrono::Duration = chrono::Duration::days(1);
 const PRUNE_EVERY: Duration = Duration::from_secs(600);
@@ -59,11 +63,25 @@ pub struct Inbox {
     /// and their marks are tried again with each renewal, so their chats wait seconds after the fault
     /// clears, not the ten minutes a claim may be renewed for.
     unmarked: std::sync::Mutex<std::collections::HashSet<i64>>,
+    /// Room for the updates in hand ([`MOST_IN_HAND`]); each holds its place until it is handled.
+    in_hand: Arc<Semaphore>,
+    places: std::sync::Mutex<std::collections::HashMap<i64, OwnedSemaphorePermit>>,
 }
 
 impl Inbox {
     pub fn new(db: Db, holder: String) -> Arc<Self> {
-        Arc::new(Self { db, holder, ready: Notify::new(), unmarked: Default::default() })
+        Arc::new(Self {
+            db,
+            holder,
+            ready: Notify::new(),
+            unmarked: Default::default(),
+            in_hand: Arc::new(Semaphore::new(MOST_IN_HAND)),
+            places: Default::default(),
+        })
+    }
+
+    fn places(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<i64, OwnedSemaphorePermit>> {
+        self.places.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn unmarked(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<i64>> {
@@ -98,6 +116,8 @@ impl Inbox {
                 }
             }
         }
+        // An update whose handler never got here keeps its place until it is claimed again.
+        self.places().remove(&update_id);
         self.wake();
     }
 
@@ -183,11 +203,22 @@ fn updates_of(state: &mut ListenerState) -> impl futures_util::Stream<Item = Res
     futures_util::stream::poll_fn(move |cx| state.updates.poll_recv(cx).map(|update| update.map(Ok)))
 }
 
-/// Claims ready updates and hands them to the dispatcher, until stopped.
+/// Claims ready updates, as many as there is room in hand for, and hands them to the dispatcher, until
+/// stopped.
 async fn claim(inbox: Arc<Inbox>, sender: mpsc::Sender<Update>, stopping: CancellationToken) {
     loop {
+        // Waits for room, without taking it: the places are taken per update claimed.
+        let room = tokio::select! {
+            _ = stopping.cancelled() => break,
+            room = inbox.in_hand.acquire() => match room {
+                Ok(room) => room,
+                Err(_) => break,
+            },
+        };
+        drop(room);
+        let batch = CLAIM_BATCH.min(inbox.in_hand.available_permits() as u64).max(1);
         let at = now();
-        let claimed = match inbox.db.claim_updates(&inbox.holder, at, at + CLAIM_LEASE, CLAIM_BATCH).await {
+        let claimed = match inbox.db.claim_updates(&inbox.holder, at, at + CLAIM_LEASE, batch).await {
             Ok(claimed) => claimed,
             Err(error) => {
                 DomainError::internal("claiming updates", error);
@@ -197,9 +228,14 @@ async fn claim(inbox: Arc<Inbox>, sender: mpsc::Sender<Update>, stopping: Cancel
                 }
             }
         };
-        let full = claimed.len() as u64 == CLAIM_BATCH;
+        let full = claimed.len() as u64 == batch;
         for stored in claimed {
+            let update_id = stored.update_id;
             let Some(update) = readable(&inbox.db, stored).await else { continue };
+            // Only this task takes places, and it claimed no more than there was room for.
+            if let Ok(place) = inbox.in_hand.clone().try_acquire_owned() {
+                inbox.places().insert(update_id, place);
+            }
             if sender.send(update).await.is_err() {
                 return;
             }

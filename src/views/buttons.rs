@@ -2,6 +2,7 @@
 //! The data comes back from the client, so `decode` trusts nothing: whatever does not read back is `None`.
 use uuid::Uuid;
 
+use crate::db::codes::CodeScope;
 use crate::domain::code_listing::CodeFilter;
 use crate::domain::conversations::FlowAction;
 use crate::domain::expiry::CalendarUnit;
@@ -64,6 +65,8 @@ pub enum Callback {
     Notify(RedemptionNotices),
     /// `my`: anyone's subscriptions, with their Join buttons.
     MySubscriptions,
+    /// `rv:…`: revoking codes, after confirmation.
+    Revoke(RevokeButton),
 }
 
 impl Callback {
@@ -84,6 +87,7 @@ impl Callback {
             Self::Webhook(button) => button.encode(),
             Self::Notify(mode) => format!("nt:{}", mode.as_str()),
             Self::MySubscriptions => "my:".to_owned(),
+            Self::Revoke(button) => button.encode(),
         }
     }
 
@@ -105,6 +109,7 @@ impl Callback {
             "wh" => WebhookButton::decode(rest).map(Self::Webhook),
             "nt" => rest.parse().ok().map(Self::Notify),
             "my" if rest.is_empty() => Some(Self::MySubscriptions),
+            "rv" => RevokeButton::decode(rest).map(Self::Revoke),
             "menu" => MenuItem::decode(rest).map(Self::Menu),
             "lang" => LANGUAGES.iter().find(|code| **code == rest).map(|code| Self::Language(code)),
             "rm" => match rest.split_once(':') {
@@ -152,6 +157,49 @@ fn decode_flow_action(action: &str) -> Option<FlowAction> {
         _ => return None,
     };
     Some(parsed)
+}
+
+/// The confirmation of a revocation: what it reaches, by id (never the code itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RevokeButton {
+    /// Shows what revoking would do, with the count: from a screen's button.
+    Preview(CodeScope),
+    Confirm(CodeScope),
+    Cancel,
+}
+
+impl RevokeButton {
+    fn encode(self) -> String {
+        let scope = |scope: CodeScope| match scope {
+            CodeScope::Code(code) => format!("c:{}", ulid(code)),
+            CodeScope::Batch(batch) => format!("b:{}", ulid(batch)),
+            CodeScope::Plan(plan) => format!("p:{}", ulid(plan)),
+        };
+        match self {
+            Self::Preview(target) => format!("rv:?:{}", scope(target)),
+            Self::Confirm(target) => format!("rv:ok:{}", scope(target)),
+            Self::Cancel => "rv:no".to_owned(),
+        }
+    }
+
+    fn decode(rest: &str) -> Option<Self> {
+        let parts: Vec<&str> = rest.split(':').collect();
+        let scope = |kind: &str, target: &str| {
+            let target = id(target)?;
+            Some(match kind {
+                "c" => CodeScope::Code(target),
+                "b" => CodeScope::Batch(target),
+                "p" => CodeScope::Plan(target),
+                _ => return None,
+            })
+        };
+        Some(match parts.as_slice() {
+            ["?", kind, target] => Self::Preview(scope(kind, target)?),
+            ["ok", kind, target] => Self::Confirm(scope(kind, target)?),
+            ["no"] => Self::Cancel,
+            _ => return None,
+        })
+    }
 }
 
 /// The confirmation of `/remove`: the Telegram user whose access ends.
@@ -416,6 +464,7 @@ fn filter_letter(filter: CodeFilter) -> &'static str {
         CodeFilter::Unredeemed => "u",
         CodeFilter::Redeemed => "r",
         CodeFilter::Expired => "e",
+        CodeFilter::Revoked => "x",
         CodeFilter::All => "a",
     }
 }
@@ -540,6 +589,10 @@ mod tests {
         );
         all.extend(MenuItem::ALL.map(Callback::Menu));
         all.push(Callback::MySubscriptions);
+        for scope in [CodeScope::Code(id), CodeScope::Batch(id), CodeScope::Plan(id)] {
+            all.extend([RevokeButton::Preview(scope), RevokeButton::Confirm(scope)].map(Callback::Revoke));
+        }
+        all.push(Callback::Revoke(RevokeButton::Cancel));
         all.extend(RedemptionNotices::ALL.iter().map(|mode| Callback::Notify(*mode)));
         all.extend(LANGUAGES.iter().map(|code| Callback::Language(code)));
         let actions = [
@@ -582,6 +635,8 @@ mod tests {
             "tok:rv",
             "st:x:01J0000000000000000000000",
             "cd:01J0000000000000000000000:z:1",
+            "rv:ok:z:01J0000000000000000000000",
+            "rv:ok:c:ABCD-EFGH-JKMN",
             "menu:settings",
             "lang:de",
             "nothing",

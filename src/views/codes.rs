@@ -1,8 +1,9 @@
 //! `/codes`: a plan's codes, masked, ten per page, filtered by state, with counts per state.
 use chrono::{DateTime, Utc};
 
-use super::buttons::{Callback, CodesButton, MenuItem};
+use super::buttons::{Callback, CodesButton, MenuItem, RevokeButton};
 use super::{Screen, button, format, page_of, paged_header, paging_row};
+use crate::db::codes::CodeScope;
 use crate::db::plans::Plan;
 use crate::domain::access_code::CodeState;
 use crate::domain::code_listing::{CodeFilter, CodeView, PlanCodes};
@@ -23,10 +24,11 @@ pub fn plan_picker(lang: &Lang, all: &[Plan], page: u32) -> Screen {
 }
 
 fn code_line(lang: &Lang, code: &CodeView, now: DateTime<Utc>) -> String {
-    let state = match CodeState::at(code.redeemed_at, code.expires_at, now) {
+    let state = match CodeState::at(code.redeemed_at, code.revoked_at, code.expires_at, now) {
         CodeState::Redeemed(at) => lang.t_with("code-state-redeemed", &[("date", format::time(lang, at).into())]),
         CodeState::Expired(at) => lang.t_with("code-state-expired", &[("date", format::time(lang, at).into())]),
         CodeState::Expires(at) => lang.t_with("code-state-expires", &[("date", format::time(lang, at).into())]),
+        CodeState::Revoked(at) => lang.t_with("code-state-revoked", &[("date", format::time(lang, at).into())]),
         CodeState::Open => lang.t("code-state-open"),
     };
     lang.t_with("code-line", &[("code", code.code_masked.as_str().into()), ("state", state.into())])
@@ -46,6 +48,7 @@ pub fn page(lang: &Lang, shown: &PlanCodes, now: DateTime<Utc>) -> Screen {
             ("unredeemed", count_of(CodeFilter::Unredeemed).into()),
             ("redeemed", count_of(CodeFilter::Redeemed).into()),
             ("expired", count_of(CodeFilter::Expired).into()),
+            ("revoked", count_of(CodeFilter::Revoked).into()),
             ("all", count_of(CodeFilter::All).into()),
         ],
     );
@@ -71,6 +74,10 @@ pub fn page(lang: &Lang, shown: &PlanCodes, now: DateTime<Utc>) -> Screen {
     if page < pages {
         paging.push(button(lang.t("button-next"), to(*filter, page + 1)));
     }
+    let revoke = (count_of(CodeFilter::Unredeemed) > 0).then(|| {
+        let preview = RevokeButton::Preview(CodeScope::Plan(plan.id));
+        button(lang.t("button-revoke-unredeemed"), Callback::Revoke(preview))
+    });
     let back = vec![button(lang.t("button-plans"), Callback::Codes(CodesButton::PickPlan(0)))];
-    Screen::new(text).rows(filters.chunks(2).map(<[_]>::to_vec)).row(paging).row(back)
+    Screen::new(text).rows(filters.chunks(2).map(<[_]>::to_vec)).row(paging).row(revoke.into_iter().collect()).row(back)
 }

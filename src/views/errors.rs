@@ -56,6 +56,7 @@ pub fn screen(lang: &Lang, error: &DomainError) -> super::Screen {
         DomainError::NotFound { resource: "plan" } => screen.row(vec![to(MenuItem::Plans), to(MenuItem::NewPlan)]),
         DomainError::NotFound { resource: "job" } => screen.row(vec![to(MenuItem::Jobs)]),
         DomainError::NotFound { resource: "token" } => screen.row(vec![to(MenuItem::Tokens)]),
+        DomainError::NotFound { resource: "code" | "batch" } => screen.row(vec![to(MenuItem::Codes)]),
         _ => screen,
     }
 }
@@ -72,6 +73,7 @@ fn reason_args(reason: &ValidationReason) -> Vec<(&'static str, crate::i18n::Arg
         ValidationReason::TooFarAhead { max_years } => vec![("years", (*max_years).into())],
         ValidationReason::TooLong { max } => vec![("max", (*max).into())],
         ValidationReason::WrongType { expected } => vec![("expected", (*expected).into())],
+        ValidationReason::OneOf { fields } => vec![("fields", fields.join(", ").into())],
         _ => Vec::new(),
     }
 }

@@ -179,8 +179,10 @@ pub enum Stage<'a> {
         done: i64,
         total: i64,
     },
+    /// `count` codes went out; `revoked` were revoked before their turn and left out.
     Done {
         count: i64,
+        revoked: i64,
     },
     Failed {
         reason: &'a str,
@@ -223,10 +225,16 @@ pub fn status_message(lang: &Lang, job: &JobLabel, stage: &Stage) -> Screen {
             "job-status-telegram-not-answering",
             &[("what", what), ("done", (*done).into()), ("total", (*total).into())],
         )),
-        Stage::Done { count } => {
+        Stage::Done { count, revoked } => {
             let key = format!("job-status-done-{}", job.export_type);
             let args = [("count", Arg::from(*count)), ("plan", job.plan_name.as_str().into())];
-            Screen::new(lang.t_with(&key, &args))
+            let mut text =
+                if *count > 0 { lang.t_with(&key, &args) } else { lang.t_with("job-status-done-nothing", &args) };
+            if *revoked > 0 {
+                text.push('\n');
+                text.push_str(&lang.t_with("job-status-left-out-revoked", &[("count", (*revoked).into())]));
+            }
+            Screen::new(text)
                 .row(vec![status(), button(lang.t("button-generate-more"), Callback::Menu(MenuItem::Generate))])
         }
         Stage::Failed { reason } => {
@@ -264,8 +272,10 @@ pub fn csv_document(
     writer.into_inner().expect("writing to memory")
 }
 
-fn neutralise_formula(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@']) { format!("'{cell}") } else { cell.to_owned() }
+/// OWASP's rule against CSV injection: a cell a spreadsheet could read as a formula (or as one after a tab
+/// or a carriage return) starts with a `'` instead.
+pub fn neutralise_formula(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{cell}") } else { cell.to_owned() }
 }
 
 /// The CSV's file name: the plan's name as a slug and the batch id.
@@ -313,6 +323,9 @@ mod tests {
         assert_eq!(neutralise_formula("+1"), "'+1");
         assert_eq!(neutralise_formula("-1"), "'-1");
         assert_eq!(neutralise_formula("@cmd"), "'@cmd");
+        assert_eq!(neutralise_formula("\tcmd"), "'\tcmd");
+        assert_eq!(neutralise_formula("\r=1"), "'\r=1");
+        assert_eq!(neutralise_formula("a=1"), "a=1");
         assert_eq!(neutralise_formula("VIP"), "VIP");
     }
 

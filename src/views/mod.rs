@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod menu;
 pub mod notices;
 pub mod plans;
+pub mod revocation;
 pub mod subscriber;
 pub mod tokens;
 pub mod webhooks;

@@ -73,6 +73,7 @@ fn ability_key(ability: Ability) -> &'static str {
         Ability::McpFull => "mcp-full",
         Ability::CreateCodes => "create-codes",
         Ability::ViewCodes => "view-codes",
+        Ability::RevokeCodes => "revoke-codes",
         Ability::ViewWebhooks => "view-webhooks",
         Ability::ManageWebhooks => "manage-webhooks",
     }

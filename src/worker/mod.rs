@@ -199,7 +199,11 @@ impl DeliveryFailure {
 }
 
 enum Delivery {
-    Delivered(i64),
+    /// `sent` codes went out; `revoked` were revoked before their turn and left out.
+    Delivered {
+        sent: i64,
+        revoked: i64,
+    },
     Failed(DeliveryFailure),
     /// Shutdown was asked for; the job goes back to the queue where it stands.
     Interrupted,
@@ -265,11 +269,14 @@ impl<'a> JobRun<'a> {
     async fn finish(&mut self, batch_id: Uuid, outcome: Delivery) -> Result<(), DomainError> {
         let db = &self.context.db;
         match outcome {
-            Delivery::Delivered(count) => {
-                if db.complete_job(self.job.id, self.worker_id, batch_id, count as i32, now()).await? {
-                    log::info!("job {} completed: {count} codes delivered", self.job.id);
-                    self.context.bot.metrics().add("accessbot_codes_delivered_total", &[], count as f64);
-                    self.status.show(Stage::Done { count }).await;
+            Delivery::Delivered { sent, revoked } => {
+                if db.complete_job(self.job.id, self.worker_id, batch_id, sent as i32, now()).await? {
+                    log::info!(
+                        "job {} completed: {sent} codes delivered, {revoked} revoked ones left out",
+                        self.job.id
+                    );
+                    self.context.bot.metrics().add("accessbot_codes_delivered_total", &[], sent as f64);
+                    self.status.show(Stage::Done { count: sent, revoked }).await;
                 }
             }
             Delivery::Failed(failure) => {
@@ -314,14 +321,23 @@ impl<'a> JobRun<'a> {
         Err(DomainError::internal("drawing a batch", "no batch of unique codes in five draws"))
     }
 
-    /// The batch's codes from `from` on, or None when one of them is no longer held in the clear.
-    async fn pending_codes(&self, batch_id: Uuid, from: i32) -> Result<Option<Vec<AccessCode>>, DomainError> {
+    /// The batch's codes from `from` on with their ids (None for one revoked before its turn), or None when
+    /// one that is still to go out is no longer held in the clear.
+    async fn pending_codes(
+        &self,
+        batch_id: Uuid,
+        from: i32,
+    ) -> Result<Option<Vec<(Uuid, Option<AccessCode>)>>, DomainError> {
         let rows = self.context.db.codes_to_deliver(batch_id, from).await?;
         Ok(rows
             .iter()
             .map(|row| {
+                if row.revoked {
+                    return Some((row.id, None));
+                }
                 let sealed = row.sealed_code.as_deref()?;
-                AccessCode::parse(&self.context.secret.unseal(row.id.as_bytes(), sealed)?)
+                let code = AccessCode::parse(&self.context.secret.unseal(row.id.as_bytes(), sealed)?)?;
+                Some((row.id, Some(code)))
             })
             .collect())
     }
@@ -329,21 +345,26 @@ impl<'a> JobRun<'a> {
     async fn deliver_file(&mut self, batch_id: Uuid) -> Result<Delivery, DomainError> {
         let total = i64::from(self.job.quantity);
         if i64::from(self.job.delivered_count) >= total {
-            return Ok(Delivery::Delivered(total));
+            return Ok(Delivery::Delivered { sent: total, revoked: 0 });
         }
-        let Some(codes) = self.pending_codes(batch_id, 0).await? else {
+        let Some(pending) = self.pending_codes(batch_id, 0).await? else {
             return Ok(Delivery::Failed(DeliveryFailure::CodesNoLongerHeld));
         };
+        let codes: Vec<AccessCode> = pending.into_iter().filter_map(|(_, code)| code).collect();
+        let (sent, revoked) = (codes.len() as i64, total - codes.len() as i64);
+        if codes.is_empty() {
+            return Ok(Delivery::Delivered { sent, revoked });
+        }
         self.status.show(Stage::Delivering { done: 0, total, seconds_left: None }).await;
         let batch_public_id = ids::public_id(ids::BATCH, batch_id);
         let (plan, bot_username) = (&self.plan_name, &self.context.bot_username);
         let document = view::csv_document(&codes, plan, self.job.expires_at, &batch_public_id, bot_username);
         let file_name = view::csv_file_name(plan, &batch_public_id);
-        let caption = view::csv_caption(&self.lang, total, plan, self.job.expires_at);
+        let caption = view::csv_caption(&self.lang, sent, plan, self.job.expires_at);
         let chat = ChatId(self.job.delivery_chat_id);
         let bot = self.context.bot.clone();
         // The creator is waiting for this one file: it goes before queued code messages.
-        let sent = self
+        let delivered = self
             .send_with_retries(chat, Priority::Interactive, "sendDocument", (0, total), || {
                 bot.api()
                     .send_document(chat, InputFile::memory(document.clone()).file_name(file_name.clone()))
@@ -351,8 +372,8 @@ impl<'a> JobRun<'a> {
                     .into_future()
             })
             .await;
-        Ok(match sent {
-            Ok(_) => Delivery::Delivered(total),
+        Ok(match delivered {
+            Ok(_) => Delivery::Delivered { sent, revoked },
             Err(stopped) => stopped,
         })
     }
@@ -364,10 +385,19 @@ impl<'a> JobRun<'a> {
             return Ok(Delivery::Failed(DeliveryFailure::CodesNoLongerHeld));
         };
         let chat = ChatId(self.job.delivery_chat_id);
-        for (delivered, code) in (i64::from(from)..).zip(codes) {
+        let mut revoked = 0;
+        for (delivered, (code_id, code)) in (i64::from(from)..).zip(codes) {
             if *self.shutdown.borrow() {
                 return Ok(Delivery::Interrupted);
             }
+            // Looked at again just before its turn: a revocation meanwhile (a whole batch, say) keeps it back.
+            let code = match code {
+                Some(code) if !self.context.db.is_code_revoked(code_id).await? => code,
+                _ => {
+                    revoked += 1;
+                    continue;
+                }
+            };
             self.status.show(Stage::Delivering { done: delivered, total, seconds_left: None }).await;
             let message = view::code_message(&self.lang, &code, &self.context.bot_username);
             let bot = self.context.bot.clone();
@@ -386,7 +416,8 @@ impl<'a> JobRun<'a> {
                 None => return Ok(Delivery::Interrupted),
             }
         }
-        Ok(Delivery::Delivered(total))
+        // Codes left out before a restart are counted as sent: the summary only knows this run's.
+        Ok(Delivery::Delivered { sent: total - revoked, revoked })
     }
 
     /// Records that `delivered` codes went out, trying again while the database fails (locked, say): the

@@ -298,7 +298,7 @@ async fn codes_are_listed_masked_ten_per_page_by_state(engine: Engine) {
     let page = app.tap_edit(ANN, &picker, &TestApp::button_labeled(&picker, "VIP")).await;
     let shown = text(&page);
     assert!(shown.contains("Unredeemed, page 1 of 3"), "{shown}");
-    assert!(shown.contains("Unredeemed 21 · Redeemed 2 · Expired 0 · All 23"), "{shown}");
+    assert!(shown.contains("Unredeemed 21 · Redeemed 2 · Expired 0 · Revoked 0 · All 23"), "{shown}");
     assert_eq!(shown.lines().filter(|l| l.starts_with("• ****-****-")).count(), 10);
     let second = app.tap_edit(ANN, &page, &TestApp::button_labeled(&page, "Next")).await;
     assert!(text(&second).contains("page 2 of 3"));

@@ -17,6 +17,7 @@ mod metrics;
 mod notices;
 mod pacing;
 mod redemption;
+mod revocation;
 mod screens;
 mod telegram_webhook;
 mod tokens;

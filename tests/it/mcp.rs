@@ -22,7 +22,7 @@ fn file_job(plan_id: &str, quantity: i64) -> Value {
     json!({"plan_id": plan_id, "quantity": quantity, "export_type": "file", "expiry_preset": "no_expiry"})
 }
 
-async fn tools_list_shows_the_six_tools_with_their_schemas(engine: Engine) {
+async fn tools_list_shows_every_tool_with_its_schema(engine: Engine) {
     let (app, _) = ann_with_plan(engine).await;
     let client = app.mcp(&app.token(ANN, ALL_ABILITIES).await).await;
     let tools = within("the tool list", client.list_all_tools()).await.unwrap();
@@ -36,7 +36,8 @@ async fn tools_list_shows_the_six_tools_with_their_schemas(engine: Engine) {
             "list_access_codes",
             "list_webhook_deliveries",
             "preview_access_code_cost",
-            "redeliver_webhook"
+            "redeliver_webhook",
+            "revoke_access_codes"
         ]
     );
     let schema = |name: &str| Value::Object((*tools.iter().find(|t| t.name == name).unwrap().input_schema).clone());
@@ -68,7 +69,11 @@ async fn tools_list_shows_the_six_tools_with_their_schemas(engine: Engine) {
     assert_eq!(preview["properties"]["quantity"]["maximum"], 10000);
     assert_eq!(preview["required"], json!(["plan_id", "quantity"]));
     let list = schema("list_access_codes");
-    assert_eq!(list["properties"]["status"]["enum"], json!(["unredeemed", "redeemed", "expired", "all"]));
+    assert_eq!(list["properties"]["status"]["enum"], json!(["unredeemed", "redeemed", "expired", "revoked", "all"]));
+    let revoke = schema("revoke_access_codes");
+    for field in ["code", "batch_id", "plan_id", "dry_run"] {
+        assert!(revoke["properties"].get(field).is_some(), "revoke_access_codes lacks {field}");
+    }
     assert_eq!(list["properties"]["limit"]["maximum"], 100);
     assert_eq!(list["properties"]["limit"]["default"], 25);
     assert_eq!(list["properties"]["page"]["minimum"], 1);
@@ -155,6 +160,7 @@ async fn each_tool_refuses_a_token_without_its_ability(engine: Engine) {
         ("bulk_generate_access_codes", file_job(&plan_id, 1), "project-access-code:create"),
         ("preview_access_code_cost", json!({"plan_id": plan_id, "quantity": 1}), "project-access-code:create"),
         ("list_access_codes", json!({"plan_id": plan_id}), "project-access-code:view-any"),
+        ("revoke_access_codes", json!({"plan_id": plan_id, "dry_run": true}), "project-access-code:revoke"),
     ] {
         let error = call_err(&client, tool, arguments).await;
         assert_eq!(error["code"], "TOKEN_MISSING_ABILITY", "{tool}");
@@ -343,7 +349,7 @@ async fn healthz_answers_while_the_database_does(engine: Engine) {
 }
 
 on_every_engine!(
-    tools_list_shows_the_six_tools_with_their_schemas,
+    tools_list_shows_every_tool_with_its_schema,
     an_agent_generates_codes_that_arrive_in_the_owners_chat_and_lists_them_masked,
     each_tool_refuses_a_token_without_its_ability,
     no_token_a_wrong_token_and_a_revoked_token_are_refused,
@@ -378,5 +384,5 @@ async fn the_readme_handshake_over_plain_http_lists_the_tools() {
     let listed = post(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})).send().await.unwrap();
     assert_eq!(listed.status().as_u16(), 200);
     let answer: Value = listed.json().await.unwrap();
-    assert_eq!(answer["result"]["tools"].as_array().map(Vec::len), Some(6), "{answer}");
+    assert_eq!(answer["result"]["tools"].as_array().map(Vec::len), Some(7), "{answer}");
 }

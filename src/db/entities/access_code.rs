@@ -20,6 +20,8 @@ pub struct Model {
     pub redeemed_at: Option<DateTimeUtc>,
     pub redeemed_by: Option<i64>,
     pub created_at: DateTimeUtc,
+    /// When the creator took the code back before anyone redeemed it.
+    pub revoked_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

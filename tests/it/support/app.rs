@@ -358,6 +358,23 @@ impl TestApp {
         self.next_message_to(user_id, before).await
     }
 
+    /// The first `sendMessage` into `chat_id` whose text contains `needle`, recorded after `after` requests.
+    pub async fn message_containing(&self, chat_id: i64, needle: &str, after: usize) -> Recorded {
+        self.telegram
+            .wait_for(WAIT, |requests| {
+                requests
+                    .iter()
+                    .skip(after)
+                    .find(|r| {
+                        r.method == "sendMessage"
+                            && r.int("chat_id") == Some(chat_id)
+                            && r.str("text").is_some_and(|t| t.contains(needle))
+                    })
+                    .cloned()
+            })
+            .await
+    }
+
     /// The first `sendMessage` into `chat_id` recorded after `after` requests.
     pub async fn next_message_to(&self, chat_id: i64, after: usize) -> Recorded {
         self.telegram

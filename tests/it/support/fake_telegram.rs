@@ -758,6 +758,15 @@ async fn handle(
         (scripted, matching.or_else(|| inner.delay.get(&key).copied()))
     };
     fake.changed.notify_waiters();
+    let chat_id = match params.get("chat_id") {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or_default(),
+        Some(Value::String(s)) => s.parse().unwrap_or_default(),
+        _ => 0,
+    };
+    // Telegram counts a message against its limits when it arrives, however long the answer then takes.
+    if scripted.is_none() && MESSAGE_METHODS.contains(&key.as_str()) && !fake.within_limits(chat_id) {
+        return api_error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests: retry after 1", Some(1));
+    }
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
     }
@@ -776,14 +785,6 @@ async fn handle(
         Some(Scripted::Garbage) => return (StatusCode::OK, "<html>upstream hiccup</html>").into_response(),
         Some(Scripted::ChatNotFound) => return api_error(StatusCode::BAD_REQUEST, "Bad Request: chat not found", None),
         None => {}
-    }
-    let chat_id = match params.get("chat_id") {
-        Some(Value::Number(n)) => n.as_i64().unwrap_or_default(),
-        Some(Value::String(s)) => s.parse().unwrap_or_default(),
-        _ => 0,
-    };
-    if MESSAGE_METHODS.contains(&key.as_str()) && !fake.within_limits(chat_id) {
-        return api_error(StatusCode::TOO_MANY_REQUESTS, "Too Many Requests: retry after 1", Some(1));
     }
     if let Err(reason) = fake.check_against_shown(&key, chat_id, &params) {
         return fake.refuse(&format!("{method}: {reason}"));

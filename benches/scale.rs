@@ -381,6 +381,16 @@ async fn deliveries(name: &str, app: &TestApp, instance: &Instance) {
     let is_card = |r: &Recorded| {
         r.method == "sendMessage" && r.params.get("reply_markup").is_some_and(|m| m.to_string().contains("gen:agree:"))
     };
+    // The jobs are measured on their own: reminders and removals due from the seed go out first.
+    let quiet_by = Instant::now() + Duration::from_secs(1800);
+    loop {
+        let sent = app.telegram.count_matching(|r| r.method == "sendMessage" || r.method == "unbanChatMember");
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        if app.telegram.count_matching(|r| r.method == "sendMessage" || r.method == "unbanChatMember") == sent {
+            break;
+        }
+        assert!(Instant::now() < quiet_by, "the instance never fell quiet");
+    }
     let cards_before = app.telegram.count_matching(is_card);
     for n in 0..CREATORS {
         let command = format!("/generate Plan {n} 10 messages 1_month");

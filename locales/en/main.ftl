@@ -9,6 +9,7 @@ command-plans = List your plans
 command-status = See how your generation jobs stand
 command-billing = Your tier, free redemptions left and overage this cycle
 command-codes = Your codes per plan, masked, by state
+command-batches = Your batches of codes, with what each one sold
 command-resend = Deliver a failed job's codes again
 command-cancel = Leave the current menu or question
 command-language = Choose the bot's language
@@ -140,6 +141,7 @@ generate-card =
     Unused codes { $expiry }.
     Delivery: { $delivery }.
     { $cost_line }
+generate-card-label = 🏷 Batch: { $label }
 generate-card-messages-note = Sending { $count ->
     [one] 1 message
    *[other] { $count } messages
@@ -373,6 +375,7 @@ field-days = days
 field-job_id = job_id
 field-status = status
 field-limit = limit
+field-cursor = cursor
 field-page = page
 field-abilities = abilities
 field-creator = creator
@@ -381,6 +384,7 @@ field-url = URL
 field-events = events
 field-endpoint = endpoint
 field-delivery_id = delivery_id
+field-label = label
 field-batch_id = batch_id
 field-code = code
 field-dry_run = dry_run
@@ -417,6 +421,28 @@ rights-problem-not_admin = ⚠️ The bot is no longer an administrator of “{ 
 rights-problem-cannot_invite = ⚠️ The bot may no longer invite users to “{ $chat }” ({ $plan }). Turn on “Invite users via link” for it so subscribers can join.
 rights-problem-cannot_restrict = ⚠️ The bot may not remove members of “{ $chat }” ({ $plan }): members whose access ended stay until you turn on “Ban users” for it. Then they are removed.
 usage-check = Send /check followed by the person's Telegram id or @username, such as /check @anna.
+batches-header-all = 🏷 Your batches, newest first
+batches-header-plan = 🏷 Batches of “{ $plan }”, newest first
+batches-empty = No batches yet: each generation makes one. Name it with label= at the end of /generate, such as /generate VIP 100 file 1_month label=Reseller Anna.
+batch-unlabeled = { $count ->
+    [one] 1 code of { $date }
+   *[other] { $count } codes of { $date }
+}
+batch-line =
+    • { $name } — { $plan }, { $date }
+      unredeemed { $unredeemed } · redeemed { $redeemed } · expired { $expired } · revoked { $revoked }
+batch-card =
+    🏷 { $name }
+    { $count ->
+        [one] 1 “{ $plan }” code
+       *[other] { $count } “{ $plan }” codes
+    }, generated { $date }; unused codes { $expiry }.
+    Unredeemed { $unredeemed } · Redeemed { $redeemed } · Expired { $expired } · Revoked { $revoked }
+    Redeemed by { $funnel_redeemed } → joined a chat { $joined } → still active { $active }
+button-batch-codes = 🎟 Codes
+button-plan-batches = 🏷 Batches
+button-batches = ⬅ Batches
+usage-batches = Send /batches, or /batches with a plan's name.
 usage-revoke =
     Send /revoke with what to take back:
     • a code: /revoke ABCD-EFGH-JKMN
@@ -585,10 +611,10 @@ help-reference =
     📖 Every command (the menu next to the message box lists them too):
     /start — the menu; /help — what the bot does
     /generate — codes for a plan, step by step
-      or in one line: /generate <plan> <quantity> <file|messages> <expiry>, e.g. /generate VIP 100 file 1_month
+      or in one line: /generate <plan> <quantity> <file|messages> <expiry> [label=<batch name>], e.g. /generate VIP 100 file 1_month label=Reseller Anna
     /newplan — a new plan (or in one line: /newplan VIP 30d)
     /plans — rename, archive and re-activate plans; link and unlink their chats
-    /codes — your codes per plan, by state; /revoke <code, plan or batch> — take back codes nobody has redeemed
+    /codes — your codes per plan, by state; /batches — your batches, with what each sold; /revoke <code, plan or batch> — take back codes nobody has redeemed
     /status — your recent jobs; /resend <job id> — deliver a failed job's codes again
     /members — your members per plan; /check <user id or @username> — one person; /remove <user id or @username> — end their access now
     /billing — free redemptions left and what redemptions cost
@@ -647,6 +673,7 @@ ask-linked_chat-no-linked-chat = Open a private chat with the bot first: codes a
 ask-name-required = Send a name.
 ask-name-taken = You already have a plan with that name. Send another one.
 ask-name-too-long = Send a shorter name: at most { $max } characters.
+ask-label-too-long = Make the batch label shorter: at most { $max } characters.
 ask-quantity-not-an-integer = Send a whole number from 1 to 1,000.
 ask-quantity-out-of-range = Send a number from { $min } to { $max }.
 ask-url-not-a-url = Send a web address such as https://shop.example/hooks.

@@ -9,6 +9,7 @@ command-plans = Ваши планы
 command-status = Как идут ваши задания
 command-billing = Тариф, бесплатные активации и перерасход в этом цикле
 command-codes = Ваши коды по планам, скрытые, по состоянию
+command-batches = Партии кодов и что каждая принесла
 command-resend = Доставить коды неудавшегося задания снова
 command-cancel = Выйти из текущего меню или вопроса
 command-language = Выбрать язык бота
@@ -147,6 +148,7 @@ generate-card =
     Неиспользованные коды { $expiry }.
     Доставка: { $delivery }.
     { $cost_line }
+generate-card-label = 🏷 Партия: { $label }
 generate-card-messages-note = Отправка { $count ->
     [one] { $count } сообщения
    *[other] { $count } сообщений
@@ -383,6 +385,7 @@ field-days = число дней
 field-job_id = задание
 field-status = состояние
 field-limit = размер страницы
+field-cursor = cursor
 field-page = страница
 field-abilities = права
 field-creator = автор
@@ -391,8 +394,9 @@ field-url = адрес
 field-events = события
 field-endpoint = адрес вебхука
 field-delivery_id = доставка
-field-batch_id = batch_id
-field-code = code
+field-label = метка партии
+field-batch_id = партия
+field-code = код
 field-dry_run = dry_run
 field-target = что отозвать
 
@@ -427,6 +431,30 @@ rights-problem-not_admin = ⚠️ Бот больше не администра�
 rights-problem-cannot_invite = ⚠️ Бот больше не может приглашать в «{ $chat }» (план «{ $plan }»). Включите ему право «Пригласительные ссылки», чтобы подписчики могли вступить.
 rights-problem-cannot_restrict = ⚠️ Бот не может удалять участников «{ $chat }» (план «{ $plan }»): те, чей доступ закончился, останутся, пока вы не включите ему право «Блокировка пользователей». Тогда их удалят.
 usage-check = Отправьте /check и Telegram-id или @username человека, например /check @anna.
+batches-header-all = 🏷 Ваши партии, сначала новые
+batches-header-plan = 🏷 Партии плана «{ $plan }», сначала новые
+batches-empty = Партий пока нет: каждая генерация создаёт партию. Назовите её через label= в конце /generate, например /generate VIP 100 file 1_month label=Реселлер Анна.
+batch-unlabeled = { $count ->
+    [one] { $count } код от { $date }
+    [few] { $count } кода от { $date }
+   *[other] { $count } кодов от { $date }
+}
+batch-line =
+    • { $name } — «{ $plan }», { $date }
+      не активировано: { $unredeemed } · активировано: { $redeemed } · истекло: { $expired } · отозвано: { $revoked }
+batch-card =
+    🏷 { $name }
+    { $count ->
+        [one] { $count } код плана «{ $plan }»
+        [few] { $count } кода плана «{ $plan }»
+       *[other] { $count } кодов плана «{ $plan }»
+    }, создана { $date }; неиспользованные коды { $expiry }.
+    Не активировано: { $unredeemed } · активировано: { $redeemed } · истекло: { $expired } · отозвано: { $revoked }
+    Активировали: { $funnel_redeemed } → вступили в чат: { $joined } → доступ ещё действует: { $active }
+button-batch-codes = 🎟 Коды
+button-plan-batches = 🏷 Партии
+button-batches = ⬅ Партии
+usage-batches = Отправьте /batches или /batches с названием плана.
 usage-revoke =
     Отправьте /revoke и то, что нужно отозвать:
     • код: /revoke ABCD-EFGH-JKMN
@@ -607,10 +635,10 @@ help-reference =
     📖 Все команды (их же показывает меню рядом с полем ввода):
     /start — меню; /help — что умеет бот
     /generate — коды для плана, по шагам
-      или одной строкой: /generate <план> <количество> <file|messages> <срок>, например /generate VIP 100 file 1_month
+      или одной строкой: /generate <план> <количество> <file|messages> <срок> [label=<название партии>], например /generate VIP 100 file 1_month label=Реселлер Анна
     /newplan — новый план (или одной строкой: /newplan VIP 30d)
     /plans — переименовать, архивировать и вернуть планы; привязать и отвязать их чаты
-    /codes — ваши коды по планам и состояниям; /revoke <код, план или партия> — отозвать ещё не активированные коды
+    /codes — ваши коды по планам и состояниям; /batches — партии и что каждая принесла; /revoke <код, план или партия> — отозвать ещё не активированные коды
     /status — последние задания; /resend <номер задания> — доставить коды неудавшегося задания ещё раз
     /members — участники по планам; /check <id или @username> — один человек; /remove <id или @username> — закрыть ему доступ сейчас
     /billing — сколько бесплатных активаций осталось и сколько стоят остальные
@@ -670,6 +698,7 @@ ask-linked_chat-no-linked-chat = Сначала откройте личный ч
 ask-name-required = Отправьте название.
 ask-name-taken = План с таким названием уже есть. Отправьте другое.
 ask-name-too-long = Отправьте название покороче: не больше { $max } символов.
+ask-label-too-long = Сократите метку партии: не больше { $max } символов.
 ask-quantity-not-an-integer = Отправьте целое число от 1 до 1 000.
 ask-quantity-out-of-range = Отправьте число от { $min } до { $max }.
 ask-url-not-a-url = Отправьте веб-адрес, например https://shop.example/hooks.

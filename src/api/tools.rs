@@ -7,7 +7,6 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::ApiContext;
-use crate::domain::billing;
 use crate::domain::clock::now;
 use crate::domain::code_listing::{self, CodeListRequest};
 use crate::domain::generation::GenerationRequest;
@@ -16,6 +15,7 @@ use crate::domain::revocation::{self, RevokeTarget};
 use crate::domain::tokens::{Ability, Caller};
 use crate::domain::webhooks;
 use crate::domain::{DomainError, ValidationReason, ids};
+use crate::domain::{batches, billing};
 use crate::i18n::Lang;
 use crate::views::errors;
 
@@ -26,6 +26,7 @@ pub const LIST_CODES: &str = "list_access_codes";
 pub const LIST_WEBHOOK_DELIVERIES: &str = "list_webhook_deliveries";
 pub const REDELIVER_WEBHOOK: &str = "redeliver_webhook";
 pub const REVOKE_CODES: &str = "revoke_access_codes";
+pub const LIST_BATCHES: &str = "list_batches";
 
 fn schema(value: Value) -> JsonObject {
     match value {
@@ -54,7 +55,8 @@ pub fn all() -> Vec<Tool> {
                     "expiry_preset": {"type": "string", "enum": ["no_expiry", "1_day", "1_week", "1_month", "1_year", "custom"], "description": "When unredeemed codes expire."},
                     "custom_expiry_amount": {"type": "integer", "minimum": 1, "description": "With expiry_preset custom: how many units."},
                     "custom_expiry_type": {"type": "string", "enum": ["days", "weeks", "months", "years"], "description": "With expiry_preset custom: the unit."},
-                    "consent": {"type": "boolean", "description": "Must be true for export_type messages: the owner agreed to one Telegram message per code."}
+                    "consent": {"type": "boolean", "description": "Must be true for export_type messages: the owner agreed to one Telegram message per code."},
+                    "label": {"type": "string", "maxLength": 64, "description": "Optional: the batch's name, as list_batches and the bot show it (\"Reseller Anna\")."}
                 },
                 "required": ["plan_id", "quantity", "export_type", "expiry_preset"]
             })),
@@ -97,6 +99,20 @@ pub fn all() -> Vec<Tool> {
                     "page": {"type": "integer", "minimum": 1, "default": 1}
                 },
                 "required": ["plan_id"]
+            })),
+        ),
+        Tool::new(
+            LIST_BATCHES,
+            "The team's batches of access codes (one per generation), newest first: label, plan, size, when \
+             generated, expiry, and how many of its codes are unredeemed, redeemed, expired or revoked. Pass \
+             next_cursor back as cursor for the next page.",
+            schema(json!({
+                "type": "object",
+                "properties": {
+                    "plan_id": {"type": "string", "description": "Only this plan's batches (pln_...)."},
+                    "cursor": {"type": "string", "description": "The next_cursor of the previous page."},
+                    "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25}
+                }
             })),
         ),
         Tool::new(
@@ -232,6 +248,7 @@ pub async fn call(
         LIST_WEBHOOK_DELIVERIES => list_webhook_deliveries(context, caller, &args).await,
         REDELIVER_WEBHOOK => redeliver_webhook(context, caller, &args).await,
         REVOKE_CODES => revoke_codes(context, caller, &args).await,
+        LIST_BATCHES => list_batches(context, caller, &args).await,
         _ => return None,
     };
     Some(result)
@@ -247,6 +264,7 @@ async fn bulk_generate(context: &ApiContext, caller: &Caller, args: &Arguments<'
         custom_expiry_amount: args.integer("custom_expiry_amount")?,
         custom_expiry_type: args.text("custom_expiry_type")?,
         consent: args.boolean("consent")?.unwrap_or(false),
+        label: args.text("label")?,
     };
     data(context.queue.enqueue(&caller.creator, &request, BULK_GENERATE, now()).await?)
 }
@@ -294,6 +312,16 @@ async fn redeliver_webhook(context: &ApiContext, caller: &Caller, args: &Argumen
     let delivery_id = args.required_text("delivery_id")?;
     webhooks::redeliver(&context.db, caller.creator.team_id, &delivery_id, now()).await?;
     data(json!({"delivery_id": delivery_id, "status": "pending"}))
+}
+
+async fn list_batches(context: &ApiContext, caller: &Caller, args: &Arguments<'_>) -> Result<Value, DomainError> {
+    caller.require(Ability::ViewCodes)?;
+    let plan_id = args.text("plan_id")?;
+    let cursor = args.text("cursor")?;
+    let limit = args.integer("limit")?;
+    let team = caller.creator.team_id;
+    let list = batches::list_batches(&context.db, team, plan_id.as_deref(), cursor.as_deref(), limit, now()).await?;
+    serde_json::to_value(list).map_err(|error| DomainError::internal("serialising a tool result", error))
 }
 
 async fn revoke_codes(context: &ApiContext, caller: &Caller, args: &Arguments<'_>) -> Result<Value, DomainError> {

@@ -16,8 +16,18 @@ use crate::views::buttons::CardButton;
 use crate::views::generate::{Stage, confirmation_card, job_what, status_message, wizard};
 use crate::views::{Screen, errors, menu};
 
-/// Reads `<plan…> <quantity> <file|messages> <expiry>`; the plan name may contain spaces.
+/// Reads `<plan…> <quantity> <file|messages> <expiry> [label=<text to the end of the line>]`; the plan name
+/// may contain spaces.
 fn parse_one_liner(args: &str) -> Option<Result<GenerationRequest, DomainError>> {
+    const LABEL: &str = "label=";
+    let label_at = args.char_indices().map(|(at, _)| at).find(|at| {
+        let starts_word = *at == 0 || args[..*at].ends_with(char::is_whitespace);
+        starts_word && args.get(*at..at + LABEL.len()).is_some_and(|word| word.eq_ignore_ascii_case(LABEL))
+    });
+    let (args, label) = match label_at {
+        Some(at) => (&args[..at], Some(&args[at + LABEL.len()..])),
+        None => (args, None),
+    };
     let words: Vec<&str> = args.split_whitespace().collect();
     if words.len() < 4 {
         return None;
@@ -35,6 +45,7 @@ fn parse_one_liner(args: &str) -> Option<Result<GenerationRequest, DomainError>>
             custom_expiry_amount,
             custom_expiry_type: custom_expiry_type.map(str::to_owned),
             consent: false,
+            label: label.map(str::to_owned),
         })
     })();
     Some(request)

@@ -1,6 +1,7 @@
 //! The Telegram side: the handler tree. Each handler takes the update apart, calls one domain service and
 //! sends what the views render; any failure on the way is logged with a reference and answered with it.
 mod access;
+mod batches;
 mod billing;
 mod codes;
 mod command_menus;
@@ -314,6 +315,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Command::Status(args)].endpoint(jobs::status_command))
         .branch(case![Command::Resend(args)].endpoint(jobs::resend_command))
         .branch(case![Command::Codes(args)].endpoint(codes::codes_command))
+        .branch(case![Command::Batches(args)].endpoint(batches::batches_command))
         .branch(case![Command::Billing].endpoint(billing::billing_command))
         .branch(case![Command::Notify].endpoint(notices::notify_command))
         .branch(case![Command::Tokens].endpoint(tokens::tokens_command))
@@ -356,6 +358,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Callback::Menu(item)].endpoint(start::menu_tap))
         .branch(case![Callback::Remove(button)].endpoint(access::remove_tap))
         .branch(case![Callback::Revoke(button)].endpoint(revocation::revoke_tap))
+        .branch(case![Callback::Batches(button)].endpoint(batches::batches_tap))
         .branch(case![Callback::Notify(mode)].endpoint(notices::notify_tap));
     let callbacks = Update::filter_callback_query()
         .branch(

@@ -13,7 +13,7 @@ use crate::domain::access_code::CodeStatus;
 use crate::domain::code_listing::CodeFilter;
 
 /// The codes `filter` shows at `now`, as [`crate::domain::access_code::CodeState`] decides.
-fn condition(filter: CodeFilter, now: DateTime<Utc>) -> Condition {
+pub(super) fn code_condition(filter: CodeFilter, now: DateTime<Utc>) -> Condition {
     let not_redeemed = access_code::Column::RedeemedAt.is_null();
     let past_expiry = Condition::any()
         .add(access_code::Column::Status.eq(CodeStatus::Expired))
@@ -66,7 +66,7 @@ impl Db {
     ) -> Result<u64, DbError> {
         access_code::Entity::find()
             .filter(access_code::Column::PlanId.eq(plan_id))
-            .filter(condition(filter, now))
+            .filter(code_condition(filter, now))
             .count(self.conn())
             .await
     }
@@ -80,8 +80,9 @@ impl Db {
         offset: u64,
         limit: u64,
     ) -> Result<CodePage, DbError> {
-        let query =
-            access_code::Entity::find().filter(access_code::Column::PlanId.eq(plan_id)).filter(condition(filter, now));
+        let query = access_code::Entity::find()
+            .filter(access_code::Column::PlanId.eq(plan_id))
+            .filter(code_condition(filter, now));
         let total = query.clone().count(self.conn()).await?;
         let codes = query
             .order_by_desc(access_code::Column::CreatedAt)

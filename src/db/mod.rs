@@ -1,6 +1,7 @@
 //! Database access: the connection, the entities and the queries the domain needs.
 //! This is the only module that speaks sea-orm.
 pub mod access;
+pub mod batches;
 pub mod codes;
 pub mod conversations;
 pub mod entities;

@@ -23,6 +23,8 @@ use crate::db::teams::Creator;
 
 pub const MIN_QUANTITY: i64 = 1;
 pub const MAX_QUANTITY: i64 = 1000;
+/// The longest batch label, in characters.
+pub const MAX_LABEL_CHARS: usize = 64;
 pub const EXPORT_TYPES: &[&str] = &["file", "messages"];
 pub const TOOL_TELEGRAM: &str = "telegram";
 
@@ -62,6 +64,8 @@ pub struct GenerationRequest {
     pub custom_expiry_amount: Option<i64>,
     pub custom_expiry_type: Option<String>,
     pub consent: bool,
+    /// The creator's name for the batch, if any.
+    pub label: Option<String>,
 }
 
 /// A request that passed every rule, with its plan.
@@ -71,6 +75,7 @@ pub struct ValidGeneration {
     pub quantity: i64,
     pub export_type: ExportType,
     pub expiry: ExpiryChoice,
+    pub label: Option<String>,
 }
 
 /// Reads a typed quantity; the range is checked with the rest of the request.
@@ -87,6 +92,17 @@ pub fn check_quantity(quantity: i64) -> Result<i64, DomainError> {
         ));
     }
     Ok(quantity)
+}
+
+/// A batch's label: trimmed, on one line, at most [`MAX_LABEL_CHARS`] characters; blank is no label.
+pub fn check_label(label: Option<&str>) -> Result<Option<String>, DomainError> {
+    let Some(label) = label.map(|label| label.split_whitespace().collect::<Vec<_>>().join(" ")) else {
+        return Ok(None);
+    };
+    if label.chars().count() > MAX_LABEL_CHARS {
+        return Err(DomainError::validation("label", ValidationReason::TooLong { max: MAX_LABEL_CHARS }));
+    }
+    Ok(Some(label).filter(|label| !label.is_empty()))
 }
 
 /// Checks every field of the request; the plan must belong to `team_id`.
@@ -107,8 +123,9 @@ pub async fn validate(
         request.custom_expiry_type.as_deref(),
         now,
     )?;
+    let label = check_label(request.label.as_deref())?;
     let plan = plans::find_offered_plan(db, team_id, &request.plan_id).await?;
-    Ok(ValidGeneration { plan, quantity: request.quantity, export_type, expiry })
+    Ok(ValidGeneration { plan, quantity: request.quantity, export_type, expiry, label })
 }
 
 /// The answer to a queued request.
@@ -171,6 +188,7 @@ pub struct GenerationCard {
     pub export_type: ExportType,
     pub expires_at: Option<DateTime<Utc>>,
     pub preview: CostPreview,
+    pub label: Option<String>,
 }
 
 /// Where creators' requests become queued jobs; queueing wakes the worker at once.
@@ -209,6 +227,7 @@ impl GenerationQueue {
             status: DraftStatus::Pending,
             job_id: None,
             created_at: now,
+            label: valid.label.clone(),
         };
         self.db.insert_draft(draft.clone()).await?;
         Ok(GenerationCard {
@@ -218,6 +237,7 @@ impl GenerationQueue {
             export_type: valid.export_type,
             expires_at: valid.expiry.expires_at(now),
             preview,
+            label: valid.label,
         })
     }
 
@@ -247,6 +267,7 @@ impl GenerationQueue {
             custom_expiry_amount: draft.custom_expiry_amount.map(i64::from),
             custom_expiry_type: draft.custom_expiry_type.clone(),
             consent,
+            label: draft.label.clone(),
         };
         let valid = validate(&self.db, creator.team_id, &request, now).await?;
         let job = new_job(creator, &valid, Some(draft.id), TOOL_TELEGRAM, status_message_id, now)?;
@@ -386,6 +407,7 @@ fn new_job(
         enqueued_at: now,
         started_at: None,
         completed_at: None,
+        label: valid.label.clone(),
     })
 }
 
@@ -399,6 +421,7 @@ pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Ba
         count: job.quantity,
         expires_at: job.expires_at,
         created_at: now,
+        label: job.label.clone(),
     };
     let mut seen = HashSet::with_capacity(job.quantity as usize);
     let mut codes = Vec::with_capacity(job.quantity as usize);

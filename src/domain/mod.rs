@@ -1,6 +1,7 @@
 //! The business rules: plans, codes, generation jobs, billing previews, creators.
 pub mod access;
 pub mod access_code;
+pub mod batches;
 pub mod billing;
 pub mod clock;
 pub mod code_listing;

@@ -67,6 +67,8 @@ pub enum Callback {
     MySubscriptions,
     /// `rv:…`: revoking codes, after confirmation.
     Revoke(RevokeButton),
+    /// `bt:…`: batches.
+    Batches(BatchesButton),
 }
 
 impl Callback {
@@ -88,6 +90,7 @@ impl Callback {
             Self::Notify(mode) => format!("nt:{}", mode.as_str()),
             Self::MySubscriptions => "my:".to_owned(),
             Self::Revoke(button) => button.encode(),
+            Self::Batches(button) => button.encode(),
         }
     }
 
@@ -110,6 +113,7 @@ impl Callback {
             "nt" => rest.parse().ok().map(Self::Notify),
             "my" if rest.is_empty() => Some(Self::MySubscriptions),
             "rv" => RevokeButton::decode(rest).map(Self::Revoke),
+            "bt" => BatchesButton::decode(rest).map(Self::Batches),
             "menu" => MenuItem::decode(rest).map(Self::Menu),
             "lang" => LANGUAGES.iter().find(|code| **code == rest).map(|code| Self::Language(code)),
             "rm" => match rest.split_once(':') {
@@ -157,6 +161,37 @@ fn decode_flow_action(action: &str) -> Option<FlowAction> {
         _ => return None,
     };
     Some(parsed)
+}
+
+/// A button of `/batches`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BatchesButton {
+    /// A page of the team's batches, or of one plan's.
+    Page {
+        plan: Option<Uuid>,
+        page: u32,
+    },
+    Open(Uuid),
+}
+
+impl BatchesButton {
+    fn encode(self) -> String {
+        match self {
+            Self::Page { plan: None, page } => format!("bt:l:{page}"),
+            Self::Page { plan: Some(plan), page } => format!("bt:l:{page}:{}", ulid(plan)),
+            Self::Open(batch) => format!("bt:o:{}", ulid(batch)),
+        }
+    }
+
+    fn decode(rest: &str) -> Option<Self> {
+        let parts: Vec<&str> = rest.split(':').collect();
+        Some(match parts.as_slice() {
+            ["l", page] => Self::Page { plan: None, page: page.parse().ok()? },
+            ["l", page, plan] => Self::Page { plan: Some(id(plan)?), page: page.parse().ok()? },
+            ["o", batch] => Self::Open(id(batch)?),
+            _ => return None,
+        })
+    }
 }
 
 /// The confirmation of a revocation: what it reaches, by id (never the code itself).
@@ -593,6 +628,14 @@ mod tests {
             all.extend([RevokeButton::Preview(scope), RevokeButton::Confirm(scope)].map(Callback::Revoke));
         }
         all.push(Callback::Revoke(RevokeButton::Cancel));
+        all.extend(
+            [
+                BatchesButton::Page { plan: None, page: u32::MAX },
+                BatchesButton::Page { plan: Some(id), page: u32::MAX },
+                BatchesButton::Open(id),
+            ]
+            .map(Callback::Batches),
+        );
         all.extend(RedemptionNotices::ALL.iter().map(|mode| Callback::Notify(*mode)));
         all.extend(LANGUAGES.iter().map(|code| Callback::Language(code)));
         let actions = [

@@ -1,7 +1,7 @@
 //! `/codes`: a plan's codes, masked, ten per page, filtered by state, with counts per state.
 use chrono::{DateTime, Utc};
 
-use super::buttons::{Callback, CodesButton, MenuItem, RevokeButton};
+use super::buttons::{BatchesButton, Callback, CodesButton, MenuItem, RevokeButton};
 use super::{Screen, button, format, page_of, paged_header, paging_row};
 use crate::db::codes::CodeScope;
 use crate::db::plans::Plan;
@@ -78,6 +78,10 @@ pub fn page(lang: &Lang, shown: &PlanCodes, now: DateTime<Utc>) -> Screen {
         let preview = RevokeButton::Preview(CodeScope::Plan(plan.id));
         button(lang.t("button-revoke-unredeemed"), Callback::Revoke(preview))
     });
-    let back = vec![button(lang.t("button-plans"), Callback::Codes(CodesButton::PickPlan(0)))];
+    let batches = BatchesButton::Page { plan: Some(plan.id), page: 0 };
+    let back = vec![
+        button(lang.t("button-plans"), Callback::Codes(CodesButton::PickPlan(0))),
+        button(lang.t("button-plan-batches"), Callback::Batches(batches)),
+    ];
     Screen::new(text).rows(filters.chunks(2).map(<[_]>::to_vec)).row(paging).row(revoke.into_iter().collect()).row(back)
 }

@@ -149,6 +149,10 @@ pub fn confirmation_card(lang: &Lang, card: &GenerationCard, throttle: &Throttle
             ("cost_line", cost_line(lang, card).into()),
         ],
     );
+    if let Some(label) = &card.label {
+        text.push('\n');
+        text.push_str(&lang.t_with("generate-card-label", &[("label", label.as_str().into())]));
+    }
     let duration = format::messages_duration(lang, card.quantity, throttle);
     let confirm = match card.export_type {
         ExportType::File => button(lang.t("button-generate"), Callback::Card(CardButton::Generate(card.draft_id))),

@@ -1,6 +1,7 @@
 //! Everything a person reads: texts rendered from the locale files, keyboards, progress bars, times and
 //! durations. The bot, the worker, the MCP server and the command line all render through here.
 pub mod access;
+pub mod batches;
 pub mod billing;
 pub mod buttons;
 pub mod codes;

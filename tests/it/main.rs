@@ -3,6 +3,7 @@ mod support;
 
 mod access;
 mod backup;
+mod batches;
 mod conversation;
 mod creators;
 mod delivery;

@@ -34,6 +34,7 @@ async fn tools_list_shows_every_tool_with_its_schema(engine: Engine) {
             "bulk_generate_access_codes",
             "get_job_status",
             "list_access_codes",
+            "list_batches",
             "list_webhook_deliveries",
             "preview_access_code_cost",
             "redeliver_webhook",
@@ -44,9 +45,16 @@ async fn tools_list_shows_every_tool_with_its_schema(engine: Engine) {
 
     let generate = schema("bulk_generate_access_codes");
     let properties = &generate["properties"];
-    for field in
-        ["plan_id", "quantity", "export_type", "expiry_preset", "custom_expiry_amount", "custom_expiry_type", "consent"]
-    {
+    for field in [
+        "plan_id",
+        "quantity",
+        "export_type",
+        "expiry_preset",
+        "custom_expiry_amount",
+        "custom_expiry_type",
+        "consent",
+        "label",
+    ] {
         assert!(properties.get(field).is_some(), "bulk_generate_access_codes lacks {field}");
     }
     assert_eq!(properties["quantity"]["minimum"], 1);
@@ -161,6 +169,7 @@ async fn each_tool_refuses_a_token_without_its_ability(engine: Engine) {
         ("preview_access_code_cost", json!({"plan_id": plan_id, "quantity": 1}), "project-access-code:create"),
         ("list_access_codes", json!({"plan_id": plan_id}), "project-access-code:view-any"),
         ("revoke_access_codes", json!({"plan_id": plan_id, "dry_run": true}), "project-access-code:revoke"),
+        ("list_batches", json!({}), "project-access-code:view-any"),
     ] {
         let error = call_err(&client, tool, arguments).await;
         assert_eq!(error["code"], "TOKEN_MISSING_ABILITY", "{tool}");
@@ -384,5 +393,5 @@ async fn the_readme_handshake_over_plain_http_lists_the_tools() {
     let listed = post(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})).send().await.unwrap();
     assert_eq!(listed.status().as_u16(), 200);
     let answer: Value = listed.json().await.unwrap();
-    assert_eq!(answer["result"]["tools"].as_array().map(Vec::len), Some(7), "{answer}");
+    assert_eq!(answer["result"]["tools"].as_array().map(Vec::len), Some(8), "{answer}");
 }

@@ -12,6 +12,8 @@ pub struct Model {
     pub count: i32,
     pub expires_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The creator's name for the batch.
+    pub label: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

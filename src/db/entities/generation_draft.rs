@@ -19,6 +19,8 @@ pub struct Model {
     pub status: DraftStatus,
     pub job_id: Option<Uuid>,
     pub created_at: DateTimeUtc,
+    /// The creator's name for the batch.
+    pub label: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

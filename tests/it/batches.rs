@@ -1,0 +1,119 @@
+//! Batches: named when generated, listed newest first with their counts, and each one's funnel; in the bot
+//! and over MCP.
+use accessbot::db::codes::CodeScope;
+use accessbot::domain::clock::now;
+use accessbot::domain::{plans, revocation};
+use serde_json::json;
+
+use crate::on_every_engine;
+use crate::support::app::{WAIT, wait_until};
+use crate::support::fake_telegram::{BOT_ID, Recorded};
+use crate::support::mcp::{call_err, call_ok};
+use crate::support::{Engine, TestApp};
+
+const ANN: i64 = 7501;
+const SAM: i64 = 7601;
+const SUE: i64 = 7602;
+const CHANNEL: i64 = -100_750;
+
+async fn ann_with_linked_plan(engine: Engine) -> TestApp {
+    let app = TestApp::with_creator_and_plan(engine, ANN, "VIP").await;
+    let plan = plans::find_team_plan(&app.db, app.creator(ANN).await.team_id, "VIP").await.unwrap();
+    app.telegram.set_admin(CHANNEL, BOT_ID, true, true);
+    plans::link_chat(&app.db, &plan, CHANNEL, "VIP channel", None, now()).await.unwrap();
+    app
+}
+
+/// Confirms a `/generate` card and returns the codes of the CSV it brings.
+async fn generate(app: &TestApp, command: &str) -> (Recorded, Vec<String>) {
+    let card = app.card(ANN, command).await;
+    let before = app.telegram.calls("sendDocument").len();
+    app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
+    let document =
+        app.telegram.wait_for(WAIT, |r| r.iter().filter(|r| r.method == "sendDocument").nth(before).cloned()).await;
+    let csv = String::from_utf8(document.files[0].2.clone()).unwrap();
+    (card, csv.lines().skip(1).map(|line| line.split(',').next().unwrap().to_owned()).collect())
+}
+
+/// The first message to Ann after `before` requests whose text contains `needle`.
+async fn to_ann(app: &TestApp, command: &str, needle: &str) -> Recorded {
+    let before = app.telegram.requests().len();
+    app.telegram.push_update(app.message_json(ANN, "Ann", command));
+    app.message_containing(ANN, needle, before).await
+}
+
+async fn a_labelled_batch_shows_its_counts_and_where_its_redemptions_led(engine: Engine) {
+    let app = ann_with_linked_plan(engine).await;
+    let (card, codes) = generate(&app, "/generate VIP 4 file 1_month label=Reseller   Anna").await;
+    assert!(card.str("text").unwrap().contains("🏷 Batch: Reseller Anna"), "{card:?}");
+    let sam = app.send_text(SAM, "Sam", &codes[0]).await;
+    app.send_text(SUE, "Sue", &codes[1]).await;
+    let link = TestApp::buttons(&sam).into_iter().find(|(label, _)| label.contains("Join")).unwrap().1;
+    app.telegram.push_join_request(CHANNEL, SAM, "Sam", &link);
+    wait_until("Sam is let in", async || app.telegram.member_status(CHANNEL, SAM) == "member").await;
+    let team = app.creator(ANN).await.team_id;
+    let batch = app.jobs_of(ANN).await[0].batch_id.unwrap();
+    let fourth = app.db.codes_of_batch(batch).await.unwrap()[3].id;
+    let target = revocation::target_of(&app.db, team, CodeScope::Code(fourth), now()).await.unwrap();
+    revocation::revoke(&app.db, team, target, now()).await.unwrap();
+    generate(&app, "/generate VIP 2 file no_expiry").await;
+
+    let list = to_ann(&app, "/batches", "Your batches").await;
+    let text = list.str("text").unwrap();
+    let (newest, labelled) = (text.find("2 codes of").unwrap(), text.find("Reseller Anna — VIP").unwrap());
+    assert!(newest < labelled, "newest first: {text}");
+    assert!(text.contains("unredeemed 1 · redeemed 2 · expired 0 · revoked 1"), "{text}");
+    let batch_card = app.tap_edit(ANN, &list, &TestApp::button_labeled(&list, "Reseller Anna")).await;
+    let shown = batch_card.str("text").unwrap();
+    assert!(shown.contains("4 “VIP” codes"), "{shown}");
+    assert!(shown.contains("Redeemed by 2 → joined a chat 1 → still active 2"), "{shown}");
+    let preview = app.tap_edit(ANN, &batch_card, &TestApp::button_labeled(&batch_card, "Revoke unredeemed")).await;
+    assert!(preview.str("text").unwrap().contains("Revoke the 1 unredeemed code of the batch of 4 “VIP” codes"));
+    let back = app.tap_edit(ANN, &preview, &TestApp::button(&preview, "rv:no")).await;
+    assert_eq!(back.str("text"), Some("Nothing was revoked."));
+
+    let plan_page = to_ann(&app, "/batches VIP", "Batches of “VIP”").await;
+    assert_eq!(TestApp::buttons(&plan_page).iter().filter(|(label, _)| label.starts_with("🏷")).count(), 2);
+    let missing = to_ann(&app, "/batches Gold", "no plan").await;
+    assert!(TestApp::buttons(&missing).iter().any(|(_, data)| data == "menu:plans"));
+    let long = format!("/generate VIP 1 file no_expiry label={}", "x".repeat(65));
+    let refused = app.send_text(ANN, "Ann", &long).await;
+    assert_eq!(refused.str("text"), Some("⚠️ Make the batch label shorter: at most 64 characters."));
+}
+
+async fn an_agent_pages_through_batches_newest_first(engine: Engine) {
+    let app = TestApp::with_creator_and_plan(engine, ANN, "VIP").await;
+    app.send_text(ANN, "Ann", "/newplan Gold 30d").await;
+    let client =
+        app.mcp(&app.token(ANN, "mcp:full,project-access-code:create,project-access-code:view-any").await).await;
+    // One after another: batches are ordered by when they were drawn.
+    for (n, label) in ["first", "second", "third"].into_iter().enumerate() {
+        let job = json!({"plan_id": "VIP", "quantity": 2, "export_type": "file", "expiry_preset": "no_expiry", "label": label});
+        call_ok(&client, "bulk_generate_access_codes", job).await;
+        wait_until("the batch is stored", async || {
+            app.jobs_of(ANN).await.iter().filter(|job| job.batch_id.is_some()).count() == n + 1
+        })
+        .await;
+    }
+    let page = call_ok(&client, "list_batches", json!({"limit": 2})).await;
+    let labels: Vec<&str> = page["data"].as_array().unwrap().iter().map(|b| b["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["third", "second"]);
+    assert_eq!(page["data"][0]["codes"]["unredeemed"], 2);
+    assert!(page["data"][0]["id"].as_str().unwrap().starts_with("btc_"));
+    let cursor = page["next_cursor"].as_str().unwrap();
+    let rest = call_ok(&client, "list_batches", json!({"limit": 2, "cursor": cursor})).await;
+    assert_eq!(rest["data"].as_array().unwrap().len(), 1);
+    assert_eq!(rest["data"][0]["label"], "first");
+    assert!(rest["next_cursor"].is_null());
+    let gold = call_ok(&client, "list_batches", json!({"plan_id": "Gold"})).await;
+    assert!(gold["data"].as_array().unwrap().is_empty());
+    let long = json!({"plan_id": "VIP", "quantity": 1, "export_type": "file", "expiry_preset": "no_expiry", "label": "x".repeat(65)});
+    let refused = call_err(&client, "bulk_generate_access_codes", long).await;
+    assert_eq!(refused["field"], "label");
+    client.cancel().await.ok();
+}
+
+on_every_engine!(
+    a_labelled_batch_shows_its_counts_and_where_its_redemptions_led,
+    an_agent_pages_through_batches_newest_first,
+);

@@ -443,6 +443,16 @@ button-batch-codes = 🎟 Codes
 button-plan-batches = 🏷 Batches
 button-batches = ⬅ Batches
 usage-batches = Send /batches, or /batches with a plan's name.
+button-export-redemptions = 📤 Export redemptions
+export-caption-batch = { $count ->
+    [one] 1 redemption of the batch “{ $label }”.
+   *[other] { $count } redemptions of the batch “{ $label }”.
+}
+export-caption-plan = { $count ->
+    [one] 1 redemption of “{ $plan }”.
+   *[other] { $count } redemptions of “{ $plan }”.
+}
+export-none = Nothing to export: no code here has been redeemed yet.
 usage-revoke =
     Send /revoke with what to take back:
     • a code: /revoke ABCD-EFGH-JKMN

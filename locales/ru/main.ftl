@@ -455,6 +455,18 @@ button-batch-codes = 🎟 Коды
 button-plan-batches = 🏷 Партии
 button-batches = ⬅ Партии
 usage-batches = Отправьте /batches или /batches с названием плана.
+button-export-redemptions = 📤 Выгрузить активации
+export-caption-batch = { $count ->
+    [one] { $count } активация партии «{ $label }».
+    [few] { $count } активации партии «{ $label }».
+   *[other] { $count } активаций партии «{ $label }».
+}
+export-caption-plan = { $count ->
+    [one] { $count } активация плана «{ $plan }».
+    [few] { $count } активации плана «{ $plan }».
+   *[other] { $count } активаций плана «{ $plan }».
+}
+export-none = Выгружать нечего: ни один код здесь ещё не активирован.
 usage-revoke =
     Отправьте /revoke и то, что нужно отозвать:
     • код: /revoke ABCD-EFGH-JKMN

@@ -359,6 +359,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Callback::Remove(button)].endpoint(access::remove_tap))
         .branch(case![Callback::Revoke(button)].endpoint(revocation::revoke_tap))
         .branch(case![Callback::Batches(button)].endpoint(batches::batches_tap))
+        .branch(case![Callback::Export(scope)].endpoint(batches::export_tap))
         .branch(case![Callback::Notify(mode)].endpoint(notices::notify_tap));
     let callbacks = Update::filter_callback_query()
         .branch(

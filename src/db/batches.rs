@@ -105,3 +105,36 @@ impl Db {
         Ok(joined)
     }
 }
+
+/// Redeemed codes and what they led to, read for an export.
+impl Db {
+    /// Up to `limit` of the redeemed codes of `scope` after `after` (by id), in id order.
+    pub async fn redeemed_codes(
+        &self,
+        team_id: Uuid,
+        scope: super::codes::CodeScope,
+        after: Option<Uuid>,
+        limit: u64,
+    ) -> Result<Vec<super::generation::AccessCodeRow>, DbError> {
+        let mut query = access_code::Entity::find()
+            .filter(scope.of_team(team_id))
+            .filter(access_code::Column::RedeemedAt.is_not_null());
+        if let Some(after) = after {
+            query = query.filter(access_code::Column::Id.gt(after));
+        }
+        query.order_by_asc(access_code::Column::Id).limit(limit).all(self.conn()).await
+    }
+
+    /// The memberships of these subscriptions.
+    pub async fn memberships_of(&self, subscriptions: &[Uuid]) -> Result<Vec<membership::Model>, DbError> {
+        let mut found = Vec::new();
+        for chunk in subscriptions.chunks(500) {
+            let part = membership::Entity::find()
+                .filter(membership::Column::SubscriptionId.is_in(chunk.iter().copied()))
+                .all(self.conn())
+                .await?;
+            found.extend(part);
+        }
+        Ok(found)
+    }
+}

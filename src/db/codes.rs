@@ -105,7 +105,8 @@ pub enum CodeScope {
 }
 
 impl CodeScope {
-    fn condition(self, team_id: Uuid) -> Condition {
+    /// The codes of this scope that belong to `team_id`.
+    pub fn of_team(self, team_id: Uuid) -> Condition {
         let scope = match self {
             CodeScope::Code(id) => access_code::Column::Id.eq(id),
             CodeScope::Batch(id) => access_code::Column::BatchId.eq(id),
@@ -118,7 +119,7 @@ impl CodeScope {
 /// The codes of `scope` that could still be redeemed at `now`: the only ones a revocation changes.
 fn revocable(team_id: Uuid, scope: CodeScope, now: DateTime<Utc>) -> Condition {
     scope
-        .condition(team_id)
+        .of_team(team_id)
         .add(access_code::Column::Status.eq(CodeStatus::Unredeemed))
         .add(access_code::Column::RedeemedAt.is_null())
         .add(Condition::any().add(access_code::Column::ExpiresAt.is_null()).add(access_code::Column::ExpiresAt.gt(now)))
@@ -165,7 +166,7 @@ impl Db {
         let masked: Vec<String> = access_code::Entity::find()
             .select_only()
             .column(C::CodeMasked)
-            .filter(scope.condition(team_id))
+            .filter(scope.of_team(team_id))
             .filter(C::Status.eq(CodeStatus::Revoked))
             .filter(C::RevokedAt.eq(now))
             .order_by_asc(C::BatchId)

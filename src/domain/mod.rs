@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod notices;
 pub mod plans;
 pub mod redemption;
+pub mod redemption_export;
 pub mod revocation;
 pub mod secret;
 pub mod stored;

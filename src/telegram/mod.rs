@@ -150,11 +150,42 @@ async fn send_paced(
     screen: &Screen,
     markup: Option<ReplyMarkup>,
 ) -> Result<Message, RequestError> {
+    in_turn(bot, chat_id, priority, "sendMessage", || post(bot, chat_id, screen, markup.clone())).await
+}
+
+/// Sends a file the person asked for (an export) in turn, ahead of bulk deliveries.
+pub async fn send_file(
+    bot: &TgBot,
+    chat_id: ChatId,
+    file: Vec<u8>,
+    file_name: String,
+    caption: String,
+) -> Result<Message, RequestError> {
+    in_turn(bot, chat_id, Priority::Interactive, "sendDocument", || {
+        let document = teloxide::types::InputFile::memory(file.clone()).file_name(file_name.clone());
+        bot.api().send_document(chat_id, document).caption(caption.clone()).into_future()
+    })
+    .await
+}
+
+/// Makes a request that posts into `chat_id` once its turn comes; a 429 is waited out and the request made
+/// again a few times.
+async fn in_turn<F, Fut>(
+    bot: &TgBot,
+    chat_id: ChatId,
+    priority: Priority,
+    method: &'static str,
+    request: F,
+) -> Result<Message, RequestError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<Message, RequestError>>,
+{
     let mut waits = 0;
     loop {
         bot.wait_turn(chat_id, priority).await;
-        let sent = post(bot, chat_id, screen, markup.clone()).await;
-        bot.metrics.telegram_request("sendMessage", outcome_label(&sent));
+        let sent = request().await;
+        bot.metrics.telegram_request(method, outcome_label(&sent));
         match sent {
             Err(RequestError::RetryAfter(seconds)) => {
                 bot.hold_chat(chat_id, seconds.duration());

@@ -7,6 +7,7 @@ use super::{Screen, button, format, paged_header, paging_row};
 use crate::db::codes::CodeScope;
 use crate::domain::batches::{BatchCounts, BatchPage, BatchSummary, Funnel};
 use crate::domain::code_listing::CodeFilter;
+use crate::domain::redemption_export::ExportScope;
 use crate::i18n::{Arg, Lang};
 
 /// The batch as the creator named it, or what it is: "10 codes of 6 Dec".
@@ -82,7 +83,8 @@ pub fn card(lang: &Lang, summary: &BatchSummary, funnel: &Funnel, now: DateTime<
     });
     let codes = CodesButton::Page { plan: batch.plan_id, filter: CodeFilter::Unredeemed, page: 1 };
     let back = BatchesButton::Page { plan: None, page: 0 };
-    Screen::new(lang.t_with("batch-card", &args)).row(revoke.into_iter().collect()).row(vec![
+    let export = button(lang.t("button-export-redemptions"), Callback::Export(ExportScope::Batch(batch.id)));
+    Screen::new(lang.t_with("batch-card", &args)).row(revoke.into_iter().chain([export]).collect()).row(vec![
         button(lang.t("button-batch-codes"), Callback::Codes(codes)),
         button(lang.t("button-batches"), Callback::Batches(back)),
     ])

@@ -8,6 +8,7 @@ use crate::domain::conversations::FlowAction;
 use crate::domain::expiry::CalendarUnit;
 use crate::domain::ids;
 use crate::domain::notices::RedemptionNotices;
+use crate::domain::redemption_export::ExportScope;
 use crate::domain::tokens::Ability;
 use crate::i18n::LANGUAGES;
 
@@ -69,6 +70,8 @@ pub enum Callback {
     Revoke(RevokeButton),
     /// `bt:…`: batches.
     Batches(BatchesButton),
+    /// `ex:<b|p>:<id>`: a batch's or a plan's redemptions as a CSV document.
+    Export(ExportScope),
 }
 
 impl Callback {
@@ -91,6 +94,8 @@ impl Callback {
             Self::MySubscriptions => "my:".to_owned(),
             Self::Revoke(button) => button.encode(),
             Self::Batches(button) => button.encode(),
+            Self::Export(ExportScope::Batch(batch)) => format!("ex:b:{}", ulid(*batch)),
+            Self::Export(ExportScope::Plan(plan)) => format!("ex:p:{}", ulid(*plan)),
         }
     }
 
@@ -114,6 +119,11 @@ impl Callback {
             "my" if rest.is_empty() => Some(Self::MySubscriptions),
             "rv" => RevokeButton::decode(rest).map(Self::Revoke),
             "bt" => BatchesButton::decode(rest).map(Self::Batches),
+            "ex" => match rest.split_once(':')? {
+                ("b", batch) => Some(Self::Export(ExportScope::Batch(id(batch)?))),
+                ("p", plan) => Some(Self::Export(ExportScope::Plan(id(plan)?))),
+                _ => None,
+            },
             "menu" => MenuItem::decode(rest).map(Self::Menu),
             "lang" => LANGUAGES.iter().find(|code| **code == rest).map(|code| Self::Language(code)),
             "rm" => match rest.split_once(':') {
@@ -636,6 +646,7 @@ mod tests {
             ]
             .map(Callback::Batches),
         );
+        all.extend([ExportScope::Batch(id), ExportScope::Plan(id)].map(Callback::Export));
         all.extend(RedemptionNotices::ALL.iter().map(|mode| Callback::Notify(*mode)));
         all.extend(LANGUAGES.iter().map(|code| Callback::Language(code)));
         let actions = [

@@ -7,6 +7,7 @@ use crate::db::codes::CodeScope;
 use crate::db::plans::Plan;
 use crate::domain::access_code::CodeState;
 use crate::domain::code_listing::{CodeFilter, CodeView, PlanCodes};
+use crate::domain::redemption_export::ExportScope;
 use crate::i18n::Lang;
 
 /// A page of the plans to pick from.
@@ -78,10 +79,16 @@ pub fn page(lang: &Lang, shown: &PlanCodes, now: DateTime<Utc>) -> Screen {
         let preview = RevokeButton::Preview(CodeScope::Plan(plan.id));
         button(lang.t("button-revoke-unredeemed"), Callback::Revoke(preview))
     });
+    let export = (count_of(CodeFilter::Redeemed) > 0)
+        .then(|| button(lang.t("button-export-redemptions"), Callback::Export(ExportScope::Plan(plan.id))));
     let batches = BatchesButton::Page { plan: Some(plan.id), page: 0 };
     let back = vec![
         button(lang.t("button-plans"), Callback::Codes(CodesButton::PickPlan(0))),
         button(lang.t("button-plan-batches"), Callback::Batches(batches)),
     ];
-    Screen::new(text).rows(filters.chunks(2).map(<[_]>::to_vec)).row(paging).row(revoke.into_iter().collect()).row(back)
+    Screen::new(text)
+        .rows(filters.chunks(2).map(<[_]>::to_vec))
+        .row(paging)
+        .row(revoke.into_iter().chain(export).collect())
+        .row(back)
 }

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod menu;
 pub mod notices;
 pub mod plans;
+pub mod redemption_export;
 pub mod revocation;
 pub mod subscriber;
 pub mod tokens;

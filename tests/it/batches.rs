@@ -47,7 +47,7 @@ async fn a_labelled_batch_shows_its_counts_and_where_its_redemptions_led(engine:
     let (card, codes) = generate(&app, "/generate VIP 4 file 1_month label=Reseller   Anna").await;
     assert!(card.str("text").unwrap().contains("🏷 Batch: Reseller Anna"), "{card:?}");
     let sam = app.send_text(SAM, "Sam", &codes[0]).await;
-    app.send_text(SUE, "Sue", &codes[1]).await;
+    app.send_text(SUE, "=cmd|' /C calc'!A0", &codes[1]).await;
     let link = TestApp::buttons(&sam).into_iter().find(|(label, _)| label.contains("Join")).unwrap().1;
     app.telegram.push_join_request(CHANNEL, SAM, "Sam", &link);
     wait_until("Sam is let in", async || app.telegram.member_status(CHANNEL, SAM) == "member").await;
@@ -71,6 +71,48 @@ async fn a_labelled_batch_shows_its_counts_and_where_its_redemptions_led(engine:
     assert!(preview.str("text").unwrap().contains("Revoke the 1 unredeemed code of the batch of 4 “VIP” codes"));
     let back = app.tap_edit(ANN, &preview, &TestApp::button(&preview, "rv:no")).await;
     assert_eq!(back.str("text"), Some("Nothing was revoked."));
+
+    let before = app.telegram.calls("sendDocument").len();
+    app.tap(ANN, &batch_card, &TestApp::button_labeled(&batch_card, "Export redemptions")).await;
+    let document =
+        app.telegram.wait_for(WAIT, |r| r.iter().filter(|r| r.method == "sendDocument").nth(before).cloned()).await;
+    assert_eq!(document.str("caption"), Some("2 redemptions of the batch “Reseller Anna”."));
+    let mut reader = csv::Reader::from_reader(document.files[0].2.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(
+        header,
+        [
+            "code",
+            "batch",
+            "redeemed_at",
+            "subscriber_id",
+            "username",
+            "name",
+            "subscription_ends_at",
+            "chats_joined",
+            "status"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    let row_of = |person: i64| rows.iter().find(|row| row[3] == person.to_string()).expect("a row each").clone();
+    let (sam, sue) = (row_of(SAM), row_of(SUE));
+    assert_eq!(&sam[0], format!("****-****-{}", &codes[0][10..]));
+    assert_eq!((&sam[1], &sam[5], &sam[7], &sam[8]), ("Reseller Anna", "Sam", "VIP channel", "active"));
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(&sam[2]).is_ok() && chrono::DateTime::parse_from_rfc3339(&sam[6]).is_ok()
+    );
+    assert_eq!((&sue[5], &sue[7]), ("'=cmd|' /C calc'!A0", ""), "a formula is neutralised");
+    let newest = app.jobs_of(ANN).await[0].batch_id.unwrap();
+    let empty = app.tap(ANN, &batch_card, &format!("ex:b:{}", ulid::Ulid::from(newest))).await;
+    assert_eq!(empty.str("text"), Some("Nothing to export: no code here has been redeemed yet."));
+
+    let codes_page = to_ann(&app, "/codes VIP", "Codes of “VIP”").await;
+    let before = app.telegram.calls("sendDocument").len();
+    app.tap(ANN, &codes_page, &TestApp::button_labeled(&codes_page, "Export redemptions")).await;
+    let plan_export =
+        app.telegram.wait_for(WAIT, |r| r.iter().filter(|r| r.method == "sendDocument").nth(before).cloned()).await;
+    assert_eq!(plan_export.str("caption"), Some("2 redemptions of “VIP”."));
 
     let plan_page = to_ann(&app, "/batches VIP", "Batches of “VIP”").await;
     assert_eq!(TestApp::buttons(&plan_page).iter().filter(|(label, _)| label.starts_with("🏷")).count(), 2);

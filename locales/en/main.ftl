@@ -141,6 +141,7 @@ generate-card =
     Unused codes { $expiry }.
     Delivery: { $delivery }.
     { $cost_line }
+generate-card-prefix = 🔤 Codes look like { $example }
 generate-card-label = 🏷 Batch: { $label }
 generate-card-messages-note = Sending { $count ->
     [one] 1 message
@@ -245,6 +246,7 @@ validation-private-target = points to a loopback, private or link-local address,
 validation-unresolvable = names a host that cannot be found
 validation-still-pending = is still being delivered; only a delivered or dead delivery is sent again
 validation-one-of = give exactly one of: { $fields }
+validation-not-a-prefix = must be 2 to 6 letters A–Z or digits
 error-not-found-plan = There is no plan by that name.
 error-not-found-job = There is no such job among yours.
 error-not-found-invite = This invite link is not valid: it was used already, has expired, or never existed. Ask the operator for a new one.
@@ -385,6 +387,8 @@ field-events = events
 field-endpoint = endpoint
 field-delivery_id = delivery_id
 field-label = label
+field-prefix = prefix
+field-option = option
 field-batch_id = batch_id
 field-code = code
 field-dry_run = dry_run
@@ -621,7 +625,7 @@ help-reference =
     📖 Every command (the menu next to the message box lists them too):
     /start — the menu; /help — what the bot does
     /generate — codes for a plan, step by step
-      or in one line: /generate <plan> <quantity> <file|messages> <expiry> [label=<batch name>], e.g. /generate VIP 100 file 1_month label=Reseller Anna
+      or in one line: /generate <plan> <quantity> <file|messages> <expiry> [prefix=<2–6 letters>] [label=<batch name>], e.g. /generate VIP 100 file 1_month prefix=VIP label=Reseller Anna
     /newplan — a new plan (or in one line: /newplan VIP 30d)
     /plans — rename, archive and re-activate plans; link and unlink their chats
     /codes — your codes per plan, by state; /batches — your batches, with what each sold; /revoke <code, plan or batch> — take back codes nobody has redeemed
@@ -684,6 +688,8 @@ ask-name-required = Send a name.
 ask-name-taken = You already have a plan with that name. Send another one.
 ask-name-too-long = Send a shorter name: at most { $max } characters.
 ask-label-too-long = Make the batch label shorter: at most { $max } characters.
+ask-prefix-not-a-prefix = A prefix is 2 to 6 letters A–Z or digits, such as prefix=VIP.
+ask-option-unknown-value = After the expiry, /generate takes prefix=<2–6 letters or digits> and label=<batch name>.
 ask-quantity-not-an-integer = Send a whole number from 1 to 1,000.
 ask-quantity-out-of-range = Send a number from { $min } to { $max }.
 ask-url-not-a-url = Send a web address such as https://shop.example/hooks.

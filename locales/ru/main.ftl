@@ -148,6 +148,7 @@ generate-card =
     Неиспользованные коды { $expiry }.
     Доставка: { $delivery }.
     { $cost_line }
+generate-card-prefix = 🔤 Коды будут такими: { $example }
 generate-card-label = 🏷 Партия: { $label }
 generate-card-messages-note = Отправка { $count ->
     [one] { $count } сообщения
@@ -254,6 +255,7 @@ validation-private-target = указывает на адрес во внутре
 validation-unresolvable = содержит имя хоста, которое не удаётся найти
 validation-still-pending = ещё доставляется; повторно отправляется только доставленное или отклонённое
 validation-one-of = укажите ровно одно из: { $fields }
+validation-not-a-prefix = должно быть от 2 до 6 латинских букв A–Z или цифр
 error-not-found-plan = Плана с таким названием нет.
 error-not-found-job = Среди ваших заданий такого нет.
 error-not-found-invite = Ссылка-приглашение недействительна: её уже использовали, срок истёк или её не было. Попросите у оператора новую.
@@ -395,6 +397,8 @@ field-events = события
 field-endpoint = адрес вебхука
 field-delivery_id = доставка
 field-label = метка партии
+field-prefix = префикс
+field-option = параметр
 field-batch_id = партия
 field-code = код
 field-dry_run = dry_run
@@ -647,7 +651,7 @@ help-reference =
     📖 Все команды (их же показывает меню рядом с полем ввода):
     /start — меню; /help — что умеет бот
     /generate — коды для плана, по шагам
-      или одной строкой: /generate <план> <количество> <file|messages> <срок> [label=<название партии>], например /generate VIP 100 file 1_month label=Реселлер Анна
+      или одной строкой: /generate <план> <количество> <file|messages> <срок> [prefix=<2–6 букв>] [label=<название партии>], например /generate VIP 100 file 1_month prefix=VIP label=Реселлер Анна
     /newplan — новый план (или одной строкой: /newplan VIP 30d)
     /plans — переименовать, архивировать и вернуть планы; привязать и отвязать их чаты
     /codes — ваши коды по планам и состояниям; /batches — партии и что каждая принесла; /revoke <код, план или партия> — отозвать ещё не активированные коды
@@ -711,6 +715,8 @@ ask-name-required = Отправьте название.
 ask-name-taken = План с таким названием уже есть. Отправьте другое.
 ask-name-too-long = Отправьте название покороче: не больше { $max } символов.
 ask-label-too-long = Сократите метку партии: не больше { $max } символов.
+ask-prefix-not-a-prefix = Префикс — от 2 до 6 латинских букв A–Z или цифр, например prefix=VIP.
+ask-option-unknown-value = После срока /generate принимает prefix=<2–6 букв или цифр> и label=<название партии>.
 ask-quantity-not-an-integer = Отправьте целое число от 1 до 1 000.
 ask-quantity-out-of-range = Отправьте число от { $min } до { $max }.
 ask-url-not-a-url = Отправьте веб-адрес, например https://shop.example/hooks.

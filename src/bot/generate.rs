@@ -10,23 +10,18 @@ use crate::domain::DomainError;
 use crate::domain::clock::now;
 use crate::domain::conversations::{self, ConversationStatus, Flow, FlowAction, GenerateWizard, WizardMove};
 use crate::domain::expiry::ExpiryChoice;
-use crate::domain::generation::{Confirmation, GenerationRequest, parse_quantity};
+use crate::domain::generation::{Confirmation, GenerationRequest, parse_quantity, split_options};
 use crate::telegram::{self, TgBot};
 use crate::views::buttons::CardButton;
 use crate::views::generate::{Stage, confirmation_card, job_what, status_message, wizard};
 use crate::views::{Screen, errors, menu};
 
-/// Reads `<plan…> <quantity> <file|messages> <expiry> [label=<text to the end of the line>]`; the plan name
-/// may contain spaces.
-fn parse_one_liner(args: &str) -> Option<Result<GenerationRequest, DomainError>> {
-    const LABEL: &str = "label=";
-    let label_at = args.char_indices().map(|(at, _)| at).find(|at| {
-        let starts_word = *at == 0 || args[..*at].ends_with(char::is_whitespace);
-        starts_word && args.get(*at..at + LABEL.len()).is_some_and(|word| word.eq_ignore_ascii_case(LABEL))
-    });
-    let (args, label) = match label_at {
-        Some(at) => (&args[..at], Some(&args[at + LABEL.len()..])),
-        None => (args, None),
+/// Reads `<plan…> <quantity> <file|messages> <expiry> [prefix=<text>] [label=<text to the end of the line>]`;
+/// the plan name may contain spaces.
+fn parse_one_liner(line: &str) -> Option<Result<GenerationRequest, DomainError>> {
+    let (args, options) = match split_options(line) {
+        Ok(split) => split,
+        Err(error) => return Some(Err(error)),
     };
     let words: Vec<&str> = args.split_whitespace().collect();
     if words.len() < 4 {
@@ -45,7 +40,8 @@ fn parse_one_liner(args: &str) -> Option<Result<GenerationRequest, DomainError>>
             custom_expiry_amount,
             custom_expiry_type: custom_expiry_type.map(str::to_owned),
             consent: false,
-            label: label.map(str::to_owned),
+            label: options.label,
+            prefix: options.prefix,
         })
     })();
     Some(request)

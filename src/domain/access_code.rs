@@ -1,16 +1,22 @@
-//! An access code itself: 12 Crockford base32 symbols, shown as `XXXX-XXXX-XXXX`; what a typed message
-//! that means one looks like; and the state a stored code is in.
+//! An access code itself: 12 Crockford base32 symbols, shown as `XXXX-XXXX-XXXX`, after the creator's prefix
+//! when they chose one (`VIP-XXXX-XXXX-XXXX`); what a typed message that means one looks like; and the
+//! state a stored code is in.
 use chrono::{DateTime, Utc};
 
 use super::secret::random_bytes;
 use super::stored::stored_enum;
+use super::{DomainError, ValidationReason};
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 pub const CODE_LEN: usize = 12;
+pub const PREFIX_LEN: std::ops::RangeInclusive<usize> = 2..=6;
 
-/// A code in its normalised form: 12 symbols, no dashes.
+/// A code in its normalised form: the prefix, if any, then 12 symbols; no dashes.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct AccessCode(String);
+pub struct AccessCode {
+    prefix: String,
+    random: String,
+}
 
 impl std::fmt::Debug for AccessCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -18,53 +24,73 @@ impl std::fmt::Debug for AccessCode {
     }
 }
 
+/// A prefix as the creator typed it, upper-cased: 2 to 6 letters A–Z or digits.
+pub fn check_prefix(prefix: &str) -> Result<String, DomainError> {
+    let prefix = prefix.trim().to_ascii_uppercase();
+    let valid =
+        PREFIX_LEN.contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if valid { Ok(prefix) } else { Err(DomainError::validation("prefix", ValidationReason::NotAPrefix)) }
+}
+
 impl AccessCode {
-    /// Draws 60 bits from the operating system's CSPRNG.
-    pub fn generate() -> Self {
+    /// Draws 60 bits from the operating system's CSPRNG, after `prefix` (checked with [`check_prefix`]).
+    pub fn generate(prefix: Option<&str>) -> Self {
         let bits = u64::from_le_bytes(random_bytes::<8>()) >> 4;
-        let symbols =
+        let random =
             (0..CODE_LEN).map(|i| ALPHABET[((bits >> (5 * (CODE_LEN - 1 - i))) & 0x1f) as usize] as char).collect();
-        Self(symbols)
+        Self { prefix: prefix.unwrap_or_default().to_owned(), random }
     }
 
-    /// Reads what a person typed: any case, spaces and dashes, `O` for 0 and `I`/`L` for 1.
+    /// Reads what a person typed: any case, spaces and dashes; in the random part (the last 12 symbols) `O`
+    /// for 0 and `I`/`L` for 1; whatever comes before them is the prefix, read as it is.
     pub fn parse(input: &str) -> Option<Self> {
-        let symbols: String = input
+        let symbols: String =
+            input.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+        if !symbols.is_ascii() || symbols.len() < CODE_LEN {
+            return None;
+        }
+        let (prefix, random) = symbols.split_at(symbols.len() - CODE_LEN);
+        let random: String = random
             .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .map(|c| match c.to_ascii_uppercase() {
+            .map(|c| match c {
                 'O' => '0',
                 'I' | 'L' => '1',
                 other => other,
             })
             .collect();
-        let valid = symbols.len() == CODE_LEN && symbols.bytes().all(|b| ALPHABET.contains(&b));
-        valid.then_some(Self(symbols))
+        let random_valid = random.bytes().all(|b| ALPHABET.contains(&b));
+        let prefix_valid = prefix.is_empty() || check_prefix(prefix).is_ok();
+        (random_valid && prefix_valid).then(|| Self { prefix: prefix.to_owned(), random })
     }
 
-    pub fn normalised(&self) -> &str {
-        &self.0
+    pub fn normalised(&self) -> String {
+        format!("{}{}", self.prefix, self.random)
+    }
+
+    fn with_prefix(&self, rest: String) -> String {
+        if self.prefix.is_empty() { rest } else { format!("{}-{rest}", self.prefix) }
     }
 
     pub fn display(&self) -> String {
-        format!("{}-{}-{}", &self.0[0..4], &self.0[4..8], &self.0[8..12])
+        let random = &self.random;
+        self.with_prefix(format!("{}-{}-{}", &random[0..4], &random[4..8], &random[8..12]))
     }
 
     pub fn masked(&self) -> String {
-        format!("****-****-{}", &self.0[8..12])
+        self.with_prefix(format!("****-****-{}", &self.random[8..12]))
     }
 
     pub fn redeem_link(&self, bot_username: &str) -> String {
-        format!("https://t.me/{bot_username}?start={}", self.0)
+        format!("https://t.me/{bot_username}?start={}", self.normalised())
     }
 }
 
-/// Whether a plain message is meant as a code: 8 to 16 letters and digits once spaces and dashes go.
+/// Whether a plain message is meant as a code: 8 to 18 letters and digits once spaces and dashes go.
 /// Wider than a valid code, so that a mistyped code is answered "unknown code" (and counted against the
 /// brute-force limit) rather than "I did not understand".
 pub fn looks_like_code_attempt(text: &str) -> bool {
     let symbols: Vec<char> = text.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
-    (8..=16).contains(&symbols.len()) && symbols.iter().all(char::is_ascii_alphanumeric)
+    (8..=CODE_LEN + PREFIX_LEN.end()).contains(&symbols.len()) && symbols.iter().all(char::is_ascii_alphanumeric)
 }
 
 stored_enum! {
@@ -112,11 +138,28 @@ mod tests {
     #[test]
     fn generated_codes_are_twelve_crockford_symbols() {
         for _ in 0..1000 {
-            let code = AccessCode::generate();
+            let code = AccessCode::generate(None);
             assert_eq!(code.normalised().len(), 12);
             assert!(code.normalised().bytes().all(|b| ALPHABET.contains(&b)));
             assert_eq!(AccessCode::parse(&code.display()), Some(code));
         }
+    }
+
+    #[test]
+    fn a_prefix_stays_as_it_is_and_only_the_random_part_reads_look_alikes() {
+        let code = AccessCode::generate(Some("VIP"));
+        let shown = code.display();
+        assert!(shown.starts_with("VIP-") && shown.len() == 18, "{shown}");
+        assert_eq!(AccessCode::parse(&shown.to_lowercase().replace('-', "")), Some(code.clone()));
+        assert!(code.masked().starts_with("VIP-****-****-"));
+        let typed = AccessCode::parse("vip-oooo-iiii-llll").unwrap();
+        assert_eq!(typed.normalised(), "VIP000011111111", "VIP stays VIP; O, I and L read as 0 and 1 after it");
+        assert_eq!(AccessCode::parse("LO-0000-1111-2222").unwrap().display(), "LO-0000-1111-2222");
+        assert!(AccessCode::parse("V-0000-1111-2222").is_none(), "a one-letter prefix");
+        assert!(AccessCode::parse("ABCDEFG-0000-1111-2222").is_none(), "a seven-letter prefix");
+        assert!(AccessCode::parse("ÄB-0000-1111-2222").is_none());
+        assert_eq!(check_prefix(" vip ").unwrap(), "VIP");
+        assert!(check_prefix("V-P").is_err() && check_prefix("A").is_err() && check_prefix("ABCDEFG").is_err());
     }
 
     #[test]

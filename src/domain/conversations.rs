@@ -326,6 +326,7 @@ impl GenerateWizard<'_> {
             custom_expiry_type: state.custom_unit.clone(),
             consent: false,
             label: None,
+            prefix: None,
         };
         let card = self.queue.draft(self.creator, request, now).await?;
         let next = FlowState { draft_id: Some(card.draft_id), ..state };

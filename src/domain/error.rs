@@ -33,6 +33,8 @@ pub enum ValidationReason {
     PrivateTarget,
     Unresolvable,
     StillPending,
+    /// A code prefix must be 2 to 6 letters A–Z or digits.
+    NotAPrefix,
     /// Exactly one of these fields must be given.
     OneOf {
         fields: &'static [&'static str],
@@ -61,6 +63,7 @@ impl ValidationReason {
             Self::Unresolvable => "unresolvable",
             Self::StillPending => "still-pending",
             Self::OneOf { .. } => "one-of",
+            Self::NotAPrefix => "not-a-prefix",
         }
     }
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use super::access_code::{AccessCode, CodeStatus};
+use super::access_code::{AccessCode, CodeStatus, check_prefix};
 use super::billing::{self, CostPreview, PreviewJson};
 use super::expiry::ExpiryChoice;
 use super::jobs::JobStatus;
@@ -66,6 +66,8 @@ pub struct GenerationRequest {
     pub consent: bool,
     /// The creator's name for the batch, if any.
     pub label: Option<String>,
+    /// What the codes start with, if anything: 2 to 6 letters or digits.
+    pub prefix: Option<String>,
 }
 
 /// A request that passed every rule, with its plan.
@@ -76,6 +78,7 @@ pub struct ValidGeneration {
     pub export_type: ExportType,
     pub expiry: ExpiryChoice,
     pub label: Option<String>,
+    pub prefix: Option<String>,
 }
 
 /// Reads a typed quantity; the range is checked with the rest of the request.
@@ -92,6 +95,47 @@ pub fn check_quantity(quantity: i64) -> Result<i64, DomainError> {
         ));
     }
     Ok(quantity)
+}
+
+/// The options the one-line `/generate` takes after the expiry, in any order: `prefix=<text>`, and
+/// `label=<text to the end of the line>`.
+pub const LINE_OPTIONS: &[&str] = &["prefix=", "label="];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LineOptions {
+    pub label: Option<String>,
+    pub prefix: Option<String>,
+}
+
+/// Splits a one-line `/generate` into what comes before its options and the options; a word such as
+/// `key=value` starts the options.
+pub fn split_options(line: &str) -> Result<(&str, LineOptions), DomainError> {
+    let words: Vec<(usize, &str)> =
+        line.split_whitespace().map(|word| (word.as_ptr() as usize - line.as_ptr() as usize, word)).collect();
+    let is_option = |word: &str| {
+        word.split_once('=').is_some_and(|(key, _)| !key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic()))
+    };
+    let Some(first) = words.iter().position(|(_, word)| is_option(word)) else {
+        return Ok((line, LineOptions::default()));
+    };
+    let mut options = LineOptions::default();
+    for (at, word) in &words[first..] {
+        let (key, value) = word.split_once('=').unwrap_or((word, ""));
+        match key.to_ascii_lowercase().as_str() {
+            "label" => {
+                options.label = Some(line[at + key.len() + 1..].trim().to_owned());
+                break;
+            }
+            "prefix" => options.prefix = Some(value.to_owned()),
+            _ => {
+                return Err(DomainError::validation(
+                    "option",
+                    ValidationReason::UnknownValue { allowed: LINE_OPTIONS },
+                ));
+            }
+        }
+    }
+    Ok((&line[..words[first].0], options))
 }
 
 /// A batch's label: trimmed, on one line, at most [`MAX_LABEL_CHARS`] characters; blank is no label.
@@ -124,8 +168,10 @@ pub async fn validate(
         now,
     )?;
     let label = check_label(request.label.as_deref())?;
+    let prefix = request.prefix.as_deref().map(str::trim).filter(|prefix| !prefix.is_empty()).map(check_prefix);
+    let prefix = prefix.transpose()?;
     let plan = plans::find_offered_plan(db, team_id, &request.plan_id).await?;
-    Ok(ValidGeneration { plan, quantity: request.quantity, export_type, expiry, label })
+    Ok(ValidGeneration { plan, quantity: request.quantity, export_type, expiry, label, prefix })
 }
 
 /// The answer to a queued request.
@@ -189,6 +235,7 @@ pub struct GenerationCard {
     pub expires_at: Option<DateTime<Utc>>,
     pub preview: CostPreview,
     pub label: Option<String>,
+    pub prefix: Option<String>,
 }
 
 /// Where creators' requests become queued jobs; queueing wakes the worker at once.
@@ -228,6 +275,7 @@ impl GenerationQueue {
             job_id: None,
             created_at: now,
             label: valid.label.clone(),
+            prefix: valid.prefix.clone(),
         };
         self.db.insert_draft(draft.clone()).await?;
         Ok(GenerationCard {
@@ -238,6 +286,7 @@ impl GenerationQueue {
             expires_at: valid.expiry.expires_at(now),
             preview,
             label: valid.label,
+            prefix: valid.prefix,
         })
     }
 
@@ -268,6 +317,7 @@ impl GenerationQueue {
             custom_expiry_type: draft.custom_expiry_type.clone(),
             consent,
             label: draft.label.clone(),
+            prefix: draft.prefix.clone(),
         };
         let valid = validate(&self.db, creator.team_id, &request, now).await?;
         let job = new_job(creator, &valid, Some(draft.id), TOOL_TELEGRAM, status_message_id, now)?;
@@ -408,6 +458,7 @@ fn new_job(
         started_at: None,
         completed_at: None,
         label: valid.label.clone(),
+        prefix: valid.prefix.clone(),
     })
 }
 
@@ -422,12 +473,13 @@ pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Ba
         expires_at: job.expires_at,
         created_at: now,
         label: job.label.clone(),
+        prefix: job.prefix.clone(),
     };
     let mut seen = HashSet::with_capacity(job.quantity as usize);
     let mut codes = Vec::with_capacity(job.quantity as usize);
     while codes.len() < job.quantity as usize {
-        let code = AccessCode::generate();
-        if !seen.insert(code.normalised().to_owned()) {
+        let code = AccessCode::generate(job.prefix.as_deref());
+        if !seen.insert(code.normalised()) {
             continue;
         }
         let id = ids::new_id();
@@ -437,9 +489,9 @@ pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Ba
             plan_id: job.plan_id,
             batch_id: batch.id,
             position: codes.len() as i32,
-            code_hash: secret.hash_code(code.normalised()),
+            code_hash: secret.hash_code(&code.normalised()),
             code_masked: code.masked(),
-            sealed_code: Some(secret.seal(id.as_bytes(), code.normalised())),
+            sealed_code: Some(secret.seal(id.as_bytes(), &code.normalised())),
             status: CodeStatus::Unredeemed,
             expires_at: job.expires_at,
             redeemed_at: None,
@@ -463,4 +515,21 @@ pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Ba
         delivered_at: None,
     };
     (batch, codes, event)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_follow_the_expiry_in_any_order_and_a_label_takes_the_rest_of_the_line() {
+        let (head, options) = split_options("VIP Club 10 file 1_month prefix=vip label=Black  Friday = sale").unwrap();
+        assert_eq!(head.trim(), "VIP Club 10 file 1_month");
+        assert_eq!(options.prefix.as_deref(), Some("vip"));
+        assert_eq!(options.label.as_deref(), Some("Black  Friday = sale"));
+        let (_, options) = split_options("VIP 10 file 1_month LABEL=x PREFIX=ab").unwrap();
+        assert_eq!((options.label.as_deref(), options.prefix), (Some("x PREFIX=ab"), None));
+        assert_eq!(split_options("VIP 10 file 1_month").unwrap().1, LineOptions::default());
+        assert!(split_options("VIP 10 file 1_month colour=red").is_err());
+    }
 }

@@ -161,7 +161,7 @@ async fn redeem_code(
     let Some(code) = AccessCode::parse(input) else {
         return refuse(db, user_id, Refusal::Unknown, now).await;
     };
-    let Some(stored) = db.find_code_by_hash(&secret.hash_code(code.normalised())).await? else {
+    let Some(stored) = db.find_code_by_hash(&secret.hash_code(&code.normalised())).await? else {
         return refuse(db, user_id, Refusal::Unknown, now).await;
     };
     let team = db.find_team(stored.team_id).await?.ok_or(DomainError::not_found("team"))?;

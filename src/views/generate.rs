@@ -149,6 +149,10 @@ pub fn confirmation_card(lang: &Lang, card: &GenerationCard, throttle: &Throttle
             ("cost_line", cost_line(lang, card).into()),
         ],
     );
+    if let Some(prefix) = &card.prefix {
+        text.push('\n');
+        text.push_str(&lang.t_with("generate-card-prefix", &[("example", format!("{prefix}-XXXX-XXXX-XXXX").into())]));
+    }
     if let Some(label) = &card.label {
         text.push('\n');
         text.push_str(&lang.t_with("generate-card-label", &[("label", label.as_str().into())]));

@@ -155,7 +155,31 @@ async fn an_agent_pages_through_batches_newest_first(engine: Engine) {
     client.cancel().await.ok();
 }
 
+async fn codes_with_a_prefix_are_read_in_any_case_with_or_without_dashes(engine: Engine) {
+    let app = TestApp::with_creator_and_plan(engine, ANN, "VIP").await;
+    let (card, codes) = generate(&app, "/generate VIP 3 file no_expiry prefix=vip label=Promo").await;
+    let text = card.str("text").unwrap();
+    assert!(text.contains("Codes look like VIP-XXXX-XXXX-XXXX") && text.contains("Batch: Promo"), "{text}");
+    assert!(codes.iter().all(|code| code.starts_with("VIP-") && code.len() == 18), "{codes:?}");
+    let accepted = |reply: Recorded| reply.str("text").unwrap().contains("Code accepted");
+    assert!(accepted(app.send_text(SAM, "Sam", &codes[0].to_lowercase().replace('-', "")).await));
+    assert!(accepted(app.send_text(SUE, "Sue", &format!("/start {}", codes[1].replace('-', ""))).await));
+    let events = app.db.events_of_type("access_code.redeemed").await.unwrap();
+    assert!(events.iter().all(|event| event.data.contains("VIP-****-****-")), "masked after the prefix");
+
+    let short = to_ann(&app, "/generate VIP 3 file no_expiry prefix=V", "⚠️").await;
+    assert_eq!(short.str("text"), Some("⚠️ A prefix is 2 to 6 letters A–Z or digits, such as prefix=VIP."));
+    let unknown = to_ann(&app, "/generate VIP 3 file no_expiry colour=red", "⚠️").await;
+    assert!(unknown.str("text").unwrap().contains("takes prefix="), "{unknown:?}");
+    let client = app.mcp(&app.token(ANN, "mcp:full,project-access-code:create").await).await;
+    let job =
+        json!({"plan_id": "VIP", "quantity": 1, "export_type": "file", "expiry_preset": "no_expiry", "prefix": "V-P"});
+    assert_eq!(call_err(&client, "bulk_generate_access_codes", job).await["field"], "prefix");
+    client.cancel().await.ok();
+}
+
 on_every_engine!(
+    codes_with_a_prefix_are_read_in_any_case_with_or_without_dashes,
     a_labelled_batch_shows_its_counts_and_where_its_redemptions_led,
     an_agent_pages_through_batches_newest_first,
 );

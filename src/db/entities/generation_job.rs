@@ -37,6 +37,8 @@ pub struct Model {
     pub completed_at: Option<DateTimeUtc>,
     /// The creator's name for the batch.
     pub label: Option<String>,
+    /// What the batch's codes start with (`VIP` in `VIP-XXXX-XXXX-XXXX`).
+    pub prefix: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -435,6 +435,9 @@ batch-unlabeled = { $count ->
 batch-line =
     • { $name } — { $plan }, { $date }
       unredeemed { $unredeemed } · redeemed { $redeemed } · expired { $expired } · revoked { $revoked }
+batch-line-unlabeled =
+    • { $name } — { $plan }
+      unredeemed { $unredeemed } · redeemed { $redeemed } · expired { $expired } · revoked { $revoked }
 batch-card =
     🏷 { $name }
     { $count ->
@@ -457,13 +460,12 @@ export-caption-plan = { $count ->
    *[other] { $count } redemptions of “{ $plan }”.
 }
 export-none = Nothing to export: no code here has been redeemed yet.
-usage-revoke =
-    Send /revoke with what to take back:
-    • a code: /revoke ABCD-EFGH-JKMN
-    • a plan's unredeemed codes: /revoke VIP
-    • a batch's unredeemed codes: /revoke btc_… (the batch id is in its CSV)
-    Or open /codes and tap 🚫 Revoke unredeemed.
+usage-revoke = Send /revoke with a code, such as /revoke ABCD-EFGH-JKMN, or with a plan's name to take back all of its unredeemed codes. A batch's codes are taken back from its card in /batches.
 revoke-confirm-code = Revoke the code { $code }? Nobody can redeem it afterwards.
+of-codes = { $size ->
+    [one] of 1 code
+   *[other] of { $size } codes
+}
 revoke-confirm-batch = { $count ->
     [one] Revoke the 1 unredeemed code of the batch of { $size } “{ $plan }” codes from { $date }? Nobody can redeem it afterwards; codes already redeemed keep their access.
    *[other] Revoke the { $count } unredeemed codes of the batch of { $size } “{ $plan }” codes from { $date }? Nobody can redeem them afterwards; codes already redeemed keep their access.

@@ -14,7 +14,7 @@ use crate::views::{errors, menu, revocation as view};
 pub async fn revoke_command(h: Handling, message: Message, args: String, creator: Creator) -> HandlerResult {
     let Handling { bot, context, lang } = &h;
     if args.trim().is_empty() {
-        telegram::send(bot, message.chat.id, menu::say(lang, "usage-revoke")).await?;
+        telegram::send(bot, message.chat.id, view::usage(lang)).await?;
         return Ok(());
     }
     let at = now();

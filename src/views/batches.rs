@@ -50,8 +50,9 @@ pub fn page(lang: &Lang, shown: &BatchPage) -> Screen {
             ("date", format::day(lang, summary.batch.created_at).into()),
         ];
         args.extend(count_args(&summary.counts));
+        let key = if summary.batch.label.is_some() { "batch-line" } else { "batch-line-unlabeled" };
         text.push('\n');
-        text.push_str(&lang.t_with("batch-line", &args));
+        text.push_str(&lang.t_with(key, &args));
     }
     let plan = shown.plan.as_ref().map(|plan| plan.id);
     Screen::new(text)
@@ -69,6 +70,7 @@ pub fn card(lang: &Lang, summary: &BatchSummary, funnel: &Funnel, now: DateTime<
     let mut args = vec![
         ("name", batch_name(lang, summary).into()),
         ("count", i64::from(batch.count).into()),
+        ("of_size", lang.t_with("of-codes", &[("size", i64::from(batch.count).into())]).into()),
         ("plan", summary.plan_name.as_str().into()),
         ("date", format::when(lang, batch.created_at, now).into()),
         ("expiry", format::expiry(lang, batch.expires_at).into()),

@@ -6,6 +6,15 @@ use crate::domain::code_listing::CodeFilter;
 use crate::domain::revocation::{Revocation, RevokePreview, RevokeTarget};
 use crate::i18n::Lang;
 
+/// How to name what to revoke, with the ways there by button.
+pub fn usage(lang: &Lang) -> Screen {
+    let batches = super::buttons::BatchesButton::Page { plan: None, page: 0 };
+    Screen::new(lang.t("usage-revoke")).row(vec![
+        button(lang.t("menu-codes"), Callback::Menu(MenuItem::Codes)),
+        button(lang.t("button-plan-batches"), Callback::Batches(batches)),
+    ])
+}
+
 /// The confirmation, naming the exact count; or why there is nothing to revoke.
 pub fn confirmation(lang: &Lang, preview: &RevokePreview) -> Screen {
     let count = preview.count;
@@ -20,6 +29,7 @@ pub fn confirmation(lang: &Lang, preview: &RevokePreview) -> Screen {
             &[
                 ("count", count.into()),
                 ("size", (*size).into()),
+                ("of_size", lang.t_with("of-codes", &[("size", (*size).into())]).into()),
                 ("plan", plan.as_str().into()),
                 ("date", format::day(lang, *created_at).into()),
             ],

@@ -355,7 +355,15 @@ async fn walk_in(voice: &Voice) {
     let first_job = TestApp::buttons(&jobs)[0].0.clone();
     walk.open(CREATOR, &jobs, &first_job).await;
     let codes_picker = walk.say(CREATOR, "/codes").await;
-    walk.open(CREATOR, &codes_picker, voice.plan).await;
+    let codes_page = walk.open(CREATOR, &codes_picker, voice.plan).await;
+    // The plan's batches, the newest one's card, and taking its codes back, thought better of.
+    let batches = walk.open(CREATOR, &codes_page, &lang.t("button-plan-batches")).await;
+    let newest = TestApp::buttons(&batches)[0].0.clone();
+    let batch = walk.open(CREATOR, &batches, &newest).await;
+    walk.tap(CREATOR, &batch, &lang.t("button-export-redemptions")).await;
+    let revoking = walk.open(CREATOR, &batch, &lang.t("button-revoke-unredeemed")).await;
+    walk.tap(CREATOR, &revoking, &lang.t("button-cancel")).await;
+    walk.say(CREATOR, "/revoke").await;
     walk.say(CREATOR, "/members").await;
     walk.say(CREATOR, "/billing").await;
     let notify = walk.say(CREATOR, "/notify").await;

@@ -142,6 +142,8 @@ generate-card =
     Delivery: { $delivery }.
     { $cost_line }
 generate-card-prefix = 🔤 Codes look like { $example }
+generate-card-for-new = 👤 Only people who never subscribed to you may redeem them.
+generate-card-for-returning = 🔁 Only people whose subscription to this plan has ended may redeem them.
 generate-card-label = 🏷 Batch: { $label }
 generate-card-messages-note = Sending { $count ->
     [one] 1 message
@@ -310,6 +312,8 @@ button-join-chat = 🚪 Join { $chat }
 redeem-unknown = ❌ This code is not valid. Check it and send it again.
 redeem-already-redeemed = ❌ This code has already been used. If it was you, tap My subscriptions; otherwise ask the seller for a new one.
 redeem-expired = ❌ This code has expired. Ask the seller for a new one.
+redeem-not-new = ❌ This code is for new subscribers only, and you have subscribed to this creator before. The code stays unused.
+redeem-not-returning = ❌ This code renews a subscription to this plan that has ended, and you have none that ended. The code stays unused.
 redeem-plan-archived = ❌ This code's plan is no longer offered. Ask the seller what to do instead.
 redeem-too-many-attempts = ⏳ Too many wrong codes. Try again in { $minutes ->
     [one] a minute
@@ -388,6 +392,7 @@ field-endpoint = endpoint
 field-delivery_id = delivery_id
 field-label = label
 field-prefix = prefix
+field-eligibility = eligibility
 field-option = option
 field-batch_id = batch_id
 field-code = code
@@ -627,7 +632,7 @@ help-reference =
     📖 Every command (the menu next to the message box lists them too):
     /start — the menu; /help — what the bot does
     /generate — codes for a plan, step by step
-      or in one line: /generate <plan> <quantity> <file|messages> <expiry> [prefix=<2–6 letters>] [label=<batch name>], e.g. /generate VIP 100 file 1_month prefix=VIP label=Reseller Anna
+      or in one line: /generate <plan> <quantity> <file|messages> <expiry> [prefix=<2–6 letters>] [for=new|returning] [label=<batch name>], e.g. /generate VIP 100 file 1_month prefix=VIP label=Reseller Anna
     /newplan — a new plan (or in one line: /newplan VIP 30d)
     /plans — rename, archive and re-activate plans; link and unlink their chats
     /codes — your codes per plan, by state; /batches — your batches, with what each sold; /revoke <code, plan or batch> — take back codes nobody has redeemed
@@ -691,7 +696,8 @@ ask-name-taken = You already have a plan with that name. Send another one.
 ask-name-too-long = Send a shorter name: at most { $max } characters.
 ask-label-too-long = Make the batch label shorter: at most { $max } characters.
 ask-prefix-not-a-prefix = A prefix is 2 to 6 letters A–Z or digits, such as prefix=VIP.
-ask-option-unknown-value = After the expiry, /generate takes prefix=<2–6 letters or digits> and label=<batch name>.
+ask-eligibility-unknown-value = Say who may redeem: for=new, for=returning or for=anyone.
+ask-option-unknown-value = After the expiry, /generate takes prefix=<2–6 letters or digits>, for=<new, returning or anyone> and label=<batch name>.
 ask-quantity-not-an-integer = Send a whole number from 1 to 1,000.
 ask-quantity-out-of-range = Send a number from { $min } to { $max }.
 ask-url-not-a-url = Send a web address such as https://shop.example/hooks.

@@ -149,6 +149,8 @@ generate-card =
     Доставка: { $delivery }.
     { $cost_line }
 generate-card-prefix = 🔤 Коды будут такими: { $example }
+generate-card-for-new = 👤 Активировать их могут только те, кто у вас ещё не подписывался.
+generate-card-for-returning = 🔁 Активировать их могут только те, чья подписка на этот план закончилась.
 generate-card-label = 🏷 Партия: { $label }
 generate-card-messages-note = Отправка { $count ->
     [one] { $count } сообщения
@@ -319,6 +321,8 @@ button-join-chat = 🚪 Вступить: «{ $chat }»
 redeem-unknown = ❌ Этот код недействителен. Проверьте его и отправьте снова.
 redeem-already-redeemed = ❌ Этот код уже активирован. Если это были вы, нажмите «Мои подписки»; если нет — попросите у автора новый код.
 redeem-expired = ❌ Срок действия этого кода истёк. Попросите у автора новый код.
+redeem-not-new = ❌ Этот код только для новых подписчиков, а у вас уже была подписка у этого автора. Код остаётся неиспользованным.
+redeem-not-returning = ❌ Этот код продлевает закончившуюся подписку на этот план, а закончившейся подписки у вас нет. Код остаётся неиспользованным.
 redeem-plan-archived = ❌ План этого кода больше не продаётся. Спросите у автора, что делать.
 redeem-too-many-attempts = ⏳ Слишком много неверных кодов. Попробуйте через { $minutes ->
     [one] { $minutes } минуту
@@ -398,6 +402,7 @@ field-endpoint = адрес вебхука
 field-delivery_id = доставка
 field-label = метка партии
 field-prefix = префикс
+field-eligibility = кто может активировать
 field-option = параметр
 field-batch_id = партия
 field-code = код
@@ -649,7 +654,7 @@ help-reference =
     📖 Все команды (их же показывает меню рядом с полем ввода):
     /start — меню; /help — что умеет бот
     /generate — коды для плана, по шагам
-      или одной строкой: /generate <план> <количество> <file|messages> <срок> [prefix=<2–6 букв>] [label=<название партии>], например /generate VIP 100 file 1_month prefix=VIP label=Реселлер Анна
+      или одной строкой: /generate <план> <количество> <file|messages> <срок> [prefix=<2–6 букв>] [for=new|returning] [label=<название партии>], например /generate VIP 100 file 1_month prefix=VIP label=Реселлер Анна
     /newplan — новый план (или одной строкой: /newplan VIP 30d)
     /plans — переименовать, архивировать и вернуть планы; привязать и отвязать их чаты
     /codes — ваши коды по планам и состояниям; /batches — партии и что каждая принесла; /revoke <код, план или партия> — отозвать ещё не активированные коды
@@ -714,7 +719,8 @@ ask-name-taken = План с таким названием уже есть. От
 ask-name-too-long = Отправьте название покороче: не больше { $max } символов.
 ask-label-too-long = Сократите метку партии: не больше { $max } символов.
 ask-prefix-not-a-prefix = Префикс — от 2 до 6 латинских букв A–Z или цифр, например prefix=VIP.
-ask-option-unknown-value = После срока /generate принимает prefix=<2–6 букв или цифр> и label=<название партии>.
+ask-eligibility-unknown-value = Укажите, кто может активировать: for=new, for=returning или for=anyone.
+ask-option-unknown-value = После срока /generate принимает prefix=<2–6 букв или цифр>, for=<new, returning или anyone> и label=<название партии>.
 ask-quantity-not-an-integer = Отправьте целое число от 1 до 1 000.
 ask-quantity-out-of-range = Отправьте число от { $min } до { $max }.
 ask-url-not-a-url = Отправьте веб-адрес, например https://shop.example/hooks.

@@ -57,6 +57,7 @@ pub fn all() -> Vec<Tool> {
                     "custom_expiry_type": {"type": "string", "enum": ["days", "weeks", "months", "years"], "description": "With expiry_preset custom: the unit."},
                     "consent": {"type": "boolean", "description": "Must be true for export_type messages: the owner agreed to one Telegram message per code."},
                     "prefix": {"type": "string", "pattern": "^[A-Za-z0-9]{2,6}$", "description": "Optional: 2-6 letters or digits the codes start with, as in VIP-XXXX-XXXX-XXXX."},
+                    "eligibility": {"type": "string", "enum": ["anyone", "new", "returning"], "default": "anyone", "description": "Optional: who may redeem: anyone; new (people who never held a subscription on any of your plans); returning (people whose subscription on this plan has ended)."},
                     "label": {"type": "string", "maxLength": 64, "description": "Optional: the batch's name, as list_batches and the bot show it (\"Reseller Anna\")."}
                 },
                 "required": ["plan_id", "quantity", "export_type", "expiry_preset"]
@@ -267,6 +268,7 @@ async fn bulk_generate(context: &ApiContext, caller: &Caller, args: &Arguments<'
         consent: args.boolean("consent")?.unwrap_or(false),
         label: args.text("label")?,
         prefix: args.text("prefix")?,
+        eligibility: args.text("eligibility")?,
     };
     data(context.queue.enqueue(&caller.creator, &request, BULK_GENERATE, now()).await?)
 }

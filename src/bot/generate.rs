@@ -16,7 +16,7 @@ use crate::views::buttons::CardButton;
 use crate::views::generate::{Stage, confirmation_card, job_what, status_message, wizard};
 use crate::views::{Screen, errors, menu};
 
-/// Reads `<plan…> <quantity> <file|messages> <expiry> [prefix=<text>] [label=<text to the end of the line>]`;
+/// Reads `<plan…> <quantity> <file|messages> <expiry> [prefix=<text>] [for=<who>] [label=<text to the end>]`;
 /// the plan name may contain spaces.
 fn parse_one_liner(line: &str) -> Option<Result<GenerationRequest, DomainError>> {
     let (args, options) = match split_options(line) {
@@ -42,6 +42,7 @@ fn parse_one_liner(line: &str) -> Option<Result<GenerationRequest, DomainError>>
             consent: false,
             label: options.label,
             prefix: options.prefix,
+            eligibility: options.eligibility,
         })
     })();
     Some(request)

@@ -290,6 +290,16 @@ impl Db {
         Ok(())
     }
 
+    /// Whether the person ever held a subscription on one of the team's plans.
+    pub async fn held_any_subscription(&self, team_id: Uuid, subscriber_id: i64) -> Result<bool, DbError> {
+        let found = subscription::Entity::find()
+            .filter(subscription::Column::SubscriberId.eq(subscriber_id))
+            .filter(subscription::Column::TeamId.eq(team_id))
+            .one(self.conn())
+            .await?;
+        Ok(found.is_some())
+    }
+
     /// The subscriber's subscription of a plan.
     pub async fn subscription_of(&self, plan_id: Uuid, subscriber_id: i64) -> Result<Option<Subscription>, DbError> {
         subscription::Entity::find()

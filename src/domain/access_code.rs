@@ -103,6 +103,27 @@ stored_enum! {
     }
 }
 
+stored_enum! {
+    /// Who may redeem a batch's codes, besides anyone: people who never held a subscription on any of the
+    /// team's plans, or people whose subscription on the code's plan has ended.
+    pub enum Eligibility {
+        New = "new",
+        Returning = "returning",
+    }
+}
+
+/// Who may redeem, as the creator or an agent says it: `new`, `returning`, or `anyone` (None).
+pub fn parse_eligibility(input: &str) -> Result<Option<Eligibility>, DomainError> {
+    match input.trim().to_ascii_lowercase().as_str() {
+        "anyone" | "" => Ok(None),
+        other => other.parse().map(Some).map_err(|_| {
+            DomainError::validation("eligibility", ValidationReason::UnknownValue { allowed: ELIGIBILITIES })
+        }),
+    }
+}
+
+pub const ELIGIBILITIES: &[&str] = &["new", "returning", "anyone"];
+
 /// Where a stored code stands at a moment: a code counts as expired from its expiry on, whether or not
 /// the sweeper has marked it yet; a redeemed code never expires; a revoked one was never redeemed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -327,6 +327,7 @@ impl GenerateWizard<'_> {
             consent: false,
             label: None,
             prefix: None,
+            eligibility: None,
         };
         let card = self.queue.draft(self.creator, request, now).await?;
         let next = FlowState { draft_id: Some(card.draft_id), ..state };

@@ -9,7 +9,7 @@ use serde_json::json;
 use tokio::sync::Notify;
 use uuid::Uuid;
 
-use super::access_code::{AccessCode, CodeStatus, check_prefix};
+use super::access_code::{AccessCode, CodeStatus, Eligibility, check_prefix, parse_eligibility};
 use super::billing::{self, CostPreview, PreviewJson};
 use super::expiry::ExpiryChoice;
 use super::jobs::JobStatus;
@@ -68,6 +68,8 @@ pub struct GenerationRequest {
     pub label: Option<String>,
     /// What the codes start with, if anything: 2 to 6 letters or digits.
     pub prefix: Option<String>,
+    /// Who may redeem: `new`, `returning` or `anyone` (the default).
+    pub eligibility: Option<String>,
 }
 
 /// A request that passed every rule, with its plan.
@@ -79,6 +81,7 @@ pub struct ValidGeneration {
     pub expiry: ExpiryChoice,
     pub label: Option<String>,
     pub prefix: Option<String>,
+    pub eligibility: Option<Eligibility>,
 }
 
 /// Reads a typed quantity; the range is checked with the rest of the request.
@@ -97,14 +100,16 @@ pub fn check_quantity(quantity: i64) -> Result<i64, DomainError> {
     Ok(quantity)
 }
 
-/// The options the one-line `/generate` takes after the expiry, in any order: `prefix=<text>`, and
+/// The options the one-line `/generate` takes after the expiry, in any order: `prefix=<text>`,
+/// `for=<new|returning|anyone>`, and
 /// `label=<text to the end of the line>`.
-pub const LINE_OPTIONS: &[&str] = &["prefix=", "label="];
+pub const LINE_OPTIONS: &[&str] = &["prefix=", "for=", "label="];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineOptions {
     pub label: Option<String>,
     pub prefix: Option<String>,
+    pub eligibility: Option<String>,
 }
 
 /// Splits a one-line `/generate` into what comes before its options and the options; a word such as
@@ -127,6 +132,7 @@ pub fn split_options(line: &str) -> Result<(&str, LineOptions), DomainError> {
                 break;
             }
             "prefix" => options.prefix = Some(value.to_owned()),
+            "for" => options.eligibility = Some(value.to_owned()),
             _ => {
                 return Err(DomainError::validation(
                     "option",
@@ -170,8 +176,9 @@ pub async fn validate(
     let label = check_label(request.label.as_deref())?;
     let prefix = request.prefix.as_deref().map(str::trim).filter(|prefix| !prefix.is_empty()).map(check_prefix);
     let prefix = prefix.transpose()?;
+    let eligibility = request.eligibility.as_deref().map(parse_eligibility).transpose()?.flatten();
     let plan = plans::find_offered_plan(db, team_id, &request.plan_id).await?;
-    Ok(ValidGeneration { plan, quantity: request.quantity, export_type, expiry, label, prefix })
+    Ok(ValidGeneration { plan, quantity: request.quantity, export_type, expiry, label, prefix, eligibility })
 }
 
 /// The answer to a queued request.
@@ -236,6 +243,7 @@ pub struct GenerationCard {
     pub preview: CostPreview,
     pub label: Option<String>,
     pub prefix: Option<String>,
+    pub eligibility: Option<Eligibility>,
 }
 
 /// Where creators' requests become queued jobs; queueing wakes the worker at once.
@@ -276,6 +284,7 @@ impl GenerationQueue {
             created_at: now,
             label: valid.label.clone(),
             prefix: valid.prefix.clone(),
+            eligibility: valid.eligibility.map(|who| who.as_str().to_owned()),
         };
         self.db.insert_draft(draft.clone()).await?;
         Ok(GenerationCard {
@@ -287,6 +296,7 @@ impl GenerationQueue {
             preview,
             label: valid.label,
             prefix: valid.prefix,
+            eligibility: valid.eligibility,
         })
     }
 
@@ -318,6 +328,7 @@ impl GenerationQueue {
             consent,
             label: draft.label.clone(),
             prefix: draft.prefix.clone(),
+            eligibility: draft.eligibility.clone(),
         };
         let valid = validate(&self.db, creator.team_id, &request, now).await?;
         let job = new_job(creator, &valid, Some(draft.id), TOOL_TELEGRAM, status_message_id, now)?;
@@ -459,6 +470,7 @@ fn new_job(
         completed_at: None,
         label: valid.label.clone(),
         prefix: valid.prefix.clone(),
+        eligibility: valid.eligibility.map(|who| who.as_str().to_owned()),
     })
 }
 
@@ -474,6 +486,7 @@ pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Ba
         created_at: now,
         label: job.label.clone(),
         prefix: job.prefix.clone(),
+        eligibility: job.eligibility.clone(),
     };
     let mut seen = HashSet::with_capacity(job.quantity as usize);
     let mut codes = Vec::with_capacity(job.quantity as usize);

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 
-use super::access_code::AccessCode;
+use super::access_code::{AccessCode, Eligibility};
 use super::notices::CodeRedeemed;
 use super::secret::InstanceSecret;
 use super::{DomainError, billing, events, ids};
@@ -33,7 +33,14 @@ pub enum Refusal {
     AlreadyRedeemed,
     Expired,
     PlanArchived,
-    TooManyAttempts { retry_at: DateTime<Utc> },
+    TooManyAttempts {
+        retry_at: DateTime<Utc>,
+    },
+    /// The batch is for people new to the creator, and this person held a subscription before.
+    NotNew,
+    /// The batch is for people whose subscription on the plan has ended, and this person's has not (or they
+    /// never had one).
+    NotReturning,
 }
 
 /// A successful redemption.
@@ -135,6 +142,7 @@ pub async fn redeem(
         Ok(RedeemOutcome::Refused(Refusal::Expired)) => "expired",
         Ok(RedeemOutcome::Refused(Refusal::PlanArchived)) => "plan_archived",
         Ok(RedeemOutcome::Refused(Refusal::TooManyAttempts { .. })) => "too_many_attempts",
+        Ok(RedeemOutcome::Refused(Refusal::NotNew | Refusal::NotReturning)) => "not_eligible",
         Err(_) => "error",
     };
     metrics.add("accessbot_redemptions_total", &[("outcome", label)], 1.0);
@@ -164,6 +172,12 @@ async fn redeem_code(
     let Some(stored) = db.find_code_by_hash(&secret.hash_code(&code.normalised())).await? else {
         return refuse(db, user_id, Refusal::Unknown, now).await;
     };
+    // Someone the batch is not for is told why; the code stays unused and nothing counts against them.
+    if stored.redeemed_by != Some(user_id)
+        && let Some(refusal) = not_eligible(db, &stored, user_id, now).await?
+    {
+        return Ok(RedeemOutcome::Refused(refusal));
+    }
     let team = db.find_team(stored.team_id).await?.ok_or(DomainError::not_found("team"))?;
     let tier = db.find_tier(&team.tier_id).await?.ok_or(DomainError::not_found("tier"))?;
     let request = RedemptionRequest {
@@ -217,6 +231,29 @@ async fn redeem_code(
             })))
         }
     }
+}
+
+/// Why `user_id` may not redeem `code`, when its batch is only for some people.
+async fn not_eligible(
+    db: &Db,
+    code: &AccessCodeRow,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<Refusal>, DomainError> {
+    let batch = db.find_batch(code.batch_id).await?.ok_or(DomainError::not_found("batch"))?;
+    let Some(eligibility) = batch.eligibility.as_deref().and_then(|who| who.parse::<Eligibility>().ok()) else {
+        return Ok(None);
+    };
+    Ok(match eligibility {
+        Eligibility::New => db.held_any_subscription(code.team_id, user_id).await?.then_some(Refusal::NotNew),
+        Eligibility::Returning => {
+            let ended = db
+                .subscription_of(code.plan_id, user_id)
+                .await?
+                .is_some_and(|s| s.ends_at.is_some_and(|end| end <= now));
+            (!ended).then_some(Refusal::NotReturning)
+        }
+    })
 }
 
 /// What the code's creators hear of this redemption, as the notifier reads it.

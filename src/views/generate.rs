@@ -153,6 +153,10 @@ pub fn confirmation_card(lang: &Lang, card: &GenerationCard, throttle: &Throttle
         text.push('\n');
         text.push_str(&lang.t_with("generate-card-prefix", &[("example", format!("{prefix}-XXXX-XXXX-XXXX").into())]));
     }
+    if let Some(who) = card.eligibility {
+        text.push('\n');
+        text.push_str(&lang.t(&format!("generate-card-for-{who}")));
+    }
     if let Some(label) = &card.label {
         text.push('\n');
         text.push_str(&lang.t_with("generate-card-label", &[("label", label.as_str().into())]));

@@ -47,6 +47,8 @@ pub fn refused(lang: &Lang, refusal: Refusal, now: DateTime<Utc>) -> Screen {
         Refusal::AlreadyRedeemed => lang.t("redeem-already-redeemed"),
         Refusal::Expired => lang.t("redeem-expired"),
         Refusal::PlanArchived => lang.t("redeem-plan-archived"),
+        Refusal::NotNew => lang.t("redeem-not-new"),
+        Refusal::NotReturning => lang.t("redeem-not-returning"),
         Refusal::TooManyAttempts { retry_at } => {
             let minutes = ((retry_at - now).num_seconds().max(1) + 59) / 60;
             lang.t_with(

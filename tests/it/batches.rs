@@ -26,7 +26,21 @@ async fn ann_with_linked_plan(engine: Engine) -> TestApp {
 
 /// Confirms a `/generate` card and returns the codes of the CSV it brings.
 async fn generate(app: &TestApp, command: &str) -> (Recorded, Vec<String>) {
-    let card = app.card(ANN, command).await;
+    // Not the first message to Ann after the command: a notice of a redemption may come first.
+    let before = app.telegram.requests().len();
+    app.telegram.push_update(app.message_json(ANN, "Ann", command));
+    let card = app
+        .telegram
+        .wait_for(WAIT, |requests| {
+            requests[before..]
+                .iter()
+                .find(|r| {
+                    r.int("chat_id") == Some(ANN)
+                        && r.params.get("reply_markup").is_some_and(|m| m.to_string().contains("gen:go:"))
+                })
+                .cloned()
+        })
+        .await;
     let before = app.telegram.calls("sendDocument").len();
     app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
     let document =
@@ -178,7 +192,34 @@ async fn codes_with_a_prefix_are_read_in_any_case_with_or_without_dashes(engine:
     client.cancel().await.ok();
 }
 
+/// A batch for new people refuses someone who subscribed before, and one for returning people refuses someone
+/// whose subscription has not ended; neither refusal uses the code up or counts as a wrong guess.
+async fn a_batch_for_new_or_returning_people_refuses_others_without_using_the_code(engine: Engine) {
+    use crate::support::app::move_subscription_end;
+    let app = TestApp::with_creator_and_plan(engine, ANN, "VIP").await;
+    let (_, open) = generate(&app, "/generate VIP 1 file no_expiry").await;
+    app.send_text(SAM, "Sam", &open[0]).await;
+    let (card, welcome) = generate(&app, "/generate VIP 2 file no_expiry for=new label=Welcome").await;
+    assert!(card.str("text").unwrap().contains("Only people who never subscribed to you"), "{card:?}");
+    let refused = app.send_text(SAM, "Sam", &welcome[0]).await;
+    assert!(refused.str("text").unwrap().starts_with("❌ This code is for new subscribers only"), "{refused:?}");
+    assert!(app.db.failed_attempts_since(SAM, now() - chrono::Duration::hours(1)).await.unwrap().is_empty());
+    let sue = app.send_text(SUE, "Sue", &welcome[0]).await;
+    assert!(sue.str("text").unwrap().contains("Code accepted"), "the refusal left the code unused: {sue:?}");
+
+    let (_, comeback) = generate(&app, "/generate VIP 1 file no_expiry for=returning").await;
+    let active = app.send_text(SUE, "Sue", &comeback[0]).await;
+    assert!(active.str("text").unwrap().starts_with("❌ This code renews a subscription"), "{active:?}");
+    move_subscription_end(&app, SAM, now() - chrono::Duration::days(1)).await;
+    let back = app.send_text(SAM, "Sam", &comeback[0]).await;
+    assert!(back.str("text").unwrap().contains("Code accepted"), "{back:?}");
+
+    let wrong = to_ann(&app, "/generate VIP 1 file no_expiry for=friends", "⚠️").await;
+    assert!(wrong.str("text").unwrap().contains("for=new, for=returning or for=anyone"), "{wrong:?}");
+}
+
 on_every_engine!(
+    a_batch_for_new_or_returning_people_refuses_others_without_using_the_code,
     codes_with_a_prefix_are_read_in_any_case_with_or_without_dashes,
     a_labelled_batch_shows_its_counts_and_where_its_redemptions_led,
     an_agent_pages_through_batches_newest_first,

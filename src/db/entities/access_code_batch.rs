@@ -16,6 +16,8 @@ pub struct Model {
     pub label: Option<String>,
     /// What the batch's codes start with (`VIP` in `VIP-XXXX-XXXX-XXXX`).
     pub prefix: Option<String>,
+    /// Who may redeem the batch's codes: `new`, `returning`, or anyone (None).
+    pub eligibility: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,49 @@
+//! Who may redeem a batch's codes: anyone (null), only people new to the team (`new`), or only people whose
+//! subscription on the plan has ended (`returning`). The draft and the job carry it until the batch is drawn.
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::string_null;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum GenerationDrafts {
+    Table,
+}
+
+#[derive(DeriveIden)]
+enum GenerationJobs {
+    Table,
+}
+
+#[derive(DeriveIden)]
+enum AccessCodeBatches {
+    Table,
+}
+
+#[derive(DeriveIden)]
+enum Column {
+    Eligibility,
+}
+
+fn tables() -> [DynIden; 3] {
+    [GenerationDrafts::Table.into_iden(), GenerationJobs::Table.into_iden(), AccessCodeBatches::Table.into_iden()]
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in tables() {
+            let alter = Table::alter().table(table).add_column(&mut string_null(Column::Eligibility)).to_owned();
+            manager.alter_table(alter).await?;
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in tables() {
+            manager.alter_table(Table::alter().table(table).drop_column(Column::Eligibility).to_owned()).await?;
+        }
+        Ok(())
+    }
+}

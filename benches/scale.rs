@@ -162,6 +162,9 @@ async fn seed(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
             enqueued_at: at,
             started_at: Some(at),
             completed_at: Some(at),
+            label: None,
+            prefix: None,
+            eligibility: None,
         };
         generation_job::Entity::insert(job.into_active_model()).exec(&conn).await.unwrap();
         let batch = access_code_batch::Model {
@@ -172,6 +175,9 @@ async fn seed(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
             count: CODES_EACH as i32,
             expires_at: None,
             created_at: at,
+            label: None,
+            prefix: None,
+            eligibility: None,
         };
         access_code_batch::Entity::insert(batch.into_active_model()).exec(&conn).await.unwrap();
         for position in 0..CODES_EACH {

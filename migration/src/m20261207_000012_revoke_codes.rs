@@ -19,7 +19,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(AccessCodes::Table)
-                    .add_column(&mut timestamp_with_time_zone_null(AccessCodes::RevokedAt))
+                    .add_column(timestamp_with_time_zone_null(AccessCodes::RevokedAt))
                     .to_owned(),
             )
             .await

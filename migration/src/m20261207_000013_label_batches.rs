@@ -42,7 +42,7 @@ fn tables() -> [DynIden; 3] {
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in tables() {
-            let alter = Table::alter().table(table).add_column(&mut string_null(Column::Label)).to_owned();
+            let alter = Table::alter().table(table).add_column(string_null(Column::Label)).to_owned();
             manager.alter_table(alter).await?;
         }
         indexes::create(manager, INDEXES).await

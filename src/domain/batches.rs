@@ -69,9 +69,9 @@ async fn summaries(
     let mut plan_names: HashMap<Uuid, String> = HashMap::new();
     let mut summaries = Vec::with_capacity(batches.len());
     for batch in batches {
-        if !plan_names.contains_key(&batch.plan_id) {
+        if let std::collections::hash_map::Entry::Vacant(name) = plan_names.entry(batch.plan_id) {
             let plan = db.find_team_plan(team_id, batch.plan_id).await?.ok_or(DomainError::not_found("plan"))?;
-            plan_names.insert(batch.plan_id, plan.name);
+            name.insert(plan.name);
         }
         let counts = counts(db, batch.id, now).await?;
         summaries.push(BatchSummary { plan_name: plan_names[&batch.plan_id].clone(), counts, batch });

@@ -96,9 +96,8 @@ pub async fn export(
         }
         for code in &codes {
             let (Some(subscriber_id), Some(redeemed_at)) = (code.redeemed_by, code.redeemed_at) else { continue };
-            if !labels.contains_key(&code.batch_id) {
-                let label = db.find_batch(code.batch_id).await?.and_then(|batch| batch.label);
-                labels.insert(code.batch_id, label);
+            if let std::collections::hash_map::Entry::Vacant(entry) = labels.entry(code.batch_id) {
+                entry.insert(db.find_batch(code.batch_id).await?.and_then(|batch| batch.label));
             }
             let subscription = subscriptions.get(&subscriber_id);
             let end = subscription.and_then(|subscription| subscription.ends_at);

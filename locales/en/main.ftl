@@ -341,6 +341,8 @@ codes-pick-plan = 🎟 Whose codes? Pick a plan.
 codes-header =
     🎟 Codes of “{ $plan }” — { $filter }, page { $page } of { $pages }
     Unredeemed { $unredeemed } · Redeemed { $redeemed } · Expired { $expired } · Revoked { $revoked } · All { $all }
+codes-of-batch = 🏷 Batch: { $batch }
+button-batch = ⬅ Batch
 codes-none = No codes in this state.
 code-line = • { $code } — { $state }
 code-state-open = unredeemed, never expires

@@ -351,6 +351,8 @@ codes-pick-plan = 🎟 Коды какого плана? Выберите пла
 codes-header =
     🎟 Коды плана «{ $plan }»: { $filter }, страница { $page } из { $pages }
     Не активировано: { $unredeemed } · активировано: { $redeemed } · истекло: { $expired } · отозвано: { $revoked } · всего: { $all }
+codes-of-batch = 🏷 Партия: { $batch }
+button-batch = ⬅ Партия
 codes-none = Кодов в этом состоянии нет.
 code-line = • { $code } — { $state }
 code-state-open = не активирован, срок не ограничен

@@ -96,6 +96,7 @@ pub fn all() -> Vec<Tool> {
                 "type": "object",
                 "properties": {
                     "plan_id": {"type": "string", "description": "The plan's id (pln_...)."},
+                    "batch_id": {"type": "string", "description": "Only this batch's codes (btc_...), as list_batches shows them."},
                     "status": {"type": "string", "enum": ["unredeemed", "redeemed", "expired", "revoked", "all"], "default": "all"},
                     "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
                     "page": {"type": "integer", "minimum": 1, "default": 1}
@@ -290,6 +291,7 @@ async fn list_codes(context: &ApiContext, caller: &Caller, args: &Arguments<'_>)
     caller.require(Ability::ViewCodes)?;
     let request = CodeListRequest {
         plan_id: args.required_text("plan_id")?,
+        batch_id: args.text("batch_id")?,
         status: args.text("status")?,
         limit: args.integer("limit")?,
         page: args.integer("page")?,

@@ -29,7 +29,7 @@ async fn codes_page(
 ) -> Result<Screen, DomainError> {
     let at = now();
     let shown =
-        code_listing::plan_codes_page(&context.db, creator.team_id, plan_id, filter, page, PAGE_SIZE, at).await?;
+        code_listing::plan_codes_page(&context.db, creator.team_id, plan_id, None, filter, page, PAGE_SIZE, at).await?;
     Ok(view::page(lang, &shown, at))
 }
 
@@ -59,6 +59,13 @@ pub async fn codes_tap(h: Handling, query: CallbackQuery, button: CodesButton, t
         CodesButton::PickPlan(page) => plan_picker(context, lang, &tap.creator, page).await,
         CodesButton::Page { plan, filter, page } => {
             codes_page(context, lang, &tap.creator, &ids::public_id(ids::PLAN, plan), filter, page).await
+        }
+        CodesButton::BatchPage { batch, filter, page } => {
+            let at = now();
+            let team = tap.creator.team_id;
+            code_listing::batch_codes_page(&context.db, team, batch, filter, page, PAGE_SIZE, at)
+                .await
+                .map(|shown| view::page(lang, &shown, at))
         }
     };
     let answer = match screen {

@@ -61,28 +61,25 @@ impl Db {
     pub async fn count_plan_codes(
         &self,
         plan_id: Uuid,
+        batch_id: Option<Uuid>,
         filter: CodeFilter,
         now: DateTime<Utc>,
     ) -> Result<u64, DbError> {
-        access_code::Entity::find()
-            .filter(access_code::Column::PlanId.eq(plan_id))
-            .filter(code_condition(filter, now))
-            .count(self.conn())
-            .await
+        listed(plan_id, batch_id, filter, now).count(self.conn()).await
     }
 
-    /// The plan's codes matching `filter`, newest batch first and in batch order within a batch.
+    /// The plan's codes (of one batch, when given) matching `filter`, newest batch first and in batch order
+    /// within a batch.
     pub async fn plan_codes(
         &self,
         plan_id: Uuid,
+        batch_id: Option<Uuid>,
         filter: CodeFilter,
         now: DateTime<Utc>,
         offset: u64,
         limit: u64,
     ) -> Result<CodePage, DbError> {
-        let query = access_code::Entity::find()
-            .filter(access_code::Column::PlanId.eq(plan_id))
-            .filter(code_condition(filter, now));
+        let query = listed(plan_id, batch_id, filter, now);
         let total = query.clone().count(self.conn()).await?;
         let codes = query
             .order_by_desc(access_code::Column::CreatedAt)
@@ -94,6 +91,20 @@ impl Db {
             .await?;
         Ok(CodePage { codes, total })
     }
+}
+
+fn listed(
+    plan_id: Uuid,
+    batch_id: Option<Uuid>,
+    filter: CodeFilter,
+    now: DateTime<Utc>,
+) -> sea_orm::Select<access_code::Entity> {
+    let query = access_code::Entity::find().filter(access_code::Column::PlanId.eq(plan_id));
+    let query = match batch_id {
+        Some(batch_id) => query.filter(access_code::Column::BatchId.eq(batch_id)),
+        None => query,
+    };
+    query.filter(code_condition(filter, now))
 }
 
 /// Which of a team's codes a revocation reaches.

@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::stored::stored_enum;
 use super::{DomainError, ValidationReason, ids, plans};
 use crate::db::Db;
+use crate::db::generation::Batch;
 
 pub const CODE_FILTERS: &[&str] = &["unredeemed", "redeemed", "expired", "revoked", "all"];
 pub const DEFAULT_PAGE_SIZE: i64 = 25;
@@ -35,6 +36,8 @@ pub fn parse_filter(input: Option<&str>) -> Result<CodeFilter, DomainError> {
 #[derive(Debug, Clone)]
 pub struct CodeListRequest {
     pub plan_id: String,
+    /// Only this batch's codes (`btc_…`), which must be of the plan.
+    pub batch_id: Option<String>,
     pub status: Option<String>,
     pub limit: Option<i64>,
     pub page: Option<i64>,
@@ -84,8 +87,12 @@ pub async fn list_codes(
         return Err(DomainError::validation("page", ValidationReason::NotPositive));
     }
     let plan = plans::find_team_plan(db, team_id, &request.plan_id).await?;
+    let batch = match &request.batch_id {
+        Some(batch) => Some(batch_of_plan(db, team_id, plan.id, batch).await?.id),
+        None => None,
+    };
     let offset = (page - 1).saturating_mul(limit);
-    let found = db.plan_codes(plan.id, filter, now, offset as u64, limit as u64).await?;
+    let found = db.plan_codes(plan.id, batch, filter, now, offset as u64, limit as u64).await?;
     let total = found.total as i64;
     let data = found
         .codes
@@ -105,17 +112,24 @@ pub async fn list_codes(
     Ok(CodeList { data, meta })
 }
 
-/// How many of a plan's codes are in each state, in the order of `CODE_FILTERS`.
+/// The team's batch `batch` (`btc_…`, either spelling), which must be of the plan.
+async fn batch_of_plan(db: &Db, team_id: Uuid, plan_id: Uuid, batch: &str) -> Result<Batch, DomainError> {
+    let id =
+        ids::parse_public_id(ids::BATCH, &batch.trim().to_ascii_lowercase()).ok_or(DomainError::not_found("batch"))?;
+    let batch = db.find_batch(id).await?.filter(|batch| batch.team_id == team_id && batch.plan_id == plan_id);
+    batch.ok_or(DomainError::not_found("batch"))
+}
+
+/// How many of a plan's codes (of one batch, when given) are in each state, in the order of `CODE_FILTERS`.
 pub async fn count_by_state(
     db: &Db,
-    team_id: Uuid,
-    plan_id: &str,
+    plan_id: Uuid,
+    batch_id: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<Vec<(CodeFilter, u64)>, DomainError> {
-    let plan = plans::find_team_plan(db, team_id, plan_id).await?;
     let mut counts = Vec::new();
     for &filter in CodeFilter::ALL {
-        counts.push((filter, db.count_plan_codes(plan.id, filter, now).await?));
+        counts.push((filter, db.count_plan_codes(plan_id, batch_id, filter, now).await?));
     }
     Ok(counts)
 }
@@ -124,6 +138,8 @@ pub async fn count_by_state(
 #[derive(Debug, Clone)]
 pub struct PlanCodes {
     pub plan: crate::db::plans::Plan,
+    /// The batch shown, when only one batch's codes are.
+    pub batch: Option<Batch>,
     pub filter: CodeFilter,
     pub page: i64,
     pub pages: i64,
@@ -131,11 +147,14 @@ pub struct PlanCodes {
     pub list: CodeList,
 }
 
-/// Page `page` (clamped to the pages there are) of the team's plan `plan_id` in `filter`.
+/// Page `page` (clamped to the pages there are) of the team's plan `plan_id` in `filter`, or of one of its
+/// batches.
+#[allow(clippy::too_many_arguments)]
 pub async fn plan_codes_page(
     db: &Db,
     team_id: Uuid,
     plan_id: &str,
+    batch: Option<Uuid>,
     filter: CodeFilter,
     page: i64,
     page_size: i64,
@@ -143,16 +162,38 @@ pub async fn plan_codes_page(
 ) -> Result<PlanCodes, DomainError> {
     let plan = plans::find_team_plan(db, team_id, plan_id).await?;
     let plan_key = ids::public_id(ids::PLAN, plan.id);
-    let counts = count_by_state(db, team_id, &plan_key, now).await?;
+    let batch_key = batch.map(|batch| ids::public_id(ids::BATCH, batch));
+    let batch = match &batch_key {
+        Some(key) => Some(batch_of_plan(db, team_id, plan.id, key).await?),
+        None => None,
+    };
+    let counts = count_by_state(db, plan.id, batch.as_ref().map(|batch| batch.id), now).await?;
     let matching = counts.iter().find(|(f, _)| *f == filter).map_or(0, |(_, n)| *n as i64);
     let pages = ((matching + page_size - 1) / page_size).max(1);
     let page = page.clamp(1, pages);
     let request = CodeListRequest {
         plan_id: plan_key,
+        batch_id: batch_key,
         status: Some(filter.as_str().to_owned()),
         limit: Some(page_size),
         page: Some(page),
     };
     let list = list_codes(db, team_id, &request, now).await?;
-    Ok(PlanCodes { plan, filter, page, pages, counts, list })
+    Ok(PlanCodes { plan, batch, filter, page, pages, counts, list })
+}
+
+/// Page `page` of the team's batch `batch_id` in `filter`, with the counts of every filter.
+pub async fn batch_codes_page(
+    db: &Db,
+    team_id: Uuid,
+    batch_id: Uuid,
+    filter: CodeFilter,
+    page: i64,
+    page_size: i64,
+    now: DateTime<Utc>,
+) -> Result<PlanCodes, DomainError> {
+    let batch = db.find_batch(batch_id).await?.filter(|batch| batch.team_id == team_id);
+    let batch = batch.ok_or(DomainError::not_found("batch"))?;
+    let plan_key = ids::public_id(ids::PLAN, batch.plan_id);
+    plan_codes_page(db, team_id, &plan_key, Some(batch.id), filter, page, page_size, now).await
 }

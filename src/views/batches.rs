@@ -83,7 +83,7 @@ pub fn card(lang: &Lang, summary: &BatchSummary, funnel: &Funnel, now: DateTime<
         let preview = RevokeButton::Preview(CodeScope::Batch(batch.id));
         button(lang.t("button-revoke-unredeemed"), Callback::Revoke(preview))
     });
-    let codes = CodesButton::Page { plan: batch.plan_id, filter: CodeFilter::Unredeemed, page: 1 };
+    let codes = CodesButton::BatchPage { batch: batch.id, filter: CodeFilter::Unredeemed, page: 1 };
     let back = BatchesButton::Page { plan: None, page: 0 };
     let export = button(lang.t("button-export-redemptions"), Callback::Export(ExportScope::Batch(batch.id)));
     Screen::new(lang.t_with("batch-card", &args)).row(revoke.into_iter().chain([export]).collect()).row(vec![

@@ -474,6 +474,12 @@ impl JobsButton {
 pub enum CodesButton {
     /// A page of the plan picker.
     PickPlan(u32),
+    /// A page of one batch's codes.
+    BatchPage {
+        batch: Uuid,
+        filter: CodeFilter,
+        page: i64,
+    },
     Page {
         plan: Uuid,
         filter: CodeFilter,
@@ -487,6 +493,7 @@ impl CodesButton {
             Self::PickPlan(0) => "cd:l".to_owned(),
             Self::PickPlan(page) => format!("cd:l:{page}"),
             Self::Page { plan, filter, page } => format!("cd:{}:{}:{page}", ulid(plan), filter_letter(filter)),
+            Self::BatchPage { batch, filter, page } => format!("cd:b:{}:{}:{page}", ulid(batch), filter_letter(filter)),
         }
     }
 
@@ -495,6 +502,10 @@ impl CodesButton {
         Some(match parts.as_slice() {
             ["l"] => Self::PickPlan(0),
             ["l", page] => Self::PickPlan(page.parse().ok()?),
+            ["b", batch, letter, page] => {
+                let filter = *CodeFilter::ALL.iter().find(|filter| filter_letter(**filter) == *letter)?;
+                Self::BatchPage { batch: id(batch)?, filter, page: page.parse().ok()? }
+            }
             [plan, letter, page] => {
                 let filter = *CodeFilter::ALL.iter().find(|filter| filter_letter(**filter) == *letter)?;
                 Self::Page { plan: id(plan)?, filter, page: page.parse().ok()? }
@@ -631,6 +642,11 @@ mod tests {
         );
         all.extend(
             CodeFilter::ALL.iter().map(|&filter| Callback::Codes(CodesButton::Page { plan: id, filter, page: 9999 })),
+        );
+        all.extend(
+            CodeFilter::ALL
+                .iter()
+                .map(|&filter| Callback::Codes(CodesButton::BatchPage { batch: id, filter, page: 999_999 })),
         );
         all.extend(MenuItem::ALL.map(Callback::Menu));
         all.push(Callback::MySubscriptions);

@@ -36,7 +36,7 @@ fn code_line(lang: &Lang, code: &CodeView, now: DateTime<Utc>) -> String {
 }
 
 pub fn page(lang: &Lang, shown: &PlanCodes, now: DateTime<Utc>) -> Screen {
-    let PlanCodes { plan, filter, page, pages, counts, list } = shown;
+    let PlanCodes { plan, batch, filter, page, pages, counts, list } = shown;
     let count_of = |f: CodeFilter| counts.iter().find(|(c, _)| *c == f).map_or(0, |(_, n)| *n as i64);
     let filter_name = |f: CodeFilter| lang.t(&format!("code-filter-{f}"));
     let mut text = lang.t_with(
@@ -53,6 +53,14 @@ pub fn page(lang: &Lang, shown: &PlanCodes, now: DateTime<Utc>) -> Screen {
             ("all", count_of(CodeFilter::All).into()),
         ],
     );
+    if let Some(batch) = batch {
+        let name = batch.label.clone().unwrap_or_else(|| {
+            let args = [("count", i64::from(batch.count).into()), ("date", format::day(lang, batch.created_at).into())];
+            lang.t_with("batch-unlabeled", &args)
+        });
+        text.push('\n');
+        text.push_str(&lang.t_with("codes-of-batch", &[("batch", name.into())]));
+    }
     text.push_str("\n\n");
     if list.data.is_empty() {
         text.push_str(&lang.t("codes-none"));
@@ -60,7 +68,10 @@ pub fn page(lang: &Lang, shown: &PlanCodes, now: DateTime<Utc>) -> Screen {
         let lines: Vec<String> = list.data.iter().map(|code| code_line(lang, code, now)).collect();
         text.push_str(&lines.join("\n"));
     }
-    let to = |filter: CodeFilter, page: i64| Callback::Codes(CodesButton::Page { plan: plan.id, filter, page });
+    let to = |filter: CodeFilter, page: i64| match batch {
+        Some(batch) => Callback::Codes(CodesButton::BatchPage { batch: batch.id, filter, page }),
+        None => Callback::Codes(CodesButton::Page { plan: plan.id, filter, page }),
+    };
     let filters: Vec<_> = CodeFilter::ALL
         .iter()
         .map(|&f| {
@@ -75,17 +86,24 @@ pub fn page(lang: &Lang, shown: &PlanCodes, now: DateTime<Utc>) -> Screen {
     if page < pages {
         paging.push(button(lang.t("button-next"), to(*filter, page + 1)));
     }
-    let revoke = (count_of(CodeFilter::Unredeemed) > 0).then(|| {
-        let preview = RevokeButton::Preview(CodeScope::Plan(plan.id));
-        button(lang.t("button-revoke-unredeemed"), Callback::Revoke(preview))
-    });
+    let (revoked, exported) = match batch {
+        Some(batch) => (CodeScope::Batch(batch.id), ExportScope::Batch(batch.id)),
+        None => (CodeScope::Plan(plan.id), ExportScope::Plan(plan.id)),
+    };
+    let revoke = (count_of(CodeFilter::Unredeemed) > 0)
+        .then(|| button(lang.t("button-revoke-unredeemed"), Callback::Revoke(RevokeButton::Preview(revoked))));
     let export = (count_of(CodeFilter::Redeemed) > 0)
-        .then(|| button(lang.t("button-export-redemptions"), Callback::Export(ExportScope::Plan(plan.id))));
-    let batches = BatchesButton::Page { plan: Some(plan.id), page: 0 };
-    let back = vec![
-        button(lang.t("button-plans"), Callback::Codes(CodesButton::PickPlan(0))),
-        button(lang.t("button-plan-batches"), Callback::Batches(batches)),
-    ];
+        .then(|| button(lang.t("button-export-redemptions"), Callback::Export(exported)));
+    let back = match batch {
+        Some(batch) => vec![button(lang.t("button-batch"), Callback::Batches(BatchesButton::Open(batch.id)))],
+        None => vec![
+            button(lang.t("button-plans"), Callback::Codes(CodesButton::PickPlan(0))),
+            button(
+                lang.t("button-plan-batches"),
+                Callback::Batches(BatchesButton::Page { plan: Some(plan.id), page: 0 }),
+            ),
+        ],
+    };
     Screen::new(text)
         .rows(filters.chunks(2).map(<[_]>::to_vec))
         .row(paging)

@@ -14,9 +14,7 @@ mod m20261206_000009_index_what_grows;
 mod m20261206_000010_index_the_sweeps;
 mod m20261206_000011_remember_app_languages;
 mod m20261207_000012_revoke_codes;
-mod m20261207_000013_label_batches;
-mod m20261207_000014_prefix_codes;
-mod m20261207_000015_eligibility;
+mod m20261207_000013_batch_options;
 
 pub struct Migrator;
 
@@ -36,9 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_index_the_sweeps::Migration),
             Box::new(m20261206_000011_remember_app_languages::Migration),
             Box::new(m20261207_000012_revoke_codes::Migration),
-            Box::new(m20261207_000013_label_batches::Migration),
-            Box::new(m20261207_000014_prefix_codes::Migration),
-            Box::new(m20261207_000015_eligibility::Migration),
+            Box::new(m20261207_000013_batch_options::Migration),
         ]
     }
 }

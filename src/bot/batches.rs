@@ -1,7 +1,7 @@
 //! `/batches`: the team's batches newest first, and each batch's card.
 use teloxide::prelude::*;
 
-use super::{HandlerResult, Handling, Tap, answer_tap};
+use super::{HandlerResult, Handling, Tap, answer_tap, show_tapped};
 use crate::db::teams::Creator;
 use crate::domain::DomainError;
 use crate::domain::batches;
@@ -22,7 +22,7 @@ pub async fn batches_command(h: Handling, message: Message, args: String, creato
 }
 
 pub async fn batches_tap(h: Handling, query: CallbackQuery, button: BatchesButton, tap: Tap) -> HandlerResult {
-    let Handling { bot, context, lang } = &h;
+    let Handling { context, lang, .. } = &h;
     let (team_id, at) = (tap.creator.team_id, now());
     let screen = match button {
         BatchesButton::Page { plan, page } => {
@@ -35,16 +35,7 @@ pub async fn batches_tap(h: Handling, query: CallbackQuery, button: BatchesButto
             .await
             .map(|(summary, funnel)| view::card(lang, &summary, &funnel, at)),
     };
-    let answer = match screen {
-        Ok(screen) => {
-            tap.show(bot, screen).await;
-            Some(String::new())
-        }
-        // Another team's batch or plan: the button is treated as forged.
-        Err(DomainError::NotFound { .. }) => None,
-        Err(error) => Some(errors::chat(lang, &error)),
-    };
-    answer_tap(&h, &query, answer).await
+    show_tapped(&h, &query, &tap, screen).await
 }
 
 /// Sends a batch's or a plan's redemptions as a CSV document, or says there are none yet.

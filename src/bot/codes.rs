@@ -3,7 +3,7 @@
 use teloxide::prelude::*;
 use teloxide::types::ChatId;
 
-use super::{BotContext, HandlerResult, Handling, Tap, answer_tap};
+use super::{BotContext, HandlerResult, Handling, Tap, show_tapped};
 use crate::db::teams::Creator;
 use crate::domain::clock::now;
 use crate::domain::code_listing::{self, CodeFilter};
@@ -54,7 +54,7 @@ pub async fn show_picker(h: &Handling, creator: &Creator, chat: ChatId) -> Handl
 }
 
 pub async fn codes_tap(h: Handling, query: CallbackQuery, button: CodesButton, tap: Tap) -> HandlerResult {
-    let Handling { bot, context, lang } = &h;
+    let Handling { context, lang, .. } = &h;
     let screen = match button {
         CodesButton::PickPlan(page) => plan_picker(context, lang, &tap.creator, page).await,
         CodesButton::Page { plan, filter, page } => {
@@ -68,14 +68,5 @@ pub async fn codes_tap(h: Handling, query: CallbackQuery, button: CodesButton, t
                 .map(|shown| view::page(lang, &shown, at))
         }
     };
-    let answer = match screen {
-        Ok(screen) => {
-            tap.show(bot, screen).await;
-            Some(String::new())
-        }
-        // Another team's plan, or none: the button is treated as forged.
-        Err(DomainError::NotFound { .. }) => None,
-        Err(error) => Some(errors::chat(lang, &error)),
-    };
-    answer_tap(&h, &query, answer).await
+    show_tapped(&h, &query, &tap, screen).await
 }

@@ -295,6 +295,25 @@ pub async fn answer_tap(h: &Handling, query: &CallbackQuery, answer: Option<Stri
     Ok(())
 }
 
+/// Shows the screen a tap led to in the tapped message. A resource that is not the tapper's team's reads as
+/// a forged button ("this menu has expired"); any other error is said in a toast.
+pub async fn show_tapped(
+    h: &Handling,
+    query: &CallbackQuery,
+    tap: &Tap,
+    screen: Result<Screen, DomainError>,
+) -> HandlerResult {
+    let answer = match screen {
+        Ok(screen) => {
+            tap.show(&h.bot, screen).await;
+            Some(String::new())
+        }
+        Err(DomainError::NotFound { .. }) => None,
+        Err(error) => Some(crate::views::errors::chat(&h.lang, &error)),
+    };
+    answer_tap(h, query, answer).await
+}
+
 /// A tap on a button that is not the tapper's, no longer means anything, or was never ours.
 async fn expired_tap(h: Handling, query: CallbackQuery) -> HandlerResult {
     answer_tap(&h, &query, None).await

@@ -2,9 +2,8 @@
 //! the count.
 use teloxide::prelude::*;
 
-use super::{HandlerResult, Handling, Tap, answer_tap};
+use super::{HandlerResult, Handling, Tap, show_tapped};
 use crate::db::teams::Creator;
-use crate::domain::DomainError;
 use crate::domain::clock::now;
 use crate::domain::revocation;
 use crate::telegram;
@@ -33,7 +32,7 @@ pub async fn revoke_command(h: Handling, message: Message, args: String, creator
 /// A button that previews or confirms a revocation: only the tapper's own team's codes are reached, whatever
 /// the button says.
 pub async fn revoke_tap(h: Handling, query: CallbackQuery, button: RevokeButton, tap: Tap) -> HandlerResult {
-    let Handling { bot, context, lang } = &h;
+    let Handling { context, lang, .. } = &h;
     let (db, team_id, at) = (&context.db, tap.creator.team_id, now());
     let screen = match button {
         RevokeButton::Preview(scope) => match revocation::target_of(db, team_id, scope, at).await {
@@ -46,14 +45,5 @@ pub async fn revoke_tap(h: Handling, query: CallbackQuery, button: RevokeButton,
         },
         RevokeButton::Cancel => Ok(menu::say(lang, "revoke-cancelled")),
     };
-    let answer = match screen {
-        Ok(screen) => {
-            tap.show(bot, screen).await;
-            Some(String::new())
-        }
-        // Another team's code, batch or plan: the button is treated as forged.
-        Err(DomainError::NotFound { .. }) => None,
-        Err(error) => Some(errors::chat(lang, &error)),
-    };
-    answer_tap(&h, &query, answer).await
+    show_tapped(&h, &query, &tap, screen).await
 }

@@ -230,7 +230,26 @@ async fn a_batch_for_new_or_returning_people_refuses_others_without_using_the_co
     assert!(wrong.str("text").unwrap().contains("for=new, for=returning or for=anyone"), "{wrong:?}");
 }
 
+/// A plan name, a label and a subscriber name shaped like spreadsheet formulas reach the CSVs as text.
+async fn formula_shaped_names_reach_every_csv_as_text(engine: Engine) {
+    let app = TestApp::with_creator_and_plan(engine, ANN, "@Gold").await;
+    let (_, codes) = generate(&app, "/generate @Gold 2 file no_expiry label=-Black Friday").await;
+    let batch = app.jobs_of(ANN).await[0].batch_id.unwrap();
+    let sent = app.telegram.calls("sendDocument");
+    let mut reader = csv::Reader::from_reader(sent.last().unwrap().files[0].2.as_slice());
+    assert!(reader.records().map(Result::unwrap).all(|row| &row[1] == "'@Gold"), "the plan's cell");
+    app.send_text(SAM, "+SUM(A1:A9)", &codes[0]).await;
+    let before = app.telegram.calls("sendDocument").len();
+    app.telegram.push_update(app.callback_json(ANN, &sent[0], &format!("ex:b:{}", ulid::Ulid::from(batch))));
+    let export =
+        app.telegram.wait_for(WAIT, |r| r.iter().filter(|r| r.method == "sendDocument").nth(before).cloned()).await;
+    let mut reader = csv::Reader::from_reader(export.files[0].2.as_slice());
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!((&row[1], &row[5]), ("'-Black Friday", "'+SUM(A1:A9)"), "{row:?}");
+}
+
 on_every_engine!(
+    formula_shaped_names_reach_every_csv_as_text,
     a_batch_for_new_or_returning_people_refuses_others_without_using_the_code,
     codes_with_a_prefix_are_read_in_any_case_with_or_without_dashes,
     a_labelled_batch_shows_its_counts_and_where_its_redemptions_led,

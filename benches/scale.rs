@@ -56,13 +56,13 @@ fn main() {
         let named: Vec<String> = std::env::args().skip(1).filter(|arg| !arg.starts_with('-')).collect();
         let runs = |section: &str| named.is_empty() || named.iter().any(|name| name == section);
         for (name, engine) in engines {
-            let empty = if runs("screens") { Some(redemption_p50(&spawn(engine.clone()).await, FIRST_CREATOR).await) } else { None };
+            let empty = if runs("screens") { Some(spawn(engine.clone()).await) } else { None };
             let mut app = spawn(engine).await;
             let started = Instant::now();
             let ending = seed(&app).await;
             println!("{name}: seeded in {:.1?}", started.elapsed());
             if let Some(empty) = empty {
-                let loaded = redemption_p50(&app, TIMED).await;
+                let (loaded, empty) = redemption_p50s(&app, &empty).await;
                 println!(
                     "{name}: redemption p50 {loaded:.2?} on the full database, {empty:.2?} on an empty one: {:.2}× (goal ≤ 1.5×)",
                     loaded.as_secs_f64() / empty.as_secs_f64()
@@ -459,28 +459,39 @@ async fn flush(
     }
 }
 
-/// Redemptions of fresh codes of `creator`'s plan, one at a time, through the domain: the median.
-async fn redemption_p50(app: &TestApp, creator: i64) -> Duration {
+/// Fresh codes of `creator`'s plan, for timing redemptions.
+async fn codes_to_redeem(app: &TestApp, creator: i64) -> Vec<String> {
     if app.db.find_creator_by_telegram_user(creator).await.unwrap().is_none() {
         app.make_creator(creator, "Ann").await;
         app.send_text(creator, "Ann", "/newplan Plan 500 30d").await;
     }
     let plan = app.creator(creator).await;
     let plan_name = plans::list_plans(&app.db, plan.team_id).await.unwrap().remove(0).name;
-    let codes = generated_codes(app, creator, &plan_name, REDEMPTIONS).await;
-    let mut samples = Vec::new();
-    for (n, code) in codes.iter().enumerate() {
-        let subscriber = Subscriber {
-            telegram_user_id: 90_000_000 + n as i64,
-            display_name: "Bench".to_owned(),
-            username: None,
-            language_code: None,
-        };
-        let started = Instant::now();
-        redemption::redeem(&app.db, &app.secret, &Default::default(), &subscriber, code, now()).await.unwrap();
-        samples.push(started.elapsed());
+    generated_codes(app, creator, &plan_name, REDEMPTIONS).await
+}
+
+async fn time_redemption(app: &TestApp, code: &str, n: usize) -> Duration {
+    let subscriber = Subscriber {
+        telegram_user_id: 90_000_000 + n as i64,
+        display_name: "Bench".to_owned(),
+        username: None,
+        language_code: None,
+    };
+    let started = Instant::now();
+    redemption::redeem(&app.db, &app.secret, &Default::default(), &subscriber, code, now()).await.unwrap();
+    started.elapsed()
+}
+
+/// Redemption medians on the full database and on an empty one, one after the other in turn, so that
+/// whatever else the machine does at a moment weighs on both alike.
+async fn redemption_p50s(full: &TestApp, empty: &TestApp) -> (Duration, Duration) {
+    let (full_codes, empty_codes) = (codes_to_redeem(full, TIMED).await, codes_to_redeem(empty, FIRST_CREATOR).await);
+    let (mut on_full, mut on_empty) = (Vec::new(), Vec::new());
+    for (n, (full_code, empty_code)) in full_codes.iter().zip(&empty_codes).enumerate() {
+        on_full.push(time_redemption(full, full_code, n).await);
+        on_empty.push(time_redemption(empty, empty_code, n).await);
     }
-    median(&mut samples)
+    (median(&mut on_full), median(&mut on_empty))
 }
 
 /// A creator's command, from the update to the answer reaching the fake Bot API: the median.

@@ -50,6 +50,17 @@ pub struct BatchPage {
     pub pages: u32,
 }
 
+/// A batch id as typed or sent: `btc_…` or its bare ULID, in any case.
+pub fn parse_batch_id(input: &str) -> Result<Uuid, DomainError> {
+    ids::parse_public_id(ids::BATCH, &input.trim().to_ascii_lowercase()).ok_or(DomainError::not_found("batch"))
+}
+
+/// One of the team's batches; another team's reads as none.
+pub async fn team_batch(db: &Db, team_id: Uuid, batch_id: Uuid) -> Result<Batch, DomainError> {
+    let batch = db.find_batch(batch_id).await?.filter(|batch| batch.team_id == team_id);
+    batch.ok_or(DomainError::not_found("batch"))
+}
+
 async fn counts(db: &Db, batch_id: Uuid, now: DateTime<Utc>) -> Result<BatchCounts, DomainError> {
     let count = |filter| db.count_batch_codes(batch_id, filter, now);
     Ok(BatchCounts {
@@ -106,8 +117,7 @@ pub async fn batch_card(
     batch_id: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(BatchSummary, Funnel), DomainError> {
-    let batch = db.find_batch(batch_id).await?.filter(|batch| batch.team_id == team_id);
-    let batch = batch.ok_or(DomainError::not_found("batch"))?;
+    let batch = team_batch(db, team_id, batch_id).await?;
     let redeemers = db.batch_redeemers(batch.id).await?;
     let subscriptions = db.plan_subscriptions_of(batch.plan_id, &redeemers).await?;
     let ids: Vec<Uuid> = subscriptions.iter().map(|subscription| subscription.id).collect();

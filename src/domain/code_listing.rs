@@ -4,7 +4,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::stored::stored_enum;
-use super::{DomainError, ValidationReason, ids, plans};
+use super::{DomainError, ValidationReason, batches, ids, plans};
 use crate::db::Db;
 use crate::db::generation::Batch;
 
@@ -88,7 +88,7 @@ pub async fn list_codes(
     }
     let plan = plans::find_team_plan(db, team_id, &request.plan_id).await?;
     let batch = match &request.batch_id {
-        Some(batch) => Some(batch_of_plan(db, team_id, plan.id, batch).await?.id),
+        Some(batch) => Some(batch_of_plan(db, team_id, plan.id, batches::parse_batch_id(batch)?).await?.id),
         None => None,
     };
     let offset = (page - 1).saturating_mul(limit);
@@ -112,12 +112,13 @@ pub async fn list_codes(
     Ok(CodeList { data, meta })
 }
 
-/// The team's batch `batch` (`btc_…`, either spelling), which must be of the plan.
-async fn batch_of_plan(db: &Db, team_id: Uuid, plan_id: Uuid, batch: &str) -> Result<Batch, DomainError> {
-    let id =
-        ids::parse_public_id(ids::BATCH, &batch.trim().to_ascii_lowercase()).ok_or(DomainError::not_found("batch"))?;
-    let batch = db.find_batch(id).await?.filter(|batch| batch.team_id == team_id && batch.plan_id == plan_id);
-    batch.ok_or(DomainError::not_found("batch"))
+/// The team's batch `batch_id`, which must be of the plan.
+async fn batch_of_plan(db: &Db, team_id: Uuid, plan_id: Uuid, batch_id: Uuid) -> Result<Batch, DomainError> {
+    let batch = batches::team_batch(db, team_id, batch_id).await?;
+    if batch.plan_id != plan_id {
+        return Err(DomainError::not_found("batch"));
+    }
+    Ok(batch)
 }
 
 /// How many of a plan's codes (of one batch, when given) are in each state, in the order of `CODE_FILTERS`.
@@ -162,11 +163,11 @@ pub async fn plan_codes_page(
 ) -> Result<PlanCodes, DomainError> {
     let plan = plans::find_team_plan(db, team_id, plan_id).await?;
     let plan_key = ids::public_id(ids::PLAN, plan.id);
-    let batch_key = batch.map(|batch| ids::public_id(ids::BATCH, batch));
-    let batch = match &batch_key {
-        Some(key) => Some(batch_of_plan(db, team_id, plan.id, key).await?),
+    let batch = match batch {
+        Some(batch_id) => Some(batch_of_plan(db, team_id, plan.id, batch_id).await?),
         None => None,
     };
+    let batch_key = batch.as_ref().map(|batch| ids::public_id(ids::BATCH, batch.id));
     let counts = count_by_state(db, plan.id, batch.as_ref().map(|batch| batch.id), now).await?;
     let matching = counts.iter().find(|(f, _)| *f == filter).map_or(0, |(_, n)| *n as i64);
     let pages = ((matching + page_size - 1) / page_size).max(1);
@@ -192,8 +193,7 @@ pub async fn batch_codes_page(
     page_size: i64,
     now: DateTime<Utc>,
 ) -> Result<PlanCodes, DomainError> {
-    let batch = db.find_batch(batch_id).await?.filter(|batch| batch.team_id == team_id);
-    let batch = batch.ok_or(DomainError::not_found("batch"))?;
+    let batch = batches::team_batch(db, team_id, batch_id).await?;
     let plan_key = ids::public_id(ids::PLAN, batch.plan_id);
     plan_codes_page(db, team_id, &plan_key, Some(batch.id), filter, page, page_size, now).await
 }

@@ -65,8 +65,7 @@ pub async fn export(
 ) -> Result<RedemptionExport, DomainError> {
     let (plan_id, code_scope, batch) = match scope {
         ExportScope::Batch(id) => {
-            let batch = db.find_batch(id).await?.filter(|batch| batch.team_id == team_id);
-            let batch = batch.ok_or(DomainError::not_found("batch"))?;
+            let batch = super::batches::team_batch(db, team_id, id).await?;
             (batch.plan_id, CodeScope::Batch(id), Some(batch))
         }
         ExportScope::Plan(id) => (id, CodeScope::Plan(id), None),

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::access_code::{AccessCode, CodeState};
 use super::secret::InstanceSecret;
-use super::{DomainError, ValidationReason, events, ids, plans};
+use super::{DomainError, ValidationReason, batches, events, ids, plans};
 use crate::db::Db;
 use crate::db::codes::{CodeScope, RevokedCodes};
 use crate::db::generation::Event;
@@ -110,9 +110,7 @@ pub async fn find_code(
 
 /// One of the team's batches, by its id in either spelling.
 pub async fn find_batch(db: &Db, team_id: Uuid, input: &str, now: DateTime<Utc>) -> Result<RevokeTarget, DomainError> {
-    let lowered = input.trim().to_ascii_lowercase();
-    let id = ids::parse_public_id(ids::BATCH, &lowered).ok_or(DomainError::not_found("batch"))?;
-    target_of(db, team_id, CodeScope::Batch(id), now).await
+    target_of(db, team_id, CodeScope::Batch(batches::parse_batch_id(input)?), now).await
 }
 
 /// One of the team's plans, by id or name.
@@ -140,8 +138,7 @@ pub async fn target_of(
             Ok(RevokeTarget::Code { id, plan_id: code.plan_id, masked: code.code_masked, state })
         }
         CodeScope::Batch(id) => {
-            let batch = db.find_batch(id).await?.filter(|batch| batch.team_id == team_id);
-            let batch = batch.ok_or(DomainError::not_found("batch"))?;
+            let batch = batches::team_batch(db, team_id, id).await?;
             let plan = plan_name(batch.plan_id).await?;
             let (plan_id, size, created_at) = (batch.plan_id, i64::from(batch.count), batch.created_at);
             Ok(RevokeTarget::Batch { id, plan_id, plan, size, created_at })

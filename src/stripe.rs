@@ -1,4 +1,5 @@
-//! The Stripe adapter: its meter events API, where one overage redemption becomes one meter event.
+//! The Stripe adapter: its meter events API, where one overage redemption becomes one meter event, and its
+//! meter event adjustments, which cancel one when the redemption is rolled back.
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -50,6 +51,24 @@ impl StripeClient {
             .form(&form)
             .send()
             .await;
+        self.outcome(response, Some(identifier)).await
+    }
+
+    /// Cancels the meter event sent with `identifier`; Stripe allows it within 24 hours of receiving it.
+    pub async fn cancel_meter_event(&self, identifier: &str) -> MeterOutcome {
+        let form = [("event_name", self.event_name.as_str()), ("type", "cancel"), ("cancel[identifier]", identifier)];
+        let response = self
+            .http
+            .post(format!("{}/v1/billing/meter_event_adjustments", self.api_base))
+            .bearer_auth(self.api_key.expose())
+            .form(&form)
+            .send()
+            .await;
+        self.outcome(response, None).await
+    }
+
+    /// What Stripe's answer means; `repeat_of` is the identifier of a meter event, whose repeat counts as done.
+    async fn outcome(&self, response: reqwest::Result<reqwest::Response>, repeat_of: Option<&str>) -> MeterOutcome {
         let response = match response {
             Ok(response) => response,
             Err(error) => return MeterOutcome::Retry(format!("network: {}", error.without_url())),
@@ -60,7 +79,7 @@ impl StripeClient {
         }
         let body: Value = response.json().await.unwrap_or(Value::Null);
         let message = body["error"]["message"].as_str().unwrap_or("no message").to_owned();
-        if is_repeat_of(status, &message, identifier) {
+        if repeat_of.is_some_and(|identifier| is_repeat_of(status, &message, identifier)) {
             return MeterOutcome::Accepted;
         }
         if status.as_u16() == 429 || status.is_server_error() {

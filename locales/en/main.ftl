@@ -141,6 +141,7 @@ generate-card =
     Unused codes { $expiry }.
     Delivery: { $delivery }.
     { $cost_line }
+generate-card-uses = 👥 Each code lets up to { $uses } people in, once each.
 generate-card-prefix = 🔤 Codes look like { $example }
 generate-card-for-new = 👤 Only people who never subscribed to you may redeem them.
 generate-card-for-returning = 🔁 Only people whose subscription to this plan has ended may redeem them.
@@ -249,6 +250,8 @@ validation-unresolvable = names a host that cannot be found
 validation-still-pending = is still being delivered; only a delivered or dead delivery is sent again
 validation-one-of = give exactly one of: { $fields }
 validation-not-a-prefix = must be 2 to 6 letters A–Z or digits
+validation-not-redeemed = has not been redeemed, so there is nothing to roll back
+validation-rolled-back = was rolled back already
 error-not-found-plan = There is no plan by that name.
 error-not-found-job = There is no such job among yours.
 error-not-found-invite = This invite link is not valid: it was used already, has expired, or never existed. Ask the operator for a new one.
@@ -350,6 +353,8 @@ code-state-expires = unredeemed, expires { $date }
 code-state-expired = expired { $date }
 code-state-redeemed = redeemed { $date }
 code-state-revoked = revoked { $date }
+code-uses = { $used }/{ $max } used
+code-state-uses = { $state } · { $uses }
 code-filter-unredeemed = Unredeemed
 code-filter-redeemed = Redeemed
 code-filter-expired = Expired
@@ -396,6 +401,10 @@ field-label = label
 field-prefix = prefix
 field-eligibility = eligibility
 field-option = option
+field-max_redemptions = uses per code
+field-redemption_id = redemption_id
+field-since = since
+field-revoke_code = revoke_code
 field-batch_id = batch_id
 field-code = code
 field-dry_run = dry_run
@@ -501,6 +510,7 @@ revoked-none = Nothing was revoked: those codes were redeemed or revoked meanwhi
 revoke-cancelled = Nothing was revoked.
 error-not-found-code = There is no such code among yours.
 error-not-found-batch = There is no such batch among yours.
+error-not-found-redemption = There is no such redemption among yours.
 usage-remove = Send /remove followed by the person's Telegram id or @username, such as /remove @anna.
 error-not-found-subscriber = No subscriber of yours with that id or username.
 error-not-found-chat = That chat does not come with this plan.
@@ -634,7 +644,7 @@ help-reference =
     📖 Every command (the menu next to the message box lists them too):
     /start — the menu; /help — what the bot does
     /generate — codes for a plan, step by step
-      or in one line: /generate <plan> <quantity> <file|messages> <expiry> [prefix=<2–6 letters>] [for=new|returning] [label=<batch name>], e.g. /generate VIP 100 file 1_month prefix=VIP label=Reseller Anna
+      or in one line: /generate <plan> <quantity> <file|messages> <expiry> [uses=<people per code>] [prefix=<2–6 letters>] [for=new|returning] [label=<batch name>], e.g. /generate VIP 100 file 1_month prefix=VIP label=Reseller Anna
     /newplan — a new plan (or in one line: /newplan VIP 30d)
     /plans — rename, archive and re-activate plans; link and unlink their chats
     /codes — your codes per plan, by state; /batches — your batches, with what each sold; /revoke <code, plan or batch> — take back codes nobody has redeemed
@@ -697,9 +707,13 @@ ask-name-required = Send a name.
 ask-name-taken = You already have a plan with that name. Send another one.
 ask-name-too-long = Send a shorter name: at most { $max } characters.
 ask-label-too-long = Make the batch label shorter: at most { $max } characters.
+ask-max_redemptions-not-an-integer = Say how many people each code lets in as a whole number, such as uses=100.
+ask-max_redemptions-out-of-range = Each code lets in from { $min } to { $max } people: send uses= with a number in that range.
+ask-code-not-redeemed = Nobody has redeemed that code, so there is nothing to roll back. To stop it being redeemed, revoke it.
+ask-redemption_id-rolled-back = That redemption was rolled back already.
 ask-prefix-not-a-prefix = A prefix is 2 to 6 letters A–Z or digits, such as prefix=VIP.
 ask-eligibility-unknown-value = Say who may redeem: for=new, for=returning or for=anyone.
-ask-option-unknown-value = After the expiry, /generate takes prefix=<2–6 letters or digits>, for=<new, returning or anyone> and label=<batch name>.
+ask-option-unknown-value = After the expiry, /generate takes uses=<people per code>, prefix=<2–6 letters or digits>, for=<new, returning or anyone> and label=<batch name>.
 ask-quantity-not-an-integer = Send a whole number from 1 to 1,000.
 ask-quantity-out-of-range = Send a number from { $min } to { $max }.
 ask-url-not-a-url = Send a web address such as https://shop.example/hooks.

@@ -148,6 +148,7 @@ generate-card =
     Неиспользованные коды { $expiry }.
     Доставка: { $delivery }.
     { $cost_line }
+generate-card-uses = 👥 Каждый код впускает до { $uses } человек, каждого один раз.
 generate-card-prefix = 🔤 Коды будут такими: { $example }
 generate-card-for-new = 👤 Активировать их могут только те, кто у вас ещё не подписывался.
 generate-card-for-returning = 🔁 Активировать их могут только те, чья подписка на этот план закончилась.
@@ -258,6 +259,8 @@ validation-unresolvable = содержит имя хоста, которое н�
 validation-still-pending = ещё доставляется; повторно отправляется только доставленное или отклонённое
 validation-one-of = укажите ровно одно из: { $fields }
 validation-not-a-prefix = должно быть от 2 до 6 латинских букв A–Z или цифр
+validation-not-redeemed = ещё не активирован, отменять нечего
+validation-rolled-back = уже отменена
 error-not-found-plan = Плана с таким названием нет.
 error-not-found-job = Среди ваших заданий такого нет.
 error-not-found-invite = Ссылка-приглашение недействительна: её уже использовали, срок истёк или её не было. Попросите у оператора новую.
@@ -360,6 +363,8 @@ code-state-expires = не активирован, истекает { $date }
 code-state-expired = истёк { $date }
 code-state-redeemed = активирован { $date }
 code-state-revoked = отозван { $date }
+code-uses = использован { $used } из { $max }
+code-state-uses = { $state } · { $uses }
 code-filter-unredeemed = Не активированы
 code-filter-redeemed = Активированы
 code-filter-expired = Истекли
@@ -406,6 +411,10 @@ field-label = метка партии
 field-prefix = префикс
 field-eligibility = кто может активировать
 field-option = параметр
+field-max_redemptions = число активаций кода
+field-redemption_id = активация
+field-since = начиная с
+field-revoke_code = отзыв кода
 field-batch_id = партия
 field-code = код
 field-dry_run = dry_run
@@ -515,6 +524,7 @@ revoked-none = Ничего не отозвано: эти коды тем вре
 revoke-cancelled = Ничего не отозвано.
 error-not-found-code = Среди ваших кодов такого нет.
 error-not-found-batch = Среди ваших партий такой нет.
+error-not-found-redemption = Среди активаций ваших кодов такой нет.
 usage-remove = Отправьте /remove и Telegram-id или @username человека, например /remove @anna.
 error-not-found-subscriber = Среди ваших подписчиков нет никого с таким id или именем.
 error-not-found-chat = Этот чат не входит в план.
@@ -656,7 +666,7 @@ help-reference =
     📖 Все команды (их же показывает меню рядом с полем ввода):
     /start — меню; /help — что умеет бот
     /generate — коды для плана, по шагам
-      или одной строкой: /generate <план> <количество> <file|messages> <срок> [prefix=<2–6 букв>] [for=new|returning] [label=<название партии>], например /generate VIP 100 file 1_month prefix=VIP label=Реселлер Анна
+      или одной строкой: /generate <план> <количество> <file|messages> <срок> [uses=<сколько человек на код>] [prefix=<2–6 букв>] [for=new|returning] [label=<название партии>], например /generate VIP 100 file 1_month prefix=VIP label=Реселлер Анна
     /newplan — новый план (или одной строкой: /newplan VIP 30d)
     /plans — переименовать, архивировать и вернуть планы; привязать и отвязать их чаты
     /codes — ваши коды по планам и состояниям; /batches — партии и что каждая принесла; /revoke <код, план или партия> — отозвать ещё не активированные коды
@@ -720,9 +730,13 @@ ask-name-required = Отправьте название.
 ask-name-taken = План с таким названием уже есть. Отправьте другое.
 ask-name-too-long = Отправьте название покороче: не больше { $max } символов.
 ask-label-too-long = Сократите метку партии: не больше { $max } символов.
+ask-max_redemptions-not-an-integer = Укажите, сколько человек может активировать каждый код, целым числом, например uses=100.
+ask-max_redemptions-out-of-range = Один код могут активировать от { $min } до { $max } человек: укажите uses= с числом в этих пределах.
+ask-code-not-redeemed = Этот код ещё никто не активировал, отменять нечего. Чтобы его больше нельзя было активировать, отзовите его.
+ask-redemption_id-rolled-back = Эта активация уже отменена.
 ask-prefix-not-a-prefix = Префикс — от 2 до 6 латинских букв A–Z или цифр, например prefix=VIP.
 ask-eligibility-unknown-value = Укажите, кто может активировать: for=new, for=returning или for=anyone.
-ask-option-unknown-value = После срока /generate принимает prefix=<2–6 букв или цифр>, for=<new, returning или anyone> и label=<название партии>.
+ask-option-unknown-value = После срока /generate принимает uses=<сколько человек на код>, prefix=<2–6 букв или цифр>, for=<new, returning или anyone> и label=<название партии>.
 ask-quantity-not-an-integer = Отправьте целое число от 1 до 1 000.
 ask-quantity-out-of-range = Отправьте число от { $min } до { $max }.
 ask-url-not-a-url = Отправьте веб-адрес, например https://shop.example/hooks.

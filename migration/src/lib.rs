@@ -16,6 +16,7 @@ mod m20261206_000011_remember_app_languages;
 mod m20261207_000012_revoke_codes;
 mod m20261207_000013_batch_options;
 mod m20261207_000014_index_expiring_codes;
+mod m20261207_000015_multi_use_codes;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_revoke_codes::Migration),
             Box::new(m20261207_000013_batch_options::Migration),
             Box::new(m20261207_000014_index_expiring_codes::Migration),
+            Box::new(m20261207_000015_multi_use_codes::Migration),
         ]
     }
 }

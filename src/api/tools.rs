@@ -40,12 +40,14 @@ pub fn all() -> Vec<Tool> {
     vec![
         Tool::new(
             BULK_GENERATE,
-            "Queue the generation of 1-1000 single-use access codes for one of your plans. Returns at once with a \
+            "Queue the generation of 1-1000 access codes for one of your plans, each redeemable by one person or, \
+             with max_redemptions, by up to that many people (once each). Returns at once with a \
              job_id and a cost preview; poll the job with get_job_status until it is completed or failed. The codes \
              are delivered only in Telegram, into the token owner's linked chat with the bot (never in this \
              response): export_type 'file' sends one CSV document, 'messages' sends one Telegram message per code. \
              'messages' needs consent=true, which confirms that the owner agreed to receive that many messages. \
-             Generating is free; the preview says what redeeming every code would cost this billing cycle.",
+             Generating is free; the preview says what redeeming every code (times max_redemptions) would cost this \
+             billing cycle.",
             schema(json!({
                 "type": "object",
                 "properties": {
@@ -56,6 +58,7 @@ pub fn all() -> Vec<Tool> {
                     "custom_expiry_amount": {"type": "integer", "minimum": 1, "description": "With expiry_preset custom: how many units."},
                     "custom_expiry_type": {"type": "string", "enum": ["days", "weeks", "months", "years"], "description": "With expiry_preset custom: the unit."},
                     "consent": {"type": "boolean", "description": "Must be true for export_type messages: the owner agreed to one Telegram message per code."},
+                    "max_redemptions": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1, "description": "Optional: how many people may redeem each code, once per person. Each use is a redemption: a subscription, billed like any other."},
                     "prefix": {"type": "string", "pattern": "^[A-Za-z0-9]{2,6}$", "description": "Optional: 2-6 letters or digits the codes start with, as in VIP-XXXX-XXXX-XXXX."},
                     "eligibility": {"type": "string", "enum": ["anyone", "new", "returning"], "default": "anyone", "description": "Optional: who may redeem: anyone; new (people who never held a subscription on any of your plans); returning (people whose subscription on this plan has ended)."},
                     "label": {"type": "string", "maxLength": 64, "description": "Optional: the batch's name, as list_batches and the bot show it (\"Reseller Anna\")."}
@@ -270,6 +273,7 @@ async fn bulk_generate(context: &ApiContext, caller: &Caller, args: &Arguments<'
         label: args.text("label")?,
         prefix: args.text("prefix")?,
         eligibility: args.text("eligibility")?,
+        max_redemptions: args.integer("max_redemptions")?,
     };
     data(context.queue.enqueue(&caller.creator, &request, BULK_GENERATE, now()).await?)
 }

@@ -10,13 +10,14 @@ use crate::domain::DomainError;
 use crate::domain::clock::now;
 use crate::domain::conversations::{self, ConversationStatus, Flow, FlowAction, GenerateWizard, WizardMove};
 use crate::domain::expiry::ExpiryChoice;
-use crate::domain::generation::{Confirmation, GenerationRequest, parse_quantity, split_options};
+use crate::domain::generation::{Confirmation, GenerationRequest, parse_quantity, parse_uses, split_options};
 use crate::telegram::{self, TgBot};
 use crate::views::buttons::CardButton;
 use crate::views::generate::{Stage, confirmation_card, job_what, status_message, wizard};
 use crate::views::{Screen, errors, menu};
 
-/// Reads `<plan…> <quantity> <file|messages> <expiry> [prefix=<text>] [for=<who>] [label=<text to the end>]`;
+/// Reads `<plan…> <quantity> <file|messages> <expiry> [uses=<n>] [prefix=<text>] [for=<who>]
+/// [label=<text to the end>]`;
 /// the plan name may contain spaces.
 fn parse_one_liner(line: &str) -> Option<Result<GenerationRequest, DomainError>> {
     let (args, options) = match split_options(line) {
@@ -43,6 +44,7 @@ fn parse_one_liner(line: &str) -> Option<Result<GenerationRequest, DomainError>>
             label: options.label,
             prefix: options.prefix,
             eligibility: options.eligibility,
+            max_redemptions: options.uses.as_deref().map(parse_uses).transpose()?,
         })
     })();
     Some(request)

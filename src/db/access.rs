@@ -150,47 +150,10 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<bool, DbError> {
         let txn = self.conn().begin().await?;
-        let claimed = subscription::Entity::update_many()
-            .col_expr(subscription::Column::EndHandledAt, Expr::value(now))
-            .filter(subscription::Column::Id.eq(subscription.id))
-            .filter(subscription::Column::EndHandledAt.is_null())
-            .filter(subscription::Column::EndsAt.lte(now))
-            .exec(&txn)
-            .await?;
-        if claimed.rows_affected != 1 {
+        if !end_subscription_in(&txn, subscription, reason, ended, now).await? {
             txn.rollback().await?;
             return Ok(false);
         }
-        let members = membership::Entity::find()
-            .filter(membership::Column::SubscriptionId.eq(subscription.id))
-            .filter(membership::Column::Status.eq(MembershipStatus::Member))
-            .all(&txn)
-            .await?;
-        for member in members {
-            let mut plans_of_chat = Query::select();
-            plans_of_chat
-                .column(plan_chat::Column::PlanId)
-                .from(plan_chat::Entity)
-                .and_where(plan_chat::Column::ChatId.eq(member.chat_id));
-            let other = subscription::Entity::find()
-                .filter(subscription::Column::SubscriberId.eq(member.telegram_user_id))
-                .filter(subscription::Column::Id.ne(subscription.id))
-                .filter(subscription::Column::PlanId.in_subquery(plans_of_chat))
-                .filter(active_at(now))
-                .one(&txn)
-                .await?;
-            let update = membership::Entity::update_many().filter(membership::Column::Id.eq(member.id));
-            match other {
-                Some(other) => update.col_expr(membership::Column::SubscriptionId, Expr::value(other.id)),
-                None => update
-                    .col_expr(membership::Column::Status, Expr::value(MembershipStatus::Removing))
-                    .col_expr(membership::Column::RemovalReason, Expr::value(reason))
-                    .col_expr(membership::Column::NextAttemptAt, Expr::value(now)),
-            }
-            .exec(&txn)
-            .await?;
-        }
-        super::webhooks::record_events(&txn, vec![ended]).await?;
         txn.commit().await?;
         Ok(true)
     }
@@ -438,4 +401,55 @@ impl Db {
             .all(self.conn())
             .await
     }
+}
+
+/// The end of a subscription, acted on inside `txn`: false when it was acted on already or runs on.
+pub(super) async fn end_subscription_in(
+    txn: &impl sea_orm::ConnectionTrait,
+    subscription: &Subscription,
+    reason: RemovalReason,
+    ended: Event,
+    now: DateTime<Utc>,
+) -> Result<bool, DbError> {
+    let claimed = subscription::Entity::update_many()
+        .col_expr(subscription::Column::EndHandledAt, Expr::value(now))
+        .filter(subscription::Column::Id.eq(subscription.id))
+        .filter(subscription::Column::EndHandledAt.is_null())
+        .filter(subscription::Column::EndsAt.lte(now))
+        .exec(txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Ok(false);
+    }
+    let members = membership::Entity::find()
+        .filter(membership::Column::SubscriptionId.eq(subscription.id))
+        .filter(membership::Column::Status.eq(MembershipStatus::Member))
+        .all(txn)
+        .await?;
+    for member in members {
+        let mut plans_of_chat = Query::select();
+        plans_of_chat
+            .column(plan_chat::Column::PlanId)
+            .from(plan_chat::Entity)
+            .and_where(plan_chat::Column::ChatId.eq(member.chat_id));
+        let other = subscription::Entity::find()
+            .filter(subscription::Column::SubscriberId.eq(member.telegram_user_id))
+            .filter(subscription::Column::Id.ne(subscription.id))
+            .filter(subscription::Column::PlanId.in_subquery(plans_of_chat))
+            .filter(active_at(now))
+            .one(txn)
+            .await?;
+        let update = membership::Entity::update_many().filter(membership::Column::Id.eq(member.id));
+        match other {
+            Some(other) => update.col_expr(membership::Column::SubscriptionId, Expr::value(other.id)),
+            None => update
+                .col_expr(membership::Column::Status, Expr::value(MembershipStatus::Removing))
+                .col_expr(membership::Column::RemovalReason, Expr::value(reason))
+                .col_expr(membership::Column::NextAttemptAt, Expr::value(now)),
+        }
+        .exec(txn)
+        .await?;
+    }
+    super::webhooks::record_events(txn, vec![ended]).await?;
+    Ok(true)
 }

@@ -7,8 +7,9 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 use uuid::Uuid;
 
 use super::codes::code_condition;
-use super::entities::{access_code, access_code_batch, membership, subscription};
-use super::generation::Batch;
+use super::entities::{access_code, access_code_batch, membership, redemption, subscription};
+use super::generation::{AccessCodeRow, Batch};
+use super::redemption::RedemptionRow;
 use super::{Db, DbError};
 use crate::domain::code_listing::CodeFilter;
 
@@ -58,17 +59,16 @@ impl Db {
             .await
     }
 
-    /// The people who redeemed the batch's codes.
+    /// The people whose redemptions of the batch's codes stand (not rolled back).
     pub async fn batch_redeemers(&self, batch_id: Uuid) -> Result<Vec<i64>, DbError> {
-        let redeemers: Vec<Option<i64>> = access_code::Entity::find()
+        redemption::Entity::find()
             .select_only()
-            .column(access_code::Column::RedeemedBy)
-            .filter(access_code::Column::BatchId.eq(batch_id))
-            .filter(access_code::Column::RedeemedBy.is_not_null())
+            .column(redemption::Column::SubscriberId)
+            .filter(redemption::Column::BatchId.eq(batch_id))
+            .filter(redemption::Column::RolledBackAt.is_null())
             .into_tuple()
             .all(self.conn())
-            .await?;
-        Ok(redeemers.into_iter().flatten().collect())
+            .await
     }
 
     /// The subscriptions on `plan_id` of these people (a batch's redeemers: at most its size).
@@ -106,23 +106,61 @@ impl Db {
     }
 }
 
-/// Redeemed codes and what they led to, read for an export.
+/// Whose redemptions a read covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedemptionScope {
+    Batch(Uuid),
+    Plan(Uuid),
+}
+
+/// Redemptions and what they led to, read for an export or an agent.
 impl Db {
-    /// Up to `limit` of the redeemed codes of `scope` after `after` (by id), in id order.
-    pub async fn redeemed_codes(
+    /// Up to `limit` redemptions of `scope` (rolled-back ones too) made at or after `since`, after the
+    /// redemption `after`, oldest first.
+    pub async fn redemptions_page(
         &self,
         team_id: Uuid,
-        scope: super::codes::CodeScope,
+        scope: RedemptionScope,
+        since: Option<DateTime<Utc>>,
         after: Option<Uuid>,
         limit: u64,
-    ) -> Result<Vec<super::generation::AccessCodeRow>, DbError> {
-        let mut query = access_code::Entity::find()
-            .filter(scope.of_team(team_id))
-            .filter(access_code::Column::RedeemedAt.is_not_null());
-        if let Some(after) = after {
-            query = query.filter(access_code::Column::Id.gt(after));
+    ) -> Result<Vec<RedemptionRow>, DbError> {
+        use redemption::Column as C;
+        let mut query = redemption::Entity::find().filter(C::TeamId.eq(team_id));
+        query = match scope {
+            RedemptionScope::Batch(id) => query.filter(C::BatchId.eq(id)),
+            RedemptionScope::Plan(id) => query.filter(C::PlanId.eq(id)),
+        };
+        if let Some(since) = since {
+            query = query.filter(C::RedeemedAt.gte(since));
         }
-        query.order_by_asc(access_code::Column::Id).limit(limit).all(self.conn()).await
+        if let Some(after) = after {
+            query = query.filter(C::Id.gt(after));
+        }
+        query.order_by_asc(C::Id).limit(limit).all(self.conn()).await
+    }
+
+    /// These codes, by id.
+    pub async fn codes_by_id(&self, ids: &[Uuid]) -> Result<Vec<AccessCodeRow>, DbError> {
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let part =
+                access_code::Entity::find().filter(access_code::Column::Id.is_in(chunk.iter().copied())).all(self.conn());
+            found.extend(part.await?);
+        }
+        Ok(found)
+    }
+
+    /// These subscriptions, by id.
+    pub async fn subscriptions_by_id(&self, ids: &[Uuid]) -> Result<Vec<subscription::Model>, DbError> {
+        let mut found = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let part = subscription::Entity::find()
+                .filter(subscription::Column::Id.is_in(chunk.iter().copied()))
+                .all(self.conn());
+            found.extend(part.await?);
+        }
+        Ok(found)
     }
 
     /// The memberships of these subscriptions.

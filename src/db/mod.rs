@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod notices;
 pub mod plans;
 pub mod redemption;
+pub mod rollback;
 pub mod teams;
 pub mod tokens;
 pub mod webhooks;
@@ -135,6 +136,7 @@ stored_as_text!(
     crate::domain::access::RemovalReason,
     crate::domain::access_code::CodeStatus,
     crate::domain::billing::UsageStatus,
+    crate::domain::subscriptions::SubscriptionChange,
     crate::domain::conversations::ConversationKind,
     crate::domain::conversations::ConversationStatus,
     crate::domain::conversations::Step,

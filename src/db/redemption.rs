@@ -8,7 +8,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::entities::{access_code, chat_invite, cycle_usage, plan, redeem_attempt, subscription, usage_record};
+use super::entities::{
+    access_code, chat_invite, cycle_usage, plan, redeem_attempt, redemption, subscription, usage_record,
+};
 use super::generation::{AccessCodeRow, Event};
 use super::plans::Plan;
 use super::{Db, DbError};
@@ -17,7 +19,9 @@ use crate::domain::billing::UsageStatus;
 use crate::domain::notices::NoticeKind;
 use crate::domain::plans::PlanStatus;
 
+pub use crate::domain::subscriptions::SubscriptionChange;
 pub use chat_invite::Model as ChatInvite;
+pub use redemption::Model as RedemptionRow;
 pub use subscription::Model as Subscription;
 pub use usage_record::Model as UsageRecord;
 
@@ -34,7 +38,7 @@ pub enum NotRedeemable {
     PlanArchived,
 }
 
-/// What a redemption needs besides the code: who, when, the cycle it counts in and its allotment.
+/// What a redemption needs besides the code: who, when, and the cycle it counts in.
 pub struct RedemptionRequest {
     pub code_id: Uuid,
     pub subscriber_id: i64,
@@ -42,12 +46,23 @@ pub struct RedemptionRequest {
     pub subscriber_username: Option<String>,
     pub now: DateTime<Utc>,
     pub cycle_start: DateTime<Utc>,
-    pub allotment: i32,
+}
+
+/// The domain's rules a redemption applies inside its transaction.
+pub struct RedemptionRules<Grant, Overage, Events, Notice> {
+    /// What the use makes of the person's subscription of the plan.
+    pub grant: Grant,
+    /// Whether the use counted as the cycle's n-th is billed as overage.
+    pub overage: Overage,
+    pub events: Events,
+    /// The creators' notice, as the notifier reads it.
+    pub notice: Notice,
 }
 
 /// A committed redemption.
 #[derive(Debug, Clone)]
 pub struct Redeemed {
+    pub id: Uuid,
     pub code: AccessCodeRow,
     pub plan: Plan,
     pub subscription: Subscription,
@@ -57,42 +72,49 @@ pub struct Redeemed {
     pub change: SubscriptionChange,
 }
 
-/// What a redemption did to the subscriber's subscription of the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SubscriptionChange {
-    /// A new subscription, or one that had ended starting again.
-    Started,
-    /// An active subscription running longer.
-    Extended,
-}
-
 impl Db {
     pub async fn find_code_by_hash(&self, code_hash: &str) -> Result<Option<AccessCodeRow>, DbError> {
         access_code::Entity::find().filter(access_code::Column::CodeHash.eq(code_hash)).one(self.conn()).await
     }
 
-    /// Redeems the code, counts it against the cycle, writes a usage record when it is beyond the
-    /// allotment, creates or extends the subscription and writes the event: all or nothing.
-    /// `subscription_end` gives the end of access granted from a moment (None: lifetime).
-    pub async fn redeem_code(
+    /// Whether the person holds a redemption of the code that was not rolled back.
+    pub async fn has_redeemed(&self, code_id: Uuid, subscriber_id: i64) -> Result<bool, DbError> {
+        Ok(live_redemption(self.conn(), code_id, subscriber_id).await?.is_some())
+    }
+
+    /// Takes one use of the code, counts it against the cycle, writes a usage record when the rules call it
+    /// overage, makes the subscription what the rules grant, and writes the redemption with its events: all or
+    /// nothing. A use is taken only while the code has uses left, and once per person.
+    pub async fn redeem_code<Grant, Overage, Events, Notice>(
         &self,
         request: &RedemptionRequest,
-        subscription_end: impl Fn(&Plan, DateTime<Utc>) -> Option<DateTime<Utc>>,
-        events: impl FnOnce(&Subscription, &AccessCodeRow, SubscriptionChange) -> Vec<Event>,
-        notice: impl FnOnce(&Plan, &AccessCodeRow, i32) -> String,
-    ) -> Result<Result<Redeemed, NotRedeemable>, DbError> {
+        rules: RedemptionRules<Grant, Overage, Events, Notice>,
+    ) -> Result<Result<Redeemed, NotRedeemable>, DbError>
+    where
+        Grant: FnOnce(&Plan, Option<&Subscription>) -> crate::domain::subscriptions::Grant,
+        Overage: FnOnce(i32) -> bool,
+        Events: FnOnce(&Subscription, &AccessCodeRow, SubscriptionChange, Uuid) -> Vec<Event>,
+        Notice: FnOnce(&Plan, &AccessCodeRow, i32) -> String,
+    {
         use access_code::Column as C;
         let now = request.now;
+        // The claim comes first: a SQLite transaction that read before writing could not take the write lock
+        // while another redemption holds it.
         let txn = self.conn().begin().await?;
         let mut active_plans = Query::select();
         active_plans.column(plan::Column::Id).from(plan::Entity).and_where(plan::Column::Status.eq(PlanStatus::Active));
+        let last_use = Expr::col(C::RedemptionCount).add(1).gte(Expr::col(C::MaxRedemptions));
+        let when_last = |then: sea_orm::sea_query::SimpleExpr, otherwise: C| {
+            sea_orm::sea_query::CaseStatement::new().case(last_use.clone(), then).finally(Expr::col(otherwise))
+        };
         let claimed = access_code::Entity::update_many()
-            .col_expr(C::Status, Expr::value(CodeStatus::Redeemed))
-            .col_expr(C::RedeemedAt, Expr::value(now))
-            .col_expr(C::RedeemedBy, Expr::value(request.subscriber_id))
+            .col_expr(C::RedemptionCount, Expr::col(C::RedemptionCount).add(1))
+            .col_expr(C::Status, when_last(Expr::value(CodeStatus::Redeemed), C::Status).into())
+            .col_expr(C::RedeemedAt, when_last(Expr::value(now), C::RedeemedAt).into())
+            .col_expr(C::RedeemedBy, when_last(Expr::value(request.subscriber_id), C::RedeemedBy).into())
             .filter(C::Id.eq(request.code_id))
             .filter(C::Status.eq(CodeStatus::Unredeemed))
-            .filter(C::RedeemedAt.is_null())
+            .filter(Expr::col(C::RedemptionCount).lt(Expr::col(C::MaxRedemptions)))
             .filter(C::ExpiresAt.is_null().or(C::ExpiresAt.gt(now)))
             .filter(C::PlanId.in_subquery(active_plans))
             .exec(&txn)
@@ -105,9 +127,12 @@ impl Db {
             .one(&txn)
             .await?
             .ok_or(DbError::RecordNotFound("the code's plan is missing".to_owned()))?;
+        let already = NotRedeemable::AlreadyRedeemed { by: Some(request.subscriber_id) };
         if claimed.rows_affected != 1 {
             txn.rollback().await?;
-            let reason = if code.redeemed_at.is_some() {
+            let reason = if live_redemption(self.conn(), code.id, request.subscriber_id).await?.is_some() {
+                already
+            } else if code.status == CodeStatus::Redeemed || code.redemption_count >= code.max_redemptions {
                 NotRedeemable::AlreadyRedeemed { by: code.redeemed_by }
             } else if code.status == CodeStatus::Revoked {
                 NotRedeemable::Revoked
@@ -118,30 +143,14 @@ impl Db {
             };
             return Ok(Err(reason));
         }
+        if live_redemption(&txn, code.id, request.subscriber_id).await?.is_some() {
+            txn.rollback().await?;
+            return Ok(Err(already));
+        }
 
-        // One row per team and cycle, incremented in place: concurrent redemptions queue on it,
-        // so two of them can never both take the last free slot.
-        let mut count = Query::insert();
-        count
-            .into_table(cycle_usage::Entity)
-            .columns([cycle_usage::Column::TeamId, cycle_usage::Column::CycleStart, cycle_usage::Column::Redemptions])
-            .values_panic([code.team_id.into(), request.cycle_start.into(), 1.into()])
-            .on_conflict(
-                OnConflict::columns([cycle_usage::Column::TeamId, cycle_usage::Column::CycleStart])
-                    .value(
-                        cycle_usage::Column::Redemptions,
-                        Expr::col((cycle_usage::Entity, cycle_usage::Column::Redemptions)).add(1),
-                    )
-                    .to_owned(),
-            )
-            .returning_col(cycle_usage::Column::Redemptions);
-        let row = txn
-            .query_one(&count)
-            .await?
-            .ok_or(DbError::RecordNotFound("the usage counter returned nothing".to_owned()))?;
-        let cycle_redemptions: i32 = row.try_get("", "redemptions")?;
-
-        let usage_record_id = if cycle_redemptions > request.allotment {
+        let cycle_redemptions = count_in_cycle(&txn, code.team_id, request.cycle_start, 1).await?;
+        let redemption_id = Uuid::now_v7();
+        let usage_record_id = if (rules.overage)(cycle_redemptions) {
             let record = UsageRecord {
                 id: Uuid::now_v7(),
                 team_id: code.team_id,
@@ -155,6 +164,7 @@ impl Db {
                 last_error: None,
                 reported_at: None,
                 created_at: now,
+                redemption_id: Some(redemption_id),
             };
             let id = record.id;
             usage_record::Entity::insert(record.into_active_model()).exec(&txn).await?;
@@ -168,17 +178,12 @@ impl Db {
             .filter(subscription::Column::SubscriberId.eq(request.subscriber_id))
             .one(&txn)
             .await?;
-        let (subscription, change) = match existing {
+        let granted = (rules.grant)(&plan, existing.as_ref());
+        let subscription = match existing {
             Some(current) => {
-                let ended = current.ends_at.is_some_and(|end| end <= now);
-                let ends_at = match current.ends_at {
-                    None => None,
-                    Some(end) => subscription_end(&plan, std::cmp::max(end, now)),
-                };
-                let starts_at = if ended { now } else { current.starts_at };
                 let updated = Subscription {
-                    starts_at,
-                    ends_at,
+                    starts_at: granted.starts_at,
+                    ends_at: granted.ends_at,
                     subscriber_name: request.subscriber_name.clone(),
                     subscriber_username: request.subscriber_username.clone(),
                     updated_at: now,
@@ -201,7 +206,7 @@ impl Db {
                     .filter(subscription::Column::Id.eq(updated.id))
                     .exec(&txn)
                     .await?;
-                (updated, if ended { SubscriptionChange::Started } else { SubscriptionChange::Extended })
+                updated
             }
             None => {
                 let created = Subscription {
@@ -210,8 +215,8 @@ impl Db {
                     plan_id: plan.id,
                     subscriber_id: request.subscriber_id,
                     subscriber_name: request.subscriber_name.clone(),
-                    starts_at: now,
-                    ends_at: subscription_end(&plan, now),
+                    starts_at: granted.starts_at,
+                    ends_at: granted.ends_at,
                     created_at: now,
                     updated_at: now,
                     subscriber_username: request.subscriber_username.clone(),
@@ -219,14 +224,48 @@ impl Db {
                     end_told_at: None,
                 };
                 subscription::Entity::insert(created.clone().into_active_model()).exec(&txn).await?;
-                (created, SubscriptionChange::Started)
+                created
             }
         };
-        super::webhooks::record_events(&txn, events(&subscription, &code, change)).await?;
-        let notice = notice(&plan, &code, cycle_redemptions);
+        let redemption = RedemptionRow {
+            id: redemption_id,
+            team_id: code.team_id,
+            plan_id: plan.id,
+            batch_id: code.batch_id,
+            access_code_id: code.id,
+            subscription_id: Some(subscription.id),
+            subscriber_id: request.subscriber_id,
+            redeemed_at: now,
+            change: granted.change,
+            added_seconds: granted.added.seconds(),
+            usage_record_id,
+            rolled_back_at: None,
+            created_at: now,
+        };
+        // The same person racing themselves: the index that allows one live use per person refuses the second.
+        if let Err(error) = redemption::Entity::insert(redemption.into_active_model()).exec(&txn).await {
+            txn.rollback().await?;
+            return match error.sql_err() {
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                    Ok(Err(NotRedeemable::AlreadyRedeemed { by: Some(request.subscriber_id) }))
+                }
+                _ => Err(error),
+            };
+        }
+        super::webhooks::record_events(&txn, (rules.events)(&subscription, &code, granted.change, redemption_id))
+            .await?;
+        let notice = (rules.notice)(&plan, &code, cycle_redemptions);
         super::notices::record_notice(&txn, code.team_id, NoticeKind::CodeRedeemed, |_| notice.clone(), now).await?;
         txn.commit().await?;
-        Ok(Ok(Redeemed { code, plan, subscription, cycle_redemptions, usage_record_id, change }))
+        Ok(Ok(Redeemed {
+            id: redemption_id,
+            code,
+            plan,
+            subscription,
+            cycle_redemptions,
+            usage_record_id,
+            change: granted.change,
+        }))
     }
 
     /// Failed attempts of the user at or after `since`, oldest first.
@@ -374,7 +413,7 @@ impl Db {
         let mut due = Query::select();
         due.column(C::Id)
             .from(usage_record::Entity)
-            .and_where(C::Status.eq(UsageStatus::Pending))
+            .and_where(C::Status.is_in([UsageStatus::Pending, UsageStatus::Cancelling]))
             .and_where(C::NextAttemptAt.lte(now))
             .and_where(C::LockedUntil.is_null().or(C::LockedUntil.lt(now)))
             .and_where(C::TeamId.in_subquery(billable_teams))
@@ -399,10 +438,40 @@ impl Db {
             .filter(usage_record::Column::Id.eq(id))
     }
 
+    /// Stripe took the meter event. A record rolled back while it was on its way is billed now, so its meter
+    /// event is to be cancelled next.
     pub async fn mark_usage_reported(&self, id: Uuid, now: DateTime<Utc>) -> Result<(), DbError> {
-        Self::settle_usage_record(id)
+        let reported = Self::settle_usage_record(id)
             .col_expr(usage_record::Column::Status, Expr::value(UsageStatus::Reported))
             .col_expr(usage_record::Column::ReportedAt, Expr::value(now))
+            .filter(usage_record::Column::Status.eq(UsageStatus::Pending))
+            .exec(self.conn())
+            .await?;
+        if reported.rows_affected == 0 {
+            Self::settle_usage_record(id)
+                .col_expr(usage_record::Column::Status, Expr::value(UsageStatus::Cancelling))
+                .col_expr(usage_record::Column::ReportedAt, Expr::value(now))
+                .col_expr(usage_record::Column::NextAttemptAt, Expr::value(now))
+                .filter(usage_record::Column::Status.eq(UsageStatus::Voided))
+                .exec(self.conn())
+                .await?;
+        }
+        Ok(())
+    }
+
+    pub async fn mark_usage_cancelled(&self, id: Uuid) -> Result<(), DbError> {
+        Self::settle_usage_record(id)
+            .col_expr(usage_record::Column::Status, Expr::value(UsageStatus::Cancelled))
+            .exec(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Stripe refused to cancel the meter event for good: it stays billed.
+    pub async fn mark_cancel_refused(&self, id: Uuid, reason: &str) -> Result<(), DbError> {
+        Self::settle_usage_record(id)
+            .col_expr(usage_record::Column::Status, Expr::value(UsageStatus::Reported))
+            .col_expr(usage_record::Column::LastError, Expr::value(reason))
             .exec(self.conn())
             .await?;
         Ok(())
@@ -458,4 +527,48 @@ impl Db {
             .all(self.conn())
             .await
     }
+}
+
+/// The person's redemption of the code that was not rolled back.
+async fn live_redemption(
+    conn: &impl ConnectionTrait,
+    code_id: Uuid,
+    subscriber_id: i64,
+) -> Result<Option<RedemptionRow>, DbError> {
+    redemption::Entity::find()
+        .filter(redemption::Column::AccessCodeId.eq(code_id))
+        .filter(redemption::Column::SubscriberId.eq(subscriber_id))
+        .filter(redemption::Column::RolledBackAt.is_null())
+        .one(conn)
+        .await
+}
+
+/// Moves the team's count of redemptions in the cycle by `by` and returns the new count. One row per team and
+/// cycle, changed in place: concurrent redemptions queue on it, so two of them can never both take the last
+/// free slot.
+pub(super) async fn count_in_cycle(
+    conn: &impl ConnectionTrait,
+    team_id: Uuid,
+    cycle_start: DateTime<Utc>,
+    by: i32,
+) -> Result<i32, DbError> {
+    let mut count = Query::insert();
+    count
+        .into_table(cycle_usage::Entity)
+        .columns([cycle_usage::Column::TeamId, cycle_usage::Column::CycleStart, cycle_usage::Column::Redemptions])
+        .values_panic([team_id.into(), cycle_start.into(), std::cmp::max(by, 0).into()])
+        .on_conflict(
+            OnConflict::columns([cycle_usage::Column::TeamId, cycle_usage::Column::CycleStart])
+                .value(
+                    cycle_usage::Column::Redemptions,
+                    Expr::col((cycle_usage::Entity, cycle_usage::Column::Redemptions)).add(by),
+                )
+                .to_owned(),
+        )
+        .returning_col(cycle_usage::Column::Redemptions);
+    let row = conn
+        .query_one(&count)
+        .await?
+        .ok_or(DbError::RecordNotFound("the usage counter returned nothing".to_owned()))?;
+    Ok(row.try_get("", "redemptions")?)
 }

@@ -6,7 +6,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use super::entities::{access_code, creator, creator_invite, team, tier};
+use super::entities::{creator, creator_invite, redemption, team, tier};
 use super::{Db, DbError};
 
 pub use creator::Model as Creator;
@@ -111,11 +111,12 @@ impl Db {
         tier::Entity::find_by_id(id.to_owned()).one(self.conn()).await
     }
 
-    /// Redemptions of the team's codes at or after `since`.
+    /// Redemptions of the team's codes at or after `since`, rolled-back ones not counted.
     pub async fn count_redemptions_since(&self, team_id: Uuid, since: DateTime<Utc>) -> Result<u64, DbError> {
-        access_code::Entity::find()
-            .filter(access_code::Column::TeamId.eq(team_id))
-            .filter(access_code::Column::RedeemedAt.gte(since))
+        redemption::Entity::find()
+            .filter(redemption::Column::TeamId.eq(team_id))
+            .filter(redemption::Column::RedeemedAt.gte(since))
+            .filter(redemption::Column::RolledBackAt.is_null())
             .count(self.conn())
             .await
     }

@@ -32,6 +32,8 @@ stored_enum! {
     pub enum RemovalReason {
         Ended = "ended",
         RemovedByCreator = "removed_by_creator",
+        /// The redemption that gave the access was rolled back.
+        RolledBack = "rolled_back",
     }
 }
 
@@ -179,7 +181,7 @@ pub async fn keep_join_link(
     Ok(db.keep_join_link(link).await?)
 }
 
-fn ended_event(subscription: &Subscription, reason: RemovalReason, now: DateTime<Utc>) -> Event {
+pub(super) fn ended_event(subscription: &Subscription, reason: RemovalReason, now: DateTime<Utc>) -> Event {
     event(
         subscription.team_id,
         events::SUBSCRIPTION_ENDED,

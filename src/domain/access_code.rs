@@ -112,6 +112,17 @@ stored_enum! {
     }
 }
 
+impl Eligibility {
+    /// Whether a person may redeem: `held_any` says whether they ever held a subscription on one of the
+    /// team's plans, `ended_on_plan` whether they hold one on the code's plan that has ended.
+    pub fn admits(self, held_any: bool, ended_on_plan: bool) -> bool {
+        match self {
+            Self::New => !held_any,
+            Self::Returning => ended_on_plan,
+        }
+    }
+}
+
 /// Who may redeem, as the creator or an agent says it: `new`, `returning`, or `anyone` (None).
 pub fn parse_eligibility(input: &str) -> Result<Option<Eligibility>, DomainError> {
     match input.trim().to_ascii_lowercase().as_str() {
@@ -154,6 +165,17 @@ impl CodeState {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn new_means_never_subscribed_and_returning_means_ended_on_the_plan() {
+        use super::Eligibility::{New, Returning};
+        assert!(New.admits(false, false));
+        assert!(!New.admits(true, false), "held a subscription on some plan of the team");
+        assert!(!New.admits(true, true));
+        assert!(Returning.admits(true, true));
+        assert!(!Returning.admits(true, false), "still active, or only on another plan");
+        assert!(!Returning.admits(false, false), "never subscribed");
+    }
+
     use super::*;
 
     #[test]

@@ -21,6 +21,64 @@ stored_enum! {
         Pending = "pending",
         Reported = "reported",
         Failed = "failed",
+        /// Rolled back before it was reported: never billed.
+        Voided = "voided",
+        /// Rolled back after it was reported: its meter event is to be cancelled.
+        Cancelling = "cancelling",
+        /// Its meter event was cancelled at Stripe.
+        Cancelled = "cancelled",
+    }
+}
+
+/// How long after a meter event Stripe still lets it be cancelled.
+pub const CANCEL_WINDOW: chrono::Duration = chrono::Duration::hours(24);
+
+/// Whether the redemption that makes the team's `cycle_redemptions`-th of its cycle is billed as overage.
+pub fn is_overage(cycle_redemptions: i32, allotment: i32) -> bool {
+    cycle_redemptions > allotment
+}
+
+/// What rolling back a redemption does to an overage usage record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UsageUndo {
+    /// Not reported yet (or refused by Stripe): it never will be.
+    Void,
+    /// Reported within the cancel window: its meter event is cancelled.
+    Cancel,
+    /// Reported too long ago to cancel: it stays billed, and the creator is told.
+    StaysBilled,
+}
+
+/// The rule for undoing one usage record at `now`; None when it is undone already.
+pub fn undo_usage(status: UsageStatus, reported_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<UsageUndo> {
+    match status {
+        UsageStatus::Pending | UsageStatus::Failed => Some(UsageUndo::Void),
+        UsageStatus::Reported if reported_at.is_some_and(|at| now - at < CANCEL_WINDOW) => Some(UsageUndo::Cancel),
+        UsageStatus::Reported => Some(UsageUndo::StaysBilled),
+        UsageStatus::Voided | UsageStatus::Cancelling | UsageStatus::Cancelled => None,
+    }
+}
+
+/// Which usage record a rollback undoes, so that what is billed stays the overage of what is still redeemed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordToUndo {
+    /// The redemption's own: it was overage.
+    Own,
+    /// A free redemption of the current cycle is rolled back while later ones were overage: its free slot goes
+    /// to the newest of those, whose record is undone.
+    NewestOfCycle,
+    None,
+}
+
+/// The rule for a rollback's billing. A redemption of the current cycle gives its slot of the allotment back
+/// (the cycle's count drops by one); `cycle_redemptions` is that count before the rollback.
+pub fn record_to_undo(has_own: bool, in_current_cycle: bool, cycle_redemptions: i32, allotment: i32) -> RecordToUndo {
+    if has_own {
+        RecordToUndo::Own
+    } else if in_current_cycle && is_overage(cycle_redemptions, allotment) {
+        RecordToUndo::NewestOfCycle
+    } else {
+        RecordToUndo::None
     }
 }
 
@@ -199,6 +257,28 @@ mod tests {
         assert_eq!((p.free_remaining, p.chargeable_quantity, p.cost()), (200, 800, "24.00".to_owned()));
         let p = CostPreview::compute(500, 500, 1000, 3);
         assert_eq!((p.free_remaining, p.chargeable_quantity, p.cost()), (0, 1000, "30.00".to_owned()));
+    }
+
+    #[test]
+    fn a_rollback_undoes_the_usage_that_no_redemption_is_left_to_justify() {
+        assert_eq!(record_to_undo(true, true, 12, 10), RecordToUndo::Own, "it was overage itself");
+        assert_eq!(record_to_undo(true, false, 0, 10), RecordToUndo::Own, "overage of an earlier cycle");
+        assert_eq!(record_to_undo(false, true, 12, 10), RecordToUndo::NewestOfCycle, "free, with overage after it");
+        assert_eq!(record_to_undo(false, true, 10, 10), RecordToUndo::None, "free, nothing beyond the allotment");
+        assert_eq!(record_to_undo(false, false, 12, 10), RecordToUndo::None, "free in an earlier cycle");
+        assert!(is_overage(11, 10) && !is_overage(10, 10));
+    }
+
+    #[test]
+    fn usage_is_voided_before_reporting_cancelled_within_a_day_and_billed_after() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
+        let hours = |h| Some(now - chrono::Duration::hours(h));
+        assert_eq!(undo_usage(UsageStatus::Pending, None, now), Some(UsageUndo::Void));
+        assert_eq!(undo_usage(UsageStatus::Failed, None, now), Some(UsageUndo::Void));
+        assert_eq!(undo_usage(UsageStatus::Reported, hours(23), now), Some(UsageUndo::Cancel));
+        assert_eq!(undo_usage(UsageStatus::Reported, hours(24), now), Some(UsageUndo::StaysBilled));
+        assert_eq!(undo_usage(UsageStatus::Voided, None, now), None);
+        assert_eq!(undo_usage(UsageStatus::Cancelled, hours(1), now), None);
     }
 
     #[test]

@@ -53,6 +53,9 @@ pub struct CodeView {
     pub redeemed_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// How many people may redeem the code, and how many have.
+    pub max_redemptions: i32,
+    pub redemptions: i32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -106,6 +109,8 @@ pub async fn list_codes(
             redeemed_by: code.redeemed_by,
             created_at: code.created_at,
             revoked_at: code.revoked_at,
+            max_redemptions: code.max_redemptions,
+            redemptions: code.redemption_count,
         })
         .collect();
     let meta = PageMeta { page, limit, total, has_more: offset.saturating_add(limit) < total, status: filter.as_str() };

@@ -325,9 +325,7 @@ impl GenerateWizard<'_> {
             custom_expiry_amount: state.custom_amount,
             custom_expiry_type: state.custom_unit.clone(),
             consent: false,
-            label: None,
-            prefix: None,
-            eligibility: None,
+            ..GenerationRequest::default()
         };
         let card = self.queue.draft(self.creator, request, now).await?;
         let next = FlowState { draft_id: Some(card.draft_id), ..state };

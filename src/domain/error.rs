@@ -39,6 +39,10 @@ pub enum ValidationReason {
     OneOf {
         fields: &'static [&'static str],
     },
+    /// A code nobody holds a redemption of, so there is nothing to roll back.
+    NotRedeemed,
+    /// The redemption was rolled back already.
+    RolledBack,
 }
 
 impl ValidationReason {
@@ -64,6 +68,8 @@ impl ValidationReason {
             Self::StillPending => "still-pending",
             Self::OneOf { .. } => "one-of",
             Self::NotAPrefix => "not-a-prefix",
+            Self::NotRedeemed => "not-redeemed",
+            Self::RolledBack => "rolled-back",
         }
     }
 }

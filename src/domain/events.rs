@@ -12,6 +12,7 @@ pub const ACCESS_CODE_REVOKED: &str = "access_code.revoked";
 pub const SUBSCRIPTION_STARTED: &str = "subscription.started";
 pub const SUBSCRIPTION_EXTENDED: &str = "subscription.extended";
 pub const SUBSCRIPTION_ENDED: &str = "subscription.ended";
+pub const REDEMPTION_ROLLED_BACK: &str = "redemption.rolled_back";
 pub const MEMBER_JOINED: &str = "member.joined";
 pub const MEMBER_REMOVED: &str = "member.removed";
 pub const JOIN_REQUEST_DECLINED: &str = "join_request.declined";

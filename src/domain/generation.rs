@@ -25,6 +25,8 @@ pub const MIN_QUANTITY: i64 = 1;
 pub const MAX_QUANTITY: i64 = 1000;
 /// The longest batch label, in characters.
 pub const MAX_LABEL_CHARS: usize = 64;
+/// The most people one code may admit.
+pub const MAX_USES: i64 = 100_000;
 pub const EXPORT_TYPES: &[&str] = &["file", "messages"];
 pub const TOOL_TELEGRAM: &str = "telegram";
 
@@ -70,6 +72,8 @@ pub struct GenerationRequest {
     pub prefix: Option<String>,
     /// Who may redeem: `new`, `returning` or `anyone` (the default).
     pub eligibility: Option<String>,
+    /// How many people may redeem each code (1 when not said).
+    pub max_redemptions: Option<i64>,
 }
 
 /// A request that passed every rule, with its plan.
@@ -82,6 +86,28 @@ pub struct ValidGeneration {
     pub label: Option<String>,
     pub prefix: Option<String>,
     pub eligibility: Option<Eligibility>,
+    /// How many people may redeem each code.
+    pub uses: i64,
+}
+
+impl ValidGeneration {
+    /// Every redemption the batch allows: what its cost preview prices.
+    pub fn redemptions(&self) -> i64 {
+        self.quantity * self.uses
+    }
+}
+
+/// Reads a typed number of uses; the range is checked with the rest of the request.
+pub fn parse_uses(input: &str) -> Result<i64, DomainError> {
+    input.trim().parse().map_err(|_| DomainError::validation("max_redemptions", ValidationReason::NotAnInteger))
+}
+
+/// Checks how many people one code may admit.
+pub fn check_uses(uses: i64) -> Result<i64, DomainError> {
+    if !(1..=MAX_USES).contains(&uses) {
+        return Err(DomainError::validation("max_redemptions", ValidationReason::OutOfRange { min: 1, max: MAX_USES }));
+    }
+    Ok(uses)
 }
 
 /// Reads a typed quantity; the range is checked with the rest of the request.
@@ -100,13 +126,13 @@ pub fn check_quantity(quantity: i64) -> Result<i64, DomainError> {
     Ok(quantity)
 }
 
-/// The options the one-line `/generate` takes after the expiry, in any order: `prefix=<text>`,
-/// `for=<new|returning|anyone>`, and
-/// `label=<text to the end of the line>`.
-pub const LINE_OPTIONS: &[&str] = &["prefix=", "for=", "label="];
+/// The options the one-line `/generate` takes after the expiry, in any order: `uses=<n>`, `prefix=<text>`,
+/// `for=<new|returning|anyone>`, and `label=<text to the end of the line>`.
+pub const LINE_OPTIONS: &[&str] = &["uses=", "prefix=", "for=", "label="];
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineOptions {
+    pub uses: Option<String>,
     pub label: Option<String>,
     pub prefix: Option<String>,
     pub eligibility: Option<String>,
@@ -132,6 +158,7 @@ pub fn split_options(line: &str) -> Result<(&str, LineOptions), DomainError> {
                 break;
             }
             "prefix" => options.prefix = Some(value.to_owned()),
+            "uses" => options.uses = Some(value.to_owned()),
             "for" => options.eligibility = Some(value.to_owned()),
             _ => {
                 return Err(DomainError::validation(
@@ -177,8 +204,9 @@ pub async fn validate(
     let prefix = request.prefix.as_deref().map(str::trim).filter(|prefix| !prefix.is_empty()).map(check_prefix);
     let prefix = prefix.transpose()?;
     let eligibility = request.eligibility.as_deref().map(parse_eligibility).transpose()?.flatten();
+    let uses = check_uses(request.max_redemptions.unwrap_or(1))?;
     let plan = plans::find_offered_plan(db, team_id, &request.plan_id).await?;
-    Ok(ValidGeneration { plan, quantity: request.quantity, export_type, expiry, label, prefix, eligibility })
+    Ok(ValidGeneration { plan, quantity: request.quantity, export_type, expiry, label, prefix, eligibility, uses })
 }
 
 /// The answer to a queued request.
@@ -244,6 +272,7 @@ pub struct GenerationCard {
     pub label: Option<String>,
     pub prefix: Option<String>,
     pub eligibility: Option<Eligibility>,
+    pub uses: i64,
 }
 
 /// Where creators' requests become queued jobs; queueing wakes the worker at once.
@@ -267,7 +296,7 @@ impl GenerationQueue {
         now: DateTime<Utc>,
     ) -> Result<GenerationCard, DomainError> {
         let valid = validate(&self.db, creator.team_id, &GenerationRequest { consent: true, ..request }, now).await?;
-        let preview = billing::preview(&self.db, creator.team_id, valid.quantity, now).await?;
+        let preview = billing::preview(&self.db, creator.team_id, valid.redemptions(), now).await?;
         let (custom_amount, custom_type) = valid.expiry.custom_fields();
         let draft = Draft {
             id: ids::new_id(),
@@ -285,6 +314,7 @@ impl GenerationQueue {
             label: valid.label.clone(),
             prefix: valid.prefix.clone(),
             eligibility: valid.eligibility.map(|who| who.as_str().to_owned()),
+            max_redemptions: valid.uses as i32,
         };
         self.db.insert_draft(draft.clone()).await?;
         Ok(GenerationCard {
@@ -297,6 +327,7 @@ impl GenerationQueue {
             label: valid.label,
             prefix: valid.prefix,
             eligibility: valid.eligibility,
+            uses: valid.uses,
         })
     }
 
@@ -329,6 +360,7 @@ impl GenerationQueue {
             label: draft.label.clone(),
             prefix: draft.prefix.clone(),
             eligibility: draft.eligibility.clone(),
+            max_redemptions: Some(draft.max_redemptions.into()),
         };
         let valid = validate(&self.db, creator.team_id, &request, now).await?;
         let job = new_job(creator, &valid, Some(draft.id), TOOL_TELEGRAM, status_message_id, now)?;
@@ -417,7 +449,8 @@ impl GenerationQueue {
     }
 
     async fn answer(&self, creator: &Creator, job: &Job, now: DateTime<Utc>) -> Result<QueuedGeneration, DomainError> {
-        let preview = billing::preview(&self.db, creator.team_id, job.quantity.into(), now).await?;
+        let redemptions = i64::from(job.quantity) * i64::from(job.max_redemptions);
+        let preview = billing::preview(&self.db, creator.team_id, redemptions, now).await?;
         Ok(QueuedGeneration {
             job_id: ids::public_id(ids::JOB, job.id),
             status: job.status,
@@ -471,6 +504,7 @@ fn new_job(
         label: valid.label.clone(),
         prefix: valid.prefix.clone(),
         eligibility: valid.eligibility.map(|who| who.as_str().to_owned()),
+        max_redemptions: valid.uses as i32,
     })
 }
 
@@ -487,6 +521,7 @@ pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Ba
         label: job.label.clone(),
         prefix: job.prefix.clone(),
         eligibility: job.eligibility.clone(),
+        max_redemptions: job.max_redemptions,
     };
     let mut seen = HashSet::with_capacity(job.quantity as usize);
     let mut codes = Vec::with_capacity(job.quantity as usize);
@@ -511,6 +546,8 @@ pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Ba
             redeemed_by: None,
             created_at: now,
             revoked_at: None,
+            max_redemptions: job.max_redemptions,
+            redemption_count: 0,
         });
     }
     let event = Event {
@@ -521,6 +558,7 @@ pub fn draw_batch(secret: &InstanceSecret, job: &Job, now: DateTime<Utc>) -> (Ba
             "batch_id": ids::public_id(ids::BATCH, batch.id),
             "plan_id": ids::public_id(ids::PLAN, job.plan_id),
             "count": job.quantity,
+            "max_redemptions": job.max_redemptions,
             "expires_at": job.expires_at,
         })
         .to_string(),
@@ -540,9 +578,20 @@ mod tests {
         assert_eq!(head.trim(), "VIP Club 10 file 1_month");
         assert_eq!(options.prefix.as_deref(), Some("vip"));
         assert_eq!(options.label.as_deref(), Some("Black  Friday = sale"));
+        let (_, options) = split_options("VIP 10 file 1_month for=new uses=100 prefix=ab").unwrap();
+        assert_eq!(options.uses.as_deref(), Some("100"));
+        assert_eq!(options.eligibility.as_deref(), Some("new"));
         let (_, options) = split_options("VIP 10 file 1_month LABEL=x PREFIX=ab").unwrap();
         assert_eq!((options.label.as_deref(), options.prefix), (Some("x PREFIX=ab"), None));
         assert_eq!(split_options("VIP 10 file 1_month").unwrap().1, LineOptions::default());
         assert!(split_options("VIP 10 file 1_month colour=red").is_err());
+    }
+
+    #[test]
+    fn a_code_admits_one_to_a_hundred_thousand_people() {
+        assert_eq!(check_uses(1).unwrap(), 1);
+        assert_eq!(check_uses(MAX_USES).unwrap(), MAX_USES);
+        assert!(check_uses(0).is_err() && check_uses(MAX_USES + 1).is_err());
+        assert!(parse_uses("ten").is_err());
     }
 }

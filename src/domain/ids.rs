@@ -10,6 +10,7 @@ pub const ACCESS_CODE: &str = "acc_";
 pub const TEAM: &str = "team_";
 pub const SUBSCRIPTION: &str = "sub_";
 pub const USAGE_RECORD: &str = "ur_";
+pub const REDEMPTION: &str = "rdm_";
 pub const WEBHOOK_ENDPOINT: &str = "whe_";
 pub const WEBHOOK_DELIVERY: &str = "whd_";
 

@@ -18,6 +18,7 @@ pub mod plans;
 pub mod redemption;
 pub mod redemption_export;
 pub mod revocation;
+pub mod rollback;
 pub mod secret;
 pub mod stored;
 pub mod subscriptions;

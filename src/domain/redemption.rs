@@ -10,7 +10,7 @@ use super::{DomainError, billing, events, ids};
 use crate::db::Db;
 use crate::db::generation::{AccessCodeRow, Event};
 use crate::db::plans::Plan;
-use crate::db::redemption::{NotRedeemable, RedemptionRequest, Subscription, SubscriptionChange};
+use crate::db::redemption::{NotRedeemable, RedemptionRequest, RedemptionRules, Subscription, SubscriptionChange};
 use crate::metrics::Metrics;
 
 pub const MAX_FAILED_ATTEMPTS: usize = 5;
@@ -84,6 +84,7 @@ fn redemption_events(
     subscription: &Subscription,
     code: &AccessCodeRow,
     change: SubscriptionChange,
+    redemption_id: uuid::Uuid,
     now: DateTime<Utc>,
 ) -> Vec<Event> {
     let changed = Event {
@@ -105,10 +106,15 @@ fn redemption_events(
         created_at: now,
         delivered_at: None,
     };
-    vec![redeemed_event(subscription, code, now), changed]
+    vec![redeemed_event(subscription, code, redemption_id, now), changed]
 }
 
-fn redeemed_event(subscription: &Subscription, code: &AccessCodeRow, now: DateTime<Utc>) -> Event {
+fn redeemed_event(
+    subscription: &Subscription,
+    code: &AccessCodeRow,
+    redemption_id: uuid::Uuid,
+    now: DateTime<Utc>,
+) -> Event {
     Event {
         id: ids::new_id(),
         team_id: code.team_id,
@@ -118,6 +124,8 @@ fn redeemed_event(subscription: &Subscription, code: &AccessCodeRow, now: DateTi
             "plan_id": ids::public_id(ids::PLAN, code.plan_id),
             "subscriber_id": subscription.subscriber_id,
             "access_code": code.code_masked,
+            "redemption_id": ids::public_id(ids::REDEMPTION, redemption_id),
+            "batch_id": ids::public_id(ids::BATCH, code.batch_id),
         })
         .to_string(),
         created_at: now,
@@ -173,9 +181,7 @@ async fn redeem_code(
         return refuse(db, user_id, Refusal::Unknown, now).await;
     };
     // Someone the batch is not for is told why; the code stays unused and nothing counts against them.
-    if stored.redeemed_by != Some(user_id)
-        && let Some(refusal) = not_eligible(db, &stored, user_id, now).await?
-    {
+    if let Some(refusal) = not_eligible(db, &stored, user_id, now).await? {
         return Ok(RedeemOutcome::Refused(refusal));
     }
     let team = db.find_team(stored.team_id).await?.ok_or(DomainError::not_found("team"))?;
@@ -187,15 +193,22 @@ async fn redeem_code(
         subscriber_username: subscriber.username.clone(),
         now,
         cycle_start: billing::cycle_start(team.billing_anchor_at, now),
-        allotment: tier.monthly_allotment,
     };
-    let end_of_access = |plan: &Plan, from| super::plans::duration_of(plan).end_from(from, now);
-    let events =
-        |subscription: &Subscription, code: &AccessCodeRow, change| redemption_events(subscription, code, change, now);
-    let notice = |plan: &Plan, code: &AccessCodeRow, cycle_redemptions: i32| {
-        redemption_notice(subscriber, plan, code, cycle_redemptions, tier.monthly_allotment)
+    let allotment = tier.monthly_allotment;
+    let rules = RedemptionRules {
+        grant: |plan: &Plan, current: Option<&Subscription>| {
+            let duration = super::plans::duration_of(plan);
+            super::subscriptions::grant(current, now, |from| duration.end_from(from, now))
+        },
+        overage: |cycle_redemptions| billing::is_overage(cycle_redemptions, allotment),
+        events: |subscription: &Subscription, code: &AccessCodeRow, change, id| {
+            redemption_events(subscription, code, change, id, now)
+        },
+        notice: |plan: &Plan, code: &AccessCodeRow, cycle_redemptions: i32| {
+            redemption_notice(subscriber, plan, code, cycle_redemptions, allotment)
+        },
     };
-    let outcome = db.redeem_code(&request, end_of_access, events, notice).await?;
+    let outcome = db.redeem_code(&request, rules).await?;
     match outcome {
         // Their own code again (a lost answer, a second tap of the link): the same success, nothing changes.
         Err(NotRedeemable::AlreadyRedeemed { by: Some(by) }) if by == user_id => {
@@ -244,16 +257,20 @@ async fn not_eligible(
     let Some(eligibility) = batch.eligibility.as_deref().and_then(|who| who.parse::<Eligibility>().ok()) else {
         return Ok(None);
     };
-    Ok(match eligibility {
-        Eligibility::New => db.held_any_subscription(code.team_id, user_id).await?.then_some(Refusal::NotNew),
-        Eligibility::Returning => {
-            let ended = db
-                .subscription_of(code.plan_id, user_id)
-                .await?
-                .is_some_and(|s| s.ends_at.is_some_and(|end| end <= now));
-            (!ended).then_some(Refusal::NotReturning)
-        }
-    })
+    // Their own use again is answered as the success it was, whatever they hold since.
+    if db.has_redeemed(code.id, user_id).await? {
+        return Ok(None);
+    }
+    let held_any = db.held_any_subscription(code.team_id, user_id).await?;
+    let ended_on_plan =
+        db.subscription_of(code.plan_id, user_id).await?.is_some_and(|s| !super::subscriptions::is_active(&s, now));
+    if eligibility.admits(held_any, ended_on_plan) {
+        return Ok(None);
+    }
+    Ok(Some(match eligibility {
+        Eligibility::New => Refusal::NotNew,
+        Eligibility::Returning => Refusal::NotReturning,
+    }))
 }
 
 /// What the code's creators hear of this redemption, as the notifier reads it.

@@ -109,6 +109,7 @@ mod tests {
         round_trips(Step::ALL);
         round_trips(UsageStatus::ALL);
         round_trips(TokenDraftStatus::ALL);
+        round_trips(crate::domain::subscriptions::SubscriptionChange::ALL);
     }
 
     #[test]

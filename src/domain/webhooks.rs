@@ -55,6 +55,7 @@ pub const EVENT_TYPES: &[&str] = &[
     events::SUBSCRIPTION_STARTED,
     events::SUBSCRIPTION_EXTENDED,
     events::SUBSCRIPTION_ENDED,
+    events::REDEMPTION_ROLLED_BACK,
     events::MEMBER_JOINED,
     events::MEMBER_REMOVED,
     events::JOIN_REQUEST_DECLINED,

@@ -32,6 +32,12 @@ fn code_line(lang: &Lang, code: &CodeView, now: DateTime<Utc>) -> String {
         CodeState::Revoked(at) => lang.t_with("code-state-revoked", &[("date", format::time(lang, at).into())]),
         CodeState::Open => lang.t("code-state-open"),
     };
+    let state = if code.max_redemptions > 1 {
+        let uses = [("used", code.redemptions.into()), ("max", code.max_redemptions.into())];
+        lang.t_with("code-state-uses", &[("state", state.into()), ("uses", lang.t_with("code-uses", &uses).into())])
+    } else {
+        state
+    };
     lang.t_with("code-line", &[("code", code.code_masked.as_str().into()), ("state", state.into())])
 }
 

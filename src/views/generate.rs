@@ -130,7 +130,7 @@ fn cost_line(lang: &Lang, card: &GenerationCard) -> String {
         "generate-card-cost",
         &[
             ("chargeable", card.preview.chargeable_quantity.into()),
-            ("free", (card.quantity - card.preview.chargeable_quantity).into()),
+            ("free", (card.quantity * card.uses - card.preview.chargeable_quantity).into()),
             ("free_left", card.preview.free_remaining.into()),
             ("cost", format::money(lang, card.preview.cost_cents).into()),
         ],
@@ -149,6 +149,10 @@ pub fn confirmation_card(lang: &Lang, card: &GenerationCard, throttle: &Throttle
             ("cost_line", cost_line(lang, card).into()),
         ],
     );
+    if card.uses > 1 {
+        text.push('\n');
+        text.push_str(&lang.t_with("generate-card-uses", &[("uses", card.uses.into())]));
+    }
     if let Some(prefix) = &card.prefix {
         text.push('\n');
         text.push_str(&lang.t_with("generate-card-prefix", &[("example", format!("{prefix}-XXXX-XXXX-XXXX").into())]));

@@ -1,4 +1,5 @@
-//! The usage reporter: sends overage usage records to Stripe, retrying what Stripe could not take yet.
+//! The usage reporter: sends overage usage records to Stripe, retrying what Stripe could not take yet, and
+//! cancels the meter events of records rolled back after they were sent.
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,7 +10,7 @@ use super::pause;
 use crate::config::UsageReportSettings;
 use crate::db::Db;
 use crate::db::redemption::UsageRecord;
-use crate::domain::billing::{STRIPE_MAX_AGE_DAYS, too_old_for_stripe};
+use crate::domain::billing::{STRIPE_MAX_AGE_DAYS, UsageStatus, too_old_for_stripe};
 use crate::domain::clock::now;
 use crate::domain::{DomainError, ids};
 use crate::metrics::{BackgroundLoop, Metrics};
@@ -84,6 +85,21 @@ async fn report_one(
 ) -> Result<(), crate::db::DbError> {
     let at = now();
     let identifier = ids::public_id(ids::USAGE_RECORD, record.id);
+    if record.status == UsageStatus::Cancelling {
+        return match stripe.cancel_meter_event(&identifier).await {
+            MeterOutcome::Accepted => db.mark_usage_cancelled(record.id).await,
+            MeterOutcome::Rejected(reason) => {
+                log::error!("Stripe refused to cancel usage record {identifier}, which stays billed: {reason}");
+                db.mark_cancel_refused(record.id, &reason).await
+            }
+            MeterOutcome::Retry(reason) => {
+                let delay = retry_delay(settings, record.attempts);
+                log::warn!("cancelling usage record {identifier} is tried again in {delay:?}: {reason}");
+                let next: DateTime<Utc> = at + chrono::Duration::from_std(delay).unwrap_or(HOLD);
+                db.retry_usage_later(record.id, next, &reason).await
+            }
+        };
+    }
     if too_old_for_stripe(record.redeemed_at, at) {
         let reason = format!("the redemption is older than {STRIPE_MAX_AGE_DAYS} days, which Stripe no longer accepts");
         log::error!("usage record {identifier} failed: {reason}");

@@ -194,7 +194,7 @@ async fn codes_with_a_prefix_are_read_in_any_case_with_or_without_dashes(engine:
     let short = to_ann(&app, "/generate VIP 3 file no_expiry prefix=V", "⚠️").await;
     assert_eq!(short.str("text"), Some("⚠️ A prefix is 2 to 6 letters A–Z or digits, such as prefix=VIP."));
     let unknown = to_ann(&app, "/generate VIP 3 file no_expiry colour=red", "⚠️").await;
-    assert!(unknown.str("text").unwrap().contains("takes prefix="), "{unknown:?}");
+    assert!(unknown.str("text").unwrap().contains("takes uses="), "{unknown:?}");
     let client = app.mcp(&app.token(ANN, "mcp:full,project-access-code:create").await).await;
     let job =
         json!({"plan_id": "VIP", "quantity": 1, "export_type": "file", "expiry_preset": "no_expiry", "prefix": "V-P"});

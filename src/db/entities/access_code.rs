@@ -22,6 +22,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When the creator took the code back before anyone redeemed it.
     pub revoked_at: Option<DateTimeUtc>,
+    /// How many people may redeem it, and how many have (rolled-back uses not counted).
+    pub max_redemptions: i32,
+    pub redemption_count: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,8 @@ pub struct Model {
     pub prefix: Option<String>,
     /// Who may redeem the batch's codes: `new`, `returning`, or anyone (None).
     pub eligibility: Option<String>,
+    /// How many people may redeem each code.
+    pub max_redemptions: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,6 +17,7 @@ pub mod membership;
 pub mod plan;
 pub mod plan_chat;
 pub mod redeem_attempt;
+pub mod redemption;
 pub mod reminder;
 pub mod subscription;
 pub mod team;

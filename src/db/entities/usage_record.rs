@@ -19,6 +19,8 @@ pub struct Model {
     pub last_error: Option<String>,
     pub reported_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The redemption it bills (null only for records older than redemptions of their own).
+    pub redemption_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -550,10 +550,30 @@ pub async fn mark_redeemed(app: &TestApp, batch_id: uuid::Uuid, count: usize) {
     access_code::Entity::update_many()
         .col_expr(access_code::Column::Status, Expr::value("redeemed"))
         .col_expr(access_code::Column::RedeemedAt, Expr::value(now()))
+        .col_expr(access_code::Column::RedemptionCount, Expr::value(1))
         .filter(access_code::Column::Id.is_in(ids))
         .exec(&conn)
         .await
         .unwrap();
+    for (n, code) in rows.iter().take(count).enumerate() {
+        let redemption = accessbot::db::redemption::RedemptionRow {
+            id: code.id,
+            team_id: code.team_id,
+            plan_id: code.plan_id,
+            batch_id: code.batch_id,
+            access_code_id: code.id,
+            subscription_id: None,
+            subscriber_id: 9_000_000 + n as i64,
+            redeemed_at: now(),
+            change: accessbot::domain::subscriptions::SubscriptionChange::Started,
+            added_seconds: None,
+            usage_record_id: None,
+            rolled_back_at: None,
+            created_at: now(),
+        };
+        use sea_orm::IntoActiveModel;
+        accessbot::db::entities::redemption::Entity::insert(redemption.into_active_model()).exec(&conn).await.unwrap();
+    }
     conn.close().await.ok();
 }
 

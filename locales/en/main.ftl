@@ -18,6 +18,7 @@ command-members = Your subscribers and members per plan
 command-check = One person's subscriptions and chats
 command-remove = End one person's access now
 command-revoke = Take back codes nobody has redeemed yet
+command-rollback = Undo a redemption: take back the access a code gave
 command-newtoken = Create an API token for an AI assistant
 
 ## Welcome and help
@@ -508,6 +509,26 @@ revoked-codes = { $count ->
 }
 revoked-none = Nothing was revoked: those codes were redeemed or revoked meanwhile.
 revoke-cancelled = Nothing was revoked.
+rollback-cancelled = Nothing was rolled back.
+usage-rollback = Send /rollback with a redeemed code, such as /rollback ABCD-EFGH-JKMN. Or open /check with the person: each subscription a code gave has a Roll back button there.
+rollback-pick = Several people redeemed { $code }. Whose redemption do you roll back?
+button-rollback-pick = { $name } · { $date }
+button-rollback-of = ↩️ Roll back the code for { $plan }
+rollback-confirm = ↩️ Roll back { $name }'s redemption of { $code } ({ $plan })?
+rollback-access-ends = Their access ends now, and they are removed from the chats no other subscription of theirs covers.
+rollback-access-shortened = Their access is shortened by what the code added: it now ends { $date }.
+rollback-access-unchanged = Their access does not change: the code added nothing that is still running.
+rollback-billing-free = It counted as a free redemption this cycle, which you get back.
+rollback-billing-earlier-cycle = It was redeemed in an earlier billing cycle, so billing does not change.
+rollback-billing-voided = One overage charge of this cycle is dropped before it reaches Stripe.
+rollback-billing-cancelled = One overage charge, sent to Stripe less than a day ago, is cancelled there.
+rollback-billing-stays = Its overage charge reached Stripe more than a day ago, which is too late to cancel: it stays billed.
+rollback-pick-code = Then what becomes of the code?
+button-rollback-revoke = 🚫 Roll back and revoke the code
+button-rollback-reopen = 🔓 Roll back; the code can be redeemed again
+rollback-done = ↩️ Rolled back { $name }'s redemption of { $code } ({ $plan }).
+rollback-code-revoked = The code is revoked.
+rollback-code-reopened = The code can be redeemed again.
 error-not-found-code = There is no such code among yours.
 error-not-found-batch = There is no such batch among yours.
 error-not-found-redemption = There is no such redemption among yours.
@@ -647,7 +668,7 @@ help-reference =
       or in one line: /generate <plan> <quantity> <file|messages> <expiry> [uses=<people per code>] [prefix=<2–6 letters>] [for=new|returning] [label=<batch name>], e.g. /generate VIP 100 file 1_month prefix=VIP label=Reseller Anna
     /newplan — a new plan (or in one line: /newplan VIP 30d)
     /plans — rename, archive and re-activate plans; link and unlink their chats
-    /codes — your codes per plan, by state; /batches — your batches, with what each sold; /revoke <code, plan or batch> — take back codes nobody has redeemed
+    /codes — your codes per plan, by state; /batches — your batches, with what each sold; /revoke <code, plan or batch> — take back codes nobody has redeemed; /rollback <code> — undo a redemption
     /status — your recent jobs; /resend <job id> — deliver a failed job's codes again
     /members — your members per plan; /check <user id or @username> — one person; /remove <user id or @username> — end their access now
     /billing — free redemptions left and what redemptions cost

@@ -11,7 +11,9 @@ use crate::domain::clock::now;
 use crate::domain::code_listing::{self, CodeListRequest};
 use crate::domain::generation::GenerationRequest;
 use crate::domain::jobs;
+use crate::domain::redemption_export::{self, RedemptionListRequest};
 use crate::domain::revocation::{self, RevokeTarget};
+use crate::domain::rollback::{self, CodeAfterRollback};
 use crate::domain::tokens::{Ability, Caller};
 use crate::domain::webhooks;
 use crate::domain::{DomainError, ValidationReason, ids};
@@ -27,6 +29,8 @@ pub const LIST_WEBHOOK_DELIVERIES: &str = "list_webhook_deliveries";
 pub const REDELIVER_WEBHOOK: &str = "redeliver_webhook";
 pub const REVOKE_CODES: &str = "revoke_access_codes";
 pub const LIST_BATCHES: &str = "list_batches";
+pub const LIST_REDEMPTIONS: &str = "list_redemptions";
+pub const ROLLBACK_REDEMPTION: &str = "rollback_redemption";
 
 fn schema(value: Value) -> JsonObject {
     match value {
@@ -135,6 +139,41 @@ pub fn all() -> Vec<Tool> {
                     "plan_id": {"type": "string", "description": "A plan's id (pln_...)."},
                     "dry_run": {"type": "boolean", "default": false, "description": "Only count what would be revoked."}
                 }
+            })),
+        ),
+        Tool::new(
+            LIST_REDEMPTIONS,
+            "The redemptions of a batch or of a plan, oldest first: the code (masked), its batch, who redeemed it \
+             and when, the subscription's end, the chats they joined, and the status (active, ended or \
+             rolled_back). Give exactly one of batch_id or plan_id. Pass next_cursor back as cursor for the next \
+             page.",
+            schema(json!({
+                "type": "object",
+                "properties": {
+                    "batch_id": {"type": "string", "description": "A batch's id (btc_...)."},
+                    "plan_id": {"type": "string", "description": "A plan's id (pln_...) or name."},
+                    "since": {"type": "string", "format": "date-time", "description": "Only redemptions at or after this time (RFC 3339)."},
+                    "cursor": {"type": "string", "description": "The next_cursor of the previous page."},
+                    "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25}
+                }
+            })),
+        ),
+        Tool::new(
+            ROLLBACK_REDEMPTION,
+            "Roll a redemption back: the subscription loses what the code added (it ends now if the code started \
+             it), the person is removed from each chat no other active subscription of theirs covers, and billing \
+             follows: a redemption of this cycle gives its free redemption back, an overage usage record not yet \
+             reported is voided, one reported less than 24 hours ago is cancelled at Stripe, and an older one stays \
+             billed (usage_record: stays_billed). revoke_code=true revokes the code; false lets it be redeemed \
+             again. With dry_run=true nothing changes and the answer says what would happen.",
+            schema(json!({
+                "type": "object",
+                "properties": {
+                    "redemption_id": {"type": "string", "description": "The redemption's id (rdm_...), as list_redemptions shows it."},
+                    "revoke_code": {"type": "boolean", "description": "true: the code is revoked; false: it can be redeemed again."},
+                    "dry_run": {"type": "boolean", "default": false, "description": "Only say what would happen."}
+                },
+                "required": ["redemption_id", "revoke_code"]
             })),
         ),
         Tool::new(
@@ -255,6 +294,8 @@ pub async fn call(
         REDELIVER_WEBHOOK => redeliver_webhook(context, caller, &args).await,
         REVOKE_CODES => revoke_codes(context, caller, &args).await,
         LIST_BATCHES => list_batches(context, caller, &args).await,
+        LIST_REDEMPTIONS => list_redemptions(context, caller, &args).await,
+        ROLLBACK_REDEMPTION => rollback_redemption(context, caller, &args).await,
         _ => return None,
     };
     Some(result)
@@ -332,6 +373,42 @@ async fn list_batches(context: &ApiContext, caller: &Caller, args: &Arguments<'_
     let team = caller.creator.team_id;
     let list = batches::list_batches(&context.db, team, plan_id.as_deref(), cursor.as_deref(), limit, now()).await?;
     serde_json::to_value(list).map_err(|error| DomainError::internal("serialising a tool result", error))
+}
+
+async fn list_redemptions(context: &ApiContext, caller: &Caller, args: &Arguments<'_>) -> Result<Value, DomainError> {
+    caller.require(Ability::ViewCodes)?;
+    let request = RedemptionListRequest {
+        batch_id: args.text("batch_id")?,
+        plan_id: args.text("plan_id")?,
+        since: args.text("since")?,
+        cursor: args.text("cursor")?,
+        limit: args.integer("limit")?,
+    };
+    let list = redemption_export::list_redemptions(&context.db, caller.creator.team_id, &request, now()).await?;
+    serde_json::to_value(list).map_err(|error| DomainError::internal("serialising a tool result", error))
+}
+
+async fn rollback_redemption(
+    context: &ApiContext,
+    caller: &Caller,
+    args: &Arguments<'_>,
+) -> Result<Value, DomainError> {
+    caller.require(Ability::RevokeCodes)?;
+    let input = args.required_text("redemption_id")?;
+    let revoke_code = args.boolean("revoke_code")?.ok_or(DomainError::validation("revoke_code", ValidationReason::Required))?;
+    let dry_run = args.boolean("dry_run")?.unwrap_or(false);
+    let (team_id, at) = (caller.creator.team_id, now());
+    let id = ids::parse_public_id(ids::REDEMPTION, &input).ok_or(DomainError::not_found("redemption"))?;
+    let outcome = if dry_run {
+        rollback::preview(&context.db, team_id, id, at).await?
+    } else {
+        let code_after = if revoke_code { CodeAfterRollback::Revoked } else { CodeAfterRollback::Redeemable };
+        rollback::roll_back(&context.db, team_id, id, code_after, at).await?
+    };
+    let mut answer = serde_json::to_value(outcome)
+        .map_err(|error| DomainError::internal("serialising a tool result", error))?;
+    answer["dry_run"] = json!(dry_run);
+    Ok(json!({"data": answer}))
 }
 
 async fn revoke_codes(context: &ApiContext, caller: &Caller, args: &Arguments<'_>) -> Result<Value, DomainError> {

@@ -26,6 +26,7 @@ pub enum Command {
     Check(String),
     Remove(String),
     Revoke(String),
+    Rollback(String),
     Notify,
 }
 
@@ -42,6 +43,7 @@ impl Command {
         "codes",
         "batches",
         "revoke",
+        "rollback",
         "status",
         "resend",
         "members",

@@ -11,6 +11,7 @@ mod jobs;
 mod notices;
 mod plans;
 mod revocation;
+mod rollback;
 mod start;
 mod subscriber;
 mod tokens;
@@ -344,7 +345,8 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Command::Members(args)].endpoint(access::members_command))
         .branch(case![Command::Check(args)].endpoint(access::check_command))
         .branch(case![Command::Remove(args)].endpoint(access::remove_command))
-        .branch(case![Command::Revoke(args)].endpoint(revocation::revoke_command));
+        .branch(case![Command::Revoke(args)].endpoint(revocation::revoke_command))
+        .branch(case![Command::Rollback(args)].endpoint(rollback::rollback_command));
 
     let commands = teloxide::filter_command::<Command, _>()
         .branch(case![Command::Start(payload)].endpoint(start::start))
@@ -377,6 +379,7 @@ pub fn schema() -> UpdateHandler<HandlerError> {
         .branch(case![Callback::Menu(item)].endpoint(start::menu_tap))
         .branch(case![Callback::Remove(button)].endpoint(access::remove_tap))
         .branch(case![Callback::Revoke(button)].endpoint(revocation::revoke_tap))
+        .branch(case![Callback::Rollback(button)].endpoint(rollback::rollback_tap))
         .branch(case![Callback::Batches(button)].endpoint(batches::batches_tap))
         .branch(case![Callback::Export(scope)].endpoint(batches::export_tap))
         .branch(case![Callback::Notify(mode)].endpoint(notices::notify_tap));

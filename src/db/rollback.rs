@@ -73,6 +73,16 @@ impl Db {
             .await
     }
 
+    /// The person's redemptions of the team's codes, oldest first.
+    pub async fn redemptions_of_subscriber(&self, team_id: Uuid, subscriber_id: i64) -> Result<Vec<RedemptionRow>, DbError> {
+        redemption::Entity::find()
+            .filter(redemption::Column::TeamId.eq(team_id))
+            .filter(redemption::Column::SubscriberId.eq(subscriber_id))
+            .order_by_asc(redemption::Column::Id)
+            .all(self.conn())
+            .await
+    }
+
     pub async fn find_usage_record(&self, id: Uuid) -> Result<Option<UsageRecord>, DbError> {
         usage_record::Entity::find_by_id(id).one(self.conn()).await
     }

@@ -371,11 +371,14 @@ pub type ChatsOfPlan = Vec<(PlanChat, Option<Membership>)>;
 pub struct PersonAccess {
     pub user_id: i64,
     pub subscriptions: Vec<(Subscription, Plan, ChatsOfPlan)>,
+    /// For each subscription a code changed, the newest redemption that stands: what a rollback would take.
+    pub rollbacks: std::collections::HashMap<Uuid, Uuid>,
 }
 
 pub async fn person_access(db: &Db, team_id: Uuid, user_id: i64) -> Result<PersonAccess, DomainError> {
     let memberships = db.memberships_of_user(user_id).await?;
     let mut found = Vec::new();
+    let mut rollbacks = std::collections::HashMap::new();
     for (subscription, plan) in db.subscriptions_of(user_id).await? {
         let Some(plan) = plan.filter(|plan| plan.team_id == team_id) else { continue };
         let mut chats = Vec::new();
@@ -389,9 +392,12 @@ pub async fn person_access(db: &Db, team_id: Uuid, user_id: i64) -> Result<Perso
                 .cloned();
             chats.push((chat, member));
         }
+        if let Some(redemption) = super::rollback::of_subscription(db, &subscription).await? {
+            rollbacks.insert(subscription.id, redemption);
+        }
         found.push((subscription, plan, chats));
     }
-    Ok(PersonAccess { user_id, subscriptions: found })
+    Ok(PersonAccess { user_id, subscriptions: found, rollbacks })
 }
 
 #[cfg(test)]

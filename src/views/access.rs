@@ -2,7 +2,7 @@
 //! before it, the bot's missing rights as its creator is told them, and `/members`, `/check`, `/remove`.
 use chrono::{DateTime, Utc};
 
-use super::buttons::{Callback, MenuItem, RemoveButton};
+use super::buttons::{Callback, MenuItem, RemoveButton, RollbackButton};
 use super::plans::chat_title;
 use super::{Screen, button, format};
 use crate::db::plans::{Plan, PlanChat};
@@ -91,7 +91,12 @@ pub fn person(lang: &Lang, access: &PersonAccess, presence: &[Vec<Presence>], no
             });
         }
     }
-    Screen::new(lines.join("\n"))
+    let rollbacks = access.subscriptions.iter().filter_map(|(subscription, plan, _)| {
+        let redemption = access.rollbacks.get(&subscription.id)?;
+        let label = lang.t_with("button-rollback-of", &[("plan", plan.name.as_str().into())]);
+        Some(vec![button(label, Callback::Rollback(RollbackButton::Preview(*redemption)))])
+    });
+    Screen::new(lines.join("\n")).rows(rollbacks)
 }
 
 pub fn remove_confirmation(lang: &Lang, user_id: i64) -> Screen {

@@ -1,5 +1,6 @@
 //! The callback data of every button, one enum per family with one `encode` and one `decode`.
 //! The data comes back from the client, so `decode` trusts nothing: whatever does not read back is `None`.
+use crate::domain::rollback::CodeAfterRollback;
 use uuid::Uuid;
 
 use crate::db::codes::CodeScope;
@@ -72,6 +73,8 @@ pub enum Callback {
     Batches(BatchesButton),
     /// `ex:<b|p>:<id>`: a batch's or a plan's redemptions as a CSV document.
     Export(ExportScope),
+    /// `rb:…`: rolling a redemption back, after confirmation.
+    Rollback(RollbackButton),
 }
 
 impl Callback {
@@ -96,6 +99,14 @@ impl Callback {
             Self::Batches(button) => button.encode(),
             Self::Export(ExportScope::Batch(batch)) => format!("ex:b:{}", ulid(*batch)),
             Self::Export(ExportScope::Plan(plan)) => format!("ex:p:{}", ulid(*plan)),
+            Self::Rollback(RollbackButton::Preview(redemption)) => format!("rb:?:{}", ulid(*redemption)),
+            Self::Rollback(RollbackButton::Confirm(redemption, CodeAfterRollback::Revoked)) => {
+                format!("rb:r:{}", ulid(*redemption))
+            }
+            Self::Rollback(RollbackButton::Confirm(redemption, CodeAfterRollback::Redeemable)) => {
+                format!("rb:o:{}", ulid(*redemption))
+            }
+            Self::Rollback(RollbackButton::Cancel) => "rb:no".to_owned(),
         }
     }
 
@@ -124,6 +135,13 @@ impl Callback {
                 ("p", plan) => Some(Self::Export(ExportScope::Plan(id(plan)?))),
                 _ => None,
             },
+            "rb" => Some(Self::Rollback(match rest.split_once(':') {
+                Some(("?", redemption)) => RollbackButton::Preview(id(redemption)?),
+                Some(("r", redemption)) => RollbackButton::Confirm(id(redemption)?, CodeAfterRollback::Revoked),
+                Some(("o", redemption)) => RollbackButton::Confirm(id(redemption)?, CodeAfterRollback::Redeemable),
+                None if rest == "no" => RollbackButton::Cancel,
+                _ => return None,
+            })),
             "menu" => MenuItem::decode(rest).map(Self::Menu),
             "lang" => LANGUAGES.iter().find(|code| **code == rest).map(|code| Self::Language(code)),
             "rm" => match rest.split_once(':') {
@@ -245,6 +263,14 @@ impl RevokeButton {
             _ => return None,
         })
     }
+}
+
+/// Rolling a redemption back: what it would do, then the creator's pick of what becomes of the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RollbackButton {
+    Preview(Uuid),
+    Confirm(Uuid, CodeAfterRollback),
+    Cancel,
 }
 
 /// The confirmation of `/remove`: the Telegram user whose access ends.
@@ -663,6 +689,15 @@ mod tests {
             .map(Callback::Batches),
         );
         all.extend([ExportScope::Batch(id), ExportScope::Plan(id)].map(Callback::Export));
+        all.extend(
+            [
+                RollbackButton::Preview(id),
+                RollbackButton::Confirm(id, CodeAfterRollback::Revoked),
+                RollbackButton::Confirm(id, CodeAfterRollback::Redeemable),
+                RollbackButton::Cancel,
+            ]
+            .map(Callback::Rollback),
+        );
         all.extend(RedemptionNotices::ALL.iter().map(|mode| Callback::Notify(*mode)));
         all.extend(LANGUAGES.iter().map(|code| Callback::Language(code)));
         let actions = [

@@ -14,6 +14,7 @@ pub mod notices;
 pub mod plans;
 pub mod redemption_export;
 pub mod revocation;
+pub mod rollback;
 pub mod subscriber;
 pub mod tokens;
 pub mod webhooks;

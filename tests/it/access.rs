@@ -17,15 +17,15 @@ use crate::support::app::{WAIT, generated_codes, move_subscription_end, wait_unt
 use crate::support::fake_telegram::{BOT_ID, Recorded};
 use crate::support::{Engine, TestApp};
 
-const ANN: i64 = 8001;
-const SAM: i64 = 8002;
-const EVE: i64 = 8003;
+pub(crate) const ANN: i64 = 8001;
+pub(crate) const SAM: i64 = 8002;
+pub(crate) const EVE: i64 = 8003;
 const OLD_HAND: i64 = 8004;
-const CHANNEL: i64 = -100_801;
+pub(crate) const CHANNEL: i64 = -100_801;
 const GROUP: i64 = -100_802;
 
 /// Ann's plan `plan` unlocking `chats`, where the bot may invite and remove.
-async fn app_with_chats(engine: Engine, plan: &str, duration: &str, chats: &[i64]) -> TestApp {
+pub(crate) async fn app_with_chats(engine: Engine, plan: &str, duration: &str, chats: &[i64]) -> TestApp {
     let app = TestApp::spawn(engine).await;
     app.make_creator(ANN, "Ann").await;
     app.send_text(ANN, "Ann", &format!("/newplan {plan} {duration}")).await;
@@ -43,12 +43,12 @@ async fn link(app: &TestApp, plan: &str, chats: &[i64]) {
 }
 
 /// The Join links of a reply, in order.
-fn join_links(reply: &Recorded) -> Vec<String> {
+pub(crate) fn join_links(reply: &Recorded) -> Vec<String> {
     TestApp::buttons(reply).into_iter().filter(|(label, _)| label.contains("Join")).map(|(_, url)| url).collect()
 }
 
 /// Sends a code as `user` and returns the bot's answer to it (not a reminder that may cross it).
-async fn redeem(app: &TestApp, user: i64, name: &str, code: &str) -> Recorded {
+pub(crate) async fn redeem(app: &TestApp, user: i64, name: &str, code: &str) -> Recorded {
     let before = app.telegram.requests().len();
     app.telegram.push_update(app.message_json(user, name, code));
     app.telegram
@@ -67,13 +67,13 @@ async fn redeem(app: &TestApp, user: i64, name: &str, code: &str) -> Recorded {
 }
 
 /// How many messages the bot sent `chat` whose text contains `needle`.
-fn messages_to(app: &TestApp, chat: i64, needle: &str) -> usize {
+pub(crate) fn messages_to(app: &TestApp, chat: i64, needle: &str) -> usize {
     let sent = app.telegram.calls("sendMessage");
     sent.iter().filter(|r| r.int("chat_id") == Some(chat) && r.str("text").is_some_and(|t| t.contains(needle))).count()
 }
 
 /// Sends `text` as Ann and returns the bot's first answer to her that contains `needle`.
-async fn ask_ann(app: &TestApp, text: &str, needle: &str) -> String {
+pub(crate) async fn ask_ann(app: &TestApp, text: &str, needle: &str) -> String {
     let before = app.telegram.requests().len();
     app.send_text(ANN, "Ann", text).await;
     let answer = app
@@ -90,7 +90,7 @@ async fn ask_ann(app: &TestApp, text: &str, needle: &str) -> String {
 }
 
 /// Asks to join `chat` as `user` through `link`; whether the bot approved.
-async fn ask_to_join(app: &TestApp, user: i64, chat: i64, link: &str) -> bool {
+pub(crate) async fn ask_to_join(app: &TestApp, user: i64, chat: i64, link: &str) -> bool {
     let before = app.telegram.requests().len();
     app.telegram.push_join_request(chat, user, "Someone", link);
     let decided = app
@@ -112,13 +112,13 @@ async fn ask_to_join(app: &TestApp, user: i64, chat: i64, link: &str) -> bool {
     approved
 }
 
-async fn events_of(db: &Db, event_type: &str) -> Vec<Value> {
+pub(crate) async fn events_of(db: &Db, event_type: &str) -> Vec<Value> {
     let found = db.events_of_type(event_type).await.unwrap();
     found.iter().map(|event| serde_json::from_str(&event.data).unwrap()).collect()
 }
 
 /// Waits until `done` holds, checking the database and the fake as the sweep runs.
-async fn eventually<F, Fut>(app: &TestApp, mut done: F)
+pub(crate) async fn eventually<F, Fut>(app: &TestApp, mut done: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,

@@ -24,33 +24,13 @@ async fn ann_with_linked_plan(engine: Engine) -> TestApp {
     app
 }
 
-/// Confirms a `/generate` card and returns the codes of the CSV it brings.
-async fn generate(app: &TestApp, command: &str) -> (Recorded, Vec<String>) {
-    // Not the first message to Ann after the command: a notice of a redemption may come first.
-    let before = app.telegram.requests().len();
-    app.telegram.push_update(app.message_json(ANN, "Ann", command));
-    let card = app
-        .telegram
-        .wait_for(WAIT, |requests| {
-            requests[before..]
-                .iter()
-                .find(|r| {
-                    r.int("chat_id") == Some(ANN)
-                        && r.params.get("reply_markup").is_some_and(|m| m.to_string().contains("gen:go:"))
-                })
-                .cloned()
-        })
-        .await;
-    let before = app.telegram.calls("sendDocument").len();
-    app.tap(ANN, &card, &TestApp::button(&card, "gen:go:")).await;
-    let document =
-        app.telegram.wait_for(WAIT, |r| r.iter().filter(|r| r.method == "sendDocument").nth(before).cloned()).await;
-    let csv = String::from_utf8(document.files[0].2.clone()).unwrap();
-    (card, csv.lines().skip(1).map(|line| line.split(',').next().unwrap().to_owned()).collect())
+/// Confirms a `/generate` card of Ann's and returns the codes of the CSV it brings.
+pub(crate) async fn generate(app: &TestApp, command: &str) -> (Recorded, Vec<String>) {
+    crate::support::app::generate_by_card(app, ANN, command).await
 }
 
 /// The first message to Ann after `before` requests whose text contains `needle`.
-async fn to_ann(app: &TestApp, command: &str, needle: &str) -> Recorded {
+pub(crate) async fn to_ann(app: &TestApp, command: &str, needle: &str) -> Recorded {
     let before = app.telegram.requests().len();
     app.telegram.push_update(app.message_json(ANN, "Ann", command));
     app.message_containing(ANN, needle, before).await

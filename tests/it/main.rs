@@ -19,6 +19,7 @@ mod notices;
 mod pacing;
 mod redemption;
 mod revocation;
+mod rollback;
 mod screens;
 mod telegram_webhook;
 mod tokens;

@@ -13,10 +13,10 @@ use crate::support::fake_stripe::{FakeStripe, STRIPE_KEY};
 use crate::support::fake_telegram::{Recorded, user_json};
 use crate::support::{Engine, TestApp};
 
-const ANN: i64 = 5001;
+pub(crate) const ANN: i64 = 5001;
 const SAM: i64 = 5101;
 
-async fn app_with_plan(engine: Engine, stripe: Option<&FakeStripe>) -> TestApp {
+pub(crate) async fn app_with_plan(engine: Engine, stripe: Option<&FakeStripe>) -> TestApp {
     let url = stripe.map(|s| s.url.clone());
     let app = TestApp::spawn_with(engine, |settings| {
         if let Some(url) = url {

@@ -524,6 +524,32 @@ pub async fn generated_codes(app: &TestApp, user_id: i64, plan: &str, count: i64
     text.lines().skip(1).map(|line| line.split(',').next().unwrap().to_owned()).collect()
 }
 
+/// Sends a `/generate` command as the creator `user_id`, confirms its card and returns the card and the codes
+/// of the CSV it brings.
+pub async fn generate_by_card(app: &TestApp, user_id: i64, command: &str) -> (Recorded, Vec<String>) {
+    // Not the first message to the creator after the command: a notice of a redemption may come first.
+    let before = app.telegram.requests().len();
+    app.telegram.push_update(app.message_json(user_id, "Creator", command));
+    let card = app
+        .telegram
+        .wait_for(WAIT, |requests| {
+            requests[before..]
+                .iter()
+                .find(|r| {
+                    r.int("chat_id") == Some(user_id)
+                        && r.params.get("reply_markup").is_some_and(|m| m.to_string().contains("gen:go:"))
+                })
+                .cloned()
+        })
+        .await;
+    let before = app.telegram.calls("sendDocument").len();
+    app.tap(user_id, &card, &TestApp::button(&card, "gen:go:")).await;
+    let document =
+        app.telegram.wait_for(WAIT, |r| r.iter().filter(|r| r.method == "sendDocument").nth(before).cloned()).await;
+    let csv = String::from_utf8(document.files[0].2.clone()).unwrap();
+    (card, csv.lines().skip(1).map(|line| line.split(',').next().unwrap().to_owned()).collect())
+}
+
 /// Moves the end of `subscriber`'s subscriptions that end to `ends_at`, as time passing would; lifetime
 /// subscriptions stay lifetime.
 pub async fn move_subscription_end(app: &TestApp, subscriber: i64, ends_at: chrono::DateTime<chrono::Utc>) {

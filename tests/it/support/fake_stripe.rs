@@ -1,5 +1,5 @@
-//! A fake Stripe meter-events API on 127.0.0.1 that checks requests the way Stripe does and can
-//! be scripted to fail or to be unreachable.
+//! A fake Stripe meter-events API on 127.0.0.1, with meter event adjustments (cancellations), that checks
+//! requests the way Stripe does and can be scripted to fail or to be unreachable.
 #![allow(dead_code)]
 
 use std::collections::{HashMap, VecDeque};
@@ -20,11 +20,15 @@ pub struct MeterEvent {
     pub identifier: String,
     pub customer: String,
     pub timestamp: i64,
+    /// When Stripe received it: cancelling is possible for 24 hours from then.
+    pub received_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Default)]
 struct Inner {
     accepted: Vec<MeterEvent>,
+    /// Identifiers of meter events cancelled by an adjustment.
+    cancelled: Vec<String>,
     attempts: usize,
     scripted: VecDeque<u16>,
     refusals: Vec<String>,
@@ -44,7 +48,10 @@ impl FakeStripe {
         let inner = Arc::new(Mutex::new(Inner::default()));
         let backend = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let backend_addr = backend.local_addr().unwrap();
-        let app = Router::new().route("/v1/billing/meter_events", post(meter_event)).with_state(inner.clone());
+        let app = Router::new()
+            .route("/v1/billing/meter_events", post(meter_event))
+            .route("/v1/billing/meter_event_adjustments", post(meter_event_adjustment))
+            .with_state(inner.clone());
         tokio::spawn(async move { axum::serve(backend, app).await.ok() });
 
         let door = super::door::Door::open(backend_addr).await;
@@ -67,6 +74,19 @@ impl FakeStripe {
 
     pub fn accepted(&self) -> Vec<MeterEvent> {
         self.inner.lock().unwrap().accepted.clone()
+    }
+
+    /// The identifiers of the meter events cancelled, in order.
+    pub fn cancelled(&self) -> Vec<String> {
+        self.inner.lock().unwrap().cancelled.clone()
+    }
+
+    /// As if Stripe had received the event `hours` earlier than it did.
+    pub fn age_event(&self, identifier: &str, hours: i64) {
+        let mut inner = self.inner.lock().unwrap();
+        for event in inner.accepted.iter_mut().filter(|event| event.identifier == identifier) {
+            event.received_at -= chrono::Duration::hours(hours);
+        }
     }
 
     pub fn attempts(&self) -> usize {
@@ -143,7 +163,53 @@ fn answer_meter_event(inner: &Mutex<Inner>, headers: &HeaderMap, form: &HashMap<
         }});
         return answer((StatusCode::BAD_REQUEST, [("stripe-should-retry", "false")], axum::Json(body)).into_response());
     }
-    inner.accepted.push(MeterEvent { identifier, customer: field("payload[stripe_customer_id]"), timestamp });
+    let customer = field("payload[stripe_customer_id]");
+    inner.accepted.push(MeterEvent { identifier, customer, timestamp, received_at: chrono::Utc::now() });
     let accepted = (StatusCode::OK, axum::Json(json!({"object": "billing.meter_event", "event_name": METER_EVENT})));
     (accepted.into_response(), inner.hold_answers)
+}
+
+/// `POST /v1/billing/meter_event_adjustments`: cancels one meter event by its identifier, within 24 hours of
+/// Stripe receiving it. A second cancellation of the same event changes nothing.
+async fn meter_event_adjustment(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<HashMap<String, String>>,
+) -> Response {
+    let mut inner = inner.lock().unwrap();
+    inner.attempts += 1;
+    if let Some(status) = inner.scripted.pop_front() {
+        return stripe_error(StatusCode::from_u16(status).unwrap(), "scripted", "scripted failure");
+    }
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("Bearer {STRIPE_KEY}")) {
+        inner.refusals.push("wrong or missing API key".to_owned());
+        return stripe_error(StatusCode::UNAUTHORIZED, "api_key_invalid", "Invalid API Key provided");
+    }
+    let field = |name: &str| form.get(name).cloned().unwrap_or_default();
+    let refuse = |inner: &mut Inner, why: String| {
+        inner.refusals.push(why.clone());
+        stripe_error(StatusCode::BAD_REQUEST, "parameter_invalid", &why)
+    };
+    if field("event_name") != METER_EVENT {
+        return refuse(&mut inner, format!("unknown event_name {:?}", field("event_name")));
+    }
+    if field("type") != "cancel" {
+        return refuse(&mut inner, format!("type is {:?}; only cancel is supported", field("type")));
+    }
+    let identifier = field("cancel[identifier]");
+    let Some(received_at) = inner.accepted.iter().find(|event| event.identifier == identifier).map(|e| e.received_at)
+    else {
+        return refuse(&mut inner, format!("no meter event with identifier {identifier:?}"));
+    };
+    if chrono::Utc::now() - received_at > chrono::Duration::hours(24) {
+        return refuse(&mut inner, format!("meter event {identifier} was received more than 24 hours ago"));
+    }
+    if !inner.cancelled.contains(&identifier) {
+        inner.cancelled.push(identifier.clone());
+    }
+    let body = json!({
+        "object": "billing.meter_event_adjustment", "status": "pending", "event_name": METER_EVENT,
+        "type": "cancel", "cancel": {"identifier": identifier},
+    });
+    (StatusCode::OK, axum::Json(body)).into_response()
 }

@@ -10,10 +10,14 @@ use crate::domain::DomainError;
 use crate::domain::clock::now;
 use crate::domain::conversations::{self, ConversationStatus, Flow, FlowAction, GenerateWizard, WizardMove};
 use crate::domain::expiry::ExpiryChoice;
-use crate::domain::generation::{Confirmation, GenerationRequest, parse_quantity, parse_uses, split_options};
+use crate::domain::conversations::{ConversationKind, FlowState, Step};
+use crate::domain::generation::{
+    Confirmation, DraftOption, GenerationRequest, OptionChange, cleared, parse_quantity, parse_uses, read_option,
+    split_options,
+};
 use crate::telegram::{self, TgBot};
 use crate::views::buttons::CardButton;
-use crate::views::generate::{Stage, confirmation_card, job_what, status_message, wizard};
+use crate::views::generate::{Stage, ask_option, card_options, confirmation_card, job_what, status_message, wizard};
 use crate::views::{Screen, errors, menu};
 
 /// Reads `<plan…> <quantity> <file|messages> <expiry> [uses=<n>] [prefix=<text>] [for=<who>]
@@ -140,8 +144,101 @@ pub async fn card_tap(h: Handling, query: CallbackQuery, button: CardButton, tap
         },
         CardButton::Generate(draft_id) => confirm(&h, &tap, draft_id, false).await?,
         CardButton::AgreeToMessages(draft_id) => confirm(&h, &tap, draft_id, true).await?,
+        CardButton::Options(draft_id) => show_options(&h, &tap, draft_id, None).await?,
+        CardButton::Who(draft_id, who) => show_options(&h, &tap, draft_id, Some(OptionChange::Who(who))).await?,
+        CardButton::Clear(draft_id, option) => show_options(&h, &tap, draft_id, Some(cleared(option))).await?,
+        CardButton::Ask(draft_id, option) => ask_for_option(&h, &tap, draft_id, option).await?,
+        CardButton::Back(draft_id) => {
+            let closed = ConversationStatus::Cancelled;
+            conversations::finish_for_draft(&context.db, tap.user_id, tap.chat_id.0, draft_id, closed, now()).await?;
+            match context.queue.card(&tap.creator, draft_id, now()).await {
+                Ok(card) => {
+                    tap.show(bot, confirmation_card(lang, &card, &context.throttle)).await;
+                    Some(String::new())
+                }
+                Err(DomainError::NotFound { .. }) => None,
+                Err(error) => Some(errors::chat(lang, &error)),
+            }
+        }
     };
     super::answer_tap(&h, &query, answer).await
+}
+
+/// The card's options in the tapped message, after `change` when there is one; a question left open for an
+/// option is closed.
+async fn show_options(h: &Handling, tap: &Tap, draft_id: uuid::Uuid, change: Option<OptionChange>) -> TapAnswer {
+    let Handling { bot, context, lang } = h;
+    let closed = ConversationStatus::Cancelled;
+    conversations::finish_for_draft(&context.db, tap.user_id, tap.chat_id.0, draft_id, closed, now()).await?;
+    let card = match change {
+        None => context.queue.card(&tap.creator, draft_id, now()).await,
+        Some(change) => context.queue.change_option(&tap.creator, draft_id, change, now()).await,
+    };
+    Ok(match card {
+        Ok(card) => {
+            tap.show(bot, card_options(lang, &card)).await;
+            Some(String::new())
+        }
+        Err(DomainError::NotFound { .. }) => None,
+        Err(error) => Some(errors::chat(lang, &error)),
+    })
+}
+
+fn step_of(option: DraftOption) -> Step {
+    match option {
+        DraftOption::Uses => Step::Uses,
+        DraftOption::Prefix => Step::Prefix,
+        DraftOption::Label => Step::Label,
+    }
+}
+
+/// Asks for one option of the card in the tapped message; the next text the creator sends answers it.
+async fn ask_for_option(h: &Handling, tap: &Tap, draft_id: uuid::Uuid, option: DraftOption) -> TapAnswer {
+    let Handling { bot, context, lang } = h;
+    match context.queue.card(&tap.creator, draft_id, now()).await {
+        Ok(_) => {}
+        Err(DomainError::NotFound { .. }) => return Ok(None),
+        Err(error) => return Ok(Some(errors::chat(lang, &error))),
+    }
+    let state = FlowState { draft_id: Some(draft_id), ..FlowState::default() };
+    let kind = ConversationKind::BatchOption;
+    let mut flow =
+        conversations::open(&context.db, tap.user_id, tap.chat_id.0, kind, step_of(option), state, now()).await?;
+    conversations::move_to_message(&context.db, &mut flow, tap.message_id.0).await?;
+    tap.show(bot, ask_option(lang, draft_id, option, None)).await;
+    Ok(Some(String::new()))
+}
+
+/// The creator's typed answer to an option's question: the options again below it, or the question again
+/// with what was wrong.
+pub async fn on_option_text(h: &Handling, creator: &Creator, mut flow: Flow, text: &str) -> HandlerResult {
+    let Handling { bot, context, lang } = h;
+    let option = match flow.step {
+        Step::Uses => DraftOption::Uses,
+        Step::Prefix => DraftOption::Prefix,
+        Step::Label => DraftOption::Label,
+        _ => return Ok(()),
+    };
+    let Some(draft_id) = flow.state.draft_id else {
+        conversations::finish(&context.db, &flow, ConversationStatus::Cancelled).await?;
+        return Ok(());
+    };
+    let changed = match read_option(option, text) {
+        Ok(change) => context.queue.change_option(creator, draft_id, change, now()).await,
+        Err(error) => Err(error),
+    };
+    let screen = match changed {
+        Ok(card) => {
+            conversations::finish(&context.db, &flow, ConversationStatus::Done).await?;
+            card_options(lang, &card)
+        }
+        Err(error @ DomainError::NotFound { .. }) => {
+            conversations::finish(&context.db, &flow, ConversationStatus::Cancelled).await?;
+            errors::screen(lang, &error)
+        }
+        Err(error) => ask_option(lang, draft_id, option, Some(errors::chat(lang, &error))),
+    };
+    plans::show_flow_below(bot, context, &mut flow, screen).await
 }
 
 /// Queues the draft's job; the card becomes the job's status message, showing "queued" before the worker

@@ -255,6 +255,9 @@ async fn continue_flow(h: Handling, message: Message, (flow, creator): (Flow, Cr
         }
         ConversationKind::AddWebhook => webhooks::on_text(&h, &creator, flow, message.text().unwrap_or_default()).await,
         ConversationKind::NameToken => tokens::on_text(&h, &creator, flow, message.text().unwrap_or_default()).await,
+        ConversationKind::BatchOption => {
+            generate::on_option_text(&h, &creator, flow, message.text().unwrap_or_default()).await
+        }
     }
 }
 

@@ -151,14 +151,7 @@ async fn run_webhook_button(
             let endpoint = webhooks::team_endpoint(db, team, endpoint_id).await?;
             let toggled = index.and_then(|index| EVENT_TYPES.get(index).copied());
             let endpoint = webhooks::toggle_event_type(db, &endpoint, toggled).await?;
-            let events = match endpoint.event_types.as_str() {
-                webhooks::ALL_EVENTS => lang.t("webhook-events-all"),
-                chosen => chosen.replace(',', ", "),
-            };
-            WebhookTapOutcome::show(
-                lang.t_with("webhook-events-saved", &[("events", events.into())]),
-                view::card(lang, &endpoint),
-            )
+            WebhookTapOutcome::show(view::events_saved(lang, &endpoint.event_types), view::card(lang, &endpoint))
         }
         WebhookButton::Test(endpoint_id) => {
             let endpoint = webhooks::team_endpoint(db, team, endpoint_id).await?;

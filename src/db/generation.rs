@@ -50,6 +50,21 @@ impl Db {
         generation_draft::Entity::find_by_id(id).one(self.conn()).await
     }
 
+    /// Stores the options of a pending draft; false when it was no longer pending.
+    pub async fn set_draft_options(&self, draft: &Draft) -> Result<bool, DbError> {
+        use generation_draft::Column as C;
+        let result = generation_draft::Entity::update_many()
+            .col_expr(C::Label, Expr::value(draft.label.clone()))
+            .col_expr(C::Prefix, Expr::value(draft.prefix.clone()))
+            .col_expr(C::Eligibility, Expr::value(draft.eligibility.clone()))
+            .col_expr(C::MaxRedemptions, Expr::value(draft.max_redemptions))
+            .filter(C::Id.eq(draft.id))
+            .filter(C::Status.eq(DraftStatus::Pending))
+            .exec(self.conn())
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
     /// Marks a pending draft as cancelled; false when it was no longer pending.
     pub async fn cancel_draft(&self, id: Uuid) -> Result<bool, DbError> {
         let result = generation_draft::Entity::update_many()

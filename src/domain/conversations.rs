@@ -30,6 +30,8 @@ stored_enum! {
         LinkChat = "link",
         AddWebhook = "webhook",
         NameToken = "token",
+        /// One option of a confirmation card, asked from its Options.
+        BatchOption = "option",
     }
 }
 
@@ -57,13 +59,27 @@ stored_enum! {
         Days = "days",
         Link = "link",
         Url = "url",
+        Uses = "uses",
+        Prefix = "prefix",
+        Label = "label",
     }
 }
 
 impl Step {
     /// Whether the step reads typed text (or a shared chat) rather than only taps.
     pub fn reads_text(self) -> bool {
-        matches!(self, Self::Quantity | Self::Amount | Self::Name | Self::Days | Self::Link | Self::Url)
+        matches!(
+            self,
+            Self::Quantity
+                | Self::Amount
+                | Self::Name
+                | Self::Days
+                | Self::Link
+                | Self::Url
+                | Self::Uses
+                | Self::Prefix
+                | Self::Label
+        )
     }
 
     /// The step Back returns to in the `/generate` wizard.

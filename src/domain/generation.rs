@@ -171,6 +171,58 @@ pub fn split_options(line: &str) -> Result<(&str, LineOptions), DomainError> {
     Ok((&line[..words[first].0], options))
 }
 
+/// An option of a batch that the card's Options set by a typed answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftOption {
+    Uses,
+    Prefix,
+    Label,
+}
+
+/// A change to the options of a confirmation card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OptionChange {
+    Uses(i64),
+    Prefix(Option<String>),
+    Label(Option<String>),
+    Who(Option<Eligibility>),
+}
+
+/// Reads the creator's typed answer for `option`, with the same rules as the one-line options.
+pub fn read_option(option: DraftOption, text: &str) -> Result<OptionChange, DomainError> {
+    Ok(match option {
+        DraftOption::Uses => OptionChange::Uses(check_uses(parse_uses(text)?)?),
+        DraftOption::Prefix => OptionChange::Prefix(Some(check_prefix(text.trim())?)),
+        DraftOption::Label => OptionChange::Label(check_label(Some(text))?),
+    })
+}
+
+/// The change that takes `option` back to its default: one use, no prefix, no label.
+pub fn cleared(option: DraftOption) -> OptionChange {
+    match option {
+        DraftOption::Uses => OptionChange::Uses(1),
+        DraftOption::Prefix => OptionChange::Prefix(None),
+        DraftOption::Label => OptionChange::Label(None),
+    }
+}
+
+/// What a draft asks for, as a request to check again.
+fn request_of(draft: &Draft, consent: bool) -> GenerationRequest {
+    GenerationRequest {
+        plan_id: ids::public_id(ids::PLAN, draft.plan_id),
+        quantity: draft.quantity.into(),
+        export_type: draft.export_type.as_str().to_owned(),
+        expiry_preset: draft.expiry_preset.clone(),
+        custom_expiry_amount: draft.custom_expiry_amount.map(i64::from),
+        custom_expiry_type: draft.custom_expiry_type.clone(),
+        consent,
+        label: draft.label.clone(),
+        prefix: draft.prefix.clone(),
+        eligibility: draft.eligibility.clone(),
+        max_redemptions: Some(draft.max_redemptions.into()),
+    }
+}
+
 /// A batch's label: trimmed, on one line, at most [`MAX_LABEL_CHARS`] characters; blank is no label.
 pub fn check_label(label: Option<&str>) -> Result<Option<String>, DomainError> {
     let Some(label) = label.map(|label| label.split_whitespace().collect::<Vec<_>>().join(" ")) else {
@@ -349,20 +401,7 @@ impl GenerationQueue {
         if draft.status != DraftStatus::Pending {
             return Err(DomainError::not_found("draft"));
         }
-        let request = GenerationRequest {
-            plan_id: ids::public_id(ids::PLAN, draft.plan_id),
-            quantity: draft.quantity.into(),
-            export_type: draft.export_type.as_str().to_owned(),
-            expiry_preset: draft.expiry_preset.clone(),
-            custom_expiry_amount: draft.custom_expiry_amount.map(i64::from),
-            custom_expiry_type: draft.custom_expiry_type.clone(),
-            consent,
-            label: draft.label.clone(),
-            prefix: draft.prefix.clone(),
-            eligibility: draft.eligibility.clone(),
-            max_redemptions: Some(draft.max_redemptions.into()),
-        };
-        let valid = validate(&self.db, creator.team_id, &request, now).await?;
+        let valid = validate(&self.db, creator.team_id, &request_of(&draft, consent), now).await?;
         let job = new_job(creator, &valid, Some(draft.id), TOOL_TELEGRAM, status_message_id, now)?;
         Ok(Confirmation::Ready(Box::new(PreparedJob { job, plan_name: valid.plan.name })))
     }
@@ -421,6 +460,49 @@ impl GenerationQueue {
         }
         self.wake.notify_one();
         Ok(ids::public_id(ids::JOB, id))
+    }
+
+    /// The card of a pending draft, its preview counted now.
+    pub async fn card(&self, creator: &Creator, draft_id: Uuid, now: DateTime<Utc>) -> Result<GenerationCard, DomainError> {
+        let draft = self.own_draft(creator, draft_id).await?;
+        if draft.status != DraftStatus::Pending {
+            return Err(DomainError::not_found("draft"));
+        }
+        let valid = validate(&self.db, creator.team_id, &request_of(&draft, true), now).await?;
+        let preview = billing::preview(&self.db, creator.team_id, valid.redemptions(), now).await?;
+        Ok(GenerationCard {
+            draft_id: draft.id,
+            plan_name: valid.plan.name,
+            quantity: valid.quantity,
+            export_type: valid.export_type,
+            expires_at: valid.expiry.expires_at(now),
+            preview,
+            label: valid.label,
+            prefix: valid.prefix,
+            eligibility: valid.eligibility,
+            uses: valid.uses,
+        })
+    }
+
+    /// Changes one option of a pending draft and returns its card.
+    pub async fn change_option(
+        &self,
+        creator: &Creator,
+        draft_id: Uuid,
+        change: OptionChange,
+        now: DateTime<Utc>,
+    ) -> Result<GenerationCard, DomainError> {
+        let mut draft = self.own_draft(creator, draft_id).await?;
+        match change {
+            OptionChange::Uses(uses) => draft.max_redemptions = check_uses(uses)? as i32,
+            OptionChange::Prefix(prefix) => draft.prefix = prefix.as_deref().map(check_prefix).transpose()?,
+            OptionChange::Label(label) => draft.label = check_label(label.as_deref())?,
+            OptionChange::Who(who) => draft.eligibility = who.map(|who| who.as_str().to_owned()),
+        }
+        if !self.db.set_draft_options(&draft).await? {
+            return Err(DomainError::not_found("draft"));
+        }
+        self.card(creator, draft_id, now).await
     }
 
     /// Cancels a pending draft; false when it was already confirmed or cancelled.

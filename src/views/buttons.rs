@@ -1,5 +1,7 @@
 //! The callback data of every button, one enum per family with one `encode` and one `decode`.
 //! The data comes back from the client, so `decode` trusts nothing: whatever does not read back is `None`.
+use crate::domain::access_code::Eligibility;
+use crate::domain::generation::DraftOption;
 use crate::domain::rollback::CodeAfterRollback;
 use uuid::Uuid;
 
@@ -286,6 +288,32 @@ pub enum CardButton {
     Generate(Uuid),
     AgreeToMessages(Uuid),
     Cancel(Uuid),
+    /// The card's options: uses, prefix, who may redeem and label.
+    Options(Uuid),
+    /// Asks for one option's value.
+    Ask(Uuid, DraftOption),
+    /// Takes one option back to its default.
+    Clear(Uuid, DraftOption),
+    Who(Uuid, Option<Eligibility>),
+    /// From the options back to the card.
+    Back(Uuid),
+}
+
+fn option_letter(option: DraftOption) -> char {
+    match option {
+        DraftOption::Uses => 'u',
+        DraftOption::Prefix => 'p',
+        DraftOption::Label => 'l',
+    }
+}
+
+fn option_of(letter: &str) -> Option<DraftOption> {
+    Some(match letter {
+        "u" => DraftOption::Uses,
+        "p" => DraftOption::Prefix,
+        "l" => DraftOption::Label,
+        _ => return None,
+    })
 }
 
 impl CardButton {
@@ -294,6 +322,18 @@ impl CardButton {
             Self::Generate(draft) => format!("gen:go:{}", ulid(draft)),
             Self::AgreeToMessages(draft) => format!("gen:agree:{}", ulid(draft)),
             Self::Cancel(draft) => format!("gen:cancel:{}", ulid(draft)),
+            Self::Options(draft) => format!("gen:opt:{}", ulid(draft)),
+            Self::Ask(draft, option) => format!("gen:ask{}:{}", option_letter(option), ulid(draft)),
+            Self::Clear(draft, option) => format!("gen:clr{}:{}", option_letter(option), ulid(draft)),
+            Self::Who(draft, who) => {
+                let letter = match who {
+                    None => 'a',
+                    Some(Eligibility::New) => 'n',
+                    Some(Eligibility::Returning) => 'r',
+                };
+                format!("gen:who{letter}:{}", ulid(draft))
+            }
+            Self::Back(draft) => format!("gen:back:{}", ulid(draft)),
         }
     }
 
@@ -304,7 +344,16 @@ impl CardButton {
             "go" => Self::Generate(draft),
             "agree" => Self::AgreeToMessages(draft),
             "cancel" => Self::Cancel(draft),
-            _ => return None,
+            "opt" => Self::Options(draft),
+            "back" => Self::Back(draft),
+            "whoa" => Self::Who(draft, None),
+            "whon" => Self::Who(draft, Some(Eligibility::New)),
+            "whor" => Self::Who(draft, Some(Eligibility::Returning)),
+            other => match (other.get(..3), other.get(3..)) {
+                (Some("ask"), Some(letter)) => Self::Ask(draft, option_of(letter)?),
+                (Some("clr"), Some(letter)) => Self::Clear(draft, option_of(letter)?),
+                _ => return None,
+            },
         })
     }
 }
@@ -624,6 +673,17 @@ mod tests {
             Callback::Card(CardButton::Generate(id)),
             Callback::Card(CardButton::AgreeToMessages(id)),
             Callback::Card(CardButton::Cancel(id)),
+            Callback::Card(CardButton::Options(id)),
+            Callback::Card(CardButton::Back(id)),
+            Callback::Card(CardButton::Who(id, None)),
+            Callback::Card(CardButton::Who(id, Some(Eligibility::New))),
+            Callback::Card(CardButton::Who(id, Some(Eligibility::Returning))),
+            Callback::Card(CardButton::Ask(id, DraftOption::Uses)),
+            Callback::Card(CardButton::Ask(id, DraftOption::Prefix)),
+            Callback::Card(CardButton::Ask(id, DraftOption::Label)),
+            Callback::Card(CardButton::Clear(id, DraftOption::Uses)),
+            Callback::Card(CardButton::Clear(id, DraftOption::Prefix)),
+            Callback::Card(CardButton::Clear(id, DraftOption::Label)),
             Callback::Token(TokenButton::NewDraft),
             Callback::Token(TokenButton::Create(id)),
             Callback::Token(TokenButton::Cancel(id)),

@@ -10,7 +10,8 @@ use crate::config::ThrottleSettings;
 use crate::domain::access_code::AccessCode;
 use crate::domain::conversations::{Flow, FlowAction, PLANS_PER_PAGE, WizardScreen};
 use crate::domain::expiry::CALENDAR_UNITS;
-use crate::domain::generation::{ExportType, GenerationCard, JobLabel, MAX_QUANTITY, MIN_QUANTITY};
+use crate::domain::access_code::Eligibility;
+use crate::domain::generation::{DraftOption, ExportType, GenerationCard, JobLabel, MAX_QUANTITY, MIN_QUANTITY};
 use crate::i18n::{Arg, Lang};
 
 const QUANTITY_CHOICES: [i64; 5] = [10, 50, 100, 500, 1000];
@@ -177,8 +178,63 @@ pub fn confirmation_card(lang: &Lang, card: &GenerationCard, throttle: &Throttle
             button(lang.t("button-agree-messages"), Callback::Card(CardButton::AgreeToMessages(card.draft_id)))
         }
     };
+    let options = button(lang.t("button-options"), Callback::Card(CardButton::Options(card.draft_id)));
     let cancel = button(lang.t("button-cancel"), Callback::Card(CardButton::Cancel(card.draft_id)));
-    Screen::new(text).row(vec![confirm]).row(vec![cancel])
+    Screen::new(text).row(vec![confirm]).row(vec![options, cancel])
+}
+
+/// The card's options, each with the button that sets it, and Back to the card.
+pub fn card_options(lang: &Lang, card: &GenerationCard) -> Screen {
+    let draft = card.draft_id;
+    let who = match card.eligibility {
+        None => "anyone",
+        Some(Eligibility::New) => "new",
+        Some(Eligibility::Returning) => "returning",
+    };
+    let lines = [
+        lang.t("generate-options"),
+        lang.t_with("generate-option-uses", &[("uses", card.uses.into())]),
+        match &card.prefix {
+            Some(prefix) => lang.t_with("generate-option-prefix", &[("example", format!("{prefix}-XXXX-XXXX-XXXX").into())]),
+            None => lang.t("generate-option-prefix-none"),
+        },
+        lang.t(&format!("generate-option-who-{who}")),
+        match &card.label {
+            Some(label) => lang.t_with("generate-option-label", &[("label", label.as_str().into())]),
+            None => lang.t("generate-option-label-none"),
+        },
+    ];
+    let ask = |key: &str, option| button(lang.t(key), Callback::Card(CardButton::Ask(draft, option)));
+    let pick = |eligibility: Option<Eligibility>, key: &str| {
+        let label = lang.t(key);
+        let label = if card.eligibility == eligibility { format!("✓ {label}") } else { label };
+        button(label, Callback::Card(CardButton::Who(draft, eligibility)))
+    };
+    Screen::new(lines.join("\n"))
+        .row(vec![ask("button-option-uses", DraftOption::Uses), ask("button-option-prefix", DraftOption::Prefix)])
+        .row(vec![ask("button-option-label", DraftOption::Label)])
+        .row(vec![
+            pick(None, "button-who-anyone"),
+            pick(Some(Eligibility::New), "button-who-new"),
+            pick(Some(Eligibility::Returning), "button-who-returning"),
+        ])
+        .row(vec![button(lang.t("button-back"), Callback::Card(CardButton::Back(draft)))])
+}
+
+/// The question for one option, with a way back to its default and Back to the options.
+pub fn ask_option(lang: &Lang, draft: uuid::Uuid, option: DraftOption, problem: Option<String>) -> Screen {
+    let (question, clear) = match option {
+        DraftOption::Uses => ("generate-ask-uses", "button-option-one-use"),
+        DraftOption::Prefix => ("generate-ask-prefix", "button-option-no-prefix"),
+        DraftOption::Label => ("generate-ask-label", "button-option-no-label"),
+    };
+    let text = match problem {
+        Some(problem) => format!("{problem}\n\n{}", lang.t(question)),
+        None => lang.t(question),
+    };
+    Screen::new(text)
+        .row(vec![button(lang.t(clear), Callback::Card(CardButton::Clear(draft, option)))])
+        .row(vec![button(lang.t("button-back"), Callback::Card(CardButton::Options(draft)))])
 }
 
 /// Where a job stands, as its status message shows it.

@@ -66,6 +66,8 @@ impl Screen {
 /// How many plans or tokens one message lists, so that it stays within Telegram's 100 buttons and 4096
 /// characters however long the names.
 pub const PER_PAGE: usize = 8;
+/// Telegram answers a callback query with at most this many characters.
+pub const MAX_TOAST_CHARS: usize = 200;
 
 /// Page `page` of `items` (the last one when there are fewer), which page that is, and how many there are.
 pub fn page_of<T>(items: &[T], page: u32) -> (&[T], u32, u32) {

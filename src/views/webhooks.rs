@@ -185,3 +185,17 @@ pub fn deliveries(lang: &Lang, endpoint: &WebhookEndpoint, deliveries: &[(Webhoo
 pub fn ask_address(lang: &Lang, flow: &crate::domain::conversations::Flow) -> Screen {
     Screen::new(lang.t("webhook-ask-address")).row(super::plans::cancel_row(flow, lang))
 }
+
+/// The toast after an event type is ticked or unticked: the chosen types, or their count where the list would
+/// not fit in a toast.
+pub fn events_saved(lang: &Lang, event_types: &str) -> String {
+    if event_types == ALL_EVENTS {
+        return lang.t_with("webhook-events-saved", &[("events", lang.t("webhook-events-all").into())]);
+    }
+    let listed = lang.t_with("webhook-events-saved", &[("events", event_types.replace(',', ", ").into())]);
+    if listed.chars().count() <= super::MAX_TOAST_CHARS {
+        return listed;
+    }
+    let count = event_types.split(',').count() as i64;
+    lang.t_with("webhook-events-saved-count", &[("count", count.into()), ("all", (EVENT_TYPES.len() as i64).into())])
+}

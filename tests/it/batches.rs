@@ -228,7 +228,71 @@ async fn formula_shaped_names_reach_every_csv_as_text(engine: Engine) {
     assert_eq!((&row[1], &row[5]), ("'-Black Friday", "'+SUM(A1:A9)"), "{row:?}");
 }
 
+/// Sends `text` as Ann and returns the first message to her after it that carries buttons.
+async fn ann_answer_with_buttons(app: &TestApp, text: &str) -> Recorded {
+    let before = app.telegram.requests().len();
+    app.telegram.push_update(app.message_json(ANN, "Ann", text));
+    app.telegram
+        .wait_for(WAIT, |requests| {
+            requests[before..]
+                .iter()
+                .find(|r| r.method == "sendMessage" && r.int("chat_id") == Some(ANN) && r.params.contains_key("reply_markup"))
+                .cloned()
+        })
+        .await
+}
+
+async fn the_cards_options_set_uses_prefix_who_and_label_by_buttons_and_prompts(engine: Engine) {
+    let app = TestApp::with_creator_and_plan(engine, ANN, "VIP").await;
+    let card = app.card(ANN, "/generate VIP 2 file no_expiry").await;
+    let options = app.tap_edit(ANN, &card, &TestApp::button(&card, "gen:opt:")).await;
+    let text = options.str("text").unwrap();
+    for line in ["People per code: 1", "No prefix", "Anyone may redeem", "No label"] {
+        assert!(text.contains(line), "{line}: {text}");
+    }
+    let question = app.tap_edit(ANN, &options, &TestApp::button(&options, "gen:asku:")).await;
+    assert!(question.str("text").unwrap().contains("Send how many people each code lets in"), "{question:?}");
+    let wrong = ann_answer_with_buttons(&app, "0").await;
+    assert!(wrong.str("text").unwrap().starts_with("⚠️ Each code lets in from 1 to 100,000 people"), "{wrong:?}");
+    let shown = ann_answer_with_buttons(&app, "25").await;
+    assert!(shown.str("text").unwrap().contains("People per code: 25"), "{shown:?}");
+    let question = app.tap_edit(ANN, &shown, &TestApp::button(&shown, "gen:askp:")).await;
+    app.tap_edit(ANN, &question, &TestApp::button(&question, "gen:opt:")).await;
+    let ignored = app.send_text(ANN, "Ann", "vip").await;
+    assert!(!ignored.str("text").unwrap_or_default().contains("Codes look like"), "Back closed the question: {ignored:?}");
+    let question = app.tap_edit(ANN, &shown, &TestApp::button(&shown, "gen:askp:")).await;
+    assert!(question.str("text").unwrap().contains("2 to 6 letters"), "{question:?}");
+    let shown = ann_answer_with_buttons(&app, "vip").await;
+    assert!(shown.str("text").unwrap().contains("Codes look like VIP-XXXX-XXXX-XXXX"), "{shown:?}");
+    app.tap_edit(ANN, &shown, &TestApp::button(&shown, "gen:askl:")).await;
+    let shown = ann_answer_with_buttons(&app, "Black Friday").await;
+    assert!(shown.str("text").unwrap().contains("Batch: Black Friday"), "{shown:?}");
+    let who = app.tap_edit(ANN, &shown, &TestApp::button(&shown, "gen:whon:")).await;
+    assert!(who.str("text").unwrap().contains("Only people who never subscribed to you"), "{who:?}");
+    assert_eq!(TestApp::button_labeled(&who, "✓ New people"), TestApp::button(&who, "gen:whon:"));
+    let question = app.tap_edit(ANN, &who, &TestApp::button(&who, "gen:askl:")).await;
+    let cleared = app.tap_edit(ANN, &question, &TestApp::button(&question, "gen:clrl:")).await;
+    assert!(cleared.str("text").unwrap().contains("No label"), "{cleared:?}");
+
+    let back = app.tap_edit(ANN, &cleared, &TestApp::button(&cleared, "gen:back:")).await;
+    let text = back.str("text").unwrap();
+    assert!(text.contains("Each code lets up to 25 people in, once each."), "{text}");
+    assert!(text.contains("Codes look like VIP-XXXX-XXXX-XXXX") && text.contains("never subscribed"), "{text}");
+    assert!(text.contains("If all are redeemed: 5 free, 45 paid"), "{text}");
+    app.tap(ANN, &back, &TestApp::button(&back, "gen:go:")).await;
+    let job = app.finished_job(ANN).await;
+    let batch = app.db.find_batch(job.batch_id.unwrap()).await.unwrap().unwrap();
+    assert_eq!(
+        (batch.max_redemptions, batch.prefix.as_deref(), batch.eligibility.as_deref(), batch.label),
+        (25, Some("VIP"), Some("new"), None)
+    );
+    let late = app.tap(ANN, &back, &TestApp::button(&back, "gen:opt:")).await;
+    assert!(late.str("text").unwrap().contains("This menu has expired"), "a confirmed card's options: {late:?}");
+    app.assert_no_violations();
+}
+
 on_every_engine!(
+    the_cards_options_set_uses_prefix_who_and_label_by_buttons_and_prompts,
     formula_shaped_names_reach_every_csv_as_text,
     a_batch_for_new_or_returning_people_refuses_others_without_using_the_code,
     codes_with_a_prefix_are_read_in_any_case_with_or_without_dashes,

@@ -35,10 +35,12 @@ async fn tools_list_shows_every_tool_with_its_schema(engine: Engine) {
             "get_job_status",
             "list_access_codes",
             "list_batches",
+            "list_redemptions",
             "list_webhook_deliveries",
             "preview_access_code_cost",
             "redeliver_webhook",
-            "revoke_access_codes"
+            "revoke_access_codes",
+            "rollback_redemption"
         ]
     );
     let schema = |name: &str| Value::Object((*tools.iter().find(|t| t.name == name).unwrap().input_schema).clone());
@@ -393,5 +395,5 @@ async fn the_readme_handshake_over_plain_http_lists_the_tools() {
     let listed = post(json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"})).send().await.unwrap();
     assert_eq!(listed.status().as_u16(), 200);
     let answer: Value = listed.json().await.unwrap();
-    assert_eq!(answer["result"]["tools"].as_array().map(Vec::len), Some(8), "{answer}");
+    assert_eq!(answer["result"]["tools"].as_array().map(Vec::len), Some(10), "{answer}");
 }

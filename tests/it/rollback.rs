@@ -121,7 +121,7 @@ async fn a_rollback_ends_access_removes_the_member_and_the_code_is_revoked_or_op
     redeem(&app, SAM, "Sam", &codes[1]).await;
     redeem(&app, SAM, "Sam", &codes[2]).await;
     let check = ann_card(&app, &format!("/check {SAM}"), "User").await;
-    let preview = app.tap_edit(ANN, &check, &TestApp::button_labeled(&check, "Roll back the code for VIP")).await;
+    let preview = app.tap_edit(ANN, &check, &TestApp::button_labeled(&check, "Roll back: VIP")).await;
     let text = preview.str("text").unwrap();
     assert!(text.contains("Their access is shortened by what the code added"), "{text}");
     let done = app.tap_edit(ANN, &preview, &TestApp::button(&preview, "rb:o:")).await;

@@ -581,7 +581,7 @@ pub async fn mark_redeemed(app: &TestApp, batch_id: uuid::Uuid, count: usize) {
         .exec(&conn)
         .await
         .unwrap();
-    for (n, code) in rows.iter().take(count).enumerate() {
+    for (n, code) in rows.iter().take(count).enumerate().filter(|(_, code)| code.redeemed_at.is_none()) {
         let redemption = accessbot::db::redemption::RedemptionRow {
             id: code.id,
             team_id: code.team_id,

@@ -545,9 +545,9 @@ rollback-billing-earlier-cycle = It was redeemed in an earlier billing cycle, so
 rollback-billing-voided = One overage charge of this cycle is dropped before it reaches Stripe.
 rollback-billing-cancelled = One overage charge, sent to Stripe less than a day ago, is cancelled there.
 rollback-billing-stays = Its overage charge reached Stripe more than a day ago, which is too late to cancel: it stays billed.
-rollback-pick-code = Then what becomes of the code?
-button-rollback-revoke = 🚫 Roll back and revoke the code
-button-rollback-reopen = 🔓 Roll back; the code can be redeemed again
+rollback-pick-code = Then choose: revoke the code, or reopen it so that it can be redeemed again.
+button-rollback-revoke = 🚫 Roll back, revoke code
+button-rollback-reopen = 🔓 Roll back, reopen code
 rollback-done = ↩️ Rolled back { $name }'s redemption of { $code } ({ $plan }).
 rollback-code-revoked = The code is revoked.
 rollback-code-reopened = The code can be redeemed again.
@@ -751,8 +751,8 @@ ask-name-required = Send a name.
 ask-name-taken = You already have a plan with that name. Send another one.
 ask-name-too-long = Send a shorter name: at most { $max } characters.
 ask-label-too-long = Make the batch label shorter: at most { $max } characters.
-ask-max_redemptions-not-an-integer = Say how many people each code lets in as a whole number, such as uses=100.
-ask-max_redemptions-out-of-range = Each code lets in from { $min } to { $max } people: send uses= with a number in that range.
+ask-max_redemptions-not-an-integer = Say how many people each code lets in as a whole number, such as 100.
+ask-max_redemptions-out-of-range = Each code lets in from { $min } to { $max } people.
 ask-code-not-redeemed = Nobody has redeemed that code, so there is nothing to roll back. To stop it being redeemed, revoke it.
 ask-redemption_id-rolled-back = That redemption was rolled back already.
 ask-prefix-not-a-prefix = A prefix is 2 to 6 letters A–Z or digits, such as prefix=VIP.

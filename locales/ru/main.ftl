@@ -559,9 +559,9 @@ rollback-billing-earlier-cycle = Код активировали в прошло
 rollback-billing-voided = Одно платное превышение этого цикла будет снято до отправки в Stripe.
 rollback-billing-cancelled = Одно платное превышение, отправленное в Stripe меньше суток назад, будет там отменено.
 rollback-billing-stays = Плата за превышение ушла в Stripe больше суток назад, отменить её уже нельзя: она останется в счёте.
-rollback-pick-code = Что станет с кодом?
+rollback-pick-code = Затем выберите: отозвать код или снова сделать его годным для активации.
 button-rollback-revoke = 🚫 Отменить и отозвать код
-button-rollback-reopen = 🔓 Отменить; код можно активировать снова
+button-rollback-reopen = 🔓 Отменить, код снова годен
 rollback-done = ↩️ Активация кода { $code } ({ $plan }) пользователем { $name } отменена.
 rollback-code-revoked = Код отозван.
 rollback-code-reopened = Код можно активировать снова.
@@ -774,8 +774,8 @@ ask-name-required = Отправьте название.
 ask-name-taken = План с таким названием уже есть. Отправьте другое.
 ask-name-too-long = Отправьте название покороче: не больше { $max } символов.
 ask-label-too-long = Сократите метку партии: не больше { $max } символов.
-ask-max_redemptions-not-an-integer = Укажите, сколько человек может активировать каждый код, целым числом, например uses=100.
-ask-max_redemptions-out-of-range = Один код могут активировать от { $min } до { $max } человек: укажите uses= с числом в этих пределах.
+ask-max_redemptions-not-an-integer = Укажите целым числом, сколько человек может активировать каждый код, например 100.
+ask-max_redemptions-out-of-range = Один код могут активировать от { $min } до { $max } человек.
 ask-code-not-redeemed = Этот код ещё никто не активировал, отменять нечего. Чтобы его больше нельзя было активировать, отзовите его.
 ask-redemption_id-rolled-back = Эта активация уже отменена.
 ask-prefix-not-a-prefix = Префикс — от 2 до 6 латинских букв A–Z или цифр, например prefix=VIP.

@@ -345,6 +345,15 @@ async fn walk_in(voice: &Voice) {
         .skip(1)
         .map(|line| line.split(',').next().unwrap().to_owned())
         .collect();
+    // A card's options set by buttons and a typed answer, then withdrawn.
+    let card = walk.say(CREATOR, &format!("/generate {} 2 file no_expiry", voice.plan)).await;
+    let options = walk.open(CREATOR, &card, &lang.t("button-options")).await;
+    let ask = walk.open(CREATOR, &options, &lang.t("button-option-uses")).await;
+    let asked_again = walk.answer(CREATOR, &ask, "0").await;
+    let options = walk.answer(CREATOR, &asked_again, "25").await;
+    let options = walk.open(CREATOR, &options, &lang.t("button-who-new")).await;
+    let card = walk.open(CREATOR, &options, &lang.t("button-back")).await;
+    walk.tap(CREATOR, &card, &lang.t("button-cancel")).await;
     let card = walk.say(CREATOR, &format!("/generate {} 2 messages no_expiry", voice.plan)).await;
     walk.tap(CREATOR, &card, &lang.t("button-agree-messages")).await;
     wait_for_messages_with_codes(&app, 2).await;
@@ -444,7 +453,11 @@ async fn walk_in(voice: &Voice) {
     let plans = walk.say(CREATOR, "/plans").await;
     let archived = walk.open(CREATOR, &plans, &lang.t("button-archive-plan")).await;
     walk.open(CREATOR, &archived, &lang.t("button-reactivate-plan")).await;
-    walk.say(CREATOR, &format!("/check {SUBSCRIBER}")).await;
+    let person = walk.say(CREATOR, &format!("/check {SUBSCRIBER}")).await;
+    let rollback = walk.open(CREATOR, &person, "↩️").await;
+    walk.tap(CREATOR, &rollback, &lang.t("button-cancel")).await;
+    walk.say(CREATOR, "/rollback").await;
+    walk.say(CREATOR, &format!("/rollback {}", codes[1])).await;
     let confirm = walk.say(CREATOR, &format!("/remove {SUBSCRIBER}")).await;
     walk.tap(CREATOR, &confirm, &lang.t("button-remove-confirm")).await;
 

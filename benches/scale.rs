@@ -14,6 +14,7 @@ mod support;
 
 use std::time::Duration;
 
+use accessbot::db::entities::redemption as redemption_row;
 use accessbot::db::entities::{access_code, access_code_batch, event, generation_job, membership, subscription};
 use accessbot::domain::access::MembershipStatus;
 use accessbot::domain::access_code::CodeStatus;
@@ -128,6 +129,7 @@ async fn seed(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
     let conn = sea_orm::Database::connect(app.settings.database_url.as_str()).await.unwrap();
     let mut codes = Vec::new();
     let mut subscriptions = Vec::new();
+    let mut redemptions = Vec::new();
     let mut events = Vec::new();
     let mut members = Vec::new();
     let ending_together = at + chrono::Duration::days(1);
@@ -165,6 +167,7 @@ async fn seed(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
             label: None,
             prefix: None,
             eligibility: None,
+            max_redemptions: 1,
         };
         generation_job::Entity::insert(job.into_active_model()).exec(&conn).await.unwrap();
         let batch = access_code_batch::Model {
@@ -178,13 +181,15 @@ async fn seed(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
             label: None,
             prefix: None,
             eligibility: None,
+            max_redemptions: 1,
         };
         access_code_batch::Entity::insert(batch.into_active_model()).exec(&conn).await.unwrap();
         for position in 0..CODES_EACH {
             let subscriber =
                 (position < SUBSCRIPTIONS_EACH).then(|| 50_000_000 + n as i64 * SUBSCRIPTIONS_EACH + position);
+            let code_id = Uuid::now_v7();
             codes.push(access_code::Model {
-                id: Uuid::now_v7(),
+                id: code_id,
                 team_id: creator.team_id,
                 plan_id: plan.id,
                 batch_id,
@@ -198,6 +203,8 @@ async fn seed(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
                 redeemed_by: subscriber,
                 created_at: at,
                 revoked_at: None,
+                max_redemptions: 1,
+                redemption_count: i32::from(subscriber.is_some()),
             });
             if let Some(subscriber_id) = subscriber {
                 let ends_at = if position < ENDING_TOGETHER_EACH {
@@ -224,6 +231,21 @@ async fn seed(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
                         ended_at: None,
                     });
                 }
+                redemptions.push(redemption_row::Model {
+                    id: code_id,
+                    team_id: creator.team_id,
+                    plan_id: plan.id,
+                    batch_id,
+                    access_code_id: code_id,
+                    subscription_id: Some(subscription_id),
+                    subscriber_id,
+                    redeemed_at: at,
+                    change: accessbot::domain::subscriptions::SubscriptionChange::Started,
+                    added_seconds: Some((ends_at - at).num_seconds()),
+                    usage_record_id: None,
+                    rolled_back_at: None,
+                    created_at: at,
+                });
                 subscriptions.push(subscription::Model {
                     id: subscription_id,
                     team_id: creator.team_id,
@@ -251,10 +273,10 @@ async fn seed(app: &TestApp) -> chrono::DateTime<chrono::Utc> {
             });
         }
         if codes.len() >= 50_000 {
-            flush(&conn, &mut codes, &mut subscriptions, &mut events).await;
+            flush(&conn, &mut codes, &mut subscriptions, &mut redemptions, &mut events).await;
         }
     }
-    flush(&conn, &mut codes, &mut subscriptions, &mut events).await;
+    flush(&conn, &mut codes, &mut subscriptions, &mut redemptions, &mut events).await;
     for chunk in members.chunks(ROWS_PER_INSERT) {
         let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);
         membership::Entity::insert_many(rows).exec_without_returning(&conn).await.unwrap();
@@ -443,6 +465,7 @@ async fn flush(
     conn: &sea_orm::DatabaseConnection,
     codes: &mut Vec<access_code::Model>,
     subscriptions: &mut Vec<subscription::Model>,
+    redemptions: &mut Vec<redemption_row::Model>,
     events: &mut Vec<event::Model>,
 ) {
     for chunk in std::mem::take(codes).chunks(ROWS_PER_INSERT) {
@@ -452,6 +475,10 @@ async fn flush(
     for chunk in std::mem::take(subscriptions).chunks(ROWS_PER_INSERT) {
         let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);
         subscription::Entity::insert_many(rows).exec_without_returning(conn).await.unwrap();
+    }
+    for chunk in std::mem::take(redemptions).chunks(ROWS_PER_INSERT) {
+        let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);
+        redemption_row::Entity::insert_many(rows).exec_without_returning(conn).await.unwrap();
     }
     for chunk in std::mem::take(events).chunks(ROWS_PER_INSERT) {
         let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);

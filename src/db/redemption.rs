@@ -570,5 +570,5 @@ pub(super) async fn count_in_cycle(
         .query_one(&count)
         .await?
         .ok_or(DbError::RecordNotFound("the usage counter returned nothing".to_owned()))?;
-    Ok(row.try_get("", "redemptions")?)
+    row.try_get("", "redemptions")
 }

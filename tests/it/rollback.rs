@@ -249,7 +249,7 @@ async fn rollback_voids_cancels_or_keeps_each_overage_charge_as_stripe_allows(en
     app.tap_edit(CREATOR, &card, &TestApp::button(&card, "rb:o:")).await;
     wait_for_status(&app, team, 9306, UsageStatus::Cancelled).await;
     let cancelled_one = ids::public_id(ids::USAGE_RECORD, usage_record(&app, team, 9306).await.id);
-    assert_eq!(stripe.cancelled(), [cancelled_one.clone()]);
+    assert_eq!(stripe.cancelled(), std::slice::from_ref(&cancelled_one));
 
     // Reported more than a day ago: it stays billed, and the creator is told so.
     redeem(&app, 9307, "Sub", &codes[7]).await;

@@ -114,10 +114,16 @@ impl MigrationTrait for Migration {
             .await?;
         let add = |table: DynIden, column: ColumnDef| Table::alter().table(table).add_column(column).to_owned();
         manager
-            .alter_table(add(AccessCodes::Table.into_iden(), integer(AccessCodes::MaxRedemptions).default(1).to_owned()))
+            .alter_table(add(
+                AccessCodes::Table.into_iden(),
+                integer(AccessCodes::MaxRedemptions).default(1).to_owned(),
+            ))
             .await?;
         manager
-            .alter_table(add(AccessCodes::Table.into_iden(), integer(AccessCodes::RedemptionCount).default(0).to_owned()))
+            .alter_table(add(
+                AccessCodes::Table.into_iden(),
+                integer(AccessCodes::RedemptionCount).default(0).to_owned(),
+            ))
             .await?;
         manager.alter_table(add(UsageRecords::Table.into_iden(), uuid_null(UsageRecords::RedemptionId))).await?;
         for table in carrying_uses() {

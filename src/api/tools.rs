@@ -271,6 +271,11 @@ impl Arguments<'_> {
     }
 }
 
+/// A page as agents read it: its `data` and its paging fields side by side.
+fn page(list: impl Serialize) -> Result<Value, DomainError> {
+    serde_json::to_value(list).map_err(|error| DomainError::internal("serialising a tool result", error))
+}
+
 fn data(value: impl Serialize) -> Result<Value, DomainError> {
     serde_json::to_value(value)
         .map(|value| json!({"data": value}))
@@ -342,7 +347,7 @@ async fn list_codes(context: &ApiContext, caller: &Caller, args: &Arguments<'_>)
         page: args.integer("page")?,
     };
     let list = code_listing::list_codes(&context.db, caller.creator.team_id, &request, now()).await?;
-    serde_json::to_value(list).map_err(|error| DomainError::internal("serialising a tool result", error))
+    page(list)
 }
 
 async fn list_webhook_deliveries(
@@ -372,7 +377,7 @@ async fn list_batches(context: &ApiContext, caller: &Caller, args: &Arguments<'_
     let limit = args.integer("limit")?;
     let team = caller.creator.team_id;
     let list = batches::list_batches(&context.db, team, plan_id.as_deref(), cursor.as_deref(), limit, now()).await?;
-    serde_json::to_value(list).map_err(|error| DomainError::internal("serialising a tool result", error))
+    page(list)
 }
 
 async fn list_redemptions(context: &ApiContext, caller: &Caller, args: &Arguments<'_>) -> Result<Value, DomainError> {
@@ -385,7 +390,7 @@ async fn list_redemptions(context: &ApiContext, caller: &Caller, args: &Argument
         limit: args.integer("limit")?,
     };
     let list = redemption_export::list_redemptions(&context.db, caller.creator.team_id, &request, now()).await?;
-    serde_json::to_value(list).map_err(|error| DomainError::internal("serialising a tool result", error))
+    page(list)
 }
 
 async fn rollback_redemption(
@@ -395,7 +400,8 @@ async fn rollback_redemption(
 ) -> Result<Value, DomainError> {
     caller.require(Ability::RevokeCodes)?;
     let input = args.required_text("redemption_id")?;
-    let revoke_code = args.boolean("revoke_code")?.ok_or(DomainError::validation("revoke_code", ValidationReason::Required))?;
+    let revoke_code =
+        args.boolean("revoke_code")?.ok_or(DomainError::validation("revoke_code", ValidationReason::Required))?;
     let dry_run = args.boolean("dry_run")?.unwrap_or(false);
     let (team_id, at) = (caller.creator.team_id, now());
     let id = ids::parse_public_id(ids::REDEMPTION, &input).ok_or(DomainError::not_found("redemption"))?;
@@ -405,8 +411,8 @@ async fn rollback_redemption(
         let code_after = if revoke_code { CodeAfterRollback::Revoked } else { CodeAfterRollback::Redeemable };
         rollback::roll_back(&context.db, team_id, id, code_after, at).await?
     };
-    let mut answer = serde_json::to_value(outcome)
-        .map_err(|error| DomainError::internal("serialising a tool result", error))?;
+    let mut answer =
+        serde_json::to_value(outcome).map_err(|error| DomainError::internal("serialising a tool result", error))?;
     answer["dry_run"] = json!(dry_run);
     Ok(json!({"data": answer}))
 }

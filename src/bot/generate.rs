@@ -9,8 +9,8 @@ use crate::db::teams::Creator;
 use crate::domain::DomainError;
 use crate::domain::clock::now;
 use crate::domain::conversations::{self, ConversationStatus, Flow, FlowAction, GenerateWizard, WizardMove};
-use crate::domain::expiry::ExpiryChoice;
 use crate::domain::conversations::{ConversationKind, FlowState, Step};
+use crate::domain::expiry::ExpiryChoice;
 use crate::domain::generation::{
     Confirmation, DraftOption, GenerationRequest, OptionChange, cleared, parse_quantity, parse_uses, read_option,
     split_options,

@@ -39,7 +39,9 @@ pub async fn rollback_tap(h: Handling, query: CallbackQuery, button: RollbackBut
     let Handling { context, lang, .. } = &h;
     let (db, team_id, at) = (&context.db, tap.creator.team_id, now());
     let screen = match button {
-        RollbackButton::Preview(id) => rollback::preview(db, team_id, id, at).await.map(|o| view::confirmation(lang, &o)),
+        RollbackButton::Preview(id) => {
+            rollback::preview(db, team_id, id, at).await.map(|o| view::confirmation(lang, &o))
+        }
         RollbackButton::Confirm(id, code_after) => {
             rollback::roll_back(db, team_id, id, code_after, at).await.map(|o| view::rolled_back(lang, &o))
         }

@@ -144,8 +144,9 @@ impl Db {
     pub async fn codes_by_id(&self, ids: &[Uuid]) -> Result<Vec<AccessCodeRow>, DbError> {
         let mut found = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            let part =
-                access_code::Entity::find().filter(access_code::Column::Id.is_in(chunk.iter().copied())).all(self.conn());
+            let part = access_code::Entity::find()
+                .filter(access_code::Column::Id.is_in(chunk.iter().copied()))
+                .all(self.conn());
             found.extend(part.await?);
         }
         Ok(found)

@@ -64,7 +64,10 @@ impl Db {
     }
 
     /// The newest redemption that stands among those that changed the subscription.
-    pub async fn latest_redemption_of_subscription(&self, subscription_id: Uuid) -> Result<Option<RedemptionRow>, DbError> {
+    pub async fn latest_redemption_of_subscription(
+        &self,
+        subscription_id: Uuid,
+    ) -> Result<Option<RedemptionRow>, DbError> {
         redemption::Entity::find()
             .filter(redemption::Column::SubscriptionId.eq(subscription_id))
             .filter(redemption::Column::RolledBackAt.is_null())
@@ -74,7 +77,11 @@ impl Db {
     }
 
     /// The person's redemptions of the team's codes, oldest first.
-    pub async fn redemptions_of_subscriber(&self, team_id: Uuid, subscriber_id: i64) -> Result<Vec<RedemptionRow>, DbError> {
+    pub async fn redemptions_of_subscriber(
+        &self,
+        team_id: Uuid,
+        subscriber_id: i64,
+    ) -> Result<Vec<RedemptionRow>, DbError> {
         redemption::Entity::find()
             .filter(redemption::Column::TeamId.eq(team_id))
             .filter(redemption::Column::SubscriberId.eq(subscriber_id))
@@ -212,7 +219,10 @@ impl Db {
                     .filter(usage_record::Column::Status.eq(record.status));
                 let changed = match usage {
                     Some(UsageUndo::Void) => {
-                        update.col_expr(usage_record::Column::Status, Expr::value(UsageStatus::Voided)).exec(&txn).await?
+                        update
+                            .col_expr(usage_record::Column::Status, Expr::value(UsageStatus::Voided))
+                            .exec(&txn)
+                            .await?
                     }
                     Some(UsageUndo::Cancel) => {
                         update

@@ -327,6 +327,23 @@ pub struct GenerationCard {
     pub uses: i64,
 }
 
+impl GenerationCard {
+    fn of(draft_id: Uuid, valid: ValidGeneration, preview: CostPreview, now: DateTime<Utc>) -> Self {
+        Self {
+            draft_id,
+            plan_name: valid.plan.name,
+            quantity: valid.quantity,
+            export_type: valid.export_type,
+            expires_at: valid.expiry.expires_at(now),
+            preview,
+            label: valid.label,
+            prefix: valid.prefix,
+            eligibility: valid.eligibility,
+            uses: valid.uses,
+        }
+    }
+}
+
 /// Where creators' requests become queued jobs; queueing wakes the worker at once.
 #[derive(Clone)]
 pub struct GenerationQueue {
@@ -369,18 +386,7 @@ impl GenerationQueue {
             max_redemptions: valid.uses as i32,
         };
         self.db.insert_draft(draft.clone()).await?;
-        Ok(GenerationCard {
-            draft_id: draft.id,
-            plan_name: valid.plan.name,
-            quantity: valid.quantity,
-            export_type: valid.export_type,
-            expires_at: valid.expiry.expires_at(now),
-            preview,
-            label: valid.label,
-            prefix: valid.prefix,
-            eligibility: valid.eligibility,
-            uses: valid.uses,
-        })
+        Ok(GenerationCard::of(draft.id, valid, preview, now))
     }
 
     /// Checks a confirmation of the draft without queueing anything yet, so the caller can show
@@ -463,25 +469,19 @@ impl GenerationQueue {
     }
 
     /// The card of a pending draft, its preview counted now.
-    pub async fn card(&self, creator: &Creator, draft_id: Uuid, now: DateTime<Utc>) -> Result<GenerationCard, DomainError> {
+    pub async fn card(
+        &self,
+        creator: &Creator,
+        draft_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<GenerationCard, DomainError> {
         let draft = self.own_draft(creator, draft_id).await?;
         if draft.status != DraftStatus::Pending {
             return Err(DomainError::not_found("draft"));
         }
         let valid = validate(&self.db, creator.team_id, &request_of(&draft, true), now).await?;
         let preview = billing::preview(&self.db, creator.team_id, valid.redemptions(), now).await?;
-        Ok(GenerationCard {
-            draft_id: draft.id,
-            plan_name: valid.plan.name,
-            quantity: valid.quantity,
-            export_type: valid.export_type,
-            expires_at: valid.expiry.expires_at(now),
-            preview,
-            label: valid.label,
-            prefix: valid.prefix,
-            eligibility: valid.eligibility,
-            uses: valid.uses,
-        })
+        Ok(GenerationCard::of(draft.id, valid, preview, now))
     }
 
     /// Changes one option of a pending draft and returns its card.

@@ -222,12 +222,19 @@ pub async fn list_redemptions(
     let scope = match (&request.batch_id, &request.plan_id) {
         (Some(batch), None) => ExportScope::Batch(super::batches::parse_batch_id(batch)?),
         (None, Some(plan)) => ExportScope::Plan(plans::find_team_plan(db, team_id, plan).await?.id),
-        _ => return Err(DomainError::validation("batch_id", ValidationReason::OneOf { fields: &["batch_id", "plan_id"] })),
+        _ => {
+            return Err(DomainError::validation(
+                "batch_id",
+                ValidationReason::OneOf { fields: &["batch_id", "plan_id"] },
+            ));
+        }
     };
     let since = match &request.since {
         Some(since) => Some(
             DateTime::parse_from_rfc3339(since.trim())
-                .map_err(|_| DomainError::validation("since", ValidationReason::WrongType { expected: "an RFC 3339 time" }))?
+                .map_err(|_| {
+                    DomainError::validation("since", ValidationReason::WrongType { expected: "an RFC 3339 time" })
+                })?
                 .with_timezone(&Utc),
         ),
         None => None,

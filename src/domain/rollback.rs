@@ -187,7 +187,9 @@ pub async fn preview(db: &Db, team_id: Uuid, id: Uuid, now: DateTime<Utc>) -> Re
         None => TakeBack::Unchanged,
     };
     let usage = match decision.usage_record {
-        Some(record) => db.find_usage_record(record).await?.and_then(|r| billing::undo_usage(r.status, r.reported_at, now)),
+        Some(record) => {
+            db.find_usage_record(record).await?.and_then(|r| billing::undo_usage(r.status, r.reported_at, now))
+        }
         None => None,
     };
     Ok(RollbackOutcome {
@@ -244,7 +246,12 @@ pub async fn roll_back(
     })
 }
 
-fn rolled_back_event(done: &RolledBack, code_after: CodeAfterRollback, allotment_returned: bool, now: DateTime<Utc>) -> Event {
+fn rolled_back_event(
+    done: &RolledBack,
+    code_after: CodeAfterRollback,
+    allotment_returned: bool,
+    now: DateTime<Utc>,
+) -> Event {
     let redemption = &done.redemption;
     Event {
         id: ids::new_id(),

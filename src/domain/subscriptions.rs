@@ -53,7 +53,8 @@ pub fn grant(
     now: DateTime<Utc>,
     end_from: impl Fn(DateTime<Utc>) -> Option<DateTime<Utc>>,
 ) -> Grant {
-    let added = |from: DateTime<Utc>, to: Option<DateTime<Utc>>| to.map_or(Added::WithoutEnd, |to| Added::Span(to - from));
+    let added =
+        |from: DateTime<Utc>, to: Option<DateTime<Utc>>| to.map_or(Added::WithoutEnd, |to| Added::Span(to - from));
     match current {
         Some(current) if is_active(current, now) => match current.ends_at {
             None => Grant {
@@ -64,7 +65,12 @@ pub fn grant(
             },
             Some(end) => {
                 let ends_at = end_from(end);
-                Grant { starts_at: current.starts_at, ends_at, change: SubscriptionChange::Extended, added: added(end, ends_at) }
+                Grant {
+                    starts_at: current.starts_at,
+                    ends_at,
+                    change: SubscriptionChange::Extended,
+                    added: added(end, ends_at),
+                }
             }
         },
         _ => {

@@ -8,9 +8,9 @@ use super::format;
 use super::{Screen, button};
 use crate::config::ThrottleSettings;
 use crate::domain::access_code::AccessCode;
+use crate::domain::access_code::Eligibility;
 use crate::domain::conversations::{Flow, FlowAction, PLANS_PER_PAGE, WizardScreen};
 use crate::domain::expiry::CALENDAR_UNITS;
-use crate::domain::access_code::Eligibility;
 use crate::domain::generation::{DraftOption, ExportType, GenerationCard, JobLabel, MAX_QUANTITY, MIN_QUANTITY};
 use crate::i18n::{Arg, Lang};
 
@@ -195,7 +195,9 @@ pub fn card_options(lang: &Lang, card: &GenerationCard) -> Screen {
         lang.t("generate-options"),
         lang.t_with("generate-option-uses", &[("uses", card.uses.into())]),
         match &card.prefix {
-            Some(prefix) => lang.t_with("generate-option-prefix", &[("example", format!("{prefix}-XXXX-XXXX-XXXX").into())]),
+            Some(prefix) => {
+                lang.t_with("generate-option-prefix", &[("example", format!("{prefix}-XXXX-XXXX-XXXX").into())])
+            }
             None => lang.t("generate-option-prefix-none"),
         },
         lang.t(&format!("generate-option-who-{who}")),

@@ -33,7 +33,9 @@ pub fn pick(lang: &Lang, code: &str, choices: &[RedemptionChoice]) -> Screen {
 fn access_line(lang: &Lang, outcome: &RollbackOutcome) -> String {
     match outcome.take_back {
         TakeBack::EndsNow => lang.t("rollback-access-ends"),
-        TakeBack::Shortened(end) => lang.t_with("rollback-access-shortened", &[("date", format::time(lang, end).into())]),
+        TakeBack::Shortened(end) => {
+            lang.t_with("rollback-access-shortened", &[("date", format::time(lang, end).into())])
+        }
         TakeBack::Unchanged => lang.t("rollback-access-unchanged"),
     }
 }
@@ -58,8 +60,9 @@ fn who(outcome: &RollbackOutcome) -> [(&'static str, Arg); 3] {
 
 /// What the rollback would do, and the creator's pick of what becomes of the code.
 pub fn confirmation(lang: &Lang, outcome: &RollbackOutcome) -> Screen {
-    let text = [lang.t_with("rollback-confirm", &who(outcome)), access_line(lang, outcome), billing_line(lang, outcome)]
-        .join("\n");
+    let text =
+        [lang.t_with("rollback-confirm", &who(outcome)), access_line(lang, outcome), billing_line(lang, outcome)]
+            .join("\n");
     let id = outcome.redemption_id;
     Screen::new(format!("{text}\n\n{}", lang.t("rollback-pick-code")))
         .row(vec![button(

@@ -236,7 +236,9 @@ async fn ann_answer_with_buttons(app: &TestApp, text: &str) -> Recorded {
         .wait_for(WAIT, |requests| {
             requests[before..]
                 .iter()
-                .find(|r| r.method == "sendMessage" && r.int("chat_id") == Some(ANN) && r.params.contains_key("reply_markup"))
+                .find(|r| {
+                    r.method == "sendMessage" && r.int("chat_id") == Some(ANN) && r.params.contains_key("reply_markup")
+                })
                 .cloned()
         })
         .await
@@ -259,7 +261,10 @@ async fn the_cards_options_set_uses_prefix_who_and_label_by_buttons_and_prompts(
     let question = app.tap_edit(ANN, &shown, &TestApp::button(&shown, "gen:askp:")).await;
     app.tap_edit(ANN, &question, &TestApp::button(&question, "gen:opt:")).await;
     let ignored = app.send_text(ANN, "Ann", "vip").await;
-    assert!(!ignored.str("text").unwrap_or_default().contains("Codes look like"), "Back closed the question: {ignored:?}");
+    assert!(
+        !ignored.str("text").unwrap_or_default().contains("Codes look like"),
+        "Back closed the question: {ignored:?}"
+    );
     let question = app.tap_edit(ANN, &shown, &TestApp::button(&shown, "gen:askp:")).await;
     assert!(question.str("text").unwrap().contains("2 to 6 letters"), "{question:?}");
     let shown = ann_answer_with_buttons(&app, "vip").await;

@@ -7,7 +7,7 @@ use accessbot::domain::{events, ids, plans};
 use serde_json::{Value, json};
 
 use crate::access::{
-    ANN, CHANNEL, EVE, SAM, app_with_chats, ask_ann, ask_to_join, eventually, events_of, join_links, messages_to,
+    ANN, CHANNEL, EVE, SAM, app_with_chats, ask_ann, ask_to_join, events_of, eventually, join_links, messages_to,
     redeem,
 };
 use crate::on_every_engine;
@@ -67,12 +67,11 @@ async fn a_code_for_five_admits_exactly_five_of_fifteen_racers_once_each(engine:
     assert!(page.contains("1/5 used"), "{page}");
 
     // Agents ask for the same with max_redemptions, and see the uses of each code.
-    let client = app.mcp(&app.token(ANN, "mcp:full,project-access-code:create,project-access-code:view-any").await).await;
+    let client =
+        app.mcp(&app.token(ANN, "mcp:full,project-access-code:create,project-access-code:view-any").await).await;
     let plan = plans::find_team_plan(&app.db, app.creator(ANN).await.team_id, "VIP").await.unwrap();
     let plan_id = ids::public_id(ids::PLAN, plan.id);
-    let request = |uses: Value| {
-        json!({"plan_id": plan_id, "quantity": 1, "export_type": "file", "expiry_preset": "no_expiry", "max_redemptions": uses})
-    };
+    let request = |uses: Value| json!({"plan_id": plan_id, "quantity": 1, "export_type": "file", "expiry_preset": "no_expiry", "max_redemptions": uses});
     let refused = call_err(&client, "bulk_generate_access_codes", request(json!(100_001))).await;
     assert_eq!(refused["field"], "max_redemptions", "{refused}");
     let queued = call_ok(&client, "bulk_generate_access_codes", request(json!(3))).await;
@@ -139,11 +138,8 @@ async fn a_rollback_ends_access_removes_the_member_and_the_code_is_revoked_or_op
     let document =
         app.telegram.wait_for(WAIT, |r| r.iter().filter(|r| r.method == "sendDocument").nth(before).cloned()).await;
     let mut reader = csv::Reader::from_reader(document.files[0].2.as_slice());
-    let statuses: Vec<(String, String)> = reader
-        .records()
-        .map(|row| row.unwrap())
-        .map(|row| (row[3].to_owned(), row[8].to_owned()))
-        .collect();
+    let statuses: Vec<(String, String)> =
+        reader.records().map(|row| row.unwrap()).map(|row| (row[3].to_owned(), row[8].to_owned())).collect();
     let sam = SAM.to_string();
     let eve = EVE.to_string();
     assert_eq!(
@@ -199,7 +195,8 @@ async fn rollback_voids_cancels_or_keeps_each_overage_charge_as_stripe_allows(en
     for (n, code) in codes[..6].iter().enumerate() {
         assert!(redeem(&app, 9300 + n as i64, "Sub", code).await.str("text").unwrap().starts_with("✅"));
     }
-    let client = app.mcp(&app.token(CREATOR, "mcp:full,project-access-code:view-any,project-access-code:revoke").await).await;
+    let client =
+        app.mcp(&app.token(CREATOR, "mcp:full,project-access-code:view-any,project-access-code:revoke").await).await;
     let viewer = app.mcp(&app.token(CREATOR, "mcp:full,project-access-code:view-any").await).await;
 
     // Pages of redemptions, masked, with rdm_ ids.
@@ -237,9 +234,13 @@ async fn rollback_voids_cancels_or_keeps_each_overage_charge_as_stripe_allows(en
     assert_eq!(listed["data"][1]["status"], "rolled_back");
 
     // Reported less than a day ago: cancelled with a meter event adjustment.
-    accessbot::domain::teams::set_stripe_customer(&app.db, &app.db.find_team(team).await.unwrap().unwrap(), "cus_roll1")
-        .await
-        .unwrap();
+    accessbot::domain::teams::set_stripe_customer(
+        &app.db,
+        &app.db.find_team(team).await.unwrap().unwrap(),
+        "cus_roll1",
+    )
+    .await
+    .unwrap();
     redeem(&app, 9306, "Sub", &codes[6]).await;
     wait_for_status(&app, team, 9306, UsageStatus::Reported).await;
     let before = app.telegram.requests().len();
@@ -268,7 +269,10 @@ async fn rollback_voids_cancels_or_keeps_each_overage_charge_as_stripe_allows(en
     let free = app.db.redemptions_of_subscriber(team, 9300).await.unwrap().remove(0);
     let free_id = ids::public_id(ids::REDEMPTION, free.id);
     let done = call_ok(&client, "rollback_redemption", json!({"redemption_id": free_id, "revoke_code": false})).await;
-    assert_eq!((done["data"]["usage_record"].as_str(), done["data"]["allotment_returned"].as_bool()), (Some("cancelled"), Some(true)));
+    assert_eq!(
+        (done["data"]["usage_record"].as_str(), done["data"]["allotment_returned"].as_bool()),
+        (Some("cancelled"), Some(true))
+    );
     wait_for_status(&app, team, 9308, UsageStatus::Cancelled).await;
     let cancelled_two = ids::public_id(ids::USAGE_RECORD, usage_record(&app, team, 9308).await.id);
     assert_eq!(stripe.cancelled(), [cancelled_one, cancelled_two]);

@@ -143,10 +143,8 @@ impl Db {
             };
             return Ok(Err(reason));
         }
-        if live_redemption(&txn, code.id, request.subscriber_id).await?.is_some() {
-            txn.rollback().await?;
-            return Ok(Err(already));
-        }
+        // Someone using a multi-use code a second time is turned away by the index that allows one use per
+        // person and code, when the redemption is written below.
 
         let cycle_redemptions = count_in_cycle(&txn, code.team_id, request.cycle_start, 1).await?;
         let redemption_id = Uuid::now_v7();
@@ -242,13 +240,10 @@ impl Db {
             rolled_back_at: None,
             created_at: now,
         };
-        // The same person racing themselves: the index that allows one live use per person refuses the second.
         if let Err(error) = redemption::Entity::insert(redemption.into_active_model()).exec(&txn).await {
             txn.rollback().await?;
             return match error.sql_err() {
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-                    Ok(Err(NotRedeemable::AlreadyRedeemed { by: Some(request.subscriber_id) }))
-                }
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Ok(Err(already)),
                 _ => Err(error),
             };
         }

@@ -63,8 +63,17 @@ async fn a_code_for_five_admits_exactly_five_of_fifteen_racers_once_each(engine:
     assert_eq!(events_of(&app.db, events::ACCESS_CODE_REDEEMED).await.len(), 5, "and nothing is redeemed twice");
 
     assert!(redeem(&app, SAM, "Sam", &codes[1]).await.str("text").unwrap().starts_with("✅"));
+    let twice = redeem(&app, SAM, "Sam", &codes[1]).await;
+    assert!(
+        twice.str("text").unwrap().starts_with("✅ Code accepted"),
+        "once per person, answered as before: {twice:?}"
+    );
+    // Past the free redemptions, each use of the same code is billed on its own.
+    assert!(redeem(&app, EVE, "Eve", &codes[1]).await.str("text").unwrap().starts_with("✅"));
+    let team = app.creator(ANN).await.team_id;
+    assert_eq!(app.db.usage_records_of_team(team).await.unwrap().len(), 2, "Sam's use and Eve's");
     let page = ask_ann(&app, "/codes VIP", "Codes of").await;
-    assert!(page.contains("1/5 used"), "{page}");
+    assert!(page.contains("2/5 used"), "{page}");
 
     // Agents ask for the same with max_redemptions, and see the uses of each code.
     let client =
@@ -281,7 +290,130 @@ async fn rollback_voids_cancels_or_keeps_each_overage_charge_as_stripe_allows(en
     assert_eq!((overview.free_used, overview.overage), (5, 0), "five stand, none beyond the allotment");
 }
 
+/// A database from before multi-use codes: its redemption is carried over with its subscription and usage
+/// record, and the usage record now belongs to the redemption.
+async fn a_redemption_made_before_multi_use_codes_is_carried_over(engine: Engine) {
+    use migration::MigratorTrait;
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Alias, Query};
+    let (url, _dir) = engine.fresh_database().await;
+    // One connection, so that the rows below may stand without the team, plan and batch they name.
+    let conn = sea_orm::Database::connect(sea_orm::ConnectOptions::new(url.as_str()).max_connections(1).to_owned())
+        .await
+        .unwrap();
+    migration::Migrator::up(&conn, Some(14)).await.unwrap();
+    let without_foreign_keys = match engine {
+        Engine::Sqlite => "PRAGMA foreign_keys = OFF",
+        Engine::Postgres { .. } => "SET session_replication_role = replica",
+    };
+    conn.execute_unprepared(without_foreign_keys).await.unwrap();
+    let [team, plan, batch, code, subscription, record] = [(); 6].map(|_| ids::new_id());
+    let at = now();
+    let rows: [(&str, &[&str], Vec<sea_orm::Value>); 3] = [
+        (
+            "access_codes",
+            &[
+                "id",
+                "team_id",
+                "plan_id",
+                "batch_id",
+                "position",
+                "code_hash",
+                "code_masked",
+                "status",
+                "redeemed_at",
+                "redeemed_by",
+                "created_at",
+            ],
+            vec![
+                code.into(),
+                team.into(),
+                plan.into(),
+                batch.into(),
+                0.into(),
+                "h".into(),
+                "****-****-ABCD".into(),
+                "redeemed".into(),
+                at.into(),
+                77i64.into(),
+                at.into(),
+            ],
+        ),
+        (
+            "subscriptions",
+            &[
+                "id",
+                "team_id",
+                "plan_id",
+                "subscriber_id",
+                "subscriber_name",
+                "starts_at",
+                "ends_at",
+                "created_at",
+                "updated_at",
+            ],
+            vec![
+                subscription.into(),
+                team.into(),
+                plan.into(),
+                77i64.into(),
+                "Old".into(),
+                at.into(),
+                at.into(),
+                at.into(),
+                at.into(),
+            ],
+        ),
+        (
+            "usage_records",
+            &[
+                "id",
+                "team_id",
+                "access_code_id",
+                "redeemed_at",
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "reported_at",
+                "created_at",
+            ],
+            vec![
+                record.into(),
+                team.into(),
+                code.into(),
+                at.into(),
+                "reported".into(),
+                1.into(),
+                at.into(),
+                at.into(),
+                at.into(),
+            ],
+        ),
+    ];
+    for (table, columns, values) in rows {
+        let mut insert = Query::insert();
+        insert
+            .into_table(Alias::new(table))
+            .columns(columns.iter().map(|column| Alias::new(*column)))
+            .values_panic(values.into_iter().map(Into::into));
+        conn.execute(&insert).await.unwrap();
+    }
+    migration::Migrator::up(&conn, None).await.unwrap();
+    conn.close().await.unwrap();
+
+    let db = accessbot::db::Db::connect(&url, 2).await.unwrap();
+    let carried = db.find_redemption(code).await.unwrap().expect("the redemption, under its code's id");
+    assert_eq!(
+        (carried.subscriber_id, carried.subscription_id, carried.usage_record_id),
+        (77, Some(subscription), Some(record))
+    );
+    assert_eq!(db.find_usage_record(record).await.unwrap().unwrap().redemption_id, Some(code));
+    assert_eq!(db.codes_by_id(&[code]).await.unwrap()[0].redemption_count, 1);
+    assert_eq!(db.count_redemptions_since(team, at - chrono::Duration::seconds(1)).await.unwrap(), 1);
+}
+
 on_every_engine!(
+    a_redemption_made_before_multi_use_codes_is_carried_over,
     a_code_for_five_admits_exactly_five_of_fifteen_racers_once_each,
     a_rollback_ends_access_removes_the_member_and_the_code_is_revoked_or_opened_again,
     rollback_voids_cancels_or_keeps_each_overage_charge_as_stripe_allows,

@@ -404,7 +404,7 @@ async fn rollback_redemption(
         args.boolean("revoke_code")?.ok_or(DomainError::validation("revoke_code", ValidationReason::Required))?;
     let dry_run = args.boolean("dry_run")?.unwrap_or(false);
     let (team_id, at) = (caller.creator.team_id, now());
-    let id = ids::parse_public_id(ids::REDEMPTION, &input).ok_or(DomainError::not_found("redemption"))?;
+    let id = rollback::parse_redemption_id(&input)?;
     let outcome = if dry_run {
         rollback::preview(&context.db, team_id, id, at).await?
     } else {

@@ -144,29 +144,34 @@ pub async fn card_tap(h: Handling, query: CallbackQuery, button: CardButton, tap
         },
         CardButton::Generate(draft_id) => confirm(&h, &tap, draft_id, false).await?,
         CardButton::AgreeToMessages(draft_id) => confirm(&h, &tap, draft_id, true).await?,
-        CardButton::Options(draft_id) => show_options(&h, &tap, draft_id, None).await?,
-        CardButton::Who(draft_id, who) => show_options(&h, &tap, draft_id, Some(OptionChange::Who(who))).await?,
-        CardButton::Clear(draft_id, option) => show_options(&h, &tap, draft_id, Some(cleared(option))).await?,
-        CardButton::Ask(draft_id, option) => ask_for_option(&h, &tap, draft_id, option).await?,
-        CardButton::Back(draft_id) => {
-            let closed = ConversationStatus::Cancelled;
-            conversations::finish_for_draft(&context.db, tap.user_id, tap.chat_id.0, draft_id, closed, now()).await?;
-            match context.queue.card(&tap.creator, draft_id, now()).await {
-                Ok(card) => {
-                    tap.show(bot, confirmation_card(lang, &card, &context.throttle)).await;
-                    Some(String::new())
-                }
-                Err(DomainError::NotFound { .. }) => None,
-                Err(error) => Some(errors::chat(lang, &error)),
-            }
+        CardButton::Options(draft_id) => show_card(&h, &tap, draft_id, None, CardView::Options).await?,
+        CardButton::Who(draft_id, who) => {
+            show_card(&h, &tap, draft_id, Some(OptionChange::Who(who)), CardView::Options).await?
         }
+        CardButton::Clear(draft_id, option) => {
+            show_card(&h, &tap, draft_id, Some(cleared(option)), CardView::Options).await?
+        }
+        CardButton::Ask(draft_id, option) => ask_for_option(&h, &tap, draft_id, option).await?,
+        CardButton::Back(draft_id) => show_card(&h, &tap, draft_id, None, CardView::Card).await?,
     };
     super::answer_tap(&h, &query, answer).await
 }
 
-/// The card's options in the tapped message, after `change` when there is one; a question left open for an
-/// option is closed.
-async fn show_options(h: &Handling, tap: &Tap, draft_id: uuid::Uuid, change: Option<OptionChange>) -> TapAnswer {
+/// How a confirmation card is shown: itself, or its options.
+enum CardView {
+    Card,
+    Options,
+}
+
+/// The card, or its options, in the tapped message, after `change` when there is one; a question left open
+/// for an option is closed.
+async fn show_card(
+    h: &Handling,
+    tap: &Tap,
+    draft_id: uuid::Uuid,
+    change: Option<OptionChange>,
+    view: CardView,
+) -> TapAnswer {
     let Handling { bot, context, lang } = h;
     let closed = ConversationStatus::Cancelled;
     conversations::finish_for_draft(&context.db, tap.user_id, tap.chat_id.0, draft_id, closed, now()).await?;
@@ -176,7 +181,11 @@ async fn show_options(h: &Handling, tap: &Tap, draft_id: uuid::Uuid, change: Opt
     };
     Ok(match card {
         Ok(card) => {
-            tap.show(bot, card_options(lang, &card)).await;
+            let screen = match view {
+                CardView::Card => confirmation_card(lang, &card, &context.throttle),
+                CardView::Options => card_options(lang, &card),
+            };
+            tap.show(bot, screen).await;
             Some(String::new())
         }
         Err(DomainError::NotFound { .. }) => None,

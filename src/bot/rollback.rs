@@ -22,16 +22,11 @@ pub async fn rollback_command(h: Handling, message: Message, args: String, creat
             Ok(outcome) => view::confirmation(lang, &outcome),
             Err(error) => errors::screen(lang, &error),
         },
-        Ok(Found::Several(choices)) => view::pick(lang, &masked(&args), &choices),
+        Ok(Found::Several { code_masked, choices }) => view::pick(lang, &code_masked, &choices),
         Err(error) => errors::screen(lang, &error),
     };
     telegram::send(bot, message.chat.id, screen).await?;
     Ok(())
-}
-
-/// The code as the creator may see it again: masked as every stored code is.
-fn masked(input: &str) -> String {
-    crate::domain::access_code::AccessCode::parse(input).map(|code| code.masked()).unwrap_or_default()
 }
 
 /// A button that previews or makes a rollback: only the tapper's own team's redemptions are reached.

@@ -182,11 +182,7 @@ impl Db {
         };
         if let Some(current) = subscription.take() {
             take_back = (rules.take_back)(&current);
-            let new_end = match take_back {
-                TakeBack::EndsNow => Some(now),
-                TakeBack::Shortened(end) => Some(end),
-                TakeBack::Unchanged => current.ends_at,
-            };
+            let new_end = take_back.end(current.ends_at, now);
             if take_back != TakeBack::Unchanged {
                 subscription::Entity::update_many()
                     .col_expr(subscription::Column::EndsAt, Expr::value(new_end))

@@ -150,6 +150,25 @@ pub struct BatchList {
     pub next_cursor: Option<String>,
 }
 
+/// A listing tool's page size: [`DEFAULT_LIST_LIMIT`] when not given, at most [`MAX_LIST_LIMIT`].
+pub fn list_limit(limit: Option<i64>) -> Result<i64, DomainError> {
+    let limit = limit.unwrap_or(DEFAULT_LIST_LIMIT);
+    if !(1..=MAX_LIST_LIMIT).contains(&limit) {
+        return Err(DomainError::validation("limit", ValidationReason::OutOfRange { min: 1, max: MAX_LIST_LIMIT }));
+    }
+    Ok(limit)
+}
+
+/// The row a listing tool's `cursor` names: a `next_cursor` it gave, an id with `prefix`.
+pub fn read_cursor(prefix: &str, cursor: Option<&str>, expected: &'static str) -> Result<Option<Uuid>, DomainError> {
+    cursor
+        .map(|cursor| {
+            ids::parse_public_id(prefix, cursor)
+                .ok_or(DomainError::validation("cursor", ValidationReason::WrongType { expected }))
+        })
+        .transpose()
+}
+
 /// Up to `limit` of the team's batches (of one plan when named), newest first, after `cursor`.
 pub async fn list_batches(
     db: &Db,
@@ -159,21 +178,12 @@ pub async fn list_batches(
     limit: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<BatchList, DomainError> {
-    let limit = limit.unwrap_or(DEFAULT_LIST_LIMIT);
-    if !(1..=MAX_LIST_LIMIT).contains(&limit) {
-        return Err(DomainError::validation("limit", ValidationReason::OutOfRange { min: 1, max: MAX_LIST_LIMIT }));
-    }
+    let limit = list_limit(limit)?;
     let plan_id = match plan_id {
         Some(plan) => Some(plans::find_team_plan(db, team_id, plan).await?.id),
         None => None,
     };
-    let before = match cursor {
-        Some(cursor) => Some(ids::parse_public_id(ids::BATCH, cursor).ok_or(DomainError::validation(
-            "cursor",
-            ValidationReason::WrongType { expected: "a next_cursor from list_batches" },
-        ))?),
-        None => None,
-    };
+    let before = read_cursor(ids::BATCH, cursor, "a next_cursor from list_batches")?;
     let mut batches = db.batches(BatchQuery { team_id, plan_id, before }, 0, limit as u64 + 1).await?;
     let more = batches.len() as i64 > limit;
     batches.truncate(limit as usize);

@@ -73,6 +73,18 @@ pub struct CodeList {
     pub meta: PageMeta,
 }
 
+/// One of the team's codes, typed in full (any case, with or without dashes).
+pub async fn find_team_code(
+    db: &Db,
+    secret: &super::secret::InstanceSecret,
+    team_id: Uuid,
+    input: &str,
+) -> Result<crate::db::generation::AccessCodeRow, DomainError> {
+    let code = super::access_code::AccessCode::parse(input).ok_or(DomainError::not_found("code"))?;
+    let stored = db.find_code_by_hash(&secret.hash_code(&code.normalised())).await?;
+    stored.filter(|stored| stored.team_id == team_id).ok_or(DomainError::not_found("code"))
+}
+
 /// One page of a plan of `team_id`; full codes are never part of it.
 pub async fn list_codes(
     db: &Db,

@@ -11,8 +11,6 @@ use crate::db::batches::RedemptionScope;
 
 /// Redemptions are read this many at a time for an export.
 const CHUNK: u64 = 1000;
-const DEFAULT_LIST_LIMIT: i64 = 25;
-const MAX_LIST_LIMIT: i64 = 100;
 
 /// Where the access a redemption gave stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,10 +213,7 @@ pub async fn list_redemptions(
     request: &RedemptionListRequest,
     now: DateTime<Utc>,
 ) -> Result<RedemptionList, DomainError> {
-    let limit = request.limit.unwrap_or(DEFAULT_LIST_LIMIT);
-    if !(1..=MAX_LIST_LIMIT).contains(&limit) {
-        return Err(DomainError::validation("limit", ValidationReason::OutOfRange { min: 1, max: MAX_LIST_LIMIT }));
-    }
+    let limit = super::batches::list_limit(request.limit)?;
     let scope = match (&request.batch_id, &request.plan_id) {
         (Some(batch), None) => ExportScope::Batch(super::batches::parse_batch_id(batch)?),
         (None, Some(plan)) => ExportScope::Plan(plans::find_team_plan(db, team_id, plan).await?.id),
@@ -239,13 +234,8 @@ pub async fn list_redemptions(
         ),
         None => None,
     };
-    let after = match &request.cursor {
-        Some(cursor) => Some(ids::parse_public_id(ids::REDEMPTION, cursor).ok_or(DomainError::validation(
-            "cursor",
-            ValidationReason::WrongType { expected: "a next_cursor from list_redemptions" },
-        ))?),
-        None => None,
-    };
+    let after =
+        super::batches::read_cursor(ids::REDEMPTION, request.cursor.as_deref(), "a next_cursor from list_redemptions")?;
     let (plan, read, _) = resolve(db, team_id, scope).await?;
     let mut page = db.redemptions_page(team_id, read, since, after, limit as u64 + 1).await?;
     let more = page.len() as i64 > limit;

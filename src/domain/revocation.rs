@@ -102,9 +102,7 @@ pub async fn find_code(
     input: &str,
     now: DateTime<Utc>,
 ) -> Result<RevokeTarget, DomainError> {
-    let code = AccessCode::parse(input).ok_or(DomainError::not_found("code"))?;
-    let stored = db.find_code_by_hash(&secret.hash_code(&code.normalised())).await?;
-    let stored = stored.filter(|stored| stored.team_id == team_id).ok_or(DomainError::not_found("code"))?;
+    let stored = super::code_listing::find_team_code(db, secret, team_id, input).await?;
     target_of(db, team_id, CodeScope::Code(stored.id), now).await
 }
 

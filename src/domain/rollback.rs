@@ -6,7 +6,6 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::access::{RemovalReason, ended_event};
-use super::access_code::AccessCode;
 use super::billing::{self, RecordToUndo, UsageUndo};
 use super::secret::InstanceSecret;
 use super::subscriptions::{Added, TakeBack, take_back};
@@ -25,8 +24,11 @@ pub const MOST_OFFERED: usize = 8;
 #[derive(Debug, Clone)]
 pub enum Found {
     One(Uuid),
-    /// A code several people redeemed: its newest redemptions, to pick one.
-    Several(Vec<RedemptionChoice>),
+    /// A code several people redeemed (masked): its newest redemptions, to pick one.
+    Several {
+        code_masked: String,
+        choices: Vec<RedemptionChoice>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -71,16 +73,18 @@ fn usage_word(usage: Option<UsageUndo>) -> Option<&'static str> {
     })
 }
 
+/// A redemption's id as agents and creators write it (`rdm_…`).
+pub fn parse_redemption_id(input: &str) -> Result<Uuid, DomainError> {
+    ids::parse_public_id(ids::REDEMPTION, input.trim()).ok_or(DomainError::not_found("redemption"))
+}
+
 /// The redemption a creator names: a redemption id, or a code of theirs.
 pub async fn find(db: &Db, secret: &InstanceSecret, team_id: Uuid, input: &str) -> Result<Found, DomainError> {
     let input = input.trim();
     if input.starts_with(ids::REDEMPTION) {
-        let id = ids::parse_public_id(ids::REDEMPTION, input).ok_or(DomainError::not_found("redemption"))?;
-        return Ok(Found::One(live_redemption(db, team_id, id).await?.id));
+        return Ok(Found::One(live_redemption(db, team_id, parse_redemption_id(input)?).await?.id));
     }
-    let code = AccessCode::parse(input).ok_or(DomainError::not_found("code"))?;
-    let stored = db.find_code_by_hash(&secret.hash_code(&code.normalised())).await?;
-    let stored = stored.filter(|stored| stored.team_id == team_id).ok_or(DomainError::not_found("code"))?;
+    let stored = super::code_listing::find_team_code(db, secret, team_id, input).await?;
     let live = db.live_redemptions_of_code(stored.id).await?;
     match live.as_slice() {
         [] => Err(DomainError::validation("code", ValidationReason::NotRedeemed)),
@@ -94,7 +98,7 @@ pub async fn find(db: &Db, secret: &InstanceSecret, team_id: Uuid, input: &str) 
                     redeemed_at: redemption.redeemed_at,
                 });
             }
-            Ok(Found::Several(choices))
+            Ok(Found::Several { code_masked: stored.code_masked, choices })
         }
     }
 }
@@ -106,8 +110,12 @@ pub async fn of_subscription(db: &Db, subscription: &Subscription) -> Result<Opt
     Ok(found.filter(|redemption| redemption.team_id == subscription.team_id).map(|redemption| redemption.id))
 }
 
+/// The name on the subscription the redemption changed; the Telegram id when there is none.
 async fn subscriber_name(db: &Db, redemption: &RedemptionRow) -> Result<String, DomainError> {
-    let subscription = db.subscription_of(redemption.plan_id, redemption.subscriber_id).await?;
+    let subscription = match redemption.subscription_id {
+        Some(id) => db.subscriptions_by_id(&[id]).await?.pop(),
+        None => None,
+    };
     Ok(subscription.map(|s| s.subscriber_name).unwrap_or_else(|| redemption.subscriber_id.to_string()))
 }
 
@@ -169,14 +177,6 @@ async fn decide(db: &Db, team_id: Uuid, id: Uuid, now: DateTime<Utc>) -> Result<
     })
 }
 
-fn ends_after(take_back: TakeBack, current: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    match take_back {
-        TakeBack::EndsNow => Some(now),
-        TakeBack::Shortened(end) => Some(end),
-        TakeBack::Unchanged => current,
-    }
-}
-
 /// What rolling the team's redemption back would do now; nothing changes.
 pub async fn preview(db: &Db, team_id: Uuid, id: Uuid, now: DateTime<Utc>) -> Result<RollbackOutcome, DomainError> {
     let decision = decide(db, team_id, id, now).await?;
@@ -199,7 +199,7 @@ pub async fn preview(db: &Db, team_id: Uuid, id: Uuid, now: DateTime<Utc>) -> Re
         subscriber_id: decision.redemption.subscriber_id,
         subscriber_name: decision.subscriber_name,
         take_back: taken,
-        subscription_ends_at: ends_after(taken, current_end, now),
+        subscription_ends_at: taken.end(current_end, now),
         allotment_returned: decision.give_back_cycle.is_some(),
         usage,
         usage_record: usage_word(usage),

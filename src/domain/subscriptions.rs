@@ -91,6 +91,17 @@ pub enum TakeBack {
     Unchanged,
 }
 
+impl TakeBack {
+    /// Where a subscription that ended at `current` ends after this.
+    pub fn end(self, current: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self {
+            Self::EndsNow => Some(now),
+            Self::Shortened(end) => Some(end),
+            Self::Unchanged => current,
+        }
+    }
+}
+
 /// The rule of a rollback: the subscription loses what the use added. Taking a span off an end that lies
 /// beyond now shortens it, to now at the earliest; a use that gave access without end takes all of it.
 pub fn take_back(ends_at: Option<DateTime<Utc>>, added: Added, now: DateTime<Utc>) -> TakeBack {
